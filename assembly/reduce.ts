@@ -1,0 +1,109 @@
+// Reductions and small products. Everything the loss is read from accumulates in float64.
+
+/** out (n, float64, overwritten) = column sums of X (m×n float32): Xᵀ 1. */
+export function f32_colsum_f64(x: usize, m: i32, n: i32, out: usize): void {
+  const rowBytes = <usize>n << 2;
+  memory.fill(out, 0, <usize>n << 3);
+  for (let r = 0; r < m; r++) {
+    const xr = x + <usize>r * rowBytes;
+    for (let j: usize = 0; j < <usize>n; j++) {
+      const o = out + (j << 3);
+      store<f64>(o, load<f64>(o) + <f64>load<f32>(xr + (j << 2)));
+    }
+  }
+}
+
+/** Σ x[i] y[i] over float32 x and element type T y, accumulated in float64. */
+// @ts-ignore: decorator
+@inline function dot<T>(x: usize, y: usize, len: i32): f64 {
+  let s: f64 = 0;
+  for (let i: usize = 0; i < <usize>len; i++) {
+    s += <f64>load<f32>(x + (i << 2)) * <f64>load<T>(y + i * sizeof<T>());
+  }
+  return s;
+}
+
+/** Σ x[i] y[i], x and y float32, float64 accumulation (‖A‖², ⟨W, P⟩ of the loss identity). */
+export function f32_dot_f32_f64(x: usize, y: usize, len: i32): f64 {
+  return dot<f32>(x, y, len);
+}
+
+/** Σ x[i] y[i], x float32, y float64, float64 accumulation (vᵀ c of the loss identity). */
+export function f32_dot_f64_f64(x: usize, y: usize, len: i32): f64 {
+  return dot<f64>(x, y, len);
+}
+
+/**
+ * out (n×n, float64, overwritten) = XᵀX for X m×n float32: the Gram matrix of X's columns.
+ * Used for G = WᵀW (X = W, m×k) and H Hᵀ (X = Hᵀ, n×k). The upper triangle is accumulated row
+ * by row, then mirrored, so the result is exactly symmetric.
+ */
+export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize): void {
+  const rowBytes = <usize>n << 2;
+  const un = <usize>n;
+  memory.fill(out, 0, un * un << 3);
+  for (let r = 0; r < m; r++) {
+    const xr = x + <usize>r * rowBytes;
+    for (let i: usize = 0; i < un; i++) {
+      const xi = <f64>load<f32>(xr + (i << 2));
+      const oi = out + i * un * 8;
+      for (let j = i; j < un; j++) {
+        const o = oi + (j << 3);
+        store<f64>(o, load<f64>(o) + xi * <f64>load<f32>(xr + (j << 2)));
+      }
+    }
+  }
+  for (let i: usize = 0; i < un; i++) {
+    for (let j: usize = 0; j < i; j++) store<f64>(out + (i * un + j) * 8, load<f64>(out + (j * un + i) * 8));
+  }
+}
+
+/** out[r] = Σ_c X[r, c] vec[c] for X m×n float32, vec of element type T; float64 out (m). */
+// @ts-ignore: decorator
+@inline function matvec<T>(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
+  const rowBytes = <usize>n << 2;
+  for (let r = 0; r < m; r++) store<f64>(out + (<usize>r << 3), dot<T>(x + <usize>r * rowBytes, vec, n));
+}
+
+/** out (m, float64) = X vec, X m×n float32, vec n float32 (H v of the W update and the loss). */
+export function f32_matvec_f32_f64(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
+  matvec<f32>(x, m, n, vec, out);
+}
+
+/** out (m, float64) = X vec, X m×n float32, vec n float64 (Hᵀ w of the v update, X = Hᵀ). */
+export function f32_matvec_f64_f64(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
+  matvec<f64>(x, m, n, vec, out);
+}
+
+/**
+ * out (n×k float64) += u wᵀ for u float32 (n) and w float64 (k): one stratum's share of
+ * Σ_i v(i) (W(i)ᵀ 1)ᵀ, the shift term of the H update's denominator (in Hᵀ layout).
+ */
+export function f32_outer_acc_f64(u: usize, n: i32, w: usize, k: i32, out: usize): void {
+  const rowBytes = <usize>k << 3;
+  for (let j = 0; j < n; j++) {
+    const uj = <f64>load<f32>(u + (<usize>j << 2));
+    const oj = out + <usize>j * rowBytes;
+    for (let q: usize = 0; q < <usize>k; q++) {
+      const o = oj + (q << 3);
+      store<f64>(o, load<f64>(o) + uj * load<f64>(w + (q << 3)));
+    }
+  }
+}
+
+/**
+ * dst (n×m) = srcᵀ for src m×n float32; with accumulate ≠ 0, dst += srcᵀ instead.
+ * src and dst must not overlap.
+ */
+export function f32_transpose(src: usize, m: i32, n: i32, dst: usize, accumulate: i32): void {
+  const um = <usize>m;
+  const un = <usize>n;
+  for (let r: usize = 0; r < um; r++) {
+    const sr = src + r * un * 4;
+    for (let c: usize = 0; c < un; c++) {
+      const d = dst + (c * um + r) * 4;
+      const x = load<f32>(sr + (c << 2));
+      store<f32>(d, accumulate != 0 ? load<f32>(d) + x : x);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The factors of a model in wasm memory: `V` (one `n`-vector per stratum, stored as one s×n
+ * float32 block), `W(i)` (m_i×k float32 each) and `H` (k×n float32), all row-major; with the
+ * published random start or an explicit one.
+ *
+ * @module
+ */
+
+import type { Core } from "./core.ts";
+import { Random } from "./random.ts";
+import type { InitialFactors, MatrixLike } from "./types.ts";
+
+/** Shapes of a model: the row count of each stratum, the columns and the rank. */
+export interface Shape {
+  rows: readonly number[];
+  cols: number;
+  rank: number;
+}
+
+/** Factors resident in wasm memory. Pointers are byte offsets. */
+export class Factors {
+  readonly core: Core;
+  readonly shape: Shape;
+  /** s×n float32: row i is v(i). */
+  readonly V: number;
+  /** m_i×k float32 each. */
+  readonly W: readonly number[];
+  /** k×n float32. */
+  readonly H: number;
+
+  constructor(core: Core, shape: Shape) {
+    this.core = core;
+    this.shape = shape;
+    const { rows, cols, rank } = shape;
+    this.V = core.heap.alloc(rows.length * cols * 4);
+    this.W = rows.map((m) => core.heap.alloc(m * rank * 4));
+    this.H = core.heap.alloc(rank * cols * 4);
+  }
+
+  /** v(i), a view of `n` float32. */
+  v(stratum: number): Float32Array {
+    const { cols } = this.shape;
+    return this.core.heap.f32(this.V + stratum * cols * 4, cols);
+  }
+
+  /** W(i), a view of m_i×k float32, row-major. */
+  w(stratum: number): Float32Array {
+    return this.core.heap.f32(this.W[stratum], this.shape.rows[stratum] * this.shape.rank);
+  }
+
+  /** H, a view of k×n float32, row-major. */
+  h(): Float32Array {
+    return this.core.heap.f32(this.H, this.shape.rank * this.shape.cols);
+  }
+
+  free(): void {
+    this.core.heap.release(this.V);
+    this.W.forEach((ptr) => this.core.heap.release(ptr));
+    this.core.heap.release(this.H);
+  }
+}
+
+/**
+ * The published random start: v(i) ~ U(0,1), W(i) ~ U(0,1)/√k, H ~ U(0,1)/√k, drawn in that
+ * order (V row by row, then each W(i), then H) from one seeded generator.
+ */
+export function randomFactors(core: Core, shape: Shape, seed: number): Factors {
+  const factors = new Factors(core, shape);
+  const random = new Random(seed);
+  const scale = 1 / Math.sqrt(shape.rank);
+  shape.rows.forEach((_, i) => random.fill(factors.v(i)));
+  shape.rows.forEach((_, i) => random.fill(factors.w(i), scale));
+  random.fill(factors.h(), scale);
+  return factors;
+}
+
+/** Copies a matrix given as rows or flat into `out` (rows×cols), checking shape and values. */
+function copyMatrix(value: unknown, rows: number, cols: number, out: Float32Array, what: string, action: string): void {
+  const fail = (detail: string) => new RangeError(`${action}: ${what} ${detail}`);
+  if (typeof value !== "object" || value === null || typeof (value as ArrayLike<unknown>).length !== "number") {
+    throw new TypeError(`${action}: ${what} must be an array`);
+  }
+  const matrix = value as MatrixLike;
+  const nested = matrix.length > 0 && typeof matrix[0] === "object";
+  if (nested ? matrix.length !== rows : matrix.length !== rows * cols) {
+    throw fail(
+      nested
+        ? `has ${matrix.length} rows, expected ${rows}`
+        : `has ${matrix.length} values, expected ${rows} × ${cols} = ${rows * cols}`,
+    );
+  }
+  for (let r = 0; r < rows; r++) {
+    const row = nested ? (matrix as ArrayLike<number>[])[r] : undefined;
+    if (nested && (row === null || typeof row !== "object" || row.length !== cols)) {
+      throw fail(`row ${r} has ${row?.length ?? "no"} values, expected ${cols}`);
+    }
+    for (let j = 0; j < cols; j++) {
+      const x = nested ? row![j] : (matrix as ArrayLike<number>)[r * cols + j];
+      if (!(typeof x === "number" && x >= 0 && Number.isFinite(x))) {
+        throw fail(`row ${r}, column ${j} must be a finite non-negative number, got ${x}`);
+      }
+      out[r * cols + j] = x;
+    }
+  }
+}
+
+/**
+ * Factors from an explicit start, checked against the shape.
+ * @throws {TypeError | RangeError} naming the factor, stratum, row and column that is wrong.
+ */
+export function explicitFactors(core: Core, shape: Shape, init: InitialFactors, action: string): Factors {
+  if (typeof init !== "object" || init === null) throw new TypeError(`${action}: init must be an object { V, W, H }`);
+  const { rows, cols, rank } = shape;
+  for (const key of ["V", "W", "H"] as const) {
+    if (!Array.isArray(init[key]) && !ArrayBuffer.isView(init[key])) {
+      throw new TypeError(`${action}: init.${key} must be an array`);
+    }
+  }
+  if (init.V.length !== rows.length) {
+    throw new RangeError(`${action}: init.V has ${init.V.length} vectors, expected one per stratum (${rows.length})`);
+  }
+  if (init.W.length !== rows.length) {
+    throw new RangeError(`${action}: init.W has ${init.W.length} matrices, expected one per stratum (${rows.length})`);
+  }
+  const factors = new Factors(core, shape);
+  try {
+    rows.forEach((m, i) => {
+      copyMatrix(init.V[i], 1, cols, factors.v(i), `init.V[${i}]`, action);
+      copyMatrix(init.W[i], m, rank, factors.w(i), `init.W[${i}]`, action);
+    });
+    copyMatrix(init.H, rank, cols, factors.h(), "init.H", action);
+  } catch (error) {
+    factors.free();
+    throw error;
+  }
+  return factors;
+}

@@ -1,0 +1,126 @@
+/**
+ * The allocator of the core's linear memory: first fit over an address-ordered free list,
+ * neighbours coalesced on release, the top of the heap lowered when its last block is
+ * released. Blocks are 16-byte aligned (one v128). Memory grows on demand and is reused; it
+ * never shrinks (WebAssembly memories cannot), so a sequence of fits that each free what they
+ * allocated stays within the largest one.
+ *
+ * @module
+ */
+
+const ALIGN = 16;
+
+interface Block {
+  ptr: number;
+  size: number;
+}
+
+/** Allocator over a `WebAssembly.Memory` from `base` upward. */
+export class Heap {
+  readonly #memory: WebAssembly.Memory;
+  readonly #pageBytes: number;
+  readonly #maxPages: number;
+  #top: number;
+  readonly #free: Block[] = [];
+  readonly #sizes = new Map<number, number>();
+  #allocated = 0;
+
+  constructor(memory: WebAssembly.Memory, base: number, pageBytes: number, maxPages: number) {
+    this.#memory = memory;
+    this.#top = base;
+    this.#pageBytes = pageBytes;
+    this.#maxPages = maxPages;
+  }
+
+  /** Bytes currently handed out. */
+  get allocatedBytes(): number {
+    return this.#allocated;
+  }
+
+  /** Bytes of the memory itself (what the host has reserved). */
+  get memoryBytes(): number {
+    return this.#memory.buffer.byteLength;
+  }
+
+  /**
+   * Allocates `bytes` (rounded up to 16) and returns the block's byte offset.
+   * @throws {RangeError} when the memory cannot grow that far (4 GiB is the limit of wasm32).
+   */
+  alloc(bytes: number): number {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    let ptr = -1;
+    for (let i = 0; i < this.#free.length; i++) {
+      const block = this.#free[i];
+      if (block.size < size) continue;
+      ptr = block.ptr;
+      if (block.size === size) this.#free.splice(i, 1);
+      else {
+        block.ptr += size;
+        block.size -= size;
+      }
+      break;
+    }
+    if (ptr < 0) {
+      ptr = this.#top;
+      this.#ensure(ptr + size);
+      this.#top = ptr + size;
+    }
+    this.#sizes.set(ptr, size);
+    this.#allocated += size;
+    return ptr;
+  }
+
+  /** Returns a block to the heap. Releasing an unknown pointer throws (a double free). */
+  release(ptr: number): void {
+    const size = this.#sizes.get(ptr);
+    if (size === undefined) throw new Error(`Cannot release memory: ${ptr} is not an allocated block`);
+    this.#sizes.delete(ptr);
+    this.#allocated -= size;
+    let i = 0;
+    while (i < this.#free.length && this.#free[i].ptr < ptr) i++;
+    this.#free.splice(i, 0, { ptr, size });
+    const next = this.#free[i + 1];
+    const block = this.#free[i];
+    if (next && block.ptr + block.size === next.ptr) {
+      block.size += next.size;
+      this.#free.splice(i + 1, 1);
+    }
+    const prev = this.#free[i - 1];
+    if (prev && prev.ptr + prev.size === block.ptr) {
+      prev.size += block.size;
+      this.#free.splice(i, 1);
+    }
+    const last = this.#free[this.#free.length - 1];
+    if (last && last.ptr + last.size === this.#top) {
+      this.#top = last.ptr;
+      this.#free.pop();
+    }
+  }
+
+  /** A float32 view of `length` elements at `ptr` (re-create views after the memory grows). */
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.#memory.buffer, ptr, length);
+  }
+
+  /** A float64 view of `length` elements at `ptr`. */
+  f64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.#memory.buffer, ptr, length);
+  }
+
+  /** An int32 view of `length` elements at `ptr`. */
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.#memory.buffer, ptr, length);
+  }
+
+  #ensure(end: number): void {
+    const have = this.#memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / this.#pageBytes);
+    if (have / this.#pageBytes + pages > this.#maxPages) {
+      throw new RangeError(
+        `Cannot allocate memory: ${end} bytes exceed the ${this.#maxPages * this.#pageBytes} bytes of WebAssembly memory`,
+      );
+    }
+    this.#memory.grow(pages);
+  }
+}
