@@ -52,6 +52,16 @@ if (!process.argv.includes("--wasm")) {
     "--outfile=dist/stratified-nmf.js",
     "--log-level=warning",
   ]);
+  run(bin("esbuild"), [
+    "cli/main.ts",
+    "--bundle",
+    "--format=esm",
+    "--platform=node",
+    "--target=node20",
+    "--outfile=dist/snmf.js",
+    "--banner:js=#!/usr/bin/env node",
+    "--log-level=warning",
+  ]);
   copyFileSync(join(root, "build/snmf.shared.wasm"), join(root, "dist/snmf.shared.wasm"));
   copyFileSync(join(root, "build/snmf.wasm"), join(root, "dist/snmf.wasm"));
   console.log(`built dist/ (wasm ${shared.length} + ${unshared.length} bytes, sha256 ${hash})`);

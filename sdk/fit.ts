@@ -59,7 +59,9 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       );
     }
     if (options.columnNames !== undefined && options.columnNames.length !== cols) {
-      throw new RangeError(`${ACTION}: options.columnNames has ${options.columnNames.length} names for ${cols} columns`);
+      throw new RangeError(
+        `${ACTION}: options.columnNames has ${options.columnNames.length} names for ${cols} columns`,
+      );
     }
     const shape = { rows, cols, rank: settings.rank };
     factors = options.init === undefined
@@ -76,7 +78,9 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     let converged = false;
     const check = (loss: number) => {
       if (!Number.isFinite(loss)) {
-        throw new RangeError(`${ACTION}: the loss became ${loss} at iteration ${iterations} (the data overflows float32 arithmetic; scale it down)`);
+        throw new RangeError(
+          `${ACTION}: the loss became ${loss} at iteration ${iterations} (the data overflows float32 arithmetic; scale it down)`,
+        );
       }
     };
     while (true) {

@@ -118,7 +118,9 @@ export class Heap {
     const pages = Math.ceil((end - have) / this.#pageBytes);
     if (have / this.#pageBytes + pages > this.#maxPages) {
       throw new RangeError(
-        `Cannot allocate memory: ${end} bytes exceed the ${this.#maxPages * this.#pageBytes} bytes of WebAssembly memory`,
+        `Cannot allocate memory: ${end} bytes exceed the ${
+          this.#maxPages * this.#pageBytes
+        } bytes of WebAssembly memory`,
       );
     }
     this.#memory.grow(pages);

@@ -143,7 +143,9 @@ export class Model {
   #stratumIndex(stratum: number | string): number {
     const index = typeof stratum === "string" ? this.names.indexOf(stratum) : stratum;
     if (!Number.isInteger(index) || index < 0 || index >= this.names.length) {
-      throw new RangeError(`Cannot select stratum: ${JSON.stringify(stratum)} is not one of ${this.names.length} strata`);
+      throw new RangeError(
+        `Cannot select stratum: ${JSON.stringify(stratum)} is not one of ${this.names.length} strata`,
+      );
     }
     return index;
   }

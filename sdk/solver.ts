@@ -28,6 +28,10 @@ export const EPS = 1e-9;
 export interface SolverOptions {
   vUpdates: number;
   schedule: Schedule;
+  /** Keep H fixed (transforming new rows with a learned H). Default false. */
+  fixH?: boolean;
+  /** Keep every v(i) fixed. Default false. */
+  fixV?: boolean;
 }
 
 /** Workspace and steps of one fit. Owns its workspace until `free()`. */
@@ -106,7 +110,7 @@ export class MultiplicativeSolver {
    * `forUpdate = false` computes only what the loss needs (the final loss of a fit).
    */
   computeProducts(forUpdate: boolean): void {
-    const withN = forUpdate && this.#options.schedule === "reference";
+    const withN = forUpdate && this.#options.schedule === "reference" && !this.#options.fixH;
     if (withN) this.#zeroNumerators();
     this.#pass(true, withN);
   }
@@ -147,9 +151,11 @@ export class MultiplicativeSolver {
 
   /** The updates of one iteration, after `computeProducts(true)`. */
   update(): void {
-    this.#updateV();
+    if (!this.#options.fixV) this.#updateV();
     this.#updateW();
-    if (this.#options.schedule === "sequential") {
+    if (this.#options.fixH) {
+      this.#refreshWStats();
+    } else if (this.#options.schedule === "sequential") {
       this.#refreshWStats();
       this.#zeroNumerators();
       this.#pass(false, true);

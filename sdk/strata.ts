@@ -102,7 +102,9 @@ function denseShape(stratum: DenseStratum, place: Place): { rows: number; cols: 
     throw place.type("gives flat data without rows or cols");
   }
   for (const [key, value] of [["rows", rows], ["cols", cols]] as const) {
-    if (value !== undefined && !isPositiveInteger(value)) throw place.range(`${key} must be a positive integer, got ${value}`);
+    if (value !== undefined && !isPositiveInteger(value)) {
+      throw place.range(`${key} must be a positive integer, got ${value}`);
+    }
   }
   const c = cols ?? length / rows!;
   const r = rows ?? length / cols!;
@@ -155,7 +157,9 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
   for (const [key, value] of [["indptr", indptr], ["indices", indices], ["values", values]] as const) {
     if (!isArrayLike(value)) throw place.type(`has no ${key} array`);
   }
-  if (indptr.length !== rows + 1) throw place.range(`indptr has length ${indptr.length}, expected rows + 1 = ${rows + 1}`);
+  if (indptr.length !== rows + 1) {
+    throw place.range(`indptr has length ${indptr.length}, expected rows + 1 = ${rows + 1}`);
+  }
   const nnz = indices.length;
   if (values.length !== nnz) throw place.range(`has ${nnz} indices but ${values.length} values`);
   if (indptr[0] !== 0) throw place.range(`indptr[0] is ${indptr[0]}, expected 0`);

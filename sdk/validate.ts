@@ -20,9 +20,7 @@ export interface ResolvedOptions {
 type Check = (value: unknown) => string | undefined;
 
 const integerAtLeast = (min: number): Check => (value) =>
-  typeof value === "number" && Number.isSafeInteger(value) && value >= min
-    ? undefined
-    : `must be an integer ≥ ${min}`;
+  typeof value === "number" && Number.isSafeInteger(value) && value >= min ? undefined : `must be an integer ≥ ${min}`;
 
 const finiteAtLeast = (min: number): Check => (value) =>
   typeof value === "number" && Number.isFinite(value) && value >= min ? undefined : `must be a finite number ≥ ${min}`;
