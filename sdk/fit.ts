@@ -121,6 +121,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       normalizedLoss: loss / normA,
       iterations,
       converged,
+      elapsedMs: performance.now() - started,
       seed: options.init === undefined ? settings.seed : null,
       schedule: settings.schedule,
       vUpdates: settings.vUpdates,

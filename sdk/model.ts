@@ -28,6 +28,7 @@ export interface ModelJSON {
   normalizedLoss: number;
   iterations: number;
   converged: boolean;
+  elapsedMs: number;
   seed: number | null;
   schedule: Schedule;
   vUpdates: number;
@@ -42,6 +43,7 @@ export interface ModelInfo {
   normalizedLoss: number;
   iterations: number;
   converged: boolean;
+  elapsedMs: number;
   seed: number | null;
   schedule: Schedule;
   vUpdates: number;
@@ -87,6 +89,8 @@ export class Model {
   readonly iterations: number;
   /** Whether the fit stopped on `tol` (false when it ran `maxIter` iterations). */
   readonly converged: boolean;
+  /** Milliseconds the fit spent iterating, final loss included (loading data and the start excluded). */
+  readonly elapsedMs: number;
   /** Seed of the random start (null for an explicit start). */
   readonly seed: number | null;
   readonly schedule: Schedule;
@@ -107,6 +111,7 @@ export class Model {
     this.normalizedLoss = info.normalizedLoss;
     this.iterations = info.iterations;
     this.converged = info.converged;
+    this.elapsedMs = info.elapsedMs;
     this.seed = info.seed;
     this.schedule = info.schedule;
     this.vUpdates = info.vUpdates;
@@ -200,6 +205,7 @@ export class Model {
       normalizedLoss: this.normalizedLoss,
       iterations: this.iterations,
       converged: this.converged,
+      elapsedMs: this.elapsedMs,
       seed: this.seed,
       schedule: this.schedule,
       vUpdates: this.vUpdates,
@@ -235,6 +241,7 @@ export class Model {
       normalizedLoss: data.normalizedLoss,
       iterations: data.iterations,
       converged: data.converged,
+      elapsedMs: data.elapsedMs ?? 0,
       seed: data.seed,
       schedule: data.schedule,
       vUpdates: data.vUpdates,

@@ -1,0 +1,219 @@
+// The model object and the fit's contract: reproducibility, serialization, features,
+// freeing and memory reuse, progress, stopping and cancellation.
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fit, getCore, Model, syntheticStrata } from "../sdk/mod.ts";
+import { csrStrata, denseStrata } from "./fixtures.ts";
+
+describe("reproducibility", () => {
+  it("gives the same factors, bit for bit, for the same seed", async () => {
+    const strata = [...denseStrata(1, [12, 9], 10), ...csrStrata(2, [14], 10, 0.3)];
+    const a = await fit(strata, { rank: 3, maxIter: 25, seed: 42 });
+    const b = await fit(strata, { rank: 3, maxIter: 25, seed: 42 });
+    const c = await fit(strata, { rank: 3, maxIter: 25, seed: 43 });
+    try {
+      assert.deepEqual(a.toJSON(), b.toJSON());
+      assert.notDeepEqual(a.H, c.H);
+      assert.equal(a.seed, 42);
+    } finally {
+      [a, b, c].forEach((m) => m.free());
+    }
+  });
+
+  it("draws a seed when none is given and records it", async () => {
+    const strata = denseStrata(3, [6, 6], 5);
+    const a = await fit(strata, { rank: 2, maxIter: 5 });
+    const b = await fit(strata, { rank: 2, maxIter: 5, seed: a.seed! });
+    try {
+      assert.ok(Number.isSafeInteger(a.seed));
+      assert.deepEqual(a.H, b.H);
+    } finally {
+      a.free();
+      b.free();
+    }
+  });
+
+  it("starts from the published distribution: V in [0,1), W and H in [0, 1/√k)", async () => {
+    const model = await fit(denseStrata(4, [200, 200], 400), { rank: 4, maxIter: 0, seed: 9 });
+    try {
+      const all = (arrays: Float32Array[]) => arrays.flatMap((a) => Array.from(a));
+      const v = all(model.V);
+      const wh = [...all(model.W), ...model.H];
+      assert.ok(v.every((x) => x >= 0 && x < 1));
+      assert.ok(wh.every((x) => x >= 0 && x < 0.5));
+      const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+      assert.ok(Math.abs(mean(v) - 0.5) < 0.05, `mean of V ${mean(v)}`);
+      assert.ok(Math.abs(mean(wh) - 0.25) < 0.025, `mean of W, H ${mean(wh)}`);
+    } finally {
+      model.free();
+    }
+  });
+
+  it("continues exactly from a model's factors: 20 + 30 iterations equal 50", async () => {
+    const strata = denseStrata(5, [11, 13], 9);
+    for (const schedule of ["sequential", "reference"] as const) {
+      const first = await fit(strata, { rank: 3, maxIter: 20, seed: 6, schedule });
+      const resumed = await fit(strata, { rank: 3, maxIter: 30, schedule, init: first.toJSON() });
+      const whole = await fit(strata, { rank: 3, maxIter: 50, seed: 6, schedule });
+      try {
+        assert.deepEqual(resumed.H, whole.H);
+        assert.deepEqual(resumed.V, whole.V);
+        assert.deepEqual(resumed.lossHistory, whole.lossHistory.subarray(20));
+      } finally {
+        [first, resumed, whole].forEach((m) => m.free());
+      }
+    }
+  });
+});
+
+describe("serialization", () => {
+  it("round-trips through JSON text exactly", async () => {
+    const model = await fit(denseStrata(7, [8, 5], 6), {
+      rank: 2,
+      maxIter: 10,
+      seed: 1,
+      columnNames: ["a", "b", "c", "d", "e", "f"],
+    });
+    const copy = Model.fromJSON(JSON.stringify(model));
+    try {
+      assert.deepEqual(copy.toJSON(), model.toJSON());
+      assert.deepEqual(copy.H, model.H);
+      assert.deepEqual(copy.W, model.W);
+      assert.deepEqual(copy.columnNames, ["a", "b", "c", "d", "e", "f"]);
+    } finally {
+      model.free();
+      copy.free();
+    }
+  });
+
+  it("rejects what is not a model", () => {
+    assert.throws(() => Model.fromJSON({} as never), /Cannot read model: not a stratified-nmf model/);
+    assert.throws(
+      () => Model.fromJSON({ format: "stratified-nmf", version: 2 } as never),
+      /version 2 is not supported/,
+    );
+    assert.throws(
+      () =>
+        Model.fromJSON({
+          format: "stratified-nmf",
+          version: 1,
+          names: ["a"],
+          rows: [1],
+          cols: 2,
+          rank: 1,
+          V: [[1, 1]],
+          W: [[[1]]],
+          H: [[1]],
+        } as never),
+      /Cannot read model: init.H row 0 has 1 values, expected 2/,
+    );
+  });
+});
+
+describe("features", () => {
+  it("names the columns where v(i) is largest", async () => {
+    // stratum "high" is shifted up in column 2, stratum "low" in column 0
+    const base = (r: number) => [1 + (r % 3), 2 + (r % 2), 1 + (r % 4), 2];
+    const high = Array.from({ length: 30 }, (_, r) => base(r).map((x, j) => (j === 2 ? x + 20 : x)));
+    const low = Array.from({ length: 30 }, (_, r) => base(r).map((x, j) => (j === 0 ? x + 20 : x)));
+    const model = await fit([{ name: "high", data: high }, { name: "low", data: low }], {
+      rank: 1,
+      maxIter: 300,
+      seed: 2,
+      columnNames: ["w", "x", "y", "z"],
+    });
+    try {
+      assert.deepEqual(model.topFeatures("high", 1), ["y"]);
+      assert.deepEqual(model.topFeatures(1, 1), ["w"]);
+      assert.deepEqual(model.topFeatures(0, 1, ["A", "B", "C", "D"]), ["C"]);
+      assert.equal(model.topFeatures(0, 10).length, 4);
+      assert.equal(model.topicFeatures(0, 2).length, 2);
+      assert.throws(() => model.topFeatures("nope", 1), /Cannot select stratum: "nope"/);
+      assert.throws(() => model.topicFeatures(1, 1), /Cannot select topic: 1 is not in \[0, 1\)/);
+    } finally {
+      model.free();
+    }
+  });
+});
+
+describe("memory", () => {
+  it("frees explicitly, with free() and Symbol.dispose, and refuses reads after", async () => {
+    const strata = denseStrata(8, [5, 5], 4);
+    const heap = getCore().heap;
+    const before = heap.allocatedBytes;
+    const a = await fit(strata, { rank: 2, maxIter: 3, seed: 1 });
+    assert.ok(heap.allocatedBytes > before);
+    a.free();
+    a.free();
+    assert.equal(heap.allocatedBytes, before);
+    assert.ok(a.freed);
+    assert.throws(() => a.H, /it has been freed/);
+    const b = await fit(strata, { rank: 2, maxIter: 3, seed: 1 });
+    b[Symbol.dispose]();
+    assert.equal(heap.allocatedBytes, before);
+  });
+
+  it("1,000 fits in a row do not grow the memory beyond the largest one", async () => {
+    const heap = getCore().heap;
+    const big = syntheticStrata({ strata: 3, rows: 60, cols: 50, seed: 1 }).strata;
+    const first = await fit(big, { rank: 4, maxIter: 2, seed: 1 });
+    first.free();
+    const bytes = heap.memoryBytes;
+    const allocated = heap.allocatedBytes;
+    for (let i = 0; i < 1000; i++) {
+      const strata = denseStrata(i, [5 + (i % 30), 3 + (i % 17)], 4 + (i % 40));
+      const model = await fit(strata, { rank: 1 + (i % 3), maxIter: 2, seed: i });
+      model.free();
+    }
+    assert.equal(heap.memoryBytes, bytes);
+    assert.equal(heap.allocatedBytes, allocated);
+  });
+});
+
+describe("progress, stopping and cancellation", () => {
+  it("reports progress after every iteration", async () => {
+    const seen: number[] = [];
+    const model = await fit(denseStrata(9, [6, 7], 5), {
+      rank: 2,
+      maxIter: 12,
+      seed: 1,
+      onProgress: ({ iteration, loss, normalizedLoss, maxIter }) => {
+        assert.equal(maxIter, 12);
+        assert.ok(loss > 0 && normalizedLoss > 0 && normalizedLoss < 1);
+        seen.push(iteration);
+      },
+    });
+    model.free();
+    assert.deepEqual(seen, Array.from({ length: 13 }, (_, i) => i));
+  });
+
+  it("stops on tol and says it converged", async () => {
+    const strata = syntheticStrata({ seed: 2 }).strata;
+    const model = await fit(strata, { rank: 5, maxIter: 5000, tol: 1e-5, seed: 1 });
+    try {
+      assert.ok(model.converged);
+      assert.ok(model.iterations < 5000);
+      const h = model.lossHistory;
+      assert.equal(h.length, model.iterations + 1);
+      assert.ok(h[h.length - 2] - h[h.length - 1] < 1e-5 * h[0]);
+      for (let t = 1; t < h.length - 1; t++) assert.ok(h[t - 1] - h[t] >= 1e-5 * h[0], `stopped late at ${t}`);
+    } finally {
+      model.free();
+    }
+    const full = await fit(strata, { rank: 5, maxIter: 50, seed: 1 });
+    assert.equal(full.converged, false);
+    full.free();
+  });
+
+  it("aborts with the signal's reason and frees its memory", async () => {
+    const heap = getCore().heap;
+    const before = heap.allocatedBytes;
+    const strata = syntheticStrata({ seed: 3 }).strata;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("stop now")), 20);
+    await assert.rejects(fit(strata, { rank: 5, maxIter: 10_000_000, seed: 1, signal: controller.signal }), /stop now/);
+    assert.equal(heap.allocatedBytes, before);
+    await assert.rejects(fit(strata, { rank: 5, signal: AbortSignal.abort() }), { name: "AbortError" });
+  });
+});

@@ -1,0 +1,41 @@
+// The build: the hot loops are SIMD (disassembled with binaryen's wasm-dis from node_modules),
+// the module imports its memory, and the shared build imports a shared one.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const wasmDis = `${root}node_modules/.bin/wasm-dis`;
+
+/** The text of one exported function in binaryen's disassembly. */
+function exportedFunction(text: string, name: string): string {
+  const index = text.match(new RegExp(`\\(export "${name}" \\(func \\$(\\S+)\\)\\)`))?.[1];
+  assert.ok(index !== undefined, `export ${name} missing`);
+  const start = text.indexOf(`(func $${index} `);
+  assert.ok(start >= 0);
+  const end = text.indexOf("\n (func ", start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+describe("the WebAssembly build", () => {
+  for (const [file, shared] of [["snmf.wasm", false], ["snmf.shared.wasm", true]] as const) {
+    const path = `${root}build/${file}`;
+    it(`${file}: dense and CSR product kernels use f32x4 SIMD`, () => {
+      assert.ok(existsSync(path), `${path} missing: run npm run build`);
+      const text = execFileSync(wasmDis, [path], { encoding: "utf8" });
+      for (const kernel of ["f32_aht_wta", "csr_aht_wta"]) {
+        const body = exportedFunction(text, kernel);
+        assert.match(body, /v128\.load/, `${kernel} loads v128`);
+        assert.match(body, /f32x4\.mul/, `${kernel} multiplies f32x4`);
+        assert.match(body, /f32x4\.add/, `${kernel} adds f32x4`);
+      }
+      const memoryImport = text.match(/\(import "env" "memory" \(memory \S+ (\d+) (\d+)( shared)?\)\)/);
+      assert.ok(memoryImport, "imports env.memory with a maximum");
+      assert.equal(Boolean(memoryImport[3]), shared);
+      assert.doesNotMatch(text, /\(data /, "no data segments (instances on a shared memory must not rewrite it)");
+    });
+  }
+});
