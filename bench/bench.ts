@@ -18,7 +18,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fit, type Stratum, syntheticStrata } from "../sdk/mod.ts";
 import { explicitStart, toMat } from "../tests/fixtures.ts";
-import { type RefStratum, referenceFit } from "../tests/reference.ts";
+import { referenceFit, type RefStratum } from "../tests/reference.ts";
 import { tfidfLike, uniformDense } from "./data.ts";
 
 interface Workload {
@@ -45,7 +45,7 @@ const rowsOf = (s: Stratum) => s.rows ?? (s as { data: unknown[] }).data.length;
 const colsOf = (s: Stratum) => toMat(s).cols;
 
 async function wasmMsPerIter(w: Workload): Promise<number> {
-  const options = { rank: w.rank, seed: 1, trackLoss: w.trackLoss };
+  const options = { rank: w.rank, seed: 1, trackLoss: w.trackLoss, schedule: "reference" as const };
   const time = async (maxIter: number) => {
     const model = await fit(w.strata, { ...options, maxIter });
     const ms = model.elapsedMs;
@@ -112,7 +112,14 @@ for (const w of workloads) {
   const nnz = w.strata.reduce((s, x) => s + ("indptr" in x ? x.values.length : rowsOf(x) * colsOf(x)), 0);
   const wasm = await wasmMsPerIter(w);
   const reference = referenceMsPerIter(w);
-  results.push({ workload: w.name, rank: w.rank, nnz, wasmMsPerIter: wasm, referenceMsPerIter: reference, numpyBaselineMsPerIter: w.numpyMs });
+  results.push({
+    workload: w.name,
+    rank: w.rank,
+    nnz,
+    wasmMsPerIter: wasm,
+    referenceMsPerIter: reference,
+    numpyBaselineMsPerIter: w.numpyMs,
+  });
   console.log(`${w.name} | ${wasm.toFixed(3)} | ${reference.toFixed(1)} | ${(reference / wasm).toFixed(0)}×`);
 }
 
