@@ -60,4 +60,39 @@ describe("dist bundle on Node", () => {
     assert.equal(deno, node);
     assert.equal(bun, node);
   });
+
+  it("init({ wasm }) takes bytes, a WebAssembly.Module or a URL, of either build, with the same result", () => {
+    const dist = `${root}dist/`;
+    const header = (from, load) =>
+      `import { fit, init, syntheticStrata } from "${from}"; import { createHash } from "node:crypto";
+       import { Buffer } from "node:buffer"; import { readFileSync } from "node:fs";
+       const core = await init({ wasm: ${load} }); console.error("shared=" + core.shared);`;
+    const run = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const embedded = run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      header(`${dist}stratified-nmf.js`, "undefined") + PROBE,
+    ]);
+    const variants = [
+      [process.execPath, ["--input-type=module", "-e"], `readFileSync("${dist}snmf.wasm")`],
+      [
+        process.execPath,
+        ["--input-type=module", "-e"],
+        `new WebAssembly.Module(readFileSync("${dist}snmf.shared.wasm"))`,
+      ],
+      [`${root}node_modules/.bin/deno`, ["eval"], `new URL("file://${dist}snmf.wasm")`],
+    ];
+    for (const [cmd, args, load] of variants) {
+      const out = run(cmd, [...args, header(`${dist}stratified-nmf.js`, load) + PROBE]);
+      assert.equal(out, embedded, `init({ wasm: ${load} })`);
+    }
+  });
+
+  it("init() falls back to a plain memory for the plain build", () => {
+    const script = `import { init } from "${root}dist/stratified-nmf.js"; import { readFileSync } from "node:fs";
+      const core = await init({ wasm: readFileSync("${root}dist/snmf.wasm") });
+      console.log(core.shared, core.memory.buffer instanceof SharedArrayBuffer);`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    assert.equal(out, "false false\n");
+  });
 });
