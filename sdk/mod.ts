@@ -23,6 +23,7 @@ export { fit } from "./fit.ts";
 export { Model, type ModelJSON } from "./model.ts";
 export { Random } from "./random.ts";
 export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./synthetic.ts";
+export { transform, type TransformOptions, type TransformResult } from "./transform.ts";
 export type {
   CsrStratum,
   DenseStratum,

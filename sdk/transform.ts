@@ -1,0 +1,195 @@
+/**
+ * `transform()`: loadings `W` for new rows with a fitted model's topics `H` held fixed, either
+ * as rows of a stratum the model knows (its `v(i)` fixed too) or as a new stratum (its `v`
+ * learned along with `W`). The updates are the solver's, with `fixH` (and `fixV`).
+ *
+ * @module
+ */
+
+import { init } from "./core.ts";
+import { type Factors, randomFactors } from "./factors.ts";
+import type { Model } from "./model.ts";
+import { MultiplicativeSolver } from "./solver.ts";
+import { loadStrata } from "./strata.ts";
+import type { ProgressInfo, Stratum } from "./types.ts";
+import { resolveOptions } from "./validate.ts";
+
+const ACTION = "Cannot transform";
+
+/** Default iterations of `transform()` (W alone converges faster than a whole fit). */
+export const TRANSFORM_MAX_ITER = 200;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Options of {@link transform}. */
+export interface TransformOptions {
+  /**
+   * The stratum (index or name) the new rows belong to: its `v(i)` stays fixed. Omit it for a
+   * new stratum, whose `v` is learned along with `W`.
+   */
+  stratum?: number | string;
+  /** Iterations to run at most (default 200). */
+  maxIter?: number;
+  /** Stop when an iteration lowers the loss by less than `tol` times the initial loss (default 0). */
+  tol?: number;
+  /** Seed of the random start of `W` (and `v` for a new stratum). Default: a random seed. */
+  seed?: number;
+  /** Updates of `v` per iteration for a new stratum (default: the model's). */
+  vUpdates?: number;
+  /** Compute the loss before every iteration (default true). */
+  trackLoss?: boolean;
+  /** Called after each iteration's loss is known. */
+  onProgress?: (info: ProgressInfo) => void;
+  /** Aborts the transform: it rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** What {@link transform} returns: plain copies, independent of wasm memory. */
+export interface TransformResult {
+  /** Index of the known stratum, or null for a new stratum. */
+  stratum: number | null;
+  /** Rows transformed. */
+  rows: number;
+  /** The model's rank `k`. */
+  rank: number;
+  /** The loadings: `rows × k` float32, row-major. */
+  W: Float32Array;
+  /** The shift: the known stratum's `v(i)`, or the one learned for the new stratum (`n` values). */
+  v: Float32Array;
+  /** `‖A − 1vᵀ − W H‖_F` at the end. */
+  loss: number;
+  /** `loss / ‖A‖_F`. */
+  normalizedLoss: number;
+  /** The loss before each iteration and the final loss last (only the final one without trackLoss). */
+  lossHistory: Float64Array;
+  iterations: number;
+  /** Whether it stopped on `tol`. */
+  converged: boolean;
+  /** Seed of the random start. */
+  seed: number;
+}
+
+function stratumIndex(model: Model, stratum: number | string): number {
+  const index = typeof stratum === "string" ? model.names.indexOf(stratum) : stratum;
+  if (!Number.isInteger(index) || index < 0 || index >= model.names.length) {
+    const names = model.names.map((name) => JSON.stringify(name)).join(", ");
+    throw new RangeError(
+      `${ACTION}: options.stratum ${JSON.stringify(stratum)} is not one of the model's strata (${names})`,
+    );
+  }
+  return index;
+}
+
+/**
+ * Loadings `W` of new rows `A ≈ 1 vᵀ + W H` with the model's `H` fixed.
+ *
+ * @param model a fitted (or loaded) model, not freed
+ * @param input the new rows: one dense or CSR stratum with the model's `n` columns
+ * @param options `stratum` for rows of a known stratum (its `v` fixed); see {@link TransformOptions}
+ * @throws {TypeError | RangeError} for invalid input or options, naming what is wrong
+ *
+ * @example
+ * ```ts
+ * import { fit, transform } from "./mod.ts";
+ * const strata = [
+ *   { name: "a", data: [[1, 2, 0], [2, 4, 1], [0, 1, 3]] },
+ *   { name: "b", data: [[5, 2, 1], [6, 4, 2]] },
+ * ];
+ * const model = await fit(strata, { rank: 2, maxIter: 100, seed: 1 });
+ * const result = await transform(model, { data: [[1, 2, 1]] }, { stratum: "a", seed: 1 });
+ * console.assert(result.W.length === 2 && result.loss >= 0);
+ * model.free();
+ * ```
+ */
+export async function transform(
+  model: Model,
+  input: Stratum,
+  options: TransformOptions = {},
+): Promise<TransformResult> {
+  if (typeof options !== "object" || options === null) throw new TypeError(`${ACTION}: options must be an object`);
+  if (model.freed) throw new TypeError(`${ACTION}: the model has been freed`);
+  const known = options.stratum === undefined ? null : stratumIndex(model, options.stratum);
+  const settings = resolveOptions({
+    rank: model.rank,
+    maxIter: options.maxIter ?? TRANSFORM_MAX_ITER,
+    tol: options.tol,
+    seed: options.seed,
+    vUpdates: options.vUpdates ?? model.vUpdates,
+    trackLoss: options.trackLoss,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  }, ACTION);
+  const core = await init();
+  const resident = loadStrata(core, [{ name: "input", ...input }], ACTION);
+  let factors: Factors | undefined;
+  let solver: MultiplicativeSolver | undefined;
+  try {
+    if (resident.cols !== model.cols) {
+      throw new RangeError(`${ACTION}: the input has ${resident.cols} columns, the model ${model.cols}`);
+    }
+    const rows = resident.strata[0].rows;
+    factors = randomFactors(core, { rows: [rows], cols: model.cols, rank: model.rank }, settings.seed);
+    // Views are taken after every allocation: a memory that grew detaches older ones.
+    factors.h().set(model.H);
+    if (known !== null) factors.v(0).set(model.V[known]);
+    solver = new MultiplicativeSolver(core, resident, factors, {
+      vUpdates: settings.vUpdates,
+      schedule: settings.schedule,
+      fixH: true,
+      fixV: known !== null,
+    });
+    const normA = Math.sqrt(resident.normSq);
+    const trackLoss = settings.trackLoss || settings.tol > 0;
+    const history: number[] = [];
+    const started = performance.now();
+    let lastYield = started;
+    let iterations = 0;
+    let converged = false;
+    while (true) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const more = iterations < settings.maxIter;
+      solver.computeProducts(more);
+      if (trackLoss || !more) {
+        const loss = solver.loss();
+        if (!Number.isFinite(loss)) {
+          throw new RangeError(`${ACTION}: the loss became ${loss} at iteration ${iterations} (scale the data down)`);
+        }
+        history.push(loss);
+        const previous = history[history.length - 2];
+        if (settings.tol > 0 && previous !== undefined && previous - loss < settings.tol * history[0]) converged = true;
+        options.onProgress?.({
+          iteration: iterations,
+          maxIter: settings.maxIter,
+          loss,
+          normalizedLoss: loss / normA,
+          elapsedMs: performance.now() - started,
+        });
+      }
+      if (!more || converged) break;
+      solver.update();
+      iterations++;
+      if (performance.now() - lastYield > 50) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+    const loss = history[history.length - 1];
+    return {
+      stratum: known,
+      rows,
+      rank: model.rank,
+      W: Float32Array.from(factors.w(0)),
+      v: Float32Array.from(factors.v(0)),
+      loss,
+      normalizedLoss: loss / normA,
+      lossHistory: Float64Array.from(trackLoss ? history : [loss]),
+      iterations,
+      converged,
+      seed: settings.seed,
+    };
+  } finally {
+    solver?.free();
+    factors?.free();
+    resident.free();
+  }
+}
