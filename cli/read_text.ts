@@ -1,0 +1,110 @@
+/**
+ * Document inputs of `snmf text`: JSON Lines (one object per line with a text field and a
+ * strata field), or a directory of sub-directories, one per stratum, each holding one text file
+ * per document (the layout of the 20 newsgroups distribution).
+ *
+ * @module
+ */
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { InputError, UsageError } from "./errors.ts";
+import { readText } from "./read_csv.ts";
+
+/** Documents grouped by stratum, strata in input order. */
+export interface TextStrata {
+  strata: { name: string; documents: string[] }[];
+}
+
+/** How to read documents. */
+export interface TextOptions {
+  textField: string;
+  strataField: string;
+  /** Encoding of the files of a directory input (a WHATWG label; default utf-8). */
+  encoding: string;
+}
+
+/** A decoder for `encoding`, or a usage error naming the option. */
+export function decoderFor(encoding: string): TextDecoder {
+  try {
+    return new TextDecoder(encoding);
+  } catch {
+    throw new UsageError(`--encoding "${encoding}" is not an encoding this runtime knows (try utf-8 or latin1)`);
+  }
+}
+
+/** JSON Lines: blank lines skipped; each other line an object with the two fields. */
+function readJsonLines(file: string, options: TextOptions): TextStrata {
+  const lines = readText(file).split(/\r?\n/);
+  const groups = new Map<string, string[]>();
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    const text = index === 0 ? raw.replace(/^\uFEFF/, "") : raw;
+    if (text.trim() === "") return;
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(file, line, `not valid JSON: ${(error as Error).message.split("\n")[0]}`);
+    }
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      throw new InputError(file, line, "is not a JSON object");
+    }
+    const fields = record as Record<string, unknown>;
+    const document = fields[options.textField];
+    if (typeof document !== "string") {
+      throw new InputError(
+        file,
+        line,
+        document === undefined
+          ? `has no "${options.textField}" field (--text-field)`
+          : `field "${options.textField}" is not a string`,
+      );
+    }
+    const stratum = fields[options.strataField];
+    if (typeof stratum !== "string" && typeof stratum !== "number") {
+      throw new InputError(
+        file,
+        line,
+        stratum === undefined
+          ? `has no "${options.strataField}" field (--strata-field)`
+          : `field "${options.strataField}" is not a string or a number`,
+      );
+    }
+    const name = String(stratum);
+    let documents = groups.get(name);
+    if (!documents) groups.set(name, documents = []);
+    documents.push(document);
+  });
+  if (groups.size === 0) throw new InputError(file, undefined, "has no documents");
+  return { strata: [...groups].map(([name, documents]) => ({ name, documents })) };
+}
+
+const visible = (entry: string) => !entry.startsWith(".");
+
+/** A directory of sub-directories (strata, sorted by name), each of files (documents, sorted). */
+function readDirectoryTree(dir: string, options: TextOptions): TextStrata {
+  const decoder = decoderFor(options.encoding);
+  const subdirs = readdirSync(dir).filter(visible).filter((e) => statSync(join(dir, e)).isDirectory()).sort();
+  if (subdirs.length === 0) {
+    throw new InputError(dir, undefined, "has no sub-directories (one per stratum, holding one file per document)");
+  }
+  const strata = subdirs.map((name) => {
+    const path = join(dir, name);
+    const files = readdirSync(path).filter(visible).filter((e) => statSync(join(path, e)).isFile()).sort();
+    if (files.length === 0) throw new InputError(path, undefined, "has no documents (files)");
+    return { name, documents: files.map((file) => decoder.decode(readFileSync(join(path, file)))) };
+  });
+  return { strata };
+}
+
+/** Reads the documents of `snmf text` from a `.jsonl` file or a directory tree. */
+export function readDocuments(path: string, options: TextOptions): TextStrata {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    throw new InputError(path, undefined, "no such file or directory");
+  }
+  return isDirectory ? readDirectoryTree(path, options) : readJsonLines(path, options);
+}
