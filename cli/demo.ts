@@ -6,9 +6,10 @@
  * @module
  */
 
-import process from "node:process";
-import { parseArgs } from "node:util";
 import { fit, syntheticStrata } from "../sdk/mod.ts";
+import { integerOption, parse } from "./args.ts";
+import { interruptible } from "./interruptible.ts";
+import { fitSummary } from "./summary.ts";
 
 /** The paper's normalized loss after 10,000 iterations on this experiment. */
 const PUBLISHED_NORMALIZED_LOSS = 9.7e-4;
@@ -22,72 +23,70 @@ const HELP = `snmf demo — the paper's synthetic experiment
 Options:
   --iters N     iterations (default 10000, as in the paper)
   --seed S      seed of the data and of the start (default 0)
-  --quiet       no progress line
+  --json        a JSON summary on stdout (as "snmf fit --json", plus publishedNormalizedLoss
+                and trueVMeans)
+  -q, --quiet   no progress line
   -h, --help    this help
 
-Example:
-  snmf demo --iters 2000`;
+  The progress line (iteration, normalized loss, rate, time left) shows only when stderr is a
+  terminal. Ctrl-C stops the run (exit 130).
+
+Examples:
+  snmf demo
+  snmf demo --iters 2000 --seed 3
+  snmf demo --iters 500 --json`;
 
 export async function demo(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      iters: { type: "string", default: "10000" },
-      seed: { type: "string", default: "0" },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
+  const { values, help } = parse(args, {
+    iters: { type: "string" },
+    seed: { type: "string" },
+    json: { type: "boolean" },
+    quiet: { type: "boolean", short: "q" },
+  }, { names: [] });
+  if (help) {
     console.log(HELP);
     return 0;
   }
-  const maxIter = Number(values.iters);
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(maxIter) || maxIter < 0) {
-    console.error(`snmf demo: --iters must be a non-negative integer, got "${values.iters}"`);
-    return 2;
-  }
-  if (!Number.isSafeInteger(seed)) {
-    console.error(`snmf demo: --seed must be an integer, got "${values.seed}"`);
-    return 2;
-  }
+  const maxIter = integerOption(values, "iters", 0, 10000);
+  const seed = integerOption(values, "seed", Number.MIN_SAFE_INTEGER, 0);
   const { strata, trueVMeans } = syntheticStrata({ seed });
-  const showProgress = !values.quiet && process.stderr.isTTY;
   const started = performance.now();
-  const model = await fit(strata, {
-    rank: 5,
-    maxIter,
-    seed,
-    onProgress: showProgress
-      ? ({ iteration, normalizedLoss }) => {
-        if (iteration % 100 === 0 || iteration === maxIter) {
-          process.stderr.write(
-            `\riteration ${iteration}/${maxIter}  normalized loss ${normalizedLoss.toExponential(3)}`,
-          );
-        }
-      }
-      : undefined,
-  });
-  const seconds = (performance.now() - started) / 1000;
-  if (showProgress) process.stderr.write("\n");
-  console.log(`Synthetic experiment: 4 strata × 100 × 100, rank 5, ${model.iterations} iterations, seed ${seed}`);
-  console.log(
-    `normalized loss  ${model.normalizedLoss.toExponential(2)}  (published: ${
-      PUBLISHED_NORMALIZED_LOSS.toExponential(1)
-    })`,
+  const model = await interruptible(
+    "demo",
+    values.quiet === true,
+    ({ signal, onProgress }) => fit(strata, { rank: 5, maxIter, seed, signal, onProgress }),
   );
-  console.log(
-    `time             ${seconds.toFixed(2)} s  (${
-      (seconds * 1000 / Math.max(1, model.iterations)).toFixed(3)
-    } ms/iteration)`,
-  );
-  console.log("\nstratum  mean of learned v  true shift mean");
-  model.vMeans().forEach((mean, i) => {
+  try {
+    const seconds = (performance.now() - started) / 1000;
+    if (values.json) {
+      console.log(JSON.stringify({
+        ...fitSummary(model, seconds, null),
+        publishedNormalizedLoss: PUBLISHED_NORMALIZED_LOSS,
+        trueVMeans,
+      }));
+      return 0;
+    }
     console.log(
-      `${model.names[i].padEnd(8)} ${mean.toFixed(3).padStart(17)}  ${trueVMeans[i].toFixed(3).padStart(15)}`,
+      `Synthetic experiment: 4 strata × 100 × 100, rank 5, ${model.iterations} iterations, seed ${seed}`,
     );
-  });
-  model.free();
+    console.log(
+      `normalized loss  ${model.normalizedLoss.toExponential(2)}  (published after 10,000 iterations: ${
+        PUBLISHED_NORMALIZED_LOSS.toExponential(1)
+      })`,
+    );
+    console.log(
+      `time             ${seconds.toFixed(2)} s  (${
+        (seconds * 1000 / Math.max(1, model.iterations)).toFixed(3)
+      } ms/iteration)`,
+    );
+    console.log("\nstratum  mean of learned v  true shift mean");
+    model.vMeans().forEach((mean, i) => {
+      console.log(
+        `${model.names[i].padEnd(8)} ${mean.toFixed(3).padStart(17)}  ${trueVMeans[i].toFixed(3).padStart(15)}`,
+      );
+    });
+  } finally {
+    model.free();
+  }
   return 0;
 }

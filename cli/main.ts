@@ -7,28 +7,58 @@
 
 import process from "node:process";
 import { demo } from "./demo.ts";
+import { describeError, EXIT } from "./errors.ts";
+import { fit } from "./fit.ts";
+import { text } from "./text.ts";
+import { top } from "./top.ts";
+import { transform } from "./transform.ts";
 
-const USAGE = `snmf — Stratified-NMF on SIMD WebAssembly
+const USAGE = `snmf — Stratified-NMF on SIMD WebAssembly: A(i) ≈ 1 v(i)ᵀ + W(i) H for data in strata
 
 Usage:
-  snmf demo [--iters N] [--seed S] [--quiet]   the paper's synthetic experiment on built-in data
+  snmf demo [--iters N] [--seed S]        the paper's synthetic experiment on built-in data
+  snmf fit INPUT [options]                fit strata from NAME.csv / NAME.mtx files, or one CSV
+                                          with --strata-column; write the model (JSON)
+  snmf text INPUT [options]               TF-IDF topics of documents in strata (JSON Lines, or
+                                          one directory of text files per stratum)
+  snmf top MODEL [--count N]              top features of each v(i) and each topic
+  snmf transform MODEL INPUT [options]    loadings W of new rows, H fixed (CSV or JSON)
 
-Run "snmf COMMAND --help" for a command's options.`;
+Run "snmf COMMAND --help" for a command's options and examples.
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { demo };
+Output: results on stdout, messages and the progress line (only on a terminal) on stderr.
+Exit codes: 0 success, 1 failure, 2 usage or input error (one line naming the file, the line
+and the problem), 130 interrupted by Ctrl-C.
+
+Examples:
+  snmf demo --iters 2000
+  snmf fit data/ --rank 5 --iters 500 --out model.json && snmf top model.json
+  snmf text posts.jsonl --strata-field forum --min-df 2 --max-df 0.95 --out topics.json`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = { demo, fit, text, top, transform };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h") {
-    console.log(USAGE);
-    return command === undefined ? 2 : 0;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    if (command === undefined) console.error(USAGE);
+    else console.log(USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
   }
   const run = commands[command];
   if (!run) {
-    console.error(`snmf: unknown command "${command}"\n\n${USAGE}`);
-    return 2;
+    console.error(
+      `snmf: unknown command "${command}" (commands: ${Object.keys(commands).join(", ")}; see snmf --help)`,
+    );
+    return EXIT.usage;
   }
-  return await run(rest);
+  try {
+    return await run(rest);
+  } catch (error) {
+    const { code, message } = describeError(error);
+    console.error(`snmf ${command}: ${message}`);
+    if (code === EXIT.failure && process.env.SNMF_DEBUG) console.error(error);
+    return code;
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,101 @@
+/**
+ * `snmf fit INPUT`: fits a model to strata read from files and writes it as JSON.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { fit as fitModel, type FitOptions } from "../sdk/mod.ts";
+import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, parse, stringOption } from "./args.ts";
+import { checkWritable } from "./atomic_write.ts";
+import { InputError, UsageError } from "./errors.ts";
+import { interruptible } from "./interruptible.ts";
+import { readInit, writeModel } from "./model_file.ts";
+import { readStrata } from "./read_input.ts";
+import { fitSummary, formatFitSummary } from "./summary.ts";
+
+const DEFAULTS = { rank: 5, iters: 100 };
+
+export const FIT_HELP = `snmf fit — fit Stratified-NMF, A(i) ≈ 1 v(i)ᵀ + W(i) H, to strata read from files
+
+Usage:
+  snmf fit DIR [options]                          one NAME.csv or NAME.mtx file per stratum
+  snmf fit FILE.csv --strata-column COL [options] one CSV, a column naming each row's stratum
+
+Input:
+  NAME.csv      dense, comma separated, one row per sample; the first row is a header (column
+                names) when any of its fields is not a number. Every file has the same columns.
+  NAME.mtx      MatrixMarket "coordinate real|integer|pattern general" (1-based indices),
+                kept sparse
+  --strata-column COL   with one CSV file (header row required): the column whose value names
+                        each row's stratum; strata in order of first appearance
+  --columns A,B,C       the variables to use (default: every other column whose values are all
+                        numbers; the others are left out with a note)
+
+Options:
+${fitOptionsHelp(DEFAULTS)}
+  --init FILE       start from JSON { "V": [...], "W": [...], "H": [...] } (a model file works)
+  --out FILE        where to write the model (default model.json); written atomically
+  --json            print a JSON summary on stdout: strata (name, rows), cols, rank, iterations,
+                    converged, seconds, msPerIter, loss, normalizedLoss, lossHistory, vMeans,
+                    seed, schedule, out
+  -q, --quiet       no progress line and no notes on stderr
+  -h, --help        this help
+
+Values must be finite, non-negative numbers; a bad one is reported with its file, line and
+column, and the command exits 2. Ctrl-C stops the fit (exit 130) and writes nothing.
+
+Examples:
+  snmf fit data/ --rank 5 --iters 500 --out model.json
+  snmf fit survey.csv --strata-column wave --columns income,age,rooms --rank 3 --json
+  snmf fit tfidf/ --rank 20 --iters 100 --no-loss --seed 1 --out topics.json`;
+
+export async function fit(args: string[]): Promise<number> {
+  const { values, positionals, help } = parse(args, {
+    ...FIT_OPTIONS,
+    "strata-column": { type: "string" },
+    columns: { type: "string" },
+    init: { type: "string" },
+  }, { names: ["INPUT"] });
+  if (help) {
+    console.log(FIT_HELP);
+    return 0;
+  }
+  const quiet = values.quiet === true;
+  const options: FitOptions = fitOptionsFrom(values, DEFAULTS);
+  const out = stringOption(values, "out") ?? "model.json";
+  checkWritable(out);
+  const columnsText = stringOption(values, "columns");
+  const columns = columnsText?.split(",").map((c) => c.trim());
+  if (columns?.some((c) => c === "")) throw new UsageError(`--columns has an empty name: "${columnsText}"`);
+
+  const input = readStrata(positionals[0], { strataColumn: stringOption(values, "strata-column"), columns });
+  if (!quiet) input.notes.forEach((note) => console.error(`snmf fit: ${note}`));
+  const initFile = stringOption(values, "init");
+  if (initFile !== undefined) options.init = readInit(initFile);
+  if (input.columnNames) options.columnNames = input.columnNames;
+
+  const started = performance.now();
+  const model = await interruptible(
+    "fit",
+    quiet,
+    ({ signal, onProgress }) =>
+      fitModel(input.strata, { ...options, signal, onProgress }).catch((error) => {
+        if (initFile !== undefined && error instanceof Error && /^Cannot fit model: init/.test(error.message)) {
+          throw new InputError(initFile, undefined, error.message.replace(/^Cannot fit model: /, ""));
+        }
+        throw error;
+      }),
+  );
+  try {
+    const seconds = (performance.now() - started) / 1000;
+    writeModel(out, model);
+    const summary = fitSummary(model, seconds, out);
+    if (values.json) console.log(JSON.stringify(summary));
+    else console.log(formatFitSummary(summary).join("\n"));
+    if (!quiet && !values.json) process.stderr.write(`snmf fit: wrote ${out}\n`);
+  } finally {
+    model.free();
+  }
+  return 0;
+}

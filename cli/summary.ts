@@ -1,0 +1,121 @@
+/**
+ * What the commands print about a model: the `--json` summary of a fit, its human-readable
+ * form, and tables of top features of each v(i) and each topic (row of H).
+ *
+ * @module
+ */
+
+import type { Model } from "../sdk/mod.ts";
+
+/** The `--json` summary of a fit. */
+export interface FitSummary {
+  strata: { name: string; rows: number }[];
+  cols: number;
+  rank: number;
+  iterations: number;
+  converged: boolean;
+  seconds: number;
+  msPerIter: number | null;
+  loss: number;
+  normalizedLoss: number;
+  lossHistory: number[];
+  vMeans: number[];
+  seed: number | null;
+  schedule: string;
+  out: string | null;
+}
+
+export function fitSummary(model: Model, seconds: number, out: string | null): FitSummary {
+  return {
+    strata: model.names.map((name, i) => ({ name, rows: model.rows[i] })),
+    cols: model.cols,
+    rank: model.rank,
+    iterations: model.iterations,
+    converged: model.converged,
+    seconds,
+    msPerIter: model.iterations > 0 ? (seconds * 1000) / model.iterations : null,
+    loss: model.loss,
+    normalizedLoss: model.normalizedLoss,
+    lossHistory: Array.from(model.lossHistory),
+    vMeans: model.vMeans(),
+    seed: model.seed,
+    schedule: model.schedule,
+    out,
+  };
+}
+
+/** The summary as lines of text. */
+export function formatFitSummary(summary: FitSummary): string[] {
+  const { strata, cols, rank, iterations, seconds, msPerIter } = summary;
+  const totalRows = strata.reduce((sum, s) => sum + s.rows, 0);
+  const width = Math.max(7, ...strata.map((s) => s.name.length));
+  return [
+    `${strata.length} strata, ${totalRows} rows × ${cols} columns; rank ${rank}, ${summary.schedule} schedule, seed ${
+      summary.seed ?? "(--init)"
+    }`,
+    `${iterations} iterations${summary.converged ? " (converged: --tol reached)" : ""} in ${seconds.toFixed(2)} s` +
+    (msPerIter === null ? "" : ` (${msPerIter.toFixed(3)} ms/iteration)`),
+    `loss ${summary.loss.toExponential(4)}, normalized loss ${summary.normalizedLoss.toExponential(4)}`,
+    "",
+    `${"stratum".padEnd(width)}  ${"rows".padStart(7)}  mean of v`,
+    ...strata.map((s, i) =>
+      `${s.name.padEnd(width)}  ${String(s.rows).padStart(7)}  ${summary.vMeans[i].toPrecision(4).padStart(9)}`
+    ),
+  ];
+}
+
+/** One feature (column) and its weight. */
+export interface Feature {
+  /** 0-based column index. */
+  column: number;
+  /** The column's name, when the model has column names. */
+  name?: string;
+  value: number;
+}
+
+/** Top features of each v(i) and each topic, with their weights. */
+export interface TopFeatures {
+  strata: { name: string; features: Feature[] }[];
+  topics: { topic: number; features: Feature[] }[];
+}
+
+/** Indices of the `count` largest values, largest first (ties: lower index first), as the SDK orders them. */
+function topIndices(values: ArrayLike<number>, count: number): number[] {
+  const order = Array.from({ length: values.length }, (_, j) => j);
+  order.sort((a, b) => values[b] - values[a] || a - b);
+  return order.slice(0, Math.max(0, Math.min(count, values.length)));
+}
+
+function features(model: Model, values: ArrayLike<number>, count: number): Feature[] {
+  const names = model.columnNames;
+  return topIndices(values, count).map((j) =>
+    names ? { column: j, name: names[j], value: values[j] } : { column: j, value: values[j] }
+  );
+}
+
+/** The `count` largest entries of each v(i) and each row of H, named by the model's column names. */
+export function topFeatures(model: Model, count: number): TopFeatures {
+  const V = model.V;
+  const strata = model.names.map((name, i) => ({ name, features: features(model, V[i], count) }));
+  const H = model.H;
+  const topics = Array.from({ length: model.rank }, (_, q) => ({
+    topic: q + 1,
+    features: features(model, H.subarray(q * model.cols, (q + 1) * model.cols), count),
+  }));
+  return { strata, topics };
+}
+
+/** Tables of top features: one line per stratum and per topic. */
+export function formatTopFeatures(top: TopFeatures, what: { values: boolean }): string[] {
+  // Unnamed columns are numbered from 1, as in the input file.
+  const name = (f: Feature) => f.name ?? `col ${f.column + 1}`;
+  const label = (f: Feature) => what.values ? `${name(f)} (${f.value.toPrecision(3)})` : name(f);
+  const width = Math.max(8, ...top.strata.map((s) => s.name.length));
+  return [
+    "Top features of each stratum's v(i) (what sets it apart):",
+    ...top.strata.map((s) => `  ${s.name.padEnd(width)}  ${s.features.map(label).join(", ")}`),
+    "",
+    "Top features of each topic (row of H, shared by all strata):",
+    ...top.topics.map((t) => `  ${`topic ${t.topic}`.padEnd(width)}  ${t.features.map(label).join(", ")}`),
+  ];
+}

@@ -1,0 +1,192 @@
+/**
+ * `snmf text INPUT`: topic modelling of documents grouped into strata, as the paper does for
+ * 20 newsgroups: TF-IDF (scikit-learn's `TfidfVectorizer`), a fit, and the top words of each
+ * v(i) and each topic.
+ *
+ * @module
+ */
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+import { type CsrStratum, fit } from "../sdk/mod.ts";
+import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, integerOption, parse, stringOption } from "./args.ts";
+import { checkWritable, writeFileAtomic } from "./atomic_write.ts";
+import { UsageError } from "./errors.ts";
+import { interruptible } from "./interruptible.ts";
+import { writeModel } from "./model_file.ts";
+import { decoderFor, readDocuments } from "./read_text.ts";
+import { stopWords } from "./stop_words.ts";
+import { fitSummary, formatFitSummary, formatTopFeatures, topFeatures } from "./summary.ts";
+import { type DfLimit, parseDfLimit, tfidf, TfidfError, type TfidfMatrix } from "./tfidf.ts";
+import { mtxText } from "./write_mtx.ts";
+
+const DEFAULTS = { rank: 20, iters: 100 };
+
+export const TEXT_HELP = `snmf text — topics of documents grouped into strata (TF-IDF, then Stratified-NMF)
+
+Usage:
+  snmf text FILE.jsonl [--text-field F] [--strata-field S] [options]
+  snmf text DIR [options]        DIR/STRATUM/DOCUMENT: one sub-directory per stratum, one
+                                 text file per document (the 20 newsgroups layout)
+
+  Builds TF-IDF as scikit-learn's TfidfVectorizer does (lower-cased tokens of 2+ letters,
+  digits or _, smooth idf ln((1+N)/(1+df))+1, rows scaled to unit length), fits the strata and
+  prints the top words of each stratum's v(i) and of each topic (row of H). The vocabulary is
+  saved with the model (its column names) for "snmf top".
+
+Input:
+  --text-field F      JSON Lines: the field holding the text (default "text")
+  --strata-field S    JSON Lines: the field naming the stratum (default "stratum")
+  --encoding E        directory input: the files' encoding (default utf-8; 20 newsgroups is latin1)
+
+TF-IDF:
+  --min-df X        drop terms in fewer documents: a count ("2") or a proportion ("0.01");
+                    default 1
+  --max-df X        drop terms in more documents: a count or a proportion ("0.95"); default 1.0
+  --max-features N  keep the N terms most frequent in the whole corpus
+  --stop-words L    english (default: the English list of the npm package stopwords-iso,
+                    1,298 words, a superset of scikit-learn's 318), none, or a FILE with one
+                    word per line
+
+Options:
+${fitOptionsHelp(DEFAULTS)}
+  --top N           words per line in the tables (default 10)
+  --out FILE        write the model (with the vocabulary) to FILE, atomically
+  --tfidf-dir DIR   also write the TF-IDF matrix: DIR/STRATUM.mtx per stratum and
+                    DIR/vocabulary.txt (one term a line; DIR is created), for "snmf fit DIR" or scipy.io.mmread
+  --json            print a JSON summary on stdout: as "snmf fit --json", plus documents,
+                    vocabularySize and the top words (strata and topics)
+  -q, --quiet       no progress line
+  -h, --help        this help
+
+Examples:
+  snmf text posts.jsonl --text-field body --strata-field forum --rank 10 --min-df 2 --max-df 0.95
+  snmf text 20news-bydate-train/ --encoding latin1 --min-df 2 --max-df 0.95 --rank 20 --out news.json
+  snmf text reviews.jsonl --strata-field year --max-features 5000 --json > summary.json`;
+
+function dfOption(text: string | undefined, name: string, fallback: DfLimit): DfLimit {
+  if (text === undefined) return fallback;
+  const limit = parseDfLimit(text);
+  if (!limit) {
+    throw new UsageError(
+      `--${name} must be a count ≥ 1 ("2") or a proportion in [0, 1] with a decimal point ("0.95"), got "${text}"`,
+    );
+  }
+  return limit;
+}
+
+/** The rows of each stratum, cut out of the matrix of all documents. */
+function splitRows(matrix: TfidfMatrix, strata: { name: string; documents: string[] }[]): CsrStratum[] {
+  let first = 0;
+  return strata.map(({ name, documents }) => {
+    const rows = documents.length;
+    const start = matrix.indptr[first];
+    const stop = matrix.indptr[first + rows];
+    const indptr = matrix.indptr.slice(first, first + rows + 1).map((p) => p - start);
+    first += rows;
+    return {
+      name,
+      rows,
+      cols: matrix.cols,
+      indptr,
+      indices: matrix.indices.subarray(start, stop),
+      values: matrix.values.subarray(start, stop),
+    };
+  });
+}
+
+/** Writes DIR/STRATUM.mtx for each stratum and DIR/vocabulary.txt. */
+function writeTfidf(dir: string, strata: CsrStratum[], vocabulary: string[]): void {
+  for (const { name } of strata) {
+    if (!/^[^/\\\0]+$/.test(name!) || name === "." || name === "..") {
+      throw new UsageError(`--tfidf-dir: the stratum name "${name}" cannot be a file name`);
+    }
+  }
+  for (const stratum of strata) {
+    writeFileAtomic(join(dir, `${stratum.name}.mtx`), mtxText(stratum, `TF-IDF rows of stratum ${stratum.name}`));
+  }
+  writeFileAtomic(join(dir, "vocabulary.txt"), vocabulary.join("\n") + "\n");
+}
+
+export async function text(args: string[]): Promise<number> {
+  const { values, positionals, help } = parse(args, {
+    ...FIT_OPTIONS,
+    "text-field": { type: "string" },
+    "strata-field": { type: "string" },
+    encoding: { type: "string" },
+    "min-df": { type: "string" },
+    "max-df": { type: "string" },
+    "max-features": { type: "string" },
+    "stop-words": { type: "string" },
+    top: { type: "string" },
+    "tfidf-dir": { type: "string" },
+  }, { names: ["INPUT"] });
+  if (help) {
+    console.log(TEXT_HELP);
+    return 0;
+  }
+  const quiet = values.quiet === true;
+  const options = fitOptionsFrom(values, DEFAULTS);
+  const minDf = dfOption(stringOption(values, "min-df"), "min-df", { count: 1 });
+  const maxDf = dfOption(stringOption(values, "max-df"), "max-df", { proportion: 1 });
+  const maxFeatures = integerOption(values, "max-features", 1);
+  const count = integerOption(values, "top", 1, 10);
+  const out = stringOption(values, "out");
+  if (out !== undefined) checkWritable(out);
+  const tfidfDir = stringOption(values, "tfidf-dir");
+  if (tfidfDir !== undefined) {
+    try {
+      mkdirSync(tfidfDir, { recursive: true });
+    } catch (error) {
+      throw new UsageError(`cannot create --tfidf-dir ${tfidfDir}: ${(error as Error).message}`);
+    }
+    checkWritable(join(tfidfDir, "vocabulary.txt"), "--tfidf-dir");
+  }
+  const encoding = stringOption(values, "encoding") ?? "utf-8";
+  decoderFor(encoding);
+
+  const stops = stopWords(stringOption(values, "stop-words") ?? "english");
+  const { strata } = readDocuments(positionals[0], {
+    textField: stringOption(values, "text-field") ?? "text",
+    strataField: stringOption(values, "strata-field") ?? "stratum",
+    encoding,
+  });
+  let matrix: TfidfMatrix;
+  try {
+    matrix = tfidf(strata.flatMap((s) => s.documents), { minDf, maxDf, maxFeatures, stopWords: stops });
+  } catch (error) {
+    if (error instanceof TfidfError) throw new UsageError(`${positionals[0]}: ${error.message}`);
+    throw error;
+  }
+  const documents = matrix.rows;
+  const csr = splitRows(matrix, strata);
+  if (tfidfDir !== undefined) writeTfidf(tfidfDir, csr, matrix.vocabulary);
+  if (!quiet && !values.json) {
+    process.stderr.write(
+      `snmf text: ${documents} documents in ${strata.length} strata, vocabulary of ${matrix.cols} terms\n`,
+    );
+  }
+
+  const started = performance.now();
+  const model = await interruptible(
+    "text",
+    quiet,
+    ({ signal, onProgress }) => fit(csr, { ...options, columnNames: matrix.vocabulary, signal, onProgress }),
+  );
+  try {
+    const seconds = (performance.now() - started) / 1000;
+    if (out !== undefined) writeModel(out, model);
+    const summary = fitSummary(model, seconds, out ?? null);
+    const words = topFeatures(model, count);
+    if (values.json) {
+      console.log(JSON.stringify({ ...summary, documents, vocabularySize: matrix.cols, top: words }));
+    } else {
+      console.log([...formatFitSummary(summary), "", ...formatTopFeatures(words, { values: false })].join("\n"));
+      if (!quiet && out !== undefined) process.stderr.write(`snmf text: wrote ${out}\n`);
+    }
+  } finally {
+    model.free();
+  }
+  return 0;
+}

@@ -1,0 +1,158 @@
+/**
+ * `snmf transform MODEL INPUT`: loadings W of new rows with the model's topics H fixed, for a
+ * stratum the model knows (its v(i) fixed too) or a new one (v learned), as CSV or JSON.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
+import { choiceOption, integerOption, numberOption, parse, stringOption } from "./args.ts";
+import { checkWritable, writeFileAtomic } from "./atomic_write.ts";
+import { InputError } from "./errors.ts";
+import { interruptible } from "./interruptible.ts";
+import { readModel } from "./model_file.ts";
+import { readRows } from "./read_input.ts";
+
+export const TRANSFORM_HELP = `snmf transform — loadings W of new rows, with the model's topics H fixed
+
+Usage:
+  snmf transform MODEL INPUT [options]
+
+  INPUT is one NAME.csv (dense, header optional; a header must match the model's column
+  names) or NAME.mtx file of new rows with the model's columns. With --stratum the rows belong
+  to that stratum and its v(i) stays fixed: A ≈ 1 v(i)ᵀ + W H. Without it they form a new
+  stratum, and its v is learned along with W.
+
+Options:
+  --stratum NAME    the known stratum of the rows (default: a new stratum)
+  --iters N         iterations at most (default 200)
+  --tol T           stop when an iteration lowers the loss by less than T × the initial loss
+  --seed S          seed of the random start of W (and v)
+  --no-loss         compute the loss only at the end
+  --format F        csv (W: one row per input row, columns topic1..topicK) or json
+                    ({ stratum, rows, rank, iterations, converged, loss, normalizedLoss, seed,
+                    v, W }); default: json for an --out ending in .json, else csv
+  --json            the same as --format json
+  --out FILE        write there (atomically) instead of stdout
+  -q, --quiet       no progress line and no summary on stderr
+  -h, --help        this help
+
+Examples:
+  snmf transform model.json new_rows.csv --stratum siteA > loadings.csv
+  snmf transform model.json site_d.csv --json --out site_d.json
+  snmf transform topics.json new_docs.mtx --stratum sci.space --iters 500`;
+
+/** The shortest decimal that reads back as the same float32. */
+export function formatFloat32(x: number): string {
+  for (let digits = 1; digits < 9; digits++) {
+    const text = x.toPrecision(digits);
+    if (Math.fround(Number(text)) === x) return String(Number(text));
+  }
+  return String(Number(x.toPrecision(9)));
+}
+
+function csvText(result: TransformResult): string {
+  const { rows, rank, W } = result;
+  const lines = [Array.from({ length: rank }, (_, q) => `topic${q + 1}`).join(",")];
+  for (let r = 0; r < rows; r++) {
+    lines.push(Array.from(W.subarray(r * rank, (r + 1) * rank), formatFloat32).join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+function jsonText(result: TransformResult, stratum: string | null): string {
+  const { rows, rank, W } = result;
+  return JSON.stringify({
+    stratum,
+    rows,
+    rank,
+    iterations: result.iterations,
+    converged: result.converged,
+    loss: result.loss,
+    normalizedLoss: result.normalizedLoss,
+    seed: result.seed,
+    v: Array.from(result.v, (x) => Number(formatFloat32(x))),
+    W: Array.from(
+      { length: rows },
+      (_, r) => Array.from(W.subarray(r * rank, (r + 1) * rank), (x) => Number(formatFloat32(x))),
+    ),
+  }) + "\n";
+}
+
+export async function transform(args: string[]): Promise<number> {
+  const { values, positionals, help } = parse(args, {
+    stratum: { type: "string" },
+    iters: { type: "string" },
+    tol: { type: "string" },
+    seed: { type: "string" },
+    "no-loss": { type: "boolean" },
+    format: { type: "string" },
+    json: { type: "boolean" },
+    out: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+  }, { names: ["MODEL", "INPUT"] });
+  if (help) {
+    console.log(TRANSFORM_HELP);
+    return 0;
+  }
+  const quiet = values.quiet === true;
+  const out = stringOption(values, "out");
+  const format = values.json
+    ? "json"
+    : choiceOption(values, "format", ["csv", "json"], out?.endsWith(".json") ? "json" : "csv");
+  const options = {
+    maxIter: integerOption(values, "iters", 0, 200),
+    tol: numberOption(values, "tol", 0, 0),
+    seed: integerOption(values, "seed", Number.MIN_SAFE_INTEGER),
+    trackLoss: values["no-loss"] !== true,
+  };
+  if (out !== undefined) checkWritable(out);
+  const [modelFile, inputFile] = positionals;
+  const model = readModel(modelFile);
+  try {
+    const stratum = stringOption(values, "stratum");
+    if (stratum !== undefined && !model.names.includes(stratum)) {
+      throw new InputError(
+        modelFile,
+        undefined,
+        `has no stratum "${stratum}" (--stratum); its strata are ${model.names.map((n) => `"${n}"`).join(", ")}`,
+      );
+    }
+    const { stratum: rows, header } = readRows(inputFile);
+    const cols = (rows as { cols?: number }).cols;
+    if (cols !== undefined && cols !== model.cols) {
+      throw new InputError(inputFile, undefined, `has ${cols} columns, the model ${model.cols}`);
+    }
+    if (header && model.columnNames) {
+      const j = header.findIndex((name, index) => name !== model.columnNames![index]);
+      if (j >= 0) {
+        throw new InputError(
+          inputFile,
+          1,
+          `column ${j + 1} is "${header[j]}", the model's is "${model.columnNames[j]}"`,
+        );
+      }
+    }
+    const result = await interruptible(
+      "transform",
+      quiet,
+      ({ signal, onProgress }) => transformRows(model, rows as Stratum, { ...options, stratum, signal, onProgress }),
+    );
+    const textOut = format === "json" ? jsonText(result, stratum ?? null) : csvText(result);
+    if (out !== undefined) writeFileAtomic(out, textOut);
+    else process.stdout.write(textOut);
+    if (!quiet) {
+      process.stderr.write(
+        `snmf transform: ${result.rows} rows ${
+          stratum === undefined ? "as a new stratum" : `of stratum "${stratum}"`
+        }, ` +
+          `${result.iterations} iterations, normalized loss ${result.normalizedLoss.toExponential(3)}` +
+          `${out === undefined ? "" : `; wrote ${out}`}\n`,
+      );
+    }
+  } finally {
+    model.free();
+  }
+  return 0;
+}
