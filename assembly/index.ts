@@ -21,6 +21,7 @@ export {
   f32_transpose,
 } from "./reduce";
 export { mu_update_rows, v_update } from "./update";
+export { f32_colmin, f32_rmul_f64, f32_sub_rowvec_f64, hals_matvec_f64, hals_shift_f64, hals_update_rows, hals_v_update, mu_l1_update_rows, mu_l1_v_update } from "./hals";
 
 /** First byte past the module's own static data: the SDK's heap starts here (16-aligned). */
 export function heap_base(): usize {

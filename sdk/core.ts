@@ -48,6 +48,46 @@ export interface Kernels {
     scratch: number,
   ): void;
   v_update(v: number, c: number, t: number, m: number, n: number, eps: number): void;
+  // HALS, L1-penalized multiplicative updates and the NNDSVD start (assembly/hals.ts).
+  hals_update_rows(
+    x: number,
+    rows: number,
+    k: number,
+    num: number,
+    gram: number,
+    offset: number,
+    offsetStride: number,
+    shift: number,
+    sweeps: number,
+  ): void;
+  hals_v_update(v: number, c: number, ht: number, w: number, n: number, k: number, m: number, shift: number): void;
+  mu_l1_update_rows(
+    x: number,
+    rows: number,
+    k: number,
+    num: number,
+    gram: number,
+    offset: number,
+    offsetStride: number,
+    eps: number,
+    scratch: number,
+  ): void;
+  mu_l1_v_update(
+    v: number,
+    c: number,
+    ht: number,
+    w: number,
+    n: number,
+    k: number,
+    m: number,
+    eps: number,
+    times: number,
+  ): void;
+  hals_matvec_f64(x: number, k: number, n: number, vec: number, out: number): void;
+  hals_shift_f64(u: number, s: number, n: number, z: number, k: number, out: number): void;
+  f32_rmul_f64(x: number, rows: number, l: number, t: number, cols: number, out: number): void;
+  f32_sub_rowvec_f64(x: number, rows: number, cols: number, vec: number): void;
+  f32_colmin(a: number, m: number, n: number, out: number): void;
 }
 
 /** A loaded core: the kernels, their memory and the allocator over it. */
