@@ -6,9 +6,10 @@
  */
 
 import { init } from "./core.ts";
-import { explicitFactors, type Factors, randomFactors } from "./factors.ts";
+import type { Factors } from "./factors.ts";
+import { createSolver, type Solver } from "./hals.ts";
 import { Model } from "./model.ts";
-import { MultiplicativeSolver } from "./solver.ts";
+import { startFactors } from "./nndsvd.ts";
 import { loadStrata } from "./strata.ts";
 import type { FitOptions, Stratum } from "./types.ts";
 import { resolveOptions } from "./validate.ts";
@@ -48,7 +49,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const core = await init();
   const resident = loadStrata(core, strata, ACTION);
   let factors: Factors | undefined;
-  let solver: MultiplicativeSolver | undefined;
+  let solver: Solver | undefined;
   try {
     const rows = resident.strata.map((s) => s.rows);
     const { cols } = resident;
@@ -64,10 +65,8 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       );
     }
     const shape = { rows, cols, rank: settings.rank };
-    factors = options.init === undefined
-      ? randomFactors(core, shape, settings.seed)
-      : explicitFactors(core, shape, options.init, ACTION);
-    solver = new MultiplicativeSolver(core, resident, factors, settings);
+    factors = startFactors(core, resident, shape, options.init, settings, ACTION);
+    solver = createSolver(core, resident, factors, settings);
 
     const normA = Math.sqrt(resident.normSq);
     const trackLoss = settings.trackLoss || settings.tol > 0;
@@ -103,6 +102,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
           loss,
           normalizedLoss: loss / normA,
           elapsedMs: performance.now() - started,
+          penalty: (solver as { lastPenalty?: number }).lastPenalty ?? 0,
         });
       }
       if (!more || converged) break;
@@ -122,7 +122,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       iterations,
       converged,
       elapsedMs: performance.now() - started,
-      seed: options.init === undefined ? settings.seed : null,
+      seed: options.init === undefined || options.init === "random" ? settings.seed : null,
       schedule: settings.schedule,
       vUpdates: settings.vUpdates,
       columnNames: options.columnNames ? [...options.columnNames] : undefined,

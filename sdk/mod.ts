@@ -29,9 +29,11 @@ export type {
   DenseStratum,
   FitOptions,
   InitialFactors,
+  InitKind,
   MatrixLike,
   ProgressInfo,
   Schedule,
+  SolverKind,
   Stratum,
 } from "./types.ts";
 export { DEFAULTS } from "./validate.ts";

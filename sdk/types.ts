@@ -60,10 +60,30 @@ export interface ProgressInfo {
   normalizedLoss: number;
   /** Milliseconds since the fit started iterating. */
   elapsedMs: number;
+  /**
+   * The L1 penalty part of `loss²` (0 without `l1V`, `l1W`, `l1H`): the reconstruction loss
+   * `sqrt(F)` is `sqrt(loss² − penalty)`.
+   */
+  penalty?: number;
 }
 
 /** The update schedule (algorithm.md). */
 export type Schedule = "sequential" | "reference";
+
+/**
+ * The solver: `"mu"`, the paper's multiplicative updates; `"hals"`, exact block-coordinate
+ * descent (v(i) in closed form, then each column of W(i) and each row of H exactly, as
+ * hierarchical alternating least squares does for plain NMF).
+ */
+export type SolverKind = "mu" | "hals";
+
+/**
+ * How a fit starts: `"random"` (the published random start, from `seed`), `"nndsvd"` (the
+ * non-negative double SVD of the strata stacked after removing each stratum's column minimum,
+ * deterministic; its zeros filled with the data mean, as NNDSVDa, for `solver: "mu"`), or explicit
+ * factors.
+ */
+export type InitKind = "random" | "nndsvd" | InitialFactors;
 
 /** Options of `fit()`. */
 export interface FitOptions {
@@ -87,8 +107,29 @@ export interface FitOptions {
    * published code does, with one pass over each A(i) per iteration.
    */
   schedule?: Schedule;
-  /** Explicit starting factors instead of the random start. */
-  init?: InitialFactors;
+  /**
+   * The start: `"random"` (default, the published random start from `seed`), `"nndsvd"`, or
+   * explicit starting factors (for example a previous model's `toJSON()`).
+   */
+  init?: InitKind;
+  /**
+   * `"mu"` (default): the paper's multiplicative updates. `"hals"`: exact block-coordinate
+   * descent on the same objective; the loss is non-increasing, only the sequential schedule
+   * applies, and `vUpdates` only switches the v(i) updates off (0) or on (their closed form is
+   * exact, so repeating it changes nothing).
+   */
+  solver?: SolverKind;
+  /**
+   * L1 weight `λ_v ≥ 0` on every shift: the fit minimizes
+   * `F + λ_v Σ‖v(i)‖₁ + λ_W Σ‖W(i)‖₁ + λ_H ‖H‖₁` (default 0), which makes the v(i) sparse. With
+   * any weight positive, `loss`, `lossHistory` and `normalizedLoss` are those of the penalized
+   * objective: `sqrt(F + penalty)` (and `/ ‖A‖_F`); `onProgress` reports the penalty part.
+   */
+  l1V?: number;
+  /** L1 weight `λ_W ≥ 0` on every W(i) (default 0); see `l1V`. */
+  l1W?: number;
+  /** L1 weight `λ_H ≥ 0` on H (default 0); see `l1V`. */
+  l1H?: number;
   /** Compute the loss before every iteration (default true; it costs no extra pass). */
   trackLoss?: boolean;
   /** Names of the `n` columns, kept on the model (used by `topFeatures`). */

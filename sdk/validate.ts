@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { FitOptions, Schedule } from "./types.ts";
+import type { FitOptions, Schedule, SolverKind } from "./types.ts";
 
 /** Options with every default filled in. */
 export interface ResolvedOptions {
@@ -15,6 +15,10 @@ export interface ResolvedOptions {
   seed: number;
   schedule: Schedule;
   trackLoss: boolean;
+  solver: SolverKind;
+  l1V: number;
+  l1W: number;
+  l1H: number;
 }
 
 type Check = (value: unknown) => string | undefined;
@@ -43,10 +47,28 @@ const constraints: Record<string, Check> = {
   schedule: oneOf("sequential", "reference"),
   trackLoss: isBoolean,
   onProgress: isFunction,
+  solver: oneOf("mu", "hals"),
+  l1V: finiteAtLeast(0),
+  l1W: finiteAtLeast(0),
+  l1H: finiteAtLeast(0),
+  init: (value) =>
+    typeof value === "object" && value !== null || value === "random" || value === "nndsvd"
+      ? undefined
+      : `must be "random", "nndsvd" or explicit factors { V, W, H }`,
 };
 
 /** Defaults of the optional options (the paper's settings where it has one). */
-export const DEFAULTS = { maxIter: 100, vUpdates: 2, tol: 0, schedule: "sequential", trackLoss: true } as const;
+export const DEFAULTS = {
+  maxIter: 100,
+  vUpdates: 2,
+  tol: 0,
+  schedule: "sequential",
+  trackLoss: true,
+  solver: "mu",
+  l1V: 0,
+  l1W: 0,
+  l1H: 0,
+} as const;
 
 /** A random seed for fits that give none (kept on the model so the run can be repeated). */
 function randomSeed(): number {
@@ -78,6 +100,9 @@ export function resolveOptions(options: FitOptions | undefined, action: string):
   ) {
     throw new TypeError(`${action}: options.columnNames must be an array of strings`);
   }
+  if (options.solver === "hals" && options.schedule === "reference") {
+    throw new RangeError(`${action}: options.schedule "reference" applies to solver "mu" only (HALS is sequential)`);
+  }
   return {
     rank: options.rank,
     maxIter: options.maxIter ?? DEFAULTS.maxIter,
@@ -86,5 +111,9 @@ export function resolveOptions(options: FitOptions | undefined, action: string):
     seed: options.seed ?? randomSeed(),
     schedule: options.schedule ?? DEFAULTS.schedule,
     trackLoss: options.trackLoss ?? DEFAULTS.trackLoss,
+    solver: options.solver ?? DEFAULTS.solver,
+    l1V: options.l1V ?? DEFAULTS.l1V,
+    l1W: options.l1W ?? DEFAULTS.l1W,
+    l1H: options.l1H ?? DEFAULTS.l1H,
   };
 }
