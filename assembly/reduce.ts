@@ -107,3 +107,38 @@ export function f32_transpose(src: usize, m: i32, n: i32, dst: usize, accumulate
     }
   }
 }
+
+/**
+ * out (n×n float64) += XᵀX for X m×n float32, the full matrix (exactly symmetric: both halves
+ * sum the same products in the same order). Rows go in blocks of 16: within a block the
+ * products accumulate in float32 with f32x4 (rank-1 updates of an n×nPad tile), then the tile
+ * is added to out in float64, so the float32 sums are never longer than 16 terms.
+ * scratch: n·nPad + nPad float32 (nPad = n rounded up to 4).
+ */
+export function f32_gram_acc_f64(x: usize, m: i32, n: i32, out: usize, scratch: usize): void {
+  const un = <usize>n;
+  const nPad = (un + 3) & ~3;
+  const tileRow = nPad << 2;
+  const row = scratch + un * tileRow;
+  memory.fill(row + (un << 2), 0, (nPad - un) << 2);
+  for (let r0 = 0; r0 < m; r0 += 16) {
+    memory.fill(scratch, 0, un * tileRow);
+    const r1 = min(r0 + 16, m);
+    for (let r = r0; r < r1; r++) {
+      memory.copy(row, x + <usize>r * un * 4, un << 2);
+      for (let p: usize = 0; p < un; p++) {
+        const a = v128.load32_splat(row + (p << 2));
+        const tp = scratch + p * tileRow;
+        for (let q: usize = 0; q < tileRow; q += 16) {
+          v128.store(tp + q, f32x4.add(v128.load(tp + q), f32x4.mul(a, v128.load(row + q))));
+        }
+      }
+    }
+    for (let p: usize = 0; p < un; p++) {
+      for (let q: usize = 0; q < un; q++) {
+        const o = out + (p * un + q) * 8;
+        store<f64>(o, load<f64>(o) + <f64>load<f32>(scratch + p * tileRow + (q << 2)));
+      }
+    }
+  }
+}

@@ -1,38 +1,64 @@
-// The multiplicative updates of algorithm.md, applied in place. Ratios are formed in float64
-// and stored as float32. ε (passed in, 1e-9 in the paper) keeps 0/0 from producing NaN.
+// The multiplicative updates of algorithm.md, applied in place, in f32x4 SIMD. ε (passed in,
+// 1e-9 in the paper) keeps 0/0 from producing NaN.
 
 /**
- * Multiplicative update of the rows of X (rows×k float32), in place:
+ * Multiplicative update of the rows of X (rows×k float32, row stride k), in place:
  *
  *   X[r,q] ← X[r,q] · Num[r,q] / (Σ_p X[r,p] Gram[p,q] + Off[r,q] + ε)
  *
  * The W update is X = W(i), Num = A(i) Hᵀ, Gram = H Hᵀ, Off = (H v(i))ᵀ broadcast
  * (offsetStride 0). The H update runs on Hᵀ: X = Hᵀ (n×k), Num = Σ_i A(i)ᵀ W(i),
- * Gram = Σ_i W(i)ᵀ W(i), Off = Σ_i v(i) (W(i)ᵀ 1)ᵀ (offsetStride k).
+ * Gram = Σ_i W(i)ᵀ W(i), Off = Σ_i v(i) (W(i)ᵀ 1)ᵀ (offsetStride kPad).
  *
- * Num: rows×k float32. Gram: k×k float64, symmetric. Off: float64, row r at r · offsetStride.
- * scratch: k float64 (the denominators of one row, so the row is read before it is written).
+ * kPad = k rounded up to a multiple of 4. Num: rows×k float32 (stride k). Gram: k×kPad float32,
+ * symmetric in its k×k part, zero in the padding columns. Off: float32, row r at
+ * r · offsetStride, kPad values (zero padding). scratch: kPad float32 (a copy of the row, so the
+ * denominators use the old row while it is rewritten). The denominator of four columns at a
+ * time accumulates in one f32x4 register over p; the last k % 4 columns are written lane by lane.
  */
 export function mu_update_rows(
   x: usize, rows: i32, k: i32, num: usize, gram: usize,
-  offset: usize, offsetStride: i32, eps: f64, scratch: usize,
+  offset: usize, offsetStride: i32, eps: f32, scratch: usize,
 ): void {
   const uk = <usize>k;
+  const kPad = (uk + 3) & ~3;
+  const rowBytes = uk << 2;
+  const gramRow = kPad << 2;
+  const epsv = f32x4.splat(eps);
+  memory.fill(scratch + rowBytes, 0, (kPad - uk) << 2);
   for (let r: usize = 0; r < <usize>rows; r++) {
-    const xr = x + r * uk * 4;
-    const offr = offset + r * <usize>offsetStride * 8;
-    for (let q: usize = 0; q < uk; q++) {
-      const gq = gram + q * uk * 8;
-      let den = load<f64>(offr + (q << 3));
-      for (let p: usize = 0; p < uk; p++) den += <f64>load<f32>(xr + (p << 2)) * load<f64>(gq + (p << 3));
-      store<f64>(scratch + (q << 3), den + eps);
-    }
-    const nr = num + r * uk * 4;
-    for (let q: usize = 0; q < uk; q++) {
-      const o = xr + (q << 2);
-      store<f32>(o, <f32>(<f64>load<f32>(o) * <f64>load<f32>(nr + (q << 2)) / load<f64>(scratch + (q << 3))));
+    const xr = x + r * rowBytes;
+    const nr = num + r * rowBytes;
+    const offr = offset + r * <usize>offsetStride * 4;
+    memory.copy(scratch, xr, rowBytes);
+    for (let q: usize = 0; q < kPad; q += 4) {
+      let den = v128.load(offr + (q << 2));
+      let g = gram + (q << 2);
+      for (let p: usize = 0; p < uk; p++) {
+        den = f32x4.add(den, f32x4.mul(v128.load32_splat(scratch + (p << 2)), v128.load(g)));
+        g += gramRow;
+      }
+      den = f32x4.add(den, epsv);
+      if (q + 4 <= uk) {
+        const o = xr + (q << 2);
+        v128.store(o, f32x4.div(f32x4.mul(v128.load(o), v128.load(nr + (q << 2))), den));
+      } else {
+        const ratio = f32x4.div(f32x4.splat(1), den);
+        storeLanes(xr, nr, q, uk, ratio);
+      }
     }
   }
+}
+
+/** X[r, q..k) ← X · Num · ratio lane by lane, for the last partial vector of a row. */
+// @ts-ignore: decorator
+@inline function storeLanes(xr: usize, nr: usize, q: usize, k: usize, ratio: v128): void {
+  const lanes = k - q;
+  const o = xr + (q << 2);
+  const m = nr + (q << 2);
+  store<f32>(o, load<f32>(o) * load<f32>(m) * f32x4.extract_lane(ratio, 0));
+  if (lanes > 1) store<f32>(o + 4, load<f32>(o + 4) * load<f32>(m + 4) * f32x4.extract_lane(ratio, 1));
+  if (lanes > 2) store<f32>(o + 8, load<f32>(o + 8) * load<f32>(m + 8) * f32x4.extract_lane(ratio, 2));
 }
 
 /**
@@ -40,13 +66,14 @@ export function mu_update_rows(
  *
  *   v[j] ← v[j] · c[j] / (m · v[j] + t[j] + ε)
  *
- * c = A(i)ᵀ 1 (n float64, constant over a fit), t = Hᵀ (W(i)ᵀ 1) (n float64), m = rows of A(i).
+ * c = A(i)ᵀ 1 (n float64, constant over a fit), t = Hᵀ (W(i)ᵀ 1) (n float32), m = rows of
+ * A(i). The ratio is formed in float64.
  */
 export function v_update(v: usize, c: usize, t: usize, m: i32, n: i32, eps: f64): void {
   const fm = <f64>m;
   for (let j: usize = 0; j < <usize>n; j++) {
     const o = v + (j << 2);
     const vj = <f64>load<f32>(o);
-    store<f32>(o, <f32>(vj * load<f64>(c + (j << 3)) / (fm * vj + load<f64>(t + (j << 3)) + eps)));
+    store<f32>(o, <f32>(vj * load<f64>(c + (j << 3)) / (fm * vj + <f64>load<f32>(t + (j << 2)) + eps)));
   }
 }

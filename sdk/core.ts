@@ -48,6 +48,14 @@ export interface Kernels {
     scratch: number,
   ): void;
   v_update(v: number, c: number, t: number, m: number, n: number, eps: number): void;
+  f32_gram_acc_f64(x: number, m: number, n: number, out: number, scratch: number): void;
+  f32_gemv(h: number, k: number, n: number, v: number, out: number): void;
+  f32_gemv_t(h: number, k: number, n: number, w: number, out: number): void;
+  f32_shift_term(v: number, ldv: number, s: number, rows: number, w: number, kPad: number, out: number): void;
+  f32_sum_slots(dst: number, src: number, slots: number, stride: number, len: number): void;
+  f64_sum_slots(dst: number, src: number, slots: number, stride: number, len: number): void;
+  f64_to_f32_padded(src: number, rows: number, cols: number, dst: number, dstCols: number): void;
+  zero_bytes(ptr: number, bytes: number): void;
   // HALS, L1-penalized multiplicative updates and the NNDSVD start (assembly/hals.ts).
   hals_update_rows(
     x: number,
@@ -90,9 +98,42 @@ export interface Kernels {
   f32_colmin(a: number, m: number, n: number, out: number): void;
 }
 
+/** Name of an exported kernel. */
+export type KernelName = Exclude<keyof Kernels, "heap_base">;
+
+/**
+ * Every kernel, in a fixed order: plans (sdk/plan.ts) name kernels by their index here, on the
+ * calling thread and in workers alike.
+ */
+export const KERNEL_NAMES: readonly KernelName[] = [
+  "f32_aht_wta",
+  "csr_aht_wta",
+  "csr_colsum_f64",
+  "f32_colsum_f64",
+  "f32_dot_f32_f64",
+  "f32_dot_f64_f64",
+  "f32_gram_f64",
+  "f32_gram_acc_f64",
+  "f32_matvec_f32_f64",
+  "f32_matvec_f64_f64",
+  "f32_outer_acc_f64",
+  "f32_transpose",
+  "mu_update_rows",
+  "v_update",
+  "f32_gemv",
+  "f32_gemv_t",
+  "f32_shift_term",
+  "f32_sum_slots",
+  "f64_sum_slots",
+  "f64_to_f32_padded",
+  "zero_bytes",
+];
+
 /** A loaded core: the kernels, their memory and the allocator over it. */
 export interface Core {
   readonly kernels: Kernels;
+  /** The compiled module (workers instantiate it on the same memory). */
+  readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
   readonly heap: Heap;
   /** Whether the memory is a shared memory (`SharedArrayBuffer`-backed). */
@@ -137,7 +178,7 @@ function link(module: WebAssembly.Module, shared: boolean): Core {
   const memory = createMemory(shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
-  return { kernels, memory, shared, heap: new Heap(memory, kernels.heap_base(), PAGE, MAX_PAGES) };
+  return { kernels, module, memory, shared, heap: new Heap(memory, kernels.heap_base(), PAGE, MAX_PAGES) };
 }
 
 /** Instantiates a module of either build: shared memory first where wanted, then plain. */

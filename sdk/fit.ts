@@ -6,6 +6,7 @@
  */
 
 import { init } from "./core.ts";
+import { executorFor } from "./executor.ts";
 import type { Factors } from "./factors.ts";
 import { createSolver, type Solver } from "./hals.ts";
 import { Model } from "./model.ts";
@@ -66,7 +67,8 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     }
     const shape = { rows, cols, rank: settings.rank };
     factors = startFactors(core, resident, shape, options.init, settings, ACTION);
-    solver = createSolver(core, resident, factors, settings);
+    const executor = await executorFor(core, settings.threads);
+    solver = createSolver(core, resident, factors, { ...settings, executor });
 
     const normA = Math.sqrt(resident.normSq);
     const trackLoss = settings.trackLoss || settings.tol > 0;
@@ -122,6 +124,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       iterations,
       converged,
       elapsedMs: performance.now() - started,
+      threads: executor.threads,
       seed: options.init === undefined || options.init === "random" ? settings.seed : null,
       schedule: settings.schedule,
       vUpdates: settings.vUpdates,

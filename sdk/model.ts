@@ -44,6 +44,8 @@ export interface ModelInfo {
   iterations: number;
   converged: boolean;
   elapsedMs: number;
+  /** Threads the fit ran on. */
+  threads?: number;
   seed: number | null;
   schedule: Schedule;
   vUpdates: number;
@@ -91,6 +93,8 @@ export class Model {
   readonly converged: boolean;
   /** Milliseconds the fit spent iterating, final loss included (loading data and the start excluded). */
   readonly elapsedMs: number;
+  /** Threads the fit ran on (1 for a model read from JSON). */
+  readonly threads: number;
   /** Seed of the random start (null for an explicit start). */
   readonly seed: number | null;
   readonly schedule: Schedule;
@@ -112,6 +116,7 @@ export class Model {
     this.iterations = info.iterations;
     this.converged = info.converged;
     this.elapsedMs = info.elapsedMs;
+    this.threads = info.threads ?? 1;
     this.seed = info.seed;
     this.schedule = info.schedule;
     this.vUpdates = info.vUpdates;

@@ -10,20 +10,41 @@
  * (A Hᵀ, then Wᵀ A with the new W). "reference": W(i) and H from the same old W, H (and the new
  * v(i)), as the published code: both products from one pass.
  *
+ * Every step is a plan (sdk/plan.ts) built once per fit: tasks over fixed row blocks, so the
+ * executor can spread them over threads. Sums over rows (Wᵀ A, the Gram matrix of the W(i))
+ * go to SLOTS partial buffers, block b to slot b mod SLOTS, each slot summed in block order,
+ * and the slots are added in order 0…SLOTS−1: the same arithmetic for every thread count.
+ *
  * H is kept in both layouts: H (k×n, read by the dense A Hᵀ kernel and exposed on the model)
  * and Hᵀ (n×k, read by the CSR kernel; the H update runs on it). No m×n temporaries exist:
- * the largest workspace is P(i) = A(i) Hᵀ, the size of W(i).
+ * the largest workspace is P(i) = A(i) Hᵀ, the size of W(i), and the SLOTS partial numerators
+ * (k×n each). Nothing is allocated per iteration.
  *
  * @module
  */
 
 import type { Core } from "./core.ts";
+import { Executor } from "./executor.ts";
 import type { Factors } from "./factors.ts";
-import type { ResidentStrata } from "./strata.ts";
+import { type Plan, PlanBuilder } from "./plan.ts";
+import type { ResidentStrata, ResidentStratum } from "./strata.ts";
 import type { Schedule } from "./types.ts";
 
 /** Added to every denominator of the updates (algorithm.md): keeps 0/0 from producing NaN. */
 export const EPS = 1e-9;
+
+/**
+ * Partial buffers for sums over row blocks. Fixed (not the thread count) so results do not
+ * depend on it; 8 keeps up to 8 threads busy on the reductions.
+ */
+export const SLOTS = 8;
+
+/** Dense product blocks hold about this many entries of A (256 KiB of float32). */
+const DENSE_BLOCK_ENTRIES = 65536;
+/** CSR product blocks hold about this many non-zeros. */
+const CSR_BLOCK_NNZ = 16384;
+/** Row blocks of the updates of W(i) and Hᵀ. */
+const UPDATE_BLOCK_ROWS = 256;
 
 export interface SolverOptions {
   vUpdates: number;
@@ -32,71 +53,318 @@ export interface SolverOptions {
   fixH?: boolean;
   /** Keep every v(i) fixed. Default false. */
   fixV?: boolean;
+  /** Runs the plans (default: the calling thread only). */
+  executor?: Executor;
 }
 
-/** Workspace and steps of one fit. Owns its workspace until `free()`. */
+/** A block of rows of one stratum. */
+interface Block {
+  stratum: number;
+  row: number;
+  rows: number;
+}
+
+/** Splits `rows` into blocks of about `size` rows (multiples of 4, the dense kernel's tile). */
+function rowBlocks(stratum: number, rows: number, size: number): Block[] {
+  const step = Math.max(4, Math.round(size / 4) * 4);
+  const blocks: Block[] = [];
+  for (let row = 0; row < rows; row += step) blocks.push({ stratum, row, rows: Math.min(step, rows - row) });
+  return blocks;
+}
+
+/** Blocks of a CSR stratum holding about CSR_BLOCK_NNZ non-zeros each (whole rows). */
+function csrBlocks(core: Core, index: number, s: ResidentStratum): Block[] {
+  const indptr = core.heap.i32(s.indptr, s.rows + 1);
+  const blocks: Block[] = [];
+  let start = 0;
+  for (let r = 1; r <= s.rows; r++) {
+    if (r === s.rows || indptr[r] - indptr[start] >= CSR_BLOCK_NNZ) {
+      blocks.push({ stratum: index, row: start, rows: r - start });
+      start = r;
+    }
+  }
+  return blocks;
+}
+
+/** The plans of a fit, one per step (absent: the step does not run, as H's under fixH). */
+interface Plans {
+  products: Plan;
+  productsForUpdate: Plan;
+  numerators?: Plan;
+  reduceNumerators?: Plan;
+  transposeNumerators?: Plan;
+  updateV: Plan;
+  updateW: Plan;
+  updateWRows: Plan;
+  refreshW: Plan;
+  reduceW: Plan;
+  updateH?: Plan;
+  refreshH: Plan;
+  loss: Plan;
+}
+
+/** Workspace, plans and steps of one fit. Owns its workspace until `free()`. */
 export class MultiplicativeSolver {
   readonly #core: Core;
   readonly #strata: ResidentStrata;
   readonly #factors: Factors;
   readonly #options: SolverOptions;
+  readonly #executor: Executor;
   readonly #owned: number[] = [];
   /** P(i) = A(i) Hᵀ: m_i×k float32. */
   readonly #P: number[];
-  /** W(i)ᵀ 1: k float64, for the current W(i). */
-  readonly #wSums: number[];
-  /** W(i)ᵀ W(i): k×k float64, for the current W(i). */
-  readonly #grams: number[];
-  /** Hᵀ: n×k float32, kept equal to H. */
-  readonly #Ht: number;
-  /** H Hᵀ: k×k float64, for the current H. */
-  readonly #HHt: number;
-  /** Σ over dense strata of W(i)ᵀ A(i): k×n float32. */
-  readonly #Nkn: number;
-  /** Σ_i A(i)ᵀ W(i): n×k float32 (CSR strata accumulate here directly). */
-  readonly #Nt: number;
-  /** Σ_i W(i)ᵀ W(i): k×k float64. */
+  /** W(i)ᵀ 1 of the current W(i): s×k float64. */
+  readonly #wSums: number;
+  /** Σ_i W(i)ᵀ W(i) of the current W(i): k×k float64. */
   readonly #gramSum: number;
-  /** Σ_i v(i) (W(i)ᵀ 1)ᵀ: n×k float64. */
-  readonly #shiftTerm: number;
-  /** Hᵀ (W(i)ᵀ 1): n float64. */
-  readonly #t: number;
-  /** H v(i): k float64. */
-  readonly #Hv: number;
-  /** k float64 row denominators for mu_update_rows. */
-  readonly #scratch: number;
+  /** H Hᵀ of the current H: k×k float64. */
+  readonly #HHt: number;
+  /** Per stratum: H v(i) (k float64), v(i)ᵀv(i), v(i)ᵀc(i), ⟨W(i), P(i)⟩: the loss terms. */
+  readonly #lossTerms: number;
+  readonly #plans: Plans;
 
   constructor(core: Core, strata: ResidentStrata, factors: Factors, options: SolverOptions) {
     this.#core = core;
     this.#strata = strata;
     this.#factors = factors;
     this.#options = options;
-    const { cols: n, rank: k } = factors.shape;
+    this.#executor = options.executor ?? new Executor(core);
+    try {
+      const built = this.#build();
+      this.#P = built.P;
+      this.#wSums = built.wSums;
+      this.#gramSum = built.gramSum;
+      this.#HHt = built.HHt;
+      this.#lossTerms = built.lossTerms;
+      this.#plans = built.plans;
+    } catch (error) {
+      this.free();
+      throw error;
+    }
+    this.#executor.run(this.#plans.refreshH);
+    this.#executor.run(this.#plans.refreshW);
+    this.#executor.run(this.#plans.reduceW);
+  }
+
+  /** Allocates the workspace and encodes every step's plan. */
+  #build() {
+    const core = this.#core;
+    const { cols: n, rank: k } = this.#factors.shape;
+    const kPad = (k + 3) & ~3;
+    const s = this.#strata.strata.length;
     const alloc = (bytes: number) => {
       const ptr = core.heap.alloc(bytes);
       this.#owned.push(ptr);
       return ptr;
     };
-    try {
-      this.#P = strata.strata.map((s) => alloc(s.rows * k * 4));
-      this.#wSums = strata.strata.map(() => alloc(k * 8));
-      this.#grams = strata.strata.map(() => alloc(k * k * 8));
-      this.#Ht = alloc(n * k * 4);
-      this.#HHt = alloc(k * k * 8);
-      this.#Nkn = alloc(k * n * 4);
-      this.#Nt = alloc(n * k * 4);
-      this.#gramSum = alloc(k * k * 8);
-      this.#shiftTerm = alloc(n * k * 8);
-      this.#t = alloc(n * 8);
-      this.#Hv = alloc(k * 8);
-      this.#scratch = alloc(k * 8);
-    } catch (error) {
-      this.free();
-      throw error;
+    const strata = this.#strata.strata;
+    const F = this.#factors;
+    const vOf = (i: number) => F.V + i * n * 4;
+    const hasDense = strata.some((x) => x.kind === "dense");
+    const hasCsr = strata.some((x) => x.kind === "csr");
+
+    const P = strata.map((x) => alloc(x.rows * k * 4));
+    const wSums = alloc(s * k * 8);
+    const wSumsF32 = alloc(s * kPad * 4);
+    const gramSlots = alloc(SLOTS * k * k * 8);
+    const gramScratch = Array.from({ length: SLOTS + 1 }, () => alloc((k * kPad + kPad) * 4));
+    const gramSum = alloc(k * k * 8);
+    const gramSumF32 = alloc(k * kPad * 4);
+    const Ht = alloc(n * k * 4);
+    const HHt = alloc(k * k * 8);
+    const HHtF32 = alloc(k * kPad * 4);
+    const T = alloc(s * n * 4);
+    const HvF32 = alloc(s * kPad * 4);
+    core.heap.f32(HvF32, s * kPad).fill(0);
+    const lossTerms = alloc(s * (k + 3) * 8);
+    const Nkn = hasDense ? alloc(k * n * 4) : 0;
+    const NknSlots = hasDense ? alloc(SLOTS * k * n * 4) : 0;
+    const Nt = alloc(n * k * 4);
+    const NtSlots = hasCsr ? alloc(SLOTS * n * k * 4) : 0;
+    const shift = alloc(n * kPad * 4);
+
+    const productBlocks = strata.flatMap((x, i) =>
+      x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrBlocks(core, i, x)
+    );
+    const updateBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
+    const muScratch = alloc(Math.max(updateBlocks.length, Math.ceil(n / UPDATE_BLOCK_ROWS)) * kPad * 4);
+    const scratchOf = (b: number) => muScratch + b * kPad * 4;
+    const nnzOf = (x: ResidentStratum) => x.nnz;
+    const totalNnz = strata.reduce((a, x) => a + nnzOf(x), 0);
+    const totalRows = strata.reduce((a, x) => a + x.rows, 0);
+
+    /** The call of one product block: P rows (p ≠ 0) and/or numerator accumulation (slot ≥ 0). */
+    const productCall = (plan: PlanBuilder, b: Block, withP: boolean, slot: number) => {
+      const x = strata[b.stratum];
+      const p = withP ? P[b.stratum] + b.row * k * 4 : 0;
+      const w = F.W[b.stratum] + b.row * k * 4;
+      if (x.kind === "dense") {
+        const nacc = slot >= 0 ? NknSlots + slot * k * n * 4 : 0;
+        plan.call("f32_aht_wta", [x.data + b.row * n * 4, b.rows, n, F.H, k, p, w, nacc]);
+      } else {
+        const nacc = slot >= 0 ? NtSlots + slot * n * k * 4 : 0;
+        plan.call("csr_aht_wta", [x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, p, w, nacc]);
+      }
+    };
+
+    // P = A Hᵀ only: one task per block (rows of P are disjoint).
+    const products = new PlanBuilder();
+    for (const b of productBlocks) productCall(products.task(), b, true, -1);
+    products.work(2 * totalNnz * k);
+
+    // Numerators Σ W(i)ᵀ A(i) into the slots: one task per slot, its blocks in order.
+    const numeratorPlan = (withP: boolean) => {
+      const plan = new PlanBuilder();
+      for (let slot = 0; slot < SLOTS; slot++) {
+        plan.task();
+        if (hasDense) plan.call("zero_bytes", [NknSlots + slot * k * n * 4, k * n * 4]);
+        if (hasCsr) plan.call("zero_bytes", [NtSlots + slot * n * k * 4, n * k * 4]);
+        productBlocks.forEach((b, index) => {
+          if (index % SLOTS === slot) productCall(plan, b, withP, slot);
+        });
+      }
+      return plan.work((withP ? 4 : 2) * totalNnz * k);
+    };
+    // Slots added in order, in chunks of columns; then the dense part transposed into Nt.
+    const reduceNumerators = new PlanBuilder();
+    const CHUNK = 16384;
+    for (let off = 0; off < n * k; off += CHUNK) {
+      const len = Math.min(CHUNK, n * k - off);
+      reduceNumerators.task();
+      if (hasDense) reduceNumerators.call("f32_sum_slots", [Nkn + off * 4, NknSlots + off * 4, SLOTS, k * n, len]);
+      if (hasCsr) reduceNumerators.call("f32_sum_slots", [Nt + off * 4, NtSlots + off * 4, SLOTS, n * k, len]);
     }
-    core.kernels.f32_transpose(factors.H, k, n, this.#Ht, 0);
-    this.#refreshHStats();
-    this.#refreshWStats();
+    reduceNumerators.work(SLOTS * n * k * (hasDense && hasCsr ? 2 : 1));
+    const transposeNumerators = new PlanBuilder();
+    if (hasDense) transposeNumerators.call("f32_transpose", [Nkn, k, n, Nt, hasCsr ? 1 : 0]);
+
+    // v(i) ← v(i) ⊙ c / (m v(i) + Hᵀ w(i) + ε): one task per stratum.
+    const updateV = new PlanBuilder();
+    strata.forEach((x, i) => {
+      updateV.task().call("f32_gemv_t", [F.H, k, n, wSums + i * k * 8, T + i * n * 4]);
+      for (let u = 0; u < this.#options.vUpdates; u++) {
+        updateV.call("v_update", [vOf(i), x.colSums, T + i * n * 4, x.rows, n, EPS]);
+      }
+    });
+    updateV.work(s * n * (2 * k + 4 * this.#options.vUpdates));
+
+    // W(i) ← W(i) ⊙ P(i) / (W(i) HHᵀ + 1 (H v(i))ᵀ + ε): H v(i) first (a task each) ...
+    const updateW = new PlanBuilder();
+    strata.forEach((_, i) => updateW.task().call("f32_gemv", [F.H, k, n, vOf(i), HvF32 + i * kPad * 4]));
+    // ... then, as its own plan, the row blocks.
+    const updateWRows = new PlanBuilder();
+    updateBlocks.forEach((b, index) => {
+      const offset = b.row * k * 4;
+      updateWRows.task().call("mu_update_rows", [
+        F.W[b.stratum] + offset,
+        b.rows,
+        k,
+        P[b.stratum] + offset,
+        HHtF32,
+        HvF32 + b.stratum * kPad * 4,
+        0,
+        EPS,
+        scratchOf(index),
+      ]);
+    });
+    updateWRows.work(2 * totalRows * k * k);
+
+    // W statistics: W(i)ᵀ 1 per stratum, and the Gram matrix Σ W(i)ᵀ W(i) through the slots.
+    const refreshW = new PlanBuilder();
+    strata.forEach((x, i) => refreshW.task().call("f32_colsum_f64", [F.W[i], x.rows, k, wSums + i * k * 8]));
+    for (let slot = 0; slot < SLOTS; slot++) {
+      refreshW.task().call("zero_bytes", [gramSlots + slot * k * k * 8, k * k * 8]);
+      updateBlocks.forEach((b, index) => {
+        if (index % SLOTS !== slot) return;
+        refreshW.call("f32_gram_acc_f64", [
+          F.W[b.stratum] + b.row * k * 4,
+          b.rows,
+          k,
+          gramSlots + slot * k * k * 8,
+          gramScratch[slot],
+        ]);
+      });
+    }
+    refreshW.work(totalRows * k * (k + 1));
+    const reduceW = new PlanBuilder()
+      .call("f64_sum_slots", [gramSum, gramSlots, SLOTS, k * k, k * k])
+      .call("f64_to_f32_padded", [gramSum, k, k, gramSumF32, kPad])
+      .call("f64_to_f32_padded", [wSums, s, k, wSumsF32, kPad]);
+
+    // Hᵀ ← Hᵀ ⊙ Nᵀ / (Hᵀ Gsum + Σ_i v(i) w(i)ᵀ + ε), by blocks of rows of Hᵀ (columns of H),
+    // each block computing its rows of the shift term first.
+    const updateH = new PlanBuilder();
+    rowBlocks(0, n, UPDATE_BLOCK_ROWS).forEach((b, index) => {
+      updateH.task()
+        .call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, wSumsF32, kPad, shift + b.row * kPad * 4])
+        .call("mu_update_rows", [
+          Ht + b.row * k * 4,
+          b.rows,
+          k,
+          Nt + b.row * k * 4,
+          gramSumF32,
+          shift + b.row * kPad * 4,
+          kPad,
+          EPS,
+          scratchOf(index),
+        ]);
+    });
+    updateH.work(2 * n * k * (k + s));
+
+    // H = (Hᵀ)ᵀ, and H Hᵀ (float64, and its padded float32 copy).
+    const refreshH = new PlanBuilder();
+    refreshH.task().call("f32_transpose", [Ht, n, k, F.H, 0]);
+    refreshH.task()
+      .call("zero_bytes", [HHt, k * k * 8])
+      .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[SLOTS]])
+      .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad]);
+    refreshH.work(n * k * k);
+
+    // Loss terms per stratum: H v(i) in float64, vᵀv, vᵀc, ⟨W, P⟩.
+    const loss = new PlanBuilder();
+    strata.forEach((x, i) => {
+      const terms = lossTerms + i * (k + 3) * 8;
+      loss.task()
+        .call("f32_matvec_f32_f64", [F.H, k, n, vOf(i), terms])
+        .call("f32_dot_f32_f64", [vOf(i), vOf(i), n], terms + k * 8)
+        .call("f32_dot_f64_f64", [vOf(i), x.colSums, n], terms + (k + 1) * 8)
+        .call("f32_dot_f32_f64", [F.W[i], P[i], x.rows * k], terms + (k + 2) * 8);
+    });
+    loss.work(2 * s * n * (k + 2) + 2 * totalRows * k);
+
+    const build = (plan: PlanBuilder) => plan.build(core, alloc);
+    const fixH = this.#options.fixH === true;
+    // The initial H comes from the factors: Hᵀ is derived from it once.
+    core.kernels.f32_transpose(F.H, k, n, Ht, 0);
+    return {
+      P,
+      wSums,
+      gramSum,
+      HHt,
+      lossTerms,
+      plans: {
+        products: build(products),
+        productsForUpdate: build(this.#options.schedule === "reference" && !fixH ? numeratorPlan(true) : products),
+        numerators: fixH ? undefined : build(numeratorPlan(false)),
+        reduceNumerators: fixH ? undefined : build(reduceNumerators),
+        transposeNumerators: fixH || !hasDense ? undefined : build(transposeNumerators),
+        updateV: build(updateV),
+        updateW: build(updateW),
+        updateWRows: build(updateWRows),
+        refreshW: build(refreshW),
+        reduceW: build(reduceW),
+        updateH: fixH ? undefined : build(updateH),
+        refreshH: build(
+          fixH
+            ? new PlanBuilder().call("f32_transpose", [F.H, k, n, Ht, 0])
+              .call("zero_bytes", [HHt, k * k * 8])
+              .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[SLOTS]])
+              .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad])
+            : refreshH,
+        ),
+        loss: build(loss),
+      },
+    };
   }
 
   /** Releases the workspace (the factors stay with their owner). */
@@ -110,9 +378,7 @@ export class MultiplicativeSolver {
    * `forUpdate = false` computes only what the loss needs (the final loss of a fit).
    */
   computeProducts(forUpdate: boolean): void {
-    const withN = forUpdate && this.#options.schedule === "reference" && !this.#options.fixH;
-    if (withN) this.#zeroNumerators();
-    this.#pass(true, withN);
+    this.#executor.run(forUpdate ? this.#plans.productsForUpdate : this.#plans.products);
   }
 
   /**
@@ -120,126 +386,54 @@ export class MultiplicativeSolver {
    *
    *   ‖A − 1vᵀ − WH‖² = ‖A‖² + m ‖v‖² + tr(G HHᵀ) − 2 vᵀc − 2 ⟨W, P⟩ + 2 wᵀ(H v)
    *
-   * summed over strata, every term in float64. Needs `computeProducts()` since H or W last
-   * changed. Rounding can leave a tiny negative sum near an exact fit: it is clamped to 0.
+   * summed over strata (tr(G HHᵀ) summed is tr(Σ G HHᵀ)), every term in float64. Needs
+   * `computeProducts()` since H or W last changed. Rounding can leave a tiny negative sum near
+   * an exact fit: it is clamped to 0.
    */
   loss(): number {
-    const { kernels, heap } = this.#core;
-    const { cols: n, rank: k } = this.#factors.shape;
+    const { heap } = this.#core;
+    const { rank: k } = this.#factors.shape;
+    this.#executor.run(this.#plans.loss);
+    const G = heap.f64(this.#gramSum, k * k);
     const HHt = heap.f64(this.#HHt, k * k);
     let total = 0;
+    for (let e = 0; e < k * k; e++) total += G[e] * HHt[e];
+    const w = heap.f64(this.#wSums, this.#strata.strata.length * k);
     this.#strata.strata.forEach((stratum, i) => {
-      const v = this.#factors.V + i * n * 4;
-      const W = this.#factors.W[i];
-      const G = heap.f64(this.#grams[i], k * k);
-      let traceGHHt = 0;
-      for (let e = 0; e < k * k; e++) traceGHHt += G[e] * HHt[e];
-      kernels.f32_matvec_f32_f64(this.#factors.H, k, n, v, this.#Hv);
-      const Hv = heap.f64(this.#Hv, k);
-      const w = heap.f64(this.#wSums[i], k);
+      const terms = heap.f64(this.#lossTerms + i * (k + 3) * 8, k + 3);
       let wHv = 0;
-      for (let q = 0; q < k; q++) wHv += w[q] * Hv[q];
-      total += stratum.normSq +
-        stratum.rows * kernels.f32_dot_f32_f64(v, v, n) +
-        traceGHHt -
-        2 * kernels.f32_dot_f64_f64(v, stratum.colSums, n) -
-        2 * kernels.f32_dot_f32_f64(W, this.#P[i], stratum.rows * k) +
-        2 * wHv;
+      for (let q = 0; q < k; q++) wHv += w[i * k + q] * terms[q];
+      total += stratum.normSq + stratum.rows * terms[k] - 2 * terms[k + 1] - 2 * terms[k + 2] + 2 * wHv;
     });
     return Math.sqrt(Math.max(total, 0));
   }
 
   /** The updates of one iteration, after `computeProducts(true)`. */
   update(): void {
-    if (!this.#options.fixV) this.#updateV();
-    this.#updateW();
+    const run = (plan: Plan | undefined) => plan && this.#executor.run(plan);
+    const plans = this.#plans;
+    if (!this.#options.fixV) run(plans.updateV);
+    run(plans.updateW);
+    run(plans.updateWRows);
     if (this.#options.fixH) {
-      this.#refreshWStats();
-    } else if (this.#options.schedule === "sequential") {
-      this.#refreshWStats();
-      this.#zeroNumerators();
-      this.#pass(false, true);
-      this.#updateH();
-    } else {
-      this.#updateH();
-      this.#refreshWStats();
+      run(plans.refreshW);
+      run(plans.reduceW);
+      return;
     }
-  }
-
-  #pass(withP: boolean, withN: boolean): void {
-    const { kernels } = this.#core;
-    const { cols: n, rank: k } = this.#factors.shape;
-    this.#strata.strata.forEach((s, i) => {
-      const P = withP ? this.#P[i] : 0;
-      const W = this.#factors.W[i];
-      if (s.kind === "dense") {
-        kernels.f32_aht_wta(s.data, s.rows, n, this.#factors.H, k, P, W, withN ? this.#Nkn : 0);
-      } else {
-        kernels.csr_aht_wta(s.indptr, s.indices, s.values, s.rows, this.#Ht, k, P, W, withN ? this.#Nt : 0);
-      }
-    });
-  }
-
-  #zeroNumerators(): void {
-    const { cols: n, rank: k } = this.#factors.shape;
-    this.#core.heap.f32(this.#Nkn, k * n).fill(0);
-    this.#core.heap.f32(this.#Nt, n * k).fill(0);
-  }
-
-  /** v(i) ← v(i) ⊙ c / (m v(i) + Hᵀ w(i) + ε), vUpdates times; Hᵀ w(i) is fixed meanwhile. */
-  #updateV(): void {
-    const { kernels } = this.#core;
-    const { cols: n, rank: k } = this.#factors.shape;
-    this.#strata.strata.forEach((s, i) => {
-      kernels.f32_matvec_f64_f64(this.#Ht, n, k, this.#wSums[i], this.#t);
-      const v = this.#factors.V + i * n * 4;
-      for (let u = 0; u < this.#options.vUpdates; u++) kernels.v_update(v, s.colSums, this.#t, s.rows, n, EPS);
-    });
-  }
-
-  /** W(i) ← W(i) ⊙ P(i) / (W(i) HHᵀ + 1 (H v(i))ᵀ + ε). */
-  #updateW(): void {
-    const { kernels } = this.#core;
-    const { cols: n, rank: k } = this.#factors.shape;
-    this.#strata.strata.forEach((s, i) => {
-      kernels.f32_matvec_f32_f64(this.#factors.H, k, n, this.#factors.V + i * n * 4, this.#Hv);
-      kernels.mu_update_rows(this.#factors.W[i], s.rows, k, this.#P[i], this.#HHt, this.#Hv, 0, EPS, this.#scratch);
-    });
-  }
-
-  /**
-   * Hᵀ ← Hᵀ ⊙ Nᵀ / (Hᵀ Gsum + Σ_i v(i) w(i)ᵀ + ε) with the cached W statistics, then H = (Hᵀ)ᵀ
-   * and H Hᵀ refreshed. Needs the numerators accumulated by a pass with `withN`.
-   */
-  #updateH(): void {
-    const { kernels, heap } = this.#core;
-    const { cols: n, rank: k } = this.#factors.shape;
-    const gramSum = heap.f64(this.#gramSum, k * k).fill(0);
-    this.#grams.forEach((ptr) => {
-      const G = heap.f64(ptr, k * k);
-      for (let e = 0; e < k * k; e++) gramSum[e] += G[e];
-    });
-    heap.f64(this.#shiftTerm, n * k).fill(0);
-    this.#strata.strata.forEach((_, i) => {
-      kernels.f32_outer_acc_f64(this.#factors.V + i * n * 4, n, this.#wSums[i], k, this.#shiftTerm);
-    });
-    if (this.#strata.strata.some((s) => s.kind === "dense")) kernels.f32_transpose(this.#Nkn, k, n, this.#Nt, 1);
-    kernels.mu_update_rows(this.#Ht, n, k, this.#Nt, this.#gramSum, this.#shiftTerm, k, EPS, this.#scratch);
-    kernels.f32_transpose(this.#Ht, n, k, this.#factors.H, 0);
-    this.#refreshHStats();
-  }
-
-  #refreshWStats(): void {
-    const { kernels } = this.#core;
-    const { rank: k } = this.#factors.shape;
-    this.#strata.strata.forEach((s, i) => {
-      kernels.f32_colsum_f64(this.#factors.W[i], s.rows, k, this.#wSums[i]);
-      kernels.f32_gram_f64(this.#factors.W[i], s.rows, k, this.#grams[i]);
-    });
-  }
-
-  #refreshHStats(): void {
-    const { cols: n, rank: k } = this.#factors.shape;
-    this.#core.kernels.f32_gram_f64(this.#Ht, n, k, this.#HHt);
+    if (this.#options.schedule === "sequential") {
+      run(plans.refreshW);
+      run(plans.reduceW);
+      run(plans.numerators);
+      run(plans.reduceNumerators);
+      run(plans.transposeNumerators);
+      run(plans.updateH);
+    } else {
+      run(plans.reduceNumerators);
+      run(plans.transposeNumerators);
+      run(plans.updateH);
+      run(plans.refreshW);
+      run(plans.reduceW);
+    }
+    run(plans.refreshH);
   }
 }

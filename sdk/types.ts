@@ -89,6 +89,12 @@ export type InitKind = "random" | "nndsvd" | InitialFactors;
 export interface FitOptions {
   /** The rank `k`: rows of `H`, columns of each `W(i)`. Required. */
   rank: number;
+  /**
+   * Threads (default: the machine's logical cores). Threads are workers running kernels on
+   * the same shared memory; where the host has no shared memory or no workers the fit runs on
+   * the calling thread. The result is the same, bit for bit, for every thread count.
+   */
+  threads?: number;
   /** Iterations to run at most (default 100). */
   maxIter?: number;
   /** Multiplicative updates of every `v(i)` per iteration (default 2, as in the paper). */

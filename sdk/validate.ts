@@ -9,6 +9,8 @@ import type { FitOptions, Schedule, SolverKind } from "./types.ts";
 /** Options with every default filled in. */
 export interface ResolvedOptions {
   rank: number;
+  /** Threads to run on (1: the calling thread only; undefined: the machine's cores). */
+  threads: number | undefined;
   maxIter: number;
   vUpdates: number;
   tol: number;
@@ -40,6 +42,7 @@ const isSafeInteger: Check = (value) =>
 /** The constraint of each option (`undefined` values take the default). */
 const constraints: Record<string, Check> = {
   rank: integerAtLeast(1),
+  threads: integerAtLeast(1),
   maxIter: integerAtLeast(0),
   vUpdates: integerAtLeast(0),
   tol: finiteAtLeast(0),
@@ -105,6 +108,7 @@ export function resolveOptions(options: FitOptions | undefined, action: string):
   }
   return {
     rank: options.rank,
+    threads: options.threads,
     maxIter: options.maxIter ?? DEFAULTS.maxIter,
     vUpdates: options.vUpdates ?? DEFAULTS.vUpdates,
     tol: options.tol ?? DEFAULTS.tol,

@@ -1,0 +1,94 @@
+/**
+ * Runs plans: on the pool when there is one and the plan is worth waking it for, otherwise on
+ * the calling thread. Both run the same calls with the same arguments (the pool decodes them
+ * from memory, the calling thread alone runs the plan's closures), so the result does not
+ * depend on which path ran or on the number of threads.
+ *
+ * @module
+ */
+
+import type { Core } from "./core.ts";
+import type { Plan } from "./plan.ts";
+import { cores, platform } from "./platform.ts";
+import { Pool } from "./pool.ts";
+
+/**
+ * Plans estimated below this many floating-point operations run on the calling thread: waking
+ * a worker and waiting for it to park costs tens of microseconds. Chosen with bench/bench.ts
+ * (`--threads` sweep): the synthetic 4 × 100 × 100 workload is fastest with no plan threaded.
+ */
+export const PARALLEL_MIN_WORK = 2_000_000;
+
+/** Runs plans on one thread or on a pool. */
+export class Executor {
+  readonly #core: Core;
+  readonly #pool: Pool | undefined;
+
+  constructor(core: Core, pool?: Pool) {
+    this.#core = core;
+    this.#pool = pool;
+  }
+
+  /** Threads plans may run on. */
+  get threads(): number {
+    return this.#pool?.threads ?? 1;
+  }
+
+  run(plan: Plan): void {
+    if (this.#pool && plan.taskCount > 1 && plan.work >= PARALLEL_MIN_WORK) {
+      this.#pool.run(plan);
+      return;
+    }
+    for (const call of plan.inline) {
+      const value = call.run();
+      if (call.result !== 0) this.#results()[call.result / 8] = value;
+    }
+  }
+
+  #resultView: Float64Array | undefined;
+
+  /** A float64 view of the whole memory, for scalar results (re-made after the memory grows). */
+  #results(): Float64Array {
+    const buffer = this.#core.memory.buffer;
+    if (this.#resultView?.buffer !== buffer) this.#resultView = new Float64Array(buffer);
+    return this.#resultView;
+  }
+}
+
+let pool: Pool | undefined;
+let poolThreads = 0;
+let poolPromise: Promise<Pool | undefined> | undefined;
+
+/**
+ * An executor with `requested` threads (default: the machine's cores). The pool of workers is made once and kept (idle
+ * workers sleep and do not keep the process alive); a different thread count replaces it. Where
+ * the memory is not shared or the host has no workers, the executor runs on one thread.
+ */
+export async function executorFor(core: Core, requested: number | undefined): Promise<Executor> {
+  const { workers, sharedMemory } = platform();
+  const threads = requested ?? await cores();
+  if (threads <= 1 || !core.shared || !sharedMemory || workers === null) return new Executor(core);
+  if (poolThreads !== threads || !poolPromise) {
+    poolThreads = threads;
+    poolPromise = (async () => {
+      pool?.terminate();
+      pool = undefined;
+      try {
+        pool = await Pool.create(core, threads);
+      } catch {
+        pool = undefined;
+      }
+      return pool;
+    })();
+  }
+  const ready = await poolPromise;
+  return new Executor(core, ready);
+}
+
+/** Stops the pool's workers, if any (they are unref'ed, so this is only needed to free them early). */
+export function stopThreads(): void {
+  pool?.terminate();
+  pool = undefined;
+  poolThreads = 0;
+  poolPromise = undefined;
+}

@@ -1,0 +1,142 @@
+/**
+ * The thread pool: workers that instantiate the core's module on the same shared memory and run
+ * the tasks of plans on it. No matrix is copied to a worker; a plan names pointers.
+ *
+ * Synchronization is through an int32 control block in the shared memory: the calling thread
+ * writes the plan, bumps the generation and notifies; every thread (the caller included) claims
+ * tasks with an atomic counter; the caller spins until every task is done and every worker has
+ * parked again, so the next plan never races a late worker. Workers wait with `Atomics.wait`.
+ * Workers are unref'ed: an idle pool does not keep the process alive.
+ *
+ * @module
+ */
+
+import { type Core, KERNEL_NAMES } from "./core.ts";
+import type { Plan } from "./plan.ts";
+import { platform } from "./platform.ts";
+import {
+  CONTROL_CALLS,
+  CONTROL_COUNT,
+  CONTROL_DONE,
+  CONTROL_GENERATION,
+  CONTROL_NEXT,
+  CONTROL_PARKED,
+  CONTROL_STOP,
+  CONTROL_TASKS,
+  CONTROL_WORDS,
+  drainTasks,
+  workerMain,
+} from "./worker_code.ts";
+
+interface AnyWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+  unref?(): void;
+  on?(event: string, listener: (message: unknown) => void): void;
+  onmessage?: ((event: { data: unknown }) => void) | null;
+  onerror?: ((event: unknown) => void) | null;
+}
+
+const NODE_SOURCE = `const { parentPort } = require("node:worker_threads");
+(${workerMain})(parentPort, ${drainTasks});`;
+const WEB_SOURCE = `(${workerMain})(self, ${drainTasks});`;
+
+async function spawn(kind: "web" | "node"): Promise<AnyWorker> {
+  if (kind === "node") {
+    const { Worker } = await import("node:worker_threads");
+    return new Worker(NODE_SOURCE, { eval: true }) as unknown as AnyWorker;
+  }
+  const url = URL.createObjectURL(new Blob([WEB_SOURCE], { type: "text/javascript" }));
+  const WebWorker = (globalThis as unknown as { Worker: new (url: string, options: object) => AnyWorker }).Worker;
+  return new WebWorker(url, { type: "module" });
+}
+
+function firstMessage(worker: AnyWorker): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    if (worker.on) {
+      worker.on("message", resolve);
+      worker.on("error", reject);
+    } else {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = reject;
+    }
+  });
+}
+
+/** Workers on the core's shared memory. */
+export class Pool {
+  readonly #core: Core;
+  readonly #workers: AnyWorker[];
+  readonly #control: Int32Array;
+  readonly #controlPtr: number;
+  readonly #kernels: ((...args: number[]) => number)[];
+
+  private constructor(core: Core, workers: AnyWorker[], controlPtr: number) {
+    this.#core = core;
+    this.#workers = workers;
+    this.#controlPtr = controlPtr;
+    this.#control = core.heap.i32(controlPtr, CONTROL_WORDS);
+    this.#kernels = KERNEL_NAMES.map((name) => core.kernels[name] as (...args: number[]) => number);
+  }
+
+  /** Threads that run a plan: the workers and the calling thread. */
+  get threads(): number {
+    return this.#workers.length + 1;
+  }
+
+  /**
+   * Starts `threads − 1` workers on the core's memory.
+   * @throws {Error} when the memory is not shared or the host has no workers.
+   */
+  static async create(core: Core, threads: number): Promise<Pool> {
+    const kind = platform().workers;
+    if (!core.shared || kind === null) throw new Error("Cannot start threads: no shared memory or no workers here");
+    const controlPtr = core.heap.alloc(CONTROL_WORDS * 4);
+    core.heap.i32(controlPtr, CONTROL_WORDS).fill(0);
+    const workers: AnyWorker[] = [];
+    try {
+      for (let i = 1; i < threads; i++) workers.push(await spawn(kind));
+      await Promise.all(workers.map((worker) => {
+        const ready = firstMessage(worker);
+        worker.postMessage({ module: core.module, memory: core.memory, control: controlPtr, names: KERNEL_NAMES });
+        return ready;
+      }));
+    } catch (error) {
+      workers.forEach((worker) => worker.terminate());
+      core.heap.release(controlPtr);
+      throw error;
+    }
+    workers.forEach((worker) => worker.unref?.());
+    return new Pool(core, workers, controlPtr);
+  }
+
+  /** Runs a plan on every thread; returns when all of its tasks are done. */
+  run(plan: Plan): void {
+    const ctl = this.#control.buffer === this.#core.memory.buffer
+      ? this.#control
+      : new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL_WORDS);
+    ctl[CONTROL_CALLS] = plan.calls;
+    ctl[CONTROL_TASKS] = plan.tasks;
+    ctl[CONTROL_COUNT] = plan.taskCount;
+    Atomics.store(ctl, CONTROL_NEXT, 0);
+    Atomics.store(ctl, CONTROL_DONE, 0);
+    Atomics.store(ctl, CONTROL_PARKED, 0);
+    Atomics.add(ctl, CONTROL_GENERATION, 1);
+    Atomics.notify(ctl, CONTROL_GENERATION);
+    drainTasks(this.#kernels, this.#core.memory, this.#controlPtr);
+    const workers = this.#workers.length;
+    while (Atomics.load(ctl, CONTROL_DONE) < plan.taskCount || Atomics.load(ctl, CONTROL_PARKED) < workers) {
+      // spin: the other threads finish within the plan's last task
+    }
+  }
+
+  /** Stops the workers and releases the control block. */
+  terminate(): void {
+    const ctl = new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL_WORDS);
+    Atomics.store(ctl, CONTROL_STOP, 1);
+    Atomics.add(ctl, CONTROL_GENERATION, 1);
+    Atomics.notify(ctl, CONTROL_GENERATION);
+    this.#workers.forEach((worker) => worker.terminate());
+    this.#core.heap.release(this.#controlPtr);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The code both the calling thread and the pool's workers run to execute plans. Every function
+ * here is self-contained (no imports, no outer variables): the pool ships them to workers as
+ * source text.
+ *
+ * Control block (int32, in wasm memory): see the CONTROL_* indices below.
+ *
+ * @module
+ */
+
+/** Index of the generation counter: bumped to wake the workers for a new plan. */
+export const CONTROL_GENERATION = 0;
+/** Next unclaimed task of the current plan. */
+export const CONTROL_NEXT = 1;
+/** Tasks finished. */
+export const CONTROL_DONE = 2;
+/** Tasks in the current plan. */
+export const CONTROL_COUNT = 3;
+/** Non-zero: workers exit. */
+export const CONTROL_STOP = 4;
+/** Byte offset of the current plan's calls. */
+export const CONTROL_CALLS = 5;
+/** Byte offset of the current plan's task bounds. */
+export const CONTROL_TASKS = 6;
+/** Workers that finished the current generation and went back to waiting. */
+export const CONTROL_PARKED = 7;
+/** Int32 words in the control block. */
+export const CONTROL_WORDS = 8;
+
+// deno-lint-ignore ban-types
+type Kernel = Function;
+
+/**
+ * Claims tasks of the current plan until none is left, running each task's calls in order and
+ * storing scalar results. Indices: generation 0, next 1, done 2, count 3, calls 5, tasks 6
+ * (kept literal so the function stays self-contained).
+ */
+export function drainTasks(kernels: Kernel[], memory: WebAssembly.Memory, control: number): void {
+  const ctl = new Int32Array(memory.buffer, control, 8);
+  const count = Atomics.load(ctl, 3);
+  const words = new Float64Array(memory.buffer, ctl[5]);
+  const bounds = new Int32Array(memory.buffer, ctl[6], count + 1);
+  const results = new Float64Array(memory.buffer);
+  for (let task = Atomics.add(ctl, 1, 1); task < count; task = Atomics.add(ctl, 1, 1)) {
+    for (let c = bounds[task]; c < bounds[task + 1]; c++) {
+      const o = c * 12;
+      const value = kernels[words[o]](
+        words[o + 2],
+        words[o + 3],
+        words[o + 4],
+        words[o + 5],
+        words[o + 6],
+        words[o + 7],
+        words[o + 8],
+        words[o + 9],
+        words[o + 10],
+        words[o + 11],
+      );
+      if (words[o + 1] !== 0) results[words[o + 1] / 8] = value;
+    }
+    Atomics.add(ctl, 2, 1);
+  }
+}
+
+/** The message that starts a worker. */
+export interface WorkerStart {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: number;
+  names: readonly string[];
+}
+
+/** The messaging end a worker talks through: `parentPort` (worker_threads) or the worker's `self`. */
+export interface WorkerPort {
+  postMessage(message: unknown): void;
+  once?(event: "message", listener: (message: WorkerStart) => void): void;
+  onmessage?: ((event: { data: WorkerStart }) => void) | null;
+}
+
+/**
+ * A worker's life: receive the module, the shared memory and the control block, instantiate,
+ * say "ready", then wait for generations and drain each one's tasks until told to stop.
+ * Indices: generation 0, stop 4, parked 7.
+ */
+export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
+  const start = ({ module, memory, control, names }: WorkerStart) => {
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    // deno-lint-ignore ban-types
+    const kernels = names.map((name) => instance.exports[name] as Function);
+    const ctl = new Int32Array(memory.buffer, control, 8);
+    let seen = Atomics.load(ctl, 0);
+    port.postMessage("ready");
+    for (;;) {
+      // Spin a little before sleeping: during a fit the next plan comes within microseconds,
+      // and a sleeping worker takes tens of microseconds to wake.
+      const spinUntil = performance.now() + 2;
+      while (Atomics.load(ctl, 0) === seen && performance.now() < spinUntil) {
+        // spin
+      }
+      Atomics.wait(ctl, 0, seen);
+      seen = Atomics.load(ctl, 0);
+      if (Atomics.load(ctl, 4) !== 0) break;
+      drain(kernels, memory, control);
+      Atomics.add(ctl, 7, 1);
+    }
+  };
+  if (port.once) port.once("message", start);
+  else port.onmessage = (event) => start(event.data);
+}

@@ -1,0 +1,52 @@
+// Threads: the same factors and losses, bit for bit, for every thread count, on dense and CSR
+// strata, under both schedules; and the pool really runs (threads > 1 where the host allows).
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fit, type Model, type Schedule, type Stratum } from "../sdk/mod.ts";
+import { csrStrata, denseStrata } from "./fixtures.ts";
+
+/** Big enough that every product plan passes the executor's threshold for waking workers. */
+const strata: Stratum[] = [
+  ...denseStrata(21, [601, 387], 203),
+  ...csrStrata(22, [820, 99], 203, 0.1),
+];
+
+const bits = (model: Model) => ({
+  V: model.V.map((v) => Array.from(new Uint32Array(v.slice().buffer))),
+  W: model.W.map((w) => Array.from(new Uint32Array(w.slice().buffer))),
+  H: Array.from(new Uint32Array(model.H.slice().buffer)),
+  lossHistory: Array.from(model.lossHistory),
+});
+
+describe("threads", () => {
+  for (const schedule of ["sequential", "reference"] as Schedule[]) {
+    it(`give bit-identical results for 1, 2 and 3 threads (${schedule})`, async () => {
+      const models = [];
+      for (const threads of [1, 2, 3]) {
+        models.push(await fit(strata, { rank: 8, maxIter: 15, seed: 5, schedule, threads }));
+      }
+      try {
+        assert.equal(models[0].threads, 1);
+        assert.ok(models[1].threads === 2 || models[1].threads === 1);
+        const reference = bits(models[0]);
+        for (const model of models.slice(1)) assert.deepEqual(bits(model), reference);
+      } finally {
+        models.forEach((m) => m.free());
+      }
+    });
+  }
+
+  it("runs on a pool of workers where the host has shared memory and workers", async () => {
+    const model = await fit(strata, { rank: 6, maxIter: 2, seed: 5, threads: 2 });
+    try {
+      assert.equal(model.threads, 2);
+    } finally {
+      model.free();
+    }
+  });
+
+  it("rejects a thread count below 1", async () => {
+    await assert.rejects(fit(strata, { rank: 2, threads: 0 }), /options.threads must be an integer ≥ 1, got 0/);
+  });
+});
