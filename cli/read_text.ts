@@ -22,6 +22,8 @@ export interface TextOptions {
   strataField: string;
   /** Encoding of the files of a directory input (a WHATWG label; default utf-8). */
   encoding: string;
+  /** Directory input: only files whose names end with this (default: every file). */
+  suffix?: string;
 }
 
 /** A decoder for `encoding`, or a usage error naming the option. */
@@ -91,8 +93,17 @@ function readDirectoryTree(dir: string, options: TextOptions): TextStrata {
   }
   const strata = subdirs.map((name) => {
     const path = join(dir, name);
-    const files = readdirSync(path).filter(visible).filter((e) => statSync(join(path, e)).isFile()).sort();
-    if (files.length === 0) throw new InputError(path, undefined, "has no documents (files)");
+    const files = readdirSync(path)
+      .filter((e) => visible(e) && e.endsWith(options.suffix ?? ""))
+      .filter((e) => statSync(join(path, e)).isFile())
+      .sort();
+    if (files.length === 0) {
+      throw new InputError(
+        path,
+        undefined,
+        `has no documents (files${options.suffix ? ` ending with "${options.suffix}"` : ""})`,
+      );
+    }
     return { name, documents: files.map((file) => decoder.decode(readFileSync(join(path, file)))) };
   });
   return { strata };

@@ -39,6 +39,7 @@ Input:
   --text-field F      JSON Lines: the field holding the text (default "text")
   --strata-field S    JSON Lines: the field naming the stratum (default "stratum")
   --encoding E        directory input: the files' encoding (default utf-8; 20 newsgroups is latin1)
+  --suffix S          directory input: read only the files whose names end with S (say .txt)
 
 TF-IDF:
   --min-df X        drop terms in fewer documents: a count ("2") or a proportion ("0.01");
@@ -77,7 +78,7 @@ function dfOption(text: string | undefined, name: string, fallback: DfLimit): Df
 }
 
 /** The rows of each stratum, cut out of the matrix of all documents. */
-function splitRows(matrix: TfidfMatrix, strata: { name: string; documents: string[] }[]): CsrStratum[] {
+export function splitRows(matrix: TfidfMatrix, strata: { name: string; documents: string[] }[]): CsrStratum[] {
   let first = 0;
   return strata.map(({ name, documents }) => {
     const rows = documents.length;
@@ -115,6 +116,7 @@ export async function text(args: string[]): Promise<number> {
     "text-field": { type: "string" },
     "strata-field": { type: "string" },
     encoding: { type: "string" },
+    suffix: { type: "string" },
     "min-df": { type: "string" },
     "max-df": { type: "string" },
     "max-features": { type: "string" },
@@ -151,6 +153,7 @@ export async function text(args: string[]): Promise<number> {
     textField: stringOption(values, "text-field") ?? "text",
     strataField: stringOption(values, "strata-field") ?? "stratum",
     encoding,
+    suffix: stringOption(values, "suffix"),
   });
   let matrix: TfidfMatrix;
   try {

@@ -99,71 +99,101 @@ function documentCount(limit: DfLimit, documents: number): number {
 export function tfidf(documents: readonly string[], options: TfidfOptions = {}): TfidfMatrix {
   const { minDf = { count: 1 }, maxDf = { proportion: 1 }, maxFeatures, stopWords } = options;
   const n = documents.length;
-  const counts: Map<string, number>[] = [];
-  const df = new Map<string, number>();
-  const corpusTf = new Map<string, number>();
-  for (const document of documents) {
-    const termCounts = new Map<string, number>();
-    for (const token of tokenize(document)) {
+  // Count with term ids (first-seen order); columns are assigned after pruning and sorting.
+  const ids = new Map<string, number>();
+  const termOf: string[] = [];
+  const df: number[] = [];
+  const corpusTf: number[] = [];
+  const docTerms: Int32Array[] = [];
+  const docCounts: Int32Array[] = [];
+  const lastDoc: number[] = [];
+  const slot: number[] = [];
+  for (let d = 0; d < n; d++) {
+    const terms: number[] = [];
+    const counts: number[] = [];
+    for (const token of tokenize(documents[d])) {
       if (stopWords?.has(token)) continue;
-      termCounts.set(token, (termCounts.get(token) ?? 0) + 1);
+      let id = ids.get(token);
+      if (id === undefined) {
+        id = termOf.length;
+        ids.set(token, id);
+        termOf.push(token);
+        df.push(0);
+        corpusTf.push(0);
+        lastDoc.push(-1);
+        slot.push(0);
+      }
+      corpusTf[id]++;
+      if (lastDoc[id] !== d) {
+        lastDoc[id] = d;
+        slot[id] = terms.length;
+        terms.push(id);
+        counts.push(1);
+        df[id]++;
+      } else {
+        counts[slot[id]]++;
+      }
     }
-    for (const [term, count] of termCounts) {
-      df.set(term, (df.get(term) ?? 0) + 1);
-      corpusTf.set(term, (corpusTf.get(term) ?? 0) + count);
-    }
-    counts.push(termCounts);
+    docTerms.push(Int32Array.from(terms));
+    docCounts.push(Int32Array.from(counts));
   }
 
   const maxCount = documentCount(maxDf, n);
   const minCount = documentCount(minDf, n);
   if (maxCount < minCount) throw new TfidfError("max_df corresponds to fewer documents than min_df");
-  let terms = [...df.keys()].sort(compareCodePoints).filter((t) => df.get(t)! >= minCount && df.get(t)! <= maxCount);
-  if (maxFeatures !== undefined && terms.length > maxFeatures) {
-    const rank = new Map(terms.map((t, i) => [t, i]));
-    const kept = new Set(
-      [...terms].sort((a, b) => corpusTf.get(b)! - corpusTf.get(a)! || rank.get(a)! - rank.get(b)!).slice(
-        0,
-        maxFeatures,
-      ),
+  // Term ids in column (code point) order, then the document-frequency limits.
+  let kept = termOf.map((_, id) => id)
+    .sort((a, b) => compareCodePoints(termOf[a], termOf[b]))
+    .filter((id) => df[id] >= minCount && df[id] <= maxCount);
+  if (maxFeatures !== undefined && kept.length > maxFeatures) {
+    const position = new Map(kept.map((id, i) => [id, i]));
+    const top = new Set(
+      [...kept].sort((a, b) => corpusTf[b] - corpusTf[a] || position.get(a)! - position.get(b)!).slice(0, maxFeatures),
     );
-    terms = terms.filter((t) => kept.has(t));
+    kept = kept.filter((id) => top.has(id));
   }
-  if (terms.length === 0) {
+  if (kept.length === 0) {
     throw new TfidfError(
-      df.size === 0
+      termOf.length === 0
         ? "the documents contain no terms (tokens of 2+ letters or digits that are not stop words)"
         : "after pruning, no terms remain; lower --min-df or raise --max-df",
     );
   }
 
-  const column = new Map(terms.map((t, j) => [t, j]));
-  const idf = Float64Array.from(terms, (t) => Math.log((1 + n) / (1 + df.get(t)!)) + 1);
+  const column = new Int32Array(termOf.length).fill(-1);
+  kept.forEach((id, j) => (column[id] = j));
+  const idf = Float64Array.from(kept, (id) => Math.log((1 + n) / (1 + df[id])) + 1);
   const indptr = new Int32Array(n + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  counts.forEach((termCounts, r) => {
+  let nnz = 0;
+  for (let d = 0; d < n; d++) {
+    for (const id of docTerms[d]) if (column[id] >= 0) nnz++;
+    indptr[d + 1] = nnz;
+  }
+  const indices = new Int32Array(nnz);
+  const values = new Float64Array(nnz);
+  for (let d = 0; d < n; d++) {
     const row: [number, number][] = [];
-    for (const [term, count] of termCounts) {
-      const j = column.get(term);
-      if (j !== undefined) row.push([j, count * idf[j]]);
-    }
+    docTerms[d].forEach((id, e) => {
+      const j = column[id];
+      if (j >= 0) row.push([j, docCounts[d][e] * idf[j]]);
+    });
     row.sort((a, b) => a[0] - b[0]);
-    const norm = Math.sqrt(row.reduce((sum, [, x]) => sum + x * x, 0));
-    for (const [j, x] of row) {
-      indices.push(j);
-      values.push(x / norm);
-    }
-    indptr[r + 1] = indices.length;
-  });
+    let sum = 0;
+    for (const [, x] of row) sum += x * x;
+    const norm = Math.sqrt(sum);
+    row.forEach(([j, x], e) => {
+      indices[indptr[d] + e] = j;
+      values[indptr[d] + e] = x / norm;
+    });
+  }
   return {
-    vocabulary: terms,
+    vocabulary: kept.map((id) => termOf[id]),
     idf,
-    df: Int32Array.from(terms, (t) => df.get(t)!),
+    df: Int32Array.from(kept, (id) => df[id]),
     rows: n,
-    cols: terms.length,
+    cols: kept.length,
     indptr,
-    indices: Int32Array.from(indices),
-    values: Float64Array.from(values),
+    indices,
+    values,
   };
 }
