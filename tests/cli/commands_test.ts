@@ -1,0 +1,358 @@
+// snmf demo, fit, top and transform, spawned for real: source, bundle and compiled binary.
+
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildRunners, cleanup, parseJson, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
+import { COLUMNS, csv, mtx, residual, strataValues, sumSquares } from "./data.ts";
+
+const RUNNERS = ["source", "bundle", "binary"];
+/** Each test spawns the command several times: more than bun test's default 5 s. */
+const SLOW = { timeout: 60_000 };
+const COMMANDS = ["demo", "fit", "text", "top", "transform"];
+
+interface ModelFile {
+  format: string;
+  names: string[];
+  rows: number[];
+  cols: number;
+  rank: number;
+  V: number[][];
+  W: number[][][];
+  H: number[][];
+  loss: number;
+  seed: number;
+  columnNames?: string[];
+}
+
+describe("snmf commands", () => {
+  const root = tempDir();
+  let runners: Runner[] = [];
+  const { a, b, c } = strataValues();
+
+  before(() => {
+    runners = buildRunners();
+    writeFiles(root, {
+      "strata/a.csv": csv(COLUMNS, a),
+      "strata/b.csv": csv(COLUMNS, b),
+      "strata/c.mtx": mtx(c),
+      "strata/notes.txt": "not a stratum: ignored\n",
+      "grouped.csv": csv(
+        ["site", "x", "label", "y", "z", "w"],
+        [...a.map((r) => ["north", r[0], "n", ...r.slice(1)]), ...b.map((r) => ["south", r[0], "s", ...r.slice(1)])],
+      ),
+      "new_b.csv": csv(COLUMNS, b),
+      "new_rows.csv": csv(null, [[1, 2, 0.5, 0], [0.25, 0, 3, 1], [2, 2, 2, 2]]),
+      "wrong_header.csv": csv(["x", "y", "q", "w"], [[1, 2, 3, 4]]),
+    });
+  }, SLOW);
+  after(() => cleanup(root));
+
+  RUNNERS.forEach((label, index) => {
+    describe(label, () => {
+      const runner = () => runners[index];
+      const dir = (name: string) => join(root, `${label}-${name}`);
+      const skip = (t: { skip: (message: string) => void }) => {
+        if (runner().skip) {
+          t.skip(runner().skip!);
+          return true;
+        }
+        return false;
+      };
+
+      it("prints usage and every command's help", SLOW, (t) => {
+        if (skip(t)) return;
+        const usage = run(runner(), ["--help"]);
+        assert.equal(usage.status, 0, show(usage));
+        for (const command of COMMANDS) assert.match(usage.stdout, new RegExp(`snmf ${command}`));
+        assert.match(usage.stdout, /Exit codes: 0 success, 1 failure, 2 usage or input error/);
+        // Every command's help through the source; one through the bundle and the binary.
+        for (const command of index === 0 ? COMMANDS : ["fit"]) {
+          const help = run(runner(), [command, "--help"]);
+          assert.equal(help.status, 0, show(help));
+          assert.match(help.stdout, new RegExp(`^snmf ${command} — `));
+          assert.match(help.stdout, /\nExamples?:\n {2}snmf /);
+          assert.equal(help.stderr, "");
+        }
+        const none = run(runner(), []);
+        assert.equal(none.status, 2);
+        assert.match(none.stderr, /^snmf — /);
+      });
+
+      it("demo: the synthetic experiment, JSON summary", SLOW, (t) => {
+        if (skip(t)) return;
+        const result = run(runner(), ["demo", "--iters", "3000", "--json"]);
+        assert.equal(result.status, 0, show(result));
+        assert.equal(result.stderr, "", "no progress line when stderr is not a terminal");
+        const summary = parseJson(result);
+        assert.deepEqual(summary.strata, [0, 1, 2, 3].map((i) => ({ name: `s${i}`, rows: 100 })));
+        assert.equal(summary.cols, 100);
+        assert.equal(summary.rank, 5);
+        assert.equal(summary.iterations, 3000);
+        assert.equal((summary.lossHistory as number[]).length, 3001);
+        assert.ok((summary.normalizedLoss as number) < 0.01, `normalized loss ${summary.normalizedLoss}`);
+        const vMeans = summary.vMeans as number[];
+        const trueVMeans = summary.trueVMeans as number[];
+        vMeans.forEach((mean, i) => assert.ok(Math.abs(mean - trueVMeans[i]) < 0.2, `v mean ${i}: ${mean}`));
+        const text = run(runner(), ["demo", "--iters", "50"]);
+        assert.equal(text.status, 0, show(text));
+        assert.match(text.stdout, /^Synthetic experiment: 4 strata × 100 × 100, rank 5, 50 iterations, seed 0\n/);
+        assert.match(text.stdout, /\ns3 +\d\.\d{3} +3\.\d{3}\n/);
+      });
+
+      it("fit: a directory of CSV and MatrixMarket strata, JSON summary and model file", SLOW, (t) => {
+        if (skip(t)) return;
+        const out = `${dir("model")}.json`;
+        const result = run(runner(), [
+          "fit",
+          join(root, "strata"),
+          "--rank",
+          "2",
+          "--iters",
+          "40",
+          "--seed",
+          "7",
+          "--out",
+          out,
+          "--json",
+        ]);
+        assert.equal(result.status, 0, show(result));
+        assert.equal(result.stderr, "");
+        const s = parseJson(result);
+        assert.deepEqual(s.strata, [{ name: "a", rows: 6 }, { name: "b", rows: 5 }, { name: "c", rows: 4 }]);
+        assert.equal(s.cols, 4);
+        assert.equal(s.rank, 2);
+        assert.equal(s.iterations, 40);
+        assert.equal(s.seed, 7);
+        assert.equal(s.out, out);
+        const history = s.lossHistory as number[];
+        assert.equal(history.length, 41);
+        for (let i = 1; i < history.length; i++) assert.ok(history[i] <= history[i - 1] * (1 + 1e-6), `rose at ${i}`);
+        assert.equal(s.loss, history[40]);
+        const normA = Math.sqrt(sumSquares(a, b, c));
+        assert.ok(Math.abs((s.normalizedLoss as number) - (s.loss as number) / normA) < 1e-6);
+        assert.ok((s.seconds as number) > 0);
+        assert.ok(Math.abs((s.msPerIter as number) - (s.seconds as number) * 1000 / 40) < 1e-9);
+
+        const model = JSON.parse(readFileSync(out, "utf8")) as ModelFile;
+        assert.equal(model.format, "stratified-nmf");
+        assert.deepEqual(model.names, ["a", "b", "c"]);
+        assert.deepEqual(model.rows, [6, 5, 4]);
+        assert.deepEqual(model.columnNames, COLUMNS, "the CSV header names the columns");
+        assert.equal(model.seed, 7);
+        const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
+        assert.deepEqual(s.vMeans, model.V.map(mean));
+        // The loss in the file is the loss of its factors on the data read from the files.
+        const loss = Math.sqrt(
+          [a, b, c].reduce((sum, A, i) => sum + residual(A, model.V[i], model.W[i], model.H) ** 2, 0),
+        );
+        assert.ok(Math.abs(loss - model.loss) < 1e-4 * loss, `${loss} vs ${model.loss}`);
+
+        // --init from that model, no iterations: the starting loss is the model's loss.
+        const initOut = `${dir("init")}.json`;
+        const again = run(runner(), [
+          "fit",
+          join(root, "strata"),
+          "--rank",
+          "2",
+          "--iters",
+          "0",
+          "--init",
+          out,
+          "--out",
+          initOut,
+          "--json",
+        ]);
+        assert.equal(again.status, 0, show(again));
+        const s2 = parseJson(again);
+        assert.ok(Math.abs((s2.loss as number) - model.loss) < 1e-9 * model.loss);
+        assert.equal(s2.seed, null);
+        assert.equal(s2.out, initOut);
+
+        const human = run(runner(), ["fit", join(root, "strata"), "--rank", "2", "--iters", "5", "--out", out]);
+        assert.equal(human.status, 0, show(human));
+        assert.match(
+          human.stdout,
+          /^3 strata, 15 rows × 4 columns; rank 2, sequential schedule, seed \d+\n5 iterations in/,
+        );
+        assert.match(human.stdout, /\nb +5 +\d/);
+        assert.equal(human.stderr, `snmf fit: wrote ${out}\n`);
+      });
+
+      it("fit: one CSV with --strata-column, with and without --columns", SLOW, (t) => {
+        if (skip(t)) return;
+        const out = `${dir("grouped")}.json`;
+        const args = ["fit", join(root, "grouped.csv"), "--strata-column", "site", "--rank", "2", "--iters", "5"];
+        const auto = run(runner(), [...args, "--out", out, "--json"]);
+        assert.equal(auto.status, 0, show(auto));
+        assert.match(
+          auto.stderr,
+          /left out column "label" \(line 2: "n" is not a number\); choose columns with --columns/,
+        );
+        assert.deepEqual(parseJson(auto).strata, [{ name: "north", rows: 6 }, { name: "south", rows: 5 }]);
+        assert.deepEqual((JSON.parse(readFileSync(out, "utf8")) as ModelFile).columnNames, ["x", "y", "z", "w"]);
+
+        const picked = run(runner(), [...args, "--columns", "z,x", "--out", out, "--json", "--quiet"]);
+        assert.equal(picked.status, 0, show(picked));
+        assert.equal(picked.stderr, "");
+        const model = JSON.parse(readFileSync(out, "utf8")) as ModelFile;
+        assert.deepEqual(model.columnNames, ["z", "x"]);
+        assert.equal(parseJson(picked).cols, 2);
+
+        const missing = run(runner(), ["fit", join(root, "grouped.csv"), "--rank", "2"]);
+        assert.equal(missing.status, 2);
+        assert.match(missing.stderr, /^snmf fit: .*grouped\.csv is one file: give --strata-column COL/);
+        const badColumn = run(runner(), [...args, "--columns", "x,nope", "--out", out]);
+        assert.equal(badColumn.status, 2);
+        assert.equal(
+          badColumn.stderr,
+          `snmf fit: ${
+            join(root, "grouped.csv")
+          } line 1: the header has no column "nope" (--columns); it has "site", "x", "label", "y", "z", "w"\n`,
+        );
+      });
+
+      it("top: the largest entries of each v(i) and each topic, by name", SLOW, (t) => {
+        if (skip(t)) return;
+        const out = `${dir("top")}.json`;
+        const fit = run(runner(), ["fit", join(root, "strata"), "--rank", "2", "--iters", "30", "--out", out, "-q"]);
+        assert.equal(fit.status, 0, show(fit));
+        const model = JSON.parse(readFileSync(out, "utf8")) as ModelFile;
+        const result = run(runner(), ["top", out, "--count", "3", "--json"]);
+        assert.equal(result.status, 0, show(result));
+        const top = parseJson(result) as {
+          strata: { name: string; features: { column: number; name: string; value: number }[] }[];
+          topics: { topic: number; features: { column: number; name: string; value: number }[] }[];
+        };
+        const expected = (values: number[]) =>
+          values.map((value, column) => ({ column, name: COLUMNS[column], value }))
+            .sort((p, q) => q.value - p.value || p.column - q.column).slice(0, 3);
+        assert.deepEqual(top.strata, model.names.map((name, i) => ({ name, features: expected(model.V[i]) })));
+        assert.deepEqual(top.topics, model.H.map((row, q) => ({ topic: q + 1, features: expected(row) })));
+
+        const text = run(runner(), ["top", out, "--count", "2"]);
+        assert.equal(text.status, 0, show(text));
+        const line = `  a         ${expected(model.V[0]).slice(0, 2).map((f) => f.name).join(", ")}`;
+        assert.ok(text.stdout.includes(`${line}\n`), `${line} in\n${text.stdout}`);
+        assert.match(text.stdout, /\n {2}topic 2 /);
+      });
+
+      it("transform: rows of a known stratum (CSV) and of a new one (JSON)", SLOW, (t) => {
+        if (skip(t)) return;
+        const model = `${dir("tmodel")}.json`;
+        const fit = run(runner(), [
+          "fit",
+          join(root, "strata"),
+          "--rank",
+          "2",
+          "--iters",
+          "200",
+          "--seed",
+          "3",
+          "--out",
+          model,
+          "-q",
+        ]);
+        assert.equal(fit.status, 0, show(fit));
+        const m = JSON.parse(readFileSync(model, "utf8")) as ModelFile;
+
+        const known = run(runner(), [
+          "transform",
+          model,
+          join(root, "new_b.csv"),
+          "--stratum",
+          "b",
+          "--seed",
+          "1",
+          "--iters",
+          "1000",
+        ]);
+        assert.equal(known.status, 0, show(known));
+        const lines = known.stdout.trimEnd().split("\n");
+        assert.equal(lines[0], "topic1,topic2");
+        const W = lines.slice(1).map((l) => l.split(",").map(Number));
+        assert.equal(W.length, 5);
+        for (const row of W) assert.ok(row.length === 2 && row.every((x) => Number.isFinite(x) && x >= 0), `${row}`);
+        assert.match(known.stderr, /^snmf transform: 5 rows of stratum "b", 1000 iterations, normalized loss \d/);
+        // The training rows of b with H and v(b) fixed fit about as well as the fit's W(b).
+        const fitted = residual(b, m.V[1], m.W[1], m.H);
+        const refit = residual(b, m.V[1], W, m.H);
+        assert.ok(refit <= fitted * 1.02, `refit of b: ${refit} vs the fit's ${fitted}`);
+
+        const out = `${dir("loadings")}.json`;
+        const fresh = run(runner(), [
+          "transform",
+          model,
+          join(root, "new_rows.csv"),
+          "--out",
+          out,
+          "--iters",
+          "300",
+          "-q",
+        ]);
+        assert.equal(fresh.status, 0, show(fresh));
+        assert.equal(fresh.stdout, "");
+        assert.equal(fresh.stderr, "");
+        const json = JSON.parse(readFileSync(out, "utf8"));
+        assert.equal(json.stratum, null);
+        assert.equal(json.rows, 3);
+        assert.equal(json.iterations, 300);
+        assert.equal(json.v.length, 4);
+        assert.equal(json.W.length, 3);
+        const A = [[1, 2, 0.5, 0], [0.25, 0, 3, 1], [2, 2, 2, 2]];
+        const check = residual(A, json.v, json.W, m.H);
+        assert.ok(Math.abs(check - json.loss) < 1e-4 * check + 1e-6, `${check} vs ${json.loss}`);
+
+        const wrong = run(runner(), ["transform", model, join(root, "wrong_header.csv"), "--stratum", "a"]);
+        assert.equal(wrong.status, 2);
+        assert.equal(
+          wrong.stderr,
+          `snmf transform: ${join(root, "wrong_header.csv")} line 1: column 3 is "q", the model's is "z"\n`,
+        );
+        const unknown = run(runner(), ["transform", model, join(root, "new_b.csv"), "--stratum", "zz"]);
+        assert.equal(unknown.status, 2);
+        assert.equal(
+          unknown.stderr,
+          `snmf transform: ${model}: has no stratum "zz" (--stratum); its strata are "a", "b", "c"\n`,
+        );
+      });
+
+      it("usage errors exit 2 with one line", SLOW, (t) => {
+        if (skip(t)) return;
+        const cases: [string[], string][] = [
+          [["bogus"], 'snmf: unknown command "bogus" (commands: demo, fit, text, top, transform; see snmf --help)'],
+          [["fit", join(root, "strata"), "--rank", "0"], 'snmf fit: --rank must be an integer ≥ 1, got "0"'],
+          [
+            ["fit", join(root, "strata"), "--schedule", "fast"],
+            'snmf fit: --schedule must be one of sequential, reference, got "fast"',
+          ],
+          [
+            ["fit", join(root, "strata"), "--rank", "9"],
+            "snmf fit: Cannot fit model: --rank 9 exceeds what the data allows (min of 4 columns and 15 rows)",
+          ],
+          [["top"], "snmf top: missing MODEL (expected MODEL)"],
+          [["top", "a.json", "b.json"], 'snmf top: unexpected argument "b.json" (expected MODEL)'],
+          [["fit", join(root, "nowhere")], `snmf fit: ${join(root, "nowhere")}: no such file or directory`],
+          [
+            ["fit", join(root, "strata"), "--out", join(root, "no", "dir", "m.json")],
+            `snmf fit: cannot write --out ${join(root, "no", "dir", "m.json")}: directory ${
+              join(root, "no", "dir")
+            } does not exist`,
+          ],
+        ];
+        // Every case through the source; the first three through the bundle and the binary.
+        for (const [args, message] of index === 0 ? cases : cases.slice(0, 3)) {
+          const result = run(runner(), args);
+          assert.equal(result.status, 2, `${args.join(" ")}: ${show(result)}`);
+          assert.equal(result.stderr, `${message}\n`);
+          assert.equal(result.stdout, "");
+        }
+        const unknownOption = run(runner(), ["fit", join(root, "strata"), "--frobnicate"]);
+        assert.equal(unknownOption.status, 2);
+        assert.match(unknownOption.stderr, /^snmf fit: Unknown option '--frobnicate'/);
+        assert.equal(unknownOption.stderr.trimEnd().split("\n").length, 1);
+      });
+    });
+  });
+});

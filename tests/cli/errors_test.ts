@@ -1,0 +1,305 @@
+// Malformed inputs (one line naming file, line and problem; exit 2), output files that a failed
+// or interrupted run leaves untouched, and Ctrl-C during a fit.
+
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildRunners, childEnv, cleanup, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
+import { COLUMNS, csv, mtx, strataValues } from "./data.ts";
+
+const RUNNERS = ["source", "bundle", "binary"];
+/** Each test spawns the command several times: more than bun test's default 5 s. */
+const SLOW = { timeout: 60_000 };
+const MM = "%%MatrixMarket matrix coordinate real general";
+
+/**
+ * Each malformed input: the files of a stratum directory, the line expected after "FILE ". All
+ * run through the source; the `core` ones (the kinds the issue names) through every runner.
+ */
+const MALFORMED: { name: string; files: Record<string, string>; file: string; message: string; core?: boolean }[] = [
+  {
+    name: "a negative value",
+    core: true,
+    files: { "a.csv": "x,y,z\n1,2,3\n4,-5,6\n" },
+    file: "a.csv",
+    message: 'line 3: column 2 ("y") is negative (-5)',
+  },
+  {
+    name: "a non-number",
+    core: true,
+    files: { "a.csv": "1,2,3\n4,5,six\n" },
+    file: "a.csv",
+    message: 'line 2: column 3 is not a number ("six")',
+  },
+  {
+    name: "an empty value",
+    files: { "a.csv": "x,y\n1,2\n3,\n" },
+    file: "a.csv",
+    message: 'line 3: column 2 ("y") is empty',
+  },
+  {
+    name: "an infinite value",
+    files: { "a.csv": "1,2\n3,Infinity\n" },
+    file: "a.csv",
+    message: 'line 2: column 2 is not a finite number ("Infinity")',
+  },
+  {
+    name: "a wrong column count",
+    core: true,
+    files: { "a.csv": "x,y,z\n1,2,3\n\n4,5\n" },
+    file: "a.csv",
+    message: "line 4: has 2 values, expected 3 (as in the header)",
+  },
+  {
+    name: "a wrong column count without header",
+    files: { "a.csv": "1,2\n3,4,5\n" },
+    file: "a.csv",
+    message: "line 2: has 3 values, expected 2 (as in line 1)",
+  },
+  {
+    name: "broken CSV quoting",
+    files: { "a.csv": 'x,y\n1,"2"3\n' },
+    file: "a.csv",
+    message: "line 2: not valid CSV: ",
+  },
+  {
+    name: "a header that differs between files",
+    files: { "a.csv": "x,y\n1,2\n", "b.csv": "x,q\n1,2\n" },
+    file: "b.csv",
+    message: `line 1: the header differs from a.csv's: column 2 is "q" where a.csv has "y"`,
+  },
+  {
+    name: "a MatrixMarket file without its header",
+    core: true,
+    files: { "a.mtx": "2 2 1\n1 1 3\n" },
+    file: "a.mtx",
+    message:
+      'line 1: bad MatrixMarket header: expected "%%MatrixMarket matrix coordinate real|integer|pattern general", got "2 2 1"',
+  },
+  {
+    name: "a dense (array) MatrixMarket file",
+    core: true,
+    files: { "a.mtx": "%%MatrixMarket matrix array real general\n2 1\n1\n2\n" },
+    file: "a.mtx",
+    message: 'line 1: bad MatrixMarket header: format "array" is not supported (only "coordinate", the sparse format)',
+  },
+  {
+    name: "a symmetric MatrixMarket file",
+    files: { "a.mtx": "%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 1 3\n" },
+    file: "a.mtx",
+    message: 'line 1: bad MatrixMarket header: symmetry "symmetric" is not supported (only general)',
+  },
+  {
+    name: "a complex MatrixMarket file",
+    files: { "a.mtx": "%%MatrixMarket matrix coordinate complex general\n2 2 1\n1 1 3 0\n" },
+    file: "a.mtx",
+    message: 'line 1: bad MatrixMarket header: field "complex" is not supported (only real, integer or pattern)',
+  },
+  {
+    name: "a bad MatrixMarket size line",
+    files: { "a.mtx": `${MM}\n% comment\n2 two 1\n1 1 3\n` },
+    file: "a.mtx",
+    message: 'line 3: bad size line "2 two 1": expected three integers, rows ≥ 1, columns ≥ 1, entries ≥ 0',
+  },
+  {
+    name: "a MatrixMarket index out of range",
+    files: { "a.mtx": `${MM}\n2 3 2\n1 1 1\n3 1 2\n` },
+    file: "a.mtx",
+    message: 'line 4: row index "3" is not an integer in 1..2',
+  },
+  {
+    name: "a 0-based MatrixMarket index",
+    files: { "a.mtx": `${MM}\n2 3 1\n1 0 1\n` },
+    file: "a.mtx",
+    message: 'line 3: column index "0" is not an integer in 1..3',
+  },
+  {
+    name: "a negative MatrixMarket value",
+    files: { "a.mtx": `${MM}\n2 2 2\n1 1 1\n2 2 -0.5\n` },
+    file: "a.mtx",
+    message: "line 4: value is negative (-0.5)",
+  },
+  {
+    name: "a non-number MatrixMarket value",
+    files: { "a.mtx": `${MM}\n2 2 1\n1 1 abc\n` },
+    file: "a.mtx",
+    message: 'line 3: value "abc" is not a number',
+  },
+  {
+    name: "a real value in an integer MatrixMarket file",
+    files: { "a.mtx": "%%MatrixMarket matrix coordinate integer general\n2 2 1\n1 1 1.5\n" },
+    file: "a.mtx",
+    message: 'line 3: value "1.5" is not an integer',
+  },
+  {
+    name: "too few MatrixMarket entries",
+    files: { "a.mtx": `${MM}\n2 2 3\n1 1 1\n2 2 1\n` },
+    file: "a.mtx",
+    message: "line 5: the size line declares 3 entries, the file has 2",
+  },
+  {
+    name: "too many MatrixMarket entries",
+    files: { "a.mtx": `${MM}\n2 2 1\n1 1 1\n2 2 1\n` },
+    file: "a.mtx",
+    message: "line 4: more entries than the 1 the size line declares",
+  },
+  {
+    name: "a repeated MatrixMarket entry",
+    files: { "a.mtx": `${MM}\n2 2 3\n2 1 1\n1 2 1\n2 1 4\n` },
+    file: "a.mtx",
+    message: "line 5: entry (2, 1) repeats the one on line 3",
+  },
+];
+
+describe("snmf errors and output files", () => {
+  const root = tempDir();
+  let runners: Runner[] = [];
+  const { a, b } = strataValues();
+
+  before(() => {
+    runners = buildRunners();
+    const files: Record<string, string> = {
+      "good/a.csv": csv(COLUMNS, a),
+      "good/b.mtx": mtx(b),
+      "corrupt/a.csv": csv(COLUMNS, a),
+      "corrupt/b.csv": csv(COLUMNS, [...b.slice(0, 3), [1, 2, "3.5.1", 4], ...b.slice(3)]),
+      "grouped.csv": "site,x,y\nn,1,2\ns,3,-4\n",
+      "rows.csv": "1,2,3,4\n5,-6,7,8\n",
+      "empty/a.csv": "",
+      "headeronly/a.csv": "x,y\n",
+      "nostrata/README.md": "no strata here\n",
+    };
+    MALFORMED.forEach((c, i) => {
+      for (const [name, content] of Object.entries(c.files)) files[`bad${i}/${name}`] = content;
+    });
+    writeFiles(root, files);
+  }, SLOW);
+  after(() => cleanup(root));
+
+  RUNNERS.forEach((label, index) => {
+    describe(label, () => {
+      const runner = () => runners[index];
+      const skip = (t: { skip: (message: string) => void }) => {
+        if (runner().skip) {
+          t.skip(runner().skip!);
+          return true;
+        }
+        return false;
+      };
+
+      it("reports each malformed input in one line naming file and line, exit 2", SLOW, (t) => {
+        if (skip(t)) return;
+        MALFORMED.forEach((c, i) => {
+          if (index > 0 && !c.core) return;
+          const out = join(root, `${label}-never.json`);
+          const result = run(runner(), ["fit", join(root, `bad${i}`), "--rank", "1", "--out", out]);
+          assert.equal(result.status, 2, `${c.name}: ${show(result)}`);
+          assert.equal(result.stdout, "", c.name);
+          const expected = `snmf fit: ${join(root, `bad${i}`, c.file)} ${c.message}`;
+          assert.ok(
+            result.stderr.startsWith(expected),
+            `${c.name}:\n  expected ${expected}\n  got      ${result.stderr}`,
+          );
+          assert.equal(result.stderr.trimEnd().split("\n").length, 1, `${c.name}: one line`);
+          assert.ok(!existsSync(out), `${c.name}: no output file`);
+        });
+        const cases: [string[], string][] = [
+          [["fit", join(root, "empty")], `${join(root, "empty", "a.csv")}: is empty`],
+          [
+            ["fit", join(root, "headeronly")],
+            `${join(root, "headeronly", "a.csv")} line 1: has a header row but no data rows`,
+          ],
+          [
+            ["fit", join(root, "grouped.csv"), "--strata-column", "site"],
+            `${join(root, "grouped.csv")} line 3: column 3 ("y") is negative (-4)`,
+          ],
+          [
+            ["fit", join(root, "nostrata")],
+            `${join(root, "nostrata")}: has no NAME.csv or NAME.mtx files (one per stratum)`,
+          ],
+        ];
+        for (const [args, message] of cases) {
+          const result = run(runner(), [...args, "--rank", "1", "--out", join(root, `${label}-never.json`)]);
+          assert.equal(result.status, 2, show(result));
+          assert.equal(result.stderr, `snmf ${args[0]}: ${message}\n`);
+        }
+      });
+
+      it("leaves an existing --out file untouched when the input is corrupt", SLOW, (t) => {
+        if (skip(t)) return;
+        const out = join(root, `${label}-existing.json`);
+        const good = run(runner(), ["fit", join(root, "good"), "--rank", "2", "--iters", "10", "--out", out, "-q"]);
+        assert.equal(good.status, 0, show(good));
+        const before = readFileSync(out, "utf8");
+        assert.equal(JSON.parse(before).format, "stratified-nmf");
+
+        const corrupt = run(runner(), ["fit", join(root, "corrupt"), "--rank", "2", "--iters", "10", "--out", out]);
+        assert.equal(corrupt.status, 2, show(corrupt));
+        assert.equal(
+          corrupt.stderr,
+          `snmf fit: ${join(root, "corrupt", "b.csv")} line 5: column 3 ("z") is not a number ("3.5.1")\n`,
+        );
+        assert.equal(readFileSync(out, "utf8"), before, "the model file is unchanged");
+
+        const loadings = join(root, `${label}-loadings.csv`);
+        writeFileSync(loadings, "previous loadings\n");
+        const transform = run(runner(), ["transform", out, join(root, "rows.csv"), "--out", loadings]);
+        assert.equal(transform.status, 2, show(transform));
+        assert.equal(transform.stderr, `snmf transform: ${join(root, "rows.csv")} line 2: column 2 is negative (-6)\n`);
+        assert.equal(readFileSync(loadings, "utf8"), "previous loadings\n");
+
+        const notModel = run(runner(), ["transform", loadings, join(root, "rows.csv"), "--out", loadings]);
+        assert.equal(notModel.status, 2);
+        assert.match(notModel.stderr, new RegExp(`^snmf transform: ${loadings}: not valid JSON: .+\n$`));
+        assert.equal(readFileSync(loadings, "utf8"), "previous loadings\n");
+        assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), [], "no temporary files are left");
+      });
+
+      it("stops a fit on Ctrl-C (SIGINT): exit 130, the output file untouched", SLOW, async (t) => {
+        if (skip(t)) return;
+        const out = join(root, `${label}-interrupted.json`);
+        writeFileSync(out, "previous model\n");
+        const r = runner();
+        const child = spawn(r.command, [
+          ...r.prefix,
+          "fit",
+          join(root, "good"),
+          "--rank",
+          "2",
+          "--iters",
+          "1000000000",
+          "--out",
+          out,
+        ], { cwd: r.cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+          child.on("close", (code, signal) => resolve({ code, signal }))
+        );
+        // Long enough to be inside the fit (start-up takes a fraction of this), far from its end.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const started = performance.now();
+        child.kill("SIGINT");
+        const { code, signal } = await exited;
+        // The message shows the command caught the signal and exited by itself. Deno's
+        // child_process reports an exit status of 130 as { code: null, signal: "SIGINT" }, so
+        // there the two cannot be told apart by the status alone.
+        if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" && code === null) {
+          assert.equal(signal, "SIGINT", stderr);
+        } else {
+          assert.equal(signal, null, `exited by itself, not killed by the signal; stderr: ${stderr}`);
+          assert.equal(code, 130, stderr);
+        }
+        assert.ok(performance.now() - started < 5000, "stopped promptly");
+        assert.equal(stderr, "snmf fit: interrupted (Ctrl-C); nothing was written\n");
+        assert.equal(stdout, "");
+        assert.equal(readFileSync(out, "utf8"), "previous model\n");
+        assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);
+      });
+    });
+  });
+});
