@@ -2,9 +2,10 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildRunners, cleanup, parseJson, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
+import { buildRunners, childEnv, cleanup, parseJson, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
 import { COLUMNS, csv, mtx, residual, strataValues, sumSquares } from "./data.ts";
 
 const RUNNERS = ["source", "bundle", "binary"];
@@ -304,6 +305,24 @@ describe("snmf commands", () => {
         const check = residual(A, json.v, json.W, m.H);
         assert.ok(Math.abs(check - json.loss) < 1e-4 * check + 1e-6, `${check} vs ${json.loss}`);
 
+        // MatrixMarket rows of stratum c, as JSON on stdout.
+        const sparse = run(runner(), [
+          "transform",
+          model,
+          join(root, "strata", "c.mtx"),
+          "--stratum",
+          "c",
+          "--json",
+          "-q",
+        ]);
+        assert.equal(sparse.status, 0, show(sparse));
+        const sparseJson = JSON.parse(sparse.stdout);
+        assert.equal(sparseJson.stratum, "c");
+        // v(c) is the model's, kept fixed (printed as the shortest decimal of each float32).
+        m.V[2].forEach((x, j) => assert.ok(Math.abs(sparseJson.v[j] - x) <= 1e-6 * x, `v[${j}]`));
+        const sparseCheck = residual(c, sparseJson.v, sparseJson.W, m.H);
+        assert.ok(Math.abs(sparseCheck - sparseJson.loss) < 1e-4 * sparseCheck + 1e-6);
+
         const wrong = run(runner(), ["transform", model, join(root, "wrong_header.csv"), "--stratum", "a"]);
         assert.equal(wrong.status, 2);
         assert.equal(
@@ -317,6 +336,38 @@ describe("snmf commands", () => {
           `snmf transform: ${model}: has no stratum "zz" (--stratum); its strata are "a", "b", "c"\n`,
         );
       });
+
+      // The terminal path is the same code in every build: checked through the source only.
+      if (index === 0) {
+        it("draws the progress line only on a terminal, and not with --quiet", SLOW, (t) => {
+          if (skip(t)) return;
+          const script = spawnSync("script", ["--version"], { encoding: "utf8" });
+          if (script.status !== 0) {
+            return t.skip("script(1) from util-linux is not installed: no terminal to test with");
+          }
+          const r = runner();
+          const command = (extra: string[]) =>
+            [r.command, ...r.prefix, "demo", "--iters", "3000", ...extra].map((a) => `'${a}'`).join(" ");
+          const onTerminal = (extra: string[]) =>
+            spawnSync("script", ["-qec", command(extra), "/dev/null"], {
+              cwd: r.cwd,
+              env: childEnv(),
+              encoding: "utf8",
+              timeout: 60_000,
+            });
+          const shown = onTerminal([]);
+          assert.equal(shown.status, 0, shown.stderr);
+          assert.match(
+            shown.stdout,
+            /\r\x1b\[2Kdemo [█░]{24} +\d+\/3000 {2}loss \d\.\d{3}e[+-]\d+ {2}[\d.]+ it\/s {2}ETA /,
+          );
+          assert.match(shown.stdout, /\r\x1b\[2KSynthetic experiment:/, "the line is cleared before the summary");
+          const quiet = onTerminal(["--quiet"]);
+          assert.equal(quiet.status, 0, quiet.stderr);
+          assert.ok(!quiet.stdout.includes("it/s"), quiet.stdout);
+          assert.match(quiet.stdout, /^Synthetic experiment:/);
+        });
+      }
 
       it("usage errors exit 2 with one line", SLOW, (t) => {
         if (skip(t)) return;
