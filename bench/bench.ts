@@ -1,25 +1,52 @@
 /**
- * `npm run bench`: milliseconds per iteration of the wasm core and of the plain TypeScript
- * float64 reference (tests/reference.ts), side by side in one run, on the shapes of
- * algorithm.md's baseline table; then the paper's full synthetic experiment (10,000
- * iterations) against its published normalized loss. Writes bench/results/<runtime>.json.
+ * `npm run bench`: milliseconds per iteration of the wasm core, side by side in one run with
+ * the plain float64 TypeScript reference (tests/reference.ts) and, with `--compare-numpy`, the
+ * NumPy baseline on the very same data and start; the machine's SIMD ceiling in this runtime
+ * and the GFLOP/s achieved; threads 1 against N; how time grows with rows and non-zeros; and
+ * the paper's full synthetic experiment. Writes bench/results/<runtime>.json.
  *
- * Per-iteration times are differences of two fits (long minus short, divided by the extra
- * iterations), so loading data and the start do not count; each fit is preceded by a warm-up
- * fit so the engine's optimizing tier has compiled the kernels.
+ *   deno run -A bench/bench.ts [--quick] [--compare-numpy] [--threads N] [--json]
+ *   bun bench/bench.ts …   ·   node dist/bench.js …  (bundle built by `npm run build`)
  *
- *   deno run -A bench/bench.ts [--quick]      (also: bun bench/bench.ts)
+ * Per-iteration times are differences of two fits (long minus short, over the extra
+ * iterations), after a warm-up fit, so loading data, the start, thread start-up and V8's first
+ * (baseline-compiled) calls do not count. Every timed fit uses the reference schedule, the
+ * schedule of the NumPy baseline and of the TypeScript reference.
  *
  * @module
  */
 
-import process from "node:process";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { fit, type Stratum, syntheticStrata } from "../sdk/mod.ts";
+import { getCore } from "../sdk/core.ts";
+import { cores } from "../sdk/platform.ts";
 import { explicitStart, toMat } from "../tests/fixtures.ts";
 import { referenceFit, type RefStratum } from "../tests/reference.ts";
+import { simdCeilingGflops } from "./ceiling.ts";
+import { spamAssassinStrata } from "./corpus.ts";
 import { tfidfLike, uniformDense } from "./data.ts";
+import { numpyAvailable, runBaseline } from "./numpy.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    "compare-numpy": { type: "boolean", default: false },
+    threads: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+});
+const quick = flags.quick!;
+const threads = flags.threads ? Number(flags.threads) : await cores();
+const host = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+const runtime = host.Deno
+  ? `deno ${host.Deno.version.deno}`
+  : host.Bun
+  ? `bun ${host.Bun.version}`
+  : `node ${process.version}`;
+const log = (line = "") => flags.json || console.log(line);
 
 interface Workload {
   name: string;
@@ -27,39 +54,68 @@ interface Workload {
   rank: number;
   trackLoss: boolean;
   /** Iterations of the wasm core's short and long fits. */
-  wasmIters: [number, number];
-  /** Iterations of the reference's short and long fits. */
-  refIters: [number, number];
-  /** NumPy baseline of algorithm.md, ms per iteration, for orientation (measured elsewhere). */
-  numpyMs?: number;
+  iters: [number, number];
+  /** Iterations of the TypeScript reference's short and long runs (none: skipped). */
+  refIters?: [number, number];
+  /** Iterations of the NumPy baseline. */
+  numpyIters: number;
+  /** The issue's target speed-up over NumPy (for the report). */
+  target?: number;
 }
-
-const quick = process.argv.includes("--quick");
-const runtime = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
-  ? `deno ${(globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno}`
-  : typeof (globalThis as { Bun?: unknown }).Bun !== "undefined"
-  ? `bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`
-  : `node ${process.version}`;
 
 const rowsOf = (s: Stratum) => s.rows ?? (s as { data: unknown[] }).data.length;
 const colsOf = (s: Stratum) => toMat(s).cols;
+const nnzOf = (strata: Stratum[]) =>
+  strata.reduce((n, s) => n + ("indptr" in s ? s.values.length : rowsOf(s) * colsOf(s)), 0);
 
-async function wasmMsPerIter(w: Workload): Promise<number> {
-  const options = { rank: w.rank, seed: 1, trackLoss: w.trackLoss, schedule: "reference" as const };
+/** Bytes of a workload's data in float32 (dense: 4 per entry; CSR: 8 per non-zero + indptr). */
+const dataBytes = (strata: Stratum[]) =>
+  strata.reduce((b, s) => b + ("indptr" in s ? 8 * s.values.length + 4 * (s.rows + 1) : 4 * rowsOf(s) * colsOf(s)), 0);
+/** Bytes of the factors: V (s×n), W(i) (m_i×k), H (k×n), float32. */
+const factorBytes = (strata: Stratum[], rank: number) =>
+  4 * (strata.length * colsOf(strata[0]) + strata.reduce((m, s) => m + rowsOf(s), 0) * rank + rank * colsOf(strata[0]));
+
+/** Peak bytes of wasm memory handed out during one fit of `w`, against data + factors. */
+async function peakMemory(w: Workload): Promise<{ peakBytes: number; dataAndFactorBytes: number; ratio: number }> {
+  const heap = getCore().heap;
+  heap.resetPeak();
+  const before = heap.allocatedBytes;
+  const model = await fit(w.strata, {
+    rank: w.rank,
+    seed: 1,
+    trackLoss: w.trackLoss,
+    schedule: "reference",
+    maxIter: 2,
+  });
+  model.free();
+  const peakBytes = heap.peakBytes - before;
+  const dataAndFactorBytes = dataBytes(w.strata) + factorBytes(w.strata, w.rank);
+  return { peakBytes, dataAndFactorBytes, ratio: peakBytes / dataAndFactorBytes };
+}
+
+/** ms per iteration of the wasm core (reference schedule) with `threadCount` threads. */
+async function wasmMsPerIter(w: Workload, threadCount: number): Promise<number> {
   const time = async (maxIter: number) => {
-    const model = await fit(w.strata, { ...options, maxIter });
+    const model = await fit(w.strata, {
+      rank: w.rank,
+      seed: 1,
+      trackLoss: w.trackLoss,
+      schedule: "reference",
+      threads: threadCount,
+      maxIter,
+    });
     const ms = model.elapsedMs;
     model.free();
     return ms;
   };
-  await time(w.wasmIters[0]); // warm-up
-  const [short, long] = w.wasmIters;
+  await time(w.iters[0]);
+  const [short, long] = w.iters;
   const tShort = await time(short);
-  const tLong = await time(long);
-  return (tLong - tShort) / (long - short);
+  return (await time(long) - tShort) / (long - short);
 }
 
 function referenceMsPerIter(w: Workload): number {
+  const [short, long] = w.refIters!;
   const strata: RefStratum[] = w.strata.map((s) =>
     "indptr" in s ? { ...s, values: Float64Array.from(s.values) } : toMat(s)
   );
@@ -69,10 +125,19 @@ function referenceMsPerIter(w: Workload): number {
     referenceFit(strata, ref, iterations, "reference", 2, w.trackLoss);
     return performance.now() - t0;
   };
-  const [short, long] = w.refIters;
   const tShort = time(short);
   return (time(long) - tShort) / (long - short);
 }
+
+async function numpyMsPerIter(w: Workload): Promise<number> {
+  const start = await fit(w.strata, { rank: w.rank, seed: 1, maxIter: 0, threads: 1 });
+  const init = start.toJSON();
+  start.free();
+  return runBaseline(w.strata, init, w.rank, w.numpyIters, w.trackLoss).ms_per_iter;
+}
+
+const compareNumpy = flags["compare-numpy"]! && numpyAvailable();
+if (flags["compare-numpy"] && !compareNumpy) log("(--compare-numpy: python3 with numpy and scipy not found; skipped)");
 
 const workloads: Workload[] = [
   {
@@ -80,47 +145,174 @@ const workloads: Workload[] = [
     strata: syntheticStrata({ seed: 0 }).strata,
     rank: 5,
     trackLoss: true,
-    wasmIters: quick ? [100, 500] : [500, 3000],
+    iters: quick ? [200, 1000] : [1000, 6000],
     refIters: [2, quick ? 12 : 30],
-    numpyMs: 0.58,
+    numpyIters: quick ? 200 : 1000,
+    target: 15,
   },
   {
     name: "dense 4 × 1000 × 1000, rank 20, loss every iteration",
     strata: uniformDense(4, 1000, 1000, 2),
     rank: 20,
     trackLoss: true,
-    wasmIters: quick ? [2, 6] : [5, 30],
+    iters: quick ? [3, 13] : [10, 60],
     refIters: [1, 2],
-    numpyMs: 40,
+    numpyIters: quick ? 5 : 20,
+    target: 4,
   },
   {
     name: "sparse TF-IDF-like 16,000 × 6,000, 80k non-zeros, 20 strata, rank 20, no loss",
     strata: tfidfLike(16000, 6000, 80000, 20, 3),
     rank: 20,
     trackLoss: false,
-    wasmIters: quick ? [5, 20] : [20, 200],
+    iters: quick ? [10, 40] : [30, 230],
     refIters: [1, quick ? 2 : 4],
-    numpyMs: 25,
+    numpyIters: quick ? 10 : 50,
   },
 ];
+const spam = spamAssassinStrata();
+if (spam) {
+  workloads.push({
+    name: `sparse TF-IDF of spam-assassin, ${spam.documents} emails × ${spam.terms} terms, ` +
+      `${spam.nnz} non-zeros, ${spam.strata.length} strata, rank 20, no loss`,
+    strata: spam.strata,
+    rank: 20,
+    trackLoss: false,
+    iters: quick ? [10, 30] : [20, 120],
+    numpyIters: quick ? 10 : 30,
+    target: 10,
+  });
+}
+
+// Warm code: the first fit of the process, iteration by iteration. V8 (Node, Deno) runs a wasm
+// function's first calls in its baseline compiler; kernels are called per row block (a fraction
+// of a millisecond each), so the optimizing tier takes over within the first iteration.
+const warm = await (async () => {
+  const times: number[] = [];
+  let last = 0;
+  const model = await fit(uniformDense(4, 1000, 1000, 9), {
+    rank: 20,
+    seed: 1,
+    schedule: "reference",
+    threads,
+    maxIter: 8,
+    onProgress: ({ elapsedMs }) => {
+      times.push(elapsedMs - last);
+      last = elapsedMs;
+    },
+  });
+  model.free();
+  const later = times.slice(2).sort((a, b) => a - b);
+  return {
+    firstIterationMs: times[1],
+    medianLaterMs: later[Math.floor(later.length / 2)],
+    iterationMs: times.slice(1),
+  };
+})();
 
 const results = [];
-console.log(`stratified-nmf benchmark — ${runtime}, ${new Date().toISOString()}\n`);
-console.log("workload | wasm ms/iter | TS reference ms/iter | reference / wasm");
-console.log("--- | ---: | ---: | ---:");
+log(`stratified-nmf benchmark — ${runtime}, ${threads} threads, ${new Date().toISOString()}\n`);
+log(
+  `warm-up (first fit of the process, dense 4 × 1000 × 1000, rank 20): first iteration ${
+    warm.firstIterationMs.toFixed(1)
+  } ms, later iterations ${warm.medianLaterMs.toFixed(1)} ms (median)\n`,
+);
+log(
+  `workload | wasm, ${threads} threads | wasm, 1 thread | TS reference | NumPy | NumPy / wasm | peak memory / (data + factors)`,
+);
+log("--- | ---: | ---: | ---: | ---: | ---: | ---:");
 for (const w of workloads) {
-  const nnz = w.strata.reduce((s, x) => s + ("indptr" in x ? x.values.length : rowsOf(x) * colsOf(x)), 0);
-  const wasm = await wasmMsPerIter(w);
-  const reference = referenceMsPerIter(w);
+  const wasm = await wasmMsPerIter(w, threads);
+  const wasm1 = threads > 1 ? await wasmMsPerIter(w, 1) : wasm;
+  const reference = w.refIters ? referenceMsPerIter(w) : undefined;
+  const numpy = compareNumpy ? await numpyMsPerIter(w) : undefined;
+  const nnz = nnzOf(w.strata);
+  const memory = await peakMemory(w);
   results.push({
     workload: w.name,
     rank: w.rank,
     nnz,
+    threads,
     wasmMsPerIter: wasm,
+    wasm1ThreadMsPerIter: wasm1,
+    threadSpeedup: wasm1 / wasm,
     referenceMsPerIter: reference,
-    numpyBaselineMsPerIter: w.numpyMs,
+    numpyMsPerIter: numpy,
+    numpySpeedup: numpy === undefined ? undefined : numpy / wasm,
+    target: w.target,
+    productGflops: 4 * nnz * w.rank / wasm / 1e6,
+    memory,
   });
-  console.log(`${w.name} | ${wasm.toFixed(3)} | ${reference.toFixed(1)} | ${(reference / wasm).toFixed(0)}×`);
+  const ms = (x: number | undefined, digits = 3) => x === undefined ? "—" : `${x.toFixed(digits)} ms`;
+  log(
+    `${w.name} | ${ms(wasm)} | ${ms(wasm1)} | ${ms(reference, 1)} | ${ms(numpy)} | ${
+      numpy === undefined ? "—" : `${(numpy / wasm).toFixed(1)}×${w.target ? ` (target ${w.target}×)` : ""}`
+    } | ${memory.ratio.toFixed(2)} (${(memory.peakBytes / 2 ** 20).toFixed(1)} MiB)`,
+  );
+}
+
+// The SIMD ceiling, and the dense product kernel alone against it (one thread).
+const ceiling = await simdCeilingGflops();
+const kernelGflops = denseKernelGflops();
+log(`\nSIMD ceiling (f32x4 mul+add, 8 chains, one thread): ${ceiling.toFixed(1)} GFLOP/s`);
+log(
+  `dense product kernel (P = A Hᵀ and N += Wᵀ A in one pass, 1000 × 1000, rank 20, one thread): ` +
+    `${kernelGflops.toFixed(1)} GFLOP/s = ${(kernelGflops / ceiling * 100).toFixed(0)} % of the ceiling`,
+);
+const dense = results[1];
+log(
+  `dense 4 × 1000 × 1000 whole iteration: ${
+    dense.productGflops.toFixed(1)
+  } GFLOP/s of products with ${threads} threads ` +
+    `= ${(dense.productGflops / (ceiling * threads) * 100).toFixed(0)} % of ${threads} × the ceiling; ` +
+    `${threads} threads against 1: ${dense.threadSpeedup.toFixed(2)}×`,
+);
+
+/** Best GFLOP/s of f32_aht_wta on one 1000 × 1000 block, rank 20, P and N together. */
+function denseKernelGflops(): number {
+  const { heap, kernels } = getCore();
+  const m = 1000, n = 1000, k = 20;
+  const blocks = [m * n, k * n, m * k, m * k, k * n].map((len) => heap.alloc(len * 4));
+  const [a, h, w, p, acc] = blocks;
+  heap.f32(a, m * n).fill(0.5);
+  heap.f32(h, k * n).fill(0.01);
+  heap.f32(w, m * k).fill(0.02);
+  heap.f32(acc, k * n).fill(0);
+  let best = Infinity;
+  for (let i = 0; i < (quick ? 10 : 40); i++) {
+    const t0 = performance.now();
+    kernels.f32_aht_wta(a, m, n, h, k, p, w, acc);
+    best = Math.min(best, performance.now() - t0);
+  }
+  blocks.forEach((ptr) => heap.release(ptr));
+  return 4 * m * n * k / best / 1e6;
+}
+
+// How time grows: dense rows, sparse non-zeros (threads as above).
+const sweeps = { rows: [] as { rows: number; msPerIter: number }[], nnz: [] as { nnz: number; msPerIter: number }[] };
+if (!quick) {
+  log("\nrows (dense 4 × m × 500, rank 20) | ms/iter | ms per 1000 rows");
+  log("---: | ---: | ---:");
+  for (const m of [250, 500, 1000, 2000]) {
+    const ms = await wasmMsPerIter(
+      { name: "", strata: uniformDense(4, m, 500, 4), rank: 20, trackLoss: true, iters: [5, 25], numpyIters: 0 },
+      threads,
+    );
+    sweeps.rows.push({ rows: 4 * m, msPerIter: ms });
+    log(`${4 * m} | ${ms.toFixed(3)} | ${(ms / (4 * m) * 1000).toFixed(3)}`);
+  }
+  log("\nnon-zeros (TF-IDF-like, 6,000 terms, rank 20) | ms/iter | ms per 100k non-zeros");
+  log("---: | ---: | ---:");
+  for (const docs of [8000, 16000, 32000, 64000]) {
+    const strata = tfidfLike(docs, 6000, docs * 5, 20, 5);
+    const ms = await wasmMsPerIter(
+      { name: "", strata, rank: 20, trackLoss: false, iters: [10, 60], numpyIters: 0 },
+      threads,
+    );
+    const nnz = nnzOf(strata);
+    sweeps.nnz.push({ nnz, msPerIter: ms });
+    log(`${nnz} | ${ms.toFixed(3)} | ${(ms / nnz * 1e5).toFixed(3)}`);
+  }
 }
 
 // The paper's synthetic experiment in full.
@@ -137,20 +329,25 @@ const synthetic = {
   seconds: model.elapsedMs / 1000,
 };
 model.free();
-console.log(
+log(
   `\nsynthetic experiment, ${iterations} iterations (reference schedule): normalized loss ${
     synthetic.normalizedLoss.toExponential(2)
   } (published 9.7e-4) in ${synthetic.seconds.toFixed(2)} s`,
 );
-console.log(`  v means ${synthetic.vMeans.map((x) => x.toFixed(3)).join(", ")}`);
-console.log(`  true    ${trueVMeans.map((x) => x.toFixed(3)).join(", ")}`);
+log(`  v means ${synthetic.vMeans.map((x) => x.toFixed(3)).join(", ")}`);
+log(`  true    ${trueVMeans.map((x) => x.toFixed(3)).join(", ")}`);
 
 const out = {
   runtime,
   date: new Date().toISOString(),
   quick,
-  machine: { platform: process.platform, arch: process.arch },
+  threads,
+  machine: { platform: process.platform, arch: process.arch, cores: await cores() },
+  warm,
+  simdCeilingGflops: ceiling,
+  denseKernelGflops: kernelGflops,
   workloads: results,
+  sweeps,
   synthetic,
 };
 const dir = fileURLToPath(new URL("./results/", import.meta.url));
@@ -158,4 +355,5 @@ mkdirSync(dir, { recursive: true });
 const file = `${dir}${runtime.split(" ")[0]}${quick ? "-quick" : ""}.json`;
 writeFileSync(`${file}.tmp`, JSON.stringify(out, null, 2) + "\n");
 renameSync(`${file}.tmp`, file);
-console.log(`\nwrote ${file}`);
+if (flags.json) console.log(JSON.stringify(out, null, 2));
+else log(`\nwrote ${file}`);

@@ -24,6 +24,7 @@ export class Heap {
   readonly #free: Block[] = [];
   readonly #sizes = new Map<number, number>();
   #allocated = 0;
+  #peak = 0;
 
   constructor(memory: WebAssembly.Memory, base: number, pageBytes: number, maxPages: number) {
     this.#memory = memory;
@@ -35,6 +36,16 @@ export class Heap {
   /** Bytes currently handed out. */
   get allocatedBytes(): number {
     return this.#allocated;
+  }
+
+  /** Most bytes handed out at once since the last `resetPeak()`. */
+  get peakBytes(): number {
+    return this.#peak;
+  }
+
+  /** Starts a new peak measurement from the bytes handed out now. */
+  resetPeak(): void {
+    this.#peak = this.#allocated;
   }
 
   /** Bytes of the memory itself (what the host has reserved). */
@@ -67,6 +78,7 @@ export class Heap {
     }
     this.#sizes.set(ptr, size);
     this.#allocated += size;
+    this.#peak = Math.max(this.#peak, this.#allocated);
     return ptr;
   }
 
