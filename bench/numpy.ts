@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { mtxText } from "../cli/write_mtx.ts";
 import type { InitialFactors, Stratum } from "../sdk/mod.ts";
 
 export const BASELINE = fileURLToPath(new URL("../../shared/bench/numpy_baseline.py", import.meta.url));
@@ -30,18 +31,7 @@ export function numpyAvailable(): boolean {
 }
 
 function stratumText(stratum: Stratum): { ext: string; text: string } {
-  if ("indptr" in stratum) {
-    const lines = [
-      `%%MatrixMarket matrix coordinate real general`,
-      `${stratum.rows} ${stratum.cols} ${stratum.values.length}`,
-    ];
-    for (let r = 0; r < stratum.rows; r++) {
-      for (let e = stratum.indptr[r]; e < stratum.indptr[r + 1]; e++) {
-        lines.push(`${r + 1} ${stratum.indices[e] + 1} ${stratum.values[e]}`);
-      }
-    }
-    return { ext: "mtx", text: lines.join("\n") + "\n" };
-  }
+  if ("indptr" in stratum) return { ext: "mtx", text: mtxText(stratum) };
   const cols = stratum.cols!;
   const data = stratum.data as ArrayLike<number>;
   const lines: string[] = [];
