@@ -6,8 +6,9 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { FitOptions, Schedule } from "../sdk/mod.ts";
+import type { FitOptions, Schedule, SolverKind } from "../sdk/mod.ts";
 import { UsageError } from "./errors.ts";
+import { readInit } from "./model_file.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -96,6 +97,12 @@ export const FIT_OPTIONS = {
   seed: { type: "string" },
   schedule: { type: "string" },
   "no-loss": { type: "boolean" },
+  solver: { type: "string" },
+  init: { type: "string" },
+  threads: { type: "string" },
+  "l1-v": { type: "string" },
+  "l1-w": { type: "string" },
+  "l1-h": { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
@@ -112,12 +119,34 @@ export function fitOptionsHelp(defaults: { rank: number; iters: number }): strin
   --schedule NAME   sequential (default; the loss provably never rises) or reference (the
                     published code's: W and H from the same state, one pass over the data)
   --no-loss         do not compute the loss every iteration (only at the end; faster on
-                    sparse data, but no progress bar)`;
+                    sparse data, but no progress bar)
+  --solver NAME     mu (default: the paper's multiplicative updates) or hals (exact
+                    block-coordinate descent on the same objective; sequential schedule only)
+  --init START      random (default: the published random start from --seed), nndsvd
+                    (deterministic SVD-based start), or a JSON FILE { "V", "W", "H" } such as
+                    a model file
+  --l1-v X, --l1-w X, --l1-h X
+                    L1 penalties on every v(i), W(i) and on H (default 0; --l1-v makes the
+                    v(i) sparse); the loss reported is then sqrt(F + penalty)
+  --threads N       worker threads (default: the machine's cores; same result for any N)`;
+}
+
+/** `--init`: a kind of start, or a file of starting factors (read and checked here). */
+function initOption(values: Values): FitOptions["init"] {
+  const text = stringOption(values, "init");
+  if (text === undefined || text === "random" || text === "nndsvd") return text;
+  return readInit(text);
 }
 
 /** `fit()` options from the parsed values (without progress, signal and names). */
 export function fitOptionsFrom(values: Values, defaults: { rank: number; iters: number }): FitOptions {
   return {
+    solver: choiceOption<SolverKind>(values, "solver", ["mu", "hals"], "mu"),
+    init: initOption(values),
+    threads: integerOption(values, "threads", 1),
+    l1V: numberOption(values, "l1-v", 0, 0),
+    l1W: numberOption(values, "l1-w", 0, 0),
+    l1H: numberOption(values, "l1-h", 0, 0),
     rank: integerOption(values, "rank", 1, defaults.rank),
     maxIter: integerOption(values, "iters", 0, defaults.iters),
     vUpdates: integerOption(values, "v-updates", 0, 2),

@@ -55,6 +55,12 @@ const FLAGS: Record<string, string> = {
   seed: "--seed",
   schedule: "--schedule",
   stratum: "--stratum",
+  solver: "--solver",
+  init: "--init",
+  threads: "--threads",
+  l1V: "--l1-v",
+  l1W: "--l1-w",
+  l1H: "--l1-h",
 };
 
 /** An SDK message with `options.maxIter` and the like written as the flags that set them. */

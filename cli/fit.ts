@@ -10,7 +10,7 @@ import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, parse, stringOption } from
 import { checkWritable } from "./atomic_write.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
-import { readInit, writeModel } from "./model_file.ts";
+import { writeModel } from "./model_file.ts";
 import { readStrata } from "./read_input.ts";
 import { fitSummary, formatFitSummary } from "./summary.ts";
 
@@ -34,7 +34,6 @@ Input:
 
 Options:
 ${fitOptionsHelp(DEFAULTS)}
-  --init FILE       start from JSON { "V": [...], "W": [...], "H": [...] } (a model file works)
   --out FILE        where to write the model (default model.json); written atomically
   --json            print a JSON summary on stdout: strata (name, rows), cols, rank, iterations,
                     converged, seconds, msPerIter, loss, normalizedLoss, lossHistory, vMeans,
@@ -55,7 +54,6 @@ export async function fit(args: string[]): Promise<number> {
     ...FIT_OPTIONS,
     "strata-column": { type: "string" },
     columns: { type: "string" },
-    init: { type: "string" },
   }, { names: ["INPUT"] });
   if (help) {
     console.log(FIT_HELP);
@@ -71,8 +69,7 @@ export async function fit(args: string[]): Promise<number> {
 
   const input = readStrata(positionals[0], { strataColumn: stringOption(values, "strata-column"), columns });
   if (!quiet) input.notes.forEach((note) => console.error(`snmf fit: ${note}`));
-  const initFile = stringOption(values, "init");
-  if (initFile !== undefined) options.init = readInit(initFile);
+  const initFile = typeof options.init === "object" ? stringOption(values, "init") : undefined;
   if (input.columnNames) options.columnNames = input.columnNames;
 
   const started = performance.now();
@@ -90,7 +87,7 @@ export async function fit(args: string[]): Promise<number> {
   try {
     const seconds = (performance.now() - started) / 1000;
     writeModel(out, model);
-    const summary = fitSummary(model, seconds, out);
+    const summary = fitSummary(model, seconds, out, options.solver);
     if (values.json) console.log(JSON.stringify(summary));
     else console.log(formatFitSummary(summary).join("\n"));
     if (!quiet && !values.json) process.stderr.write(`snmf fit: wrote ${out}\n`);

@@ -22,10 +22,12 @@ export interface FitSummary {
   vMeans: number[];
   seed: number | null;
   schedule: string;
+  solver: string;
+  threads: number;
   out: string | null;
 }
 
-export function fitSummary(model: Model, seconds: number, out: string | null): FitSummary {
+export function fitSummary(model: Model, seconds: number, out: string | null, solver = "mu"): FitSummary {
   return {
     strata: model.names.map((name, i) => ({ name, rows: model.rows[i] })),
     cols: model.cols,
@@ -40,6 +42,8 @@ export function fitSummary(model: Model, seconds: number, out: string | null): F
     vMeans: model.vMeans(),
     seed: model.seed,
     schedule: model.schedule,
+    solver,
+    threads: model.threads,
     out,
   };
 }
@@ -49,10 +53,10 @@ export function formatFitSummary(summary: FitSummary): string[] {
   const { strata, cols, rank, iterations, seconds, msPerIter } = summary;
   const totalRows = strata.reduce((sum, s) => sum + s.rows, 0);
   const width = Math.max(7, ...strata.map((s) => s.name.length));
+  const method = summary.solver === "mu" ? `${summary.schedule} schedule` : `${summary.solver} solver`;
+  const start = summary.seed === null ? "start from --init" : `seed ${summary.seed}`;
   return [
-    `${strata.length} strata, ${totalRows} rows × ${cols} columns; rank ${rank}, ${summary.schedule} schedule, seed ${
-      summary.seed ?? "(--init)"
-    }`,
+    `${strata.length} strata, ${totalRows} rows × ${cols} columns; rank ${rank}, ${method}, ${start}`,
     `${iterations} iterations${summary.converged ? " (converged: --tol reached)" : ""} in ${seconds.toFixed(2)} s` +
     (msPerIter === null ? "" : ` (${msPerIter.toFixed(3)} ms/iteration)`),
     `loss ${summary.loss.toExponential(4)}, normalized loss ${summary.normalizedLoss.toExponential(4)}`,

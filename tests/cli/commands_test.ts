@@ -171,6 +171,39 @@ describe("snmf commands", () => {
         assert.equal(s2.seed, null);
         assert.equal(s2.out, initOut);
 
+        // The SDK's other solver, start and penalties, through their flags.
+        const hals = run(runner(), [
+          "fit",
+          join(root, "strata"),
+          "--rank",
+          "2",
+          "--iters",
+          "30",
+          "--solver",
+          "hals",
+          "--init",
+          "nndsvd",
+          "--l1-v",
+          "0.001",
+          "--threads",
+          "1",
+          "--out",
+          initOut,
+          "--json",
+        ]);
+        assert.equal(hals.status, 0, show(hals));
+        const s3 = parseJson(hals);
+        assert.equal(s3.solver, "hals");
+        assert.equal(s3.threads, 1);
+        assert.equal(s3.seed, null, "nndsvd is not a random start");
+        const halsHistory = s3.lossHistory as number[];
+        for (let i = 1; i < halsHistory.length; i++) {
+          assert.ok(halsHistory[i] <= halsHistory[i - 1] * (1 + 1e-6), `hals: rose at ${i}`);
+        }
+        const wrongInit = run(runner(), ["fit", join(root, "strata"), "--rank", "3", "--init", out, "--out", initOut]);
+        assert.equal(wrongInit.status, 2);
+        assert.equal(wrongInit.stderr, `snmf fit: ${out}: init.W[0] row 0 has 2 values, expected 3\n`);
+
         const human = run(runner(), ["fit", join(root, "strata"), "--rank", "2", "--iters", "5", "--out", out]);
         assert.equal(human.status, 0, show(human));
         assert.match(
