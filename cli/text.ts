@@ -180,7 +180,7 @@ export async function text(args: string[]): Promise<number> {
   try {
     const seconds = (performance.now() - started) / 1000;
     if (out !== undefined) writeModel(out, model);
-    const summary = fitSummary(model, seconds, out ?? null);
+    const summary = fitSummary(model, seconds, out ?? null, options.solver);
     const words = topFeatures(model, count);
     if (values.json) {
       console.log(JSON.stringify({ ...summary, documents, vocabularySize: matrix.cols, top: words }));
