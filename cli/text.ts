@@ -97,13 +97,17 @@ export function splitRows(matrix: TfidfMatrix, strata: { name: string; documents
   });
 }
 
-/** Writes DIR/STRATUM.mtx for each stratum and DIR/vocabulary.txt. */
-function writeTfidf(dir: string, strata: CsrStratum[], vocabulary: string[]): void {
+/** Checks, before the fit, that every stratum name can be a file name in --tfidf-dir. */
+function checkFileNames(strata: CsrStratum[]): void {
   for (const { name } of strata) {
     if (!/^[^/\\\0]+$/.test(name!) || name === "." || name === "..") {
       throw new UsageError(`--tfidf-dir: the stratum name "${name}" cannot be a file name`);
     }
   }
+}
+
+/** Writes DIR/STRATUM.mtx for each stratum and DIR/vocabulary.txt (names checked before). */
+function writeTfidf(dir: string, strata: CsrStratum[], vocabulary: string[]): void {
   for (const stratum of strata) {
     writeFileAtomic(join(dir, `${stratum.name}.mtx`), mtxText(stratum, `TF-IDF rows of stratum ${stratum.name}`));
   }
@@ -164,7 +168,7 @@ export async function text(args: string[]): Promise<number> {
   }
   const documents = matrix.rows;
   const csr = splitRows(matrix, strata);
-  if (tfidfDir !== undefined) writeTfidf(tfidfDir, csr, matrix.vocabulary);
+  if (tfidfDir !== undefined) checkFileNames(csr);
   if (!quiet && !values.json) {
     process.stderr.write(
       `snmf text: ${documents} documents in ${strata.length} strata, vocabulary of ${matrix.cols} terms\n`,
@@ -179,6 +183,8 @@ export async function text(args: string[]): Promise<number> {
   );
   try {
     const seconds = (performance.now() - started) / 1000;
+    // Files are written after the fit, so Ctrl-C during it leaves every output as it was.
+    if (tfidfDir !== undefined) writeTfidf(tfidfDir, csr, matrix.vocabulary);
     if (out !== undefined) writeModel(out, model);
     const summary = fitSummary(model, seconds, out ?? null, options.solver);
     const words = topFeatures(model, count);

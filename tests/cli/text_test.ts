@@ -3,7 +3,7 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildRunners, cleanup, parseJson, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
 
@@ -66,6 +66,7 @@ describe("snmf text", () => {
       "corpus.jsonl": JSONL,
       "bad.jsonl": `${JSON.stringify({ body: "x y", forum: "a" })}\n{"body": "broken", \n`,
       "nofield.jsonl": `${JSON.stringify({ text: "x y", forum: "a" })}\n`,
+      "slash.jsonl": `${JSON.stringify({ body: "apple banana", forum: "a/b" })}\n`,
       // A directory of strata, one text file per document; "the", "and", "of" are stop words.
       "news/sports/001.txt": "The team won the match and the cup.",
       "news/sports/002.txt": "A match of the league: the team scored twice.",
@@ -267,6 +268,23 @@ describe("snmf text", () => {
           missing.stderr,
           `snmf text: ${join(root, "nofield.jsonl")} line 1: has no "body" field (--text-field)\n`,
         );
+        const slashDir = join(root, `${label}-slash`);
+        const slash = run(runner(), [
+          "text",
+          join(root, "slash.jsonl"),
+          "--text-field",
+          "body",
+          "--strata-field",
+          "forum",
+          "--rank",
+          "1",
+          "--tfidf-dir",
+          slashDir,
+          "-q",
+        ]);
+        assert.equal(slash.status, 2);
+        assert.equal(slash.stderr, 'snmf text: --tfidf-dir: the stratum name "a/b" cannot be a file name\n');
+        assert.deepEqual(readdirSync(slashDir), [], "nothing written");
         const pruned = run(runner(), ["text", ...base, "--min-df", "3", "--rank", "1"]);
         assert.equal(pruned.status, 2);
         assert.equal(
