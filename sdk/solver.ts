@@ -12,8 +12,9 @@
  *
  * Every step is a plan (sdk/plan.ts) built once per fit: tasks over fixed row blocks, so the
  * executor can spread them over threads. Sums over rows (Wᵀ A, the Gram matrix of the W(i))
- * go to SLOTS partial buffers, block b to slot b mod SLOTS, each slot summed in block order,
- * and the slots are added in order 0…SLOTS−1: the same arithmetic for every thread count.
+ * go to partial buffers ("slots", a count fixed by the data's shape), block b to slot b mod
+ * slots, each slot summed in block order, and the slots are added in order: the same
+ * arithmetic for every thread count.
  *
  * H is kept in both layouts: H (k×n, read by the dense A Hᵀ kernel and exposed on the model)
  * and Hᵀ (n×k, read by the CSR kernel; the H update runs on it). No m×n temporaries exist:
@@ -38,6 +39,16 @@ export const EPS = 1e-9;
  * depend on it; 8 keeps up to 8 threads busy on the reductions.
  */
 export const SLOTS = 8;
+
+/**
+ * Partial numerators (k×n each) for a fit: up to SLOTS, fewer when the data is sparse relative
+ * to its width, where zeroing and adding n×k buffers would cost more than the parallel
+ * accumulation saves (and hold more memory than the data): one slot per 8·n stored entries.
+ * Depends on the data's shape only, never on the thread count.
+ */
+export function numeratorSlots(nnz: number, n: number): number {
+  return Math.max(1, Math.min(SLOTS, Math.floor(nnz / (8 * n))));
+}
 
 /** Dense product blocks hold about this many entries of A (256 KiB of float32). */
 const DENSE_BLOCK_ENTRIES = 65536;
@@ -178,9 +189,11 @@ export class MultiplicativeSolver {
     core.heap.f32(HvF32, s * kPad).fill(0);
     const lossTerms = alloc(s * (k + 3) * 8);
     const Nkn = hasDense ? alloc(k * n * 4) : 0;
-    const NknSlots = hasDense ? alloc(SLOTS * k * n * 4) : 0;
+    const totalNnz = strata.reduce((a, x) => a + x.nnz, 0);
+    const slots = numeratorSlots(totalNnz, n);
+    const NknSlots = hasDense ? alloc(slots * k * n * 4) : 0;
     const Nt = alloc(n * k * 4);
-    const NtSlots = hasCsr ? alloc(SLOTS * n * k * 4) : 0;
+    const NtSlots = hasCsr ? alloc(slots * n * k * 4) : 0;
     const shift = alloc(n * kPad * 4);
 
     const productBlocks = strata.flatMap((x, i) =>
@@ -189,8 +202,6 @@ export class MultiplicativeSolver {
     const updateBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
     const muScratch = alloc(Math.max(updateBlocks.length, Math.ceil(n / UPDATE_BLOCK_ROWS)) * kPad * 4);
     const scratchOf = (b: number) => muScratch + b * kPad * 4;
-    const nnzOf = (x: ResidentStratum) => x.nnz;
-    const totalNnz = strata.reduce((a, x) => a + nnzOf(x), 0);
     const totalRows = strata.reduce((a, x) => a + x.rows, 0);
 
     /** The call of one product block: P rows (p ≠ 0) and/or numerator accumulation (slot ≥ 0). */
@@ -215,12 +226,12 @@ export class MultiplicativeSolver {
     // Numerators Σ W(i)ᵀ A(i) into the slots: one task per slot, its blocks in order.
     const numeratorPlan = (withP: boolean) => {
       const plan = new PlanBuilder();
-      for (let slot = 0; slot < SLOTS; slot++) {
+      for (let slot = 0; slot < slots; slot++) {
         plan.task();
         if (hasDense) plan.call("zero_bytes", [NknSlots + slot * k * n * 4, k * n * 4]);
         if (hasCsr) plan.call("zero_bytes", [NtSlots + slot * n * k * 4, n * k * 4]);
         productBlocks.forEach((b, index) => {
-          if (index % SLOTS === slot) productCall(plan, b, withP, slot);
+          if (index % slots === slot) productCall(plan, b, withP, slot);
         });
       }
       return plan.work((withP ? 4 : 2) * totalNnz * k);
@@ -231,10 +242,10 @@ export class MultiplicativeSolver {
     for (let off = 0; off < n * k; off += CHUNK) {
       const len = Math.min(CHUNK, n * k - off);
       reduceNumerators.task();
-      if (hasDense) reduceNumerators.call("f32_sum_slots", [Nkn + off * 4, NknSlots + off * 4, SLOTS, k * n, len]);
-      if (hasCsr) reduceNumerators.call("f32_sum_slots", [Nt + off * 4, NtSlots + off * 4, SLOTS, n * k, len]);
+      if (hasDense) reduceNumerators.call("f32_sum_slots", [Nkn + off * 4, NknSlots + off * 4, slots, k * n, len]);
+      if (hasCsr) reduceNumerators.call("f32_sum_slots", [Nt + off * 4, NtSlots + off * 4, slots, n * k, len]);
     }
-    reduceNumerators.work(SLOTS * n * k * (hasDense && hasCsr ? 2 : 1));
+    reduceNumerators.work(slots * n * k * (hasDense && hasCsr ? 2 : 1));
     const transposeNumerators = new PlanBuilder();
     if (hasDense) transposeNumerators.call("f32_transpose", [Nkn, k, n, Nt, hasCsr ? 1 : 0]);
 
