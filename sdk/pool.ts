@@ -63,6 +63,16 @@ function firstMessage(worker: AnyWorker): Promise<unknown> {
   });
 }
 
+/** Whether `Atomics.wait` is allowed on this thread (not on a browser's main thread). */
+const canBlock = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 /** Workers on the core's shared memory. */
 export class Pool {
   readonly #core: Core;
@@ -125,8 +135,14 @@ export class Pool {
     Atomics.notify(ctl, CONTROL_GENERATION);
     drainTasks(this.#kernels, this.#core.memory, this.#controlPtr);
     const workers = this.#workers.length;
-    while (Atomics.load(ctl, CONTROL_DONE) < plan.taskCount || Atomics.load(ctl, CONTROL_PARKED) < workers) {
-      // spin: the other threads finish within the plan's last task
+    const spinUntil = performance.now() + 0.05;
+    for (;;) {
+      const parked = Atomics.load(ctl, CONTROL_PARKED);
+      if (parked >= workers && Atomics.load(ctl, CONTROL_DONE) >= plan.taskCount) break;
+      // Spin briefly (the other threads usually finish within the plan's last task), then,
+      // where this thread may block (not a browser's main thread), sleep until a worker parks:
+      // on a busy machine a spinning caller would take the core the workers need.
+      if (canBlock && performance.now() > spinUntil) Atomics.wait(ctl, CONTROL_PARKED, parked, 1);
     }
   }
 

@@ -93,7 +93,7 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
     for (;;) {
       // Spin a little before sleeping: during a fit the next plan comes within microseconds,
       // and a sleeping worker takes tens of microseconds to wake.
-      const spinUntil = performance.now() + 2;
+      const spinUntil = performance.now() + 0.25;
       while (Atomics.load(ctl, 0) === seen && performance.now() < spinUntil) {
         // spin
       }
@@ -102,6 +102,7 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
       if (Atomics.load(ctl, 4) !== 0) break;
       drain(kernels, memory, control);
       Atomics.add(ctl, 7, 1);
+      Atomics.notify(ctl, 7);
     }
   };
   if (port.once) port.once("message", start);
