@@ -67,8 +67,9 @@ export interface Kernels {
     offsetStride: number,
     shift: number,
     sweeps: number,
+    scratch: number,
   ): void;
-  hals_v_update(v: number, c: number, ht: number, w: number, n: number, k: number, m: number, shift: number): void;
+  hals_v_update(v: number, c: number, t: number, n: number, m: number, shift: number): void;
   mu_l1_update_rows(
     x: number,
     rows: number,
@@ -80,18 +81,10 @@ export interface Kernels {
     eps: number,
     scratch: number,
   ): void;
-  mu_l1_v_update(
-    v: number,
-    c: number,
-    ht: number,
-    w: number,
-    n: number,
-    k: number,
-    m: number,
-    eps: number,
-    times: number,
-  ): void;
+  mu_l1_v_update(v: number, c: number, t: number, n: number, m: number, eps: number, times: number): void;
   hals_matvec_f64(x: number, k: number, n: number, vec: number, out: number): void;
+  hals_htw_f64(h: number, k: number, n: number, w: number, out: number): void;
+  hals_gram_f64(x: number, m: number, k: number, out: number): void;
   hals_shift_f64(u: number, s: number, n: number, z: number, k: number, out: number): void;
   f32_rmul_f64(x: number, rows: number, l: number, t: number, cols: number, out: number): void;
   f32_sub_rowvec_f64(x: number, rows: number, cols: number, vec: number): void;

@@ -157,7 +157,7 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
     const orthonormalize = (from: Block[], to: Block[]) => {
       const G = new Float64Array(l * l);
       for (const b of from) {
-        kernels.f32_gram_f64(b.ptr, b.rows, l, gram);
+        kernels.hals_gram_f64(b.ptr, b.rows, l, gram);
         const g = heap.f64(gram, l * l);
         for (let e = 0; e < l * l; e++) G[e] += g[e];
       }
@@ -222,7 +222,7 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
     // B ≈ Q C with C = Qᵀ B (l×n, kept as Cᵀ = Bᵀ Q in Zt); C Cᵀ = U Σ² Uᵀ.
     for (let i = 0; i < s; i++) [Q[i].ptr, Y[i].ptr] = [Y[i].ptr, Q[i].ptr];
     transposeTimesQ();
-    kernels.f32_gram_f64(Zt, n, l, gram);
+    kernels.hals_gram_f64(Zt, n, l, gram);
     const { values, vectors } = symmetricEigen(heap.f64(gram, l * l), l);
     const sigma = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j] ?? 0, 0)));
     const cut = sigma[0] * Math.sqrt(DROP);
