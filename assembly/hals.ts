@@ -17,53 +17,83 @@
  * updating column after column equals this row-by-row order. On Hᵀ (rows = n): Num = Σ_i A(i)ᵀW(i),
  * Gram = Σ_i W(i)ᵀW(i), Off = Σ_i v(i) (W(i)ᵀ1)ᵀ (offsetStride k), shift = λ_H / 2.
  *
+ * The residual g = Num − Off − shift − Gram x of a row is formed once (k² multiply-adds, f64x2
+ * over rows of Gram) and kept current: a coordinate that moves by δ (the stored float32 value's
+ * change) subtracts δ · Gram[q,:]; one that stays (an entry held at 0, common in sparse data)
+ * costs nothing. Gram is symmetric, so row q serves as column q.
+ *
  * A coordinate with Gram[q,q] ≤ 0 (a zero row of H, or a zero column of every W(i)) does not
  * enter the smooth part of the objective; it is left unchanged (as scikit-learn's coordinate
  * descent does). Every step is an exact minimization, so the objective never increases (up to
  * float32 rounding of the stored entry).
  *
  * Num: rows×k float32. Gram: k×k float64, symmetric. Off: float64, row r at r · offsetStride.
+ * scratch: k float64 (g).
  */
 export function hals_update_rows(
   x: usize, rows: i32, k: i32, num: usize, gram: usize,
-  offset: usize, offsetStride: i32, shift: f64, sweeps: i32,
+  offset: usize, offsetStride: i32, shift: f64, sweeps: i32, scratch: usize,
 ): void {
   const uk = <usize>k;
+  const k2 = uk & ~1;
+  const rowBytes = uk << 3;
   for (let r: usize = 0; r < <usize>rows; r++) {
     const xr = x + r * uk * 4;
     const nr = num + r * uk * 4;
     const offr = offset + r * <usize>offsetStride * 8;
+    // g = Num − Off − shift − Σ_p x_p Gram[p,:]
+    for (let q: usize = 0; q < uk; q++) {
+      store<f64>(scratch + (q << 3), <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) - shift);
+    }
+    for (let p: usize = 0; p < uk; p++) {
+      const xp = <f64>load<f32>(xr + (p << 2));
+      if (xp == 0) continue;
+      subScaledRow(scratch, xp, gram + p * rowBytes, k2, uk);
+    }
     for (let sweep = 0; sweep < sweeps; sweep++) {
       for (let q: usize = 0; q < uk; q++) {
-        const gq = gram + q * uk * 8;
+        const gq = gram + q * rowBytes;
         const gqq = load<f64>(gq + (q << 3));
         if (!(gqq > 0)) continue;
-        let g = <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) - shift;
-        for (let p: usize = 0; p < uk; p++) g -= <f64>load<f32>(xr + (p << 2)) * load<f64>(gq + (p << 3));
         const o = xr + (q << 2);
-        const value = <f64>load<f32>(o) + g / gqq;
-        store<f32>(o, value > 0 ? <f32>value : 0);
+        const old = load<f32>(o);
+        const value = <f64>old + load<f64>(scratch + (q << 3)) / gqq;
+        const stored: f32 = value > 0 ? <f32>value : 0;
+        if (stored == old) continue;
+        store<f32>(o, stored);
+        subScaledRow(scratch, <f64>stored - <f64>old, gq, k2, uk);
       }
     }
+  }
+}
+
+/** y[0..k) −= a · row[0..k) in float64 (f64x2 over the first k2 = k & ~1 entries). */
+// @ts-ignore: decorator
+@inline function subScaledRow(y: usize, a: f64, row: usize, k2: usize, k: usize): void {
+  const av = f64x2.splat(a);
+  let p: usize = 0;
+  for (; p < k2; p += 2) {
+    const o = y + (p << 3);
+    v128.store(o, f64x2.sub(v128.load(o), f64x2.mul(av, v128.load(row + (p << 3)))));
+  }
+  if (p < k) {
+    const o = y + (p << 3);
+    store<f64>(o, load<f64>(o) - a * load<f64>(row + (p << 3)));
   }
 }
 
 /**
  * The exact minimizer of one stratum's objective over its shift v (n float32), in place:
  *
- *   v[j] ← max(0, (c[j] − Σ_q Ht[j,q] w[q] − shift) / m)
+ *   v[j] ← max(0, (c[j] − t[j] − shift) / m)
  *
- * c = A(i)ᵀ 1 (n float64), Ht = Hᵀ (n×k float32), w = W(i)ᵀ 1 (k float64), m = rows of A(i),
+ * c = A(i)ᵀ 1 (n float64), t = Hᵀ W(i)ᵀ1 (n float64, from hals_htw_f64), m = rows of A(i),
  * shift = λ_v / 2 (the gradient of ‖A − 1vᵀ − WH‖² + λ_v ‖v‖₁ is 2(m v − c + Hᵀw) + λ_v).
  */
-export function hals_v_update(v: usize, c: usize, ht: usize, w: usize, n: i32, k: i32, m: i32, shift: f64): void {
-  const uk = <usize>k;
+export function hals_v_update(v: usize, c: usize, t: usize, n: i32, m: i32, shift: f64): void {
   const fm = <f64>m;
   for (let j: usize = 0; j < <usize>n; j++) {
-    const hj = ht + j * uk * 4;
-    let t: f64 = 0;
-    for (let q: usize = 0; q < uk; q++) t += <f64>load<f32>(hj + (q << 2)) * load<f64>(w + (q << 3));
-    const value = (load<f64>(c + (j << 3)) - t - shift) / fm;
+    const value = (load<f64>(c + (j << 3)) - load<f64>(t + (j << 3)) - shift) / fm;
     store<f32>(v + (j << 2), value > 0 ? <f32>value : 0);
   }
 }
@@ -103,35 +133,129 @@ export function mu_l1_update_rows(
  * Multiplicative update of one stratum's shift v (n float32), `times` times, in place, with the
  * L1 weight in the denominator (eps = ε + λ_v / 2):
  *
- *   v[j] ← v[j] · c[j] / (m · v[j] + Σ_q Ht[j,q] w[q] + eps)
+ *   v[j] ← v[j] · c[j] / (m · v[j] + t[j] + eps)
  *
- * c, Ht, w, m as hals_v_update. v is rounded to float32 after each of the `times` updates.
+ * c, t, m as hals_v_update. v is rounded to float32 after each of the `times` updates.
  */
-export function mu_l1_v_update(
-  v: usize, c: usize, ht: usize, w: usize, n: i32, k: i32, m: i32, eps: f64, times: i32,
-): void {
-  const uk = <usize>k;
+export function mu_l1_v_update(v: usize, c: usize, t: usize, n: i32, m: i32, eps: f64, times: i32): void {
   const fm = <f64>m;
   for (let j: usize = 0; j < <usize>n; j++) {
-    const hj = ht + j * uk * 4;
-    let t: f64 = 0;
-    for (let q: usize = 0; q < uk; q++) t += <f64>load<f32>(hj + (q << 2)) * load<f64>(w + (q << 3));
     const cj = load<f64>(c + (j << 3));
+    const tj = load<f64>(t + (j << 3));
     const o = v + (j << 2);
     let vj = <f64>load<f32>(o);
-    for (let u = 0; u < times; u++) vj = <f64><f32>(vj * cj / (fm * vj + t + eps));
+    for (let u = 0; u < times; u++) vj = <f64><f32>(vj * cj / (fm * vj + tj + eps));
     store<f32>(o, <f32>vj);
   }
 }
 
-/** out[q] (k float64, overwritten) = Σ_j X[q,j] vec[j] for X k×n float32 (H v), vec float32 (n). */
+/**
+ * out[q] (k float64, overwritten) = Σ_j X[q,j] vec[j] for X k×n float32 (H v), vec float32 (n):
+ * float64 accumulation in f64x2 lanes (four float32 promoted per step), the n % 4 tail scalar.
+ */
 export function hals_matvec_f64(x: usize, k: i32, n: i32, vec: usize, out: usize): void {
   const rowBytes = <usize>n << 2;
+  const n4 = <usize>(n & ~3) << 2;
   for (let q: usize = 0; q < <usize>k; q++) {
     const xq = x + q * rowBytes;
-    let s: f64 = 0;
-    for (let j: usize = 0; j < <usize>n; j++) s += <f64>load<f32>(xq + (j << 2)) * <f64>load<f32>(vec + (j << 2));
+    let acc0 = f64x2.splat(0);
+    let acc1 = f64x2.splat(0);
+    let j: usize = 0;
+    for (; j < n4; j += 16) {
+      const a0 = f64x2.promote_low_f32x4(v128.load64_zero(xq + j));
+      const b0 = f64x2.promote_low_f32x4(v128.load64_zero(vec + j));
+      const a1 = f64x2.promote_low_f32x4(v128.load64_zero(xq + j + 8));
+      const b1 = f64x2.promote_low_f32x4(v128.load64_zero(vec + j + 8));
+      acc0 = f64x2.add(acc0, f64x2.mul(a0, b0));
+      acc1 = f64x2.add(acc1, f64x2.mul(a1, b1));
+    }
+    const sum = f64x2.add(acc0, acc1);
+    let s = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+    for (; j < rowBytes; j += 4) s += <f64>load<f32>(xq + j) * <f64>load<f32>(vec + j);
     store<f64>(out + (q << 3), s);
+  }
+}
+
+/**
+ * out[j] (n float64, overwritten) = Σ_q w[q] H[q,j] = (Hᵀ w)[j] for H k×n float32 and w k float64
+ * (Hᵀ W(i)ᵀ1 of the v updates): an f64x2 axpy over n per row of H, the n % 2 tail scalar.
+ */
+export function hals_htw_f64(h: usize, k: i32, n: i32, w: usize, out: usize): void {
+  const un = <usize>n;
+  const n2 = un & ~1;
+  memory.fill(out, 0, un << 3);
+  for (let q: usize = 0; q < <usize>k; q++) {
+    const wq = load<f64>(w + (q << 3));
+    if (wq == 0) continue;
+    const a = f64x2.splat(wq);
+    const hq = h + q * un * 4;
+    let j: usize = 0;
+    for (; j < n2; j += 2) {
+      const o = out + (j << 3);
+      const x = f64x2.promote_low_f32x4(v128.load64_zero(hq + (j << 2)));
+      v128.store(o, f64x2.add(v128.load(o), f64x2.mul(a, x)));
+    }
+    if (j < un) store<f64>(out + (j << 3), load<f64>(out + (j << 3)) + wq * <f64>load<f32>(hq + (j << 2)));
+  }
+}
+
+/**
+ * out (k×k float64, overwritten) = XᵀX for X m×k float32, float64 accumulation: the Gram matrix
+ * of the columns (W(i)ᵀW(i) with X = W(i), H Hᵀ with X = Hᵀ). Four rows at a time update the
+ * upper triangle, two entries (f64x2) per step; then the lower triangle is mirrored, so the
+ * result is exactly symmetric.
+ */
+export function hals_gram_f64(x: usize, m: i32, k: i32, out: usize): void {
+  const uk = <usize>k;
+  const rowBytes = uk << 2;
+  const outRow = uk << 3;
+  memory.fill(out, 0, uk * outRow);
+  let r: usize = 0;
+  const um = <usize>m;
+  for (; r + 4 <= um; r += 4) {
+    const x0 = x + r * rowBytes;
+    const x1 = x0 + rowBytes;
+    const x2 = x1 + rowBytes;
+    const x3 = x2 + rowBytes;
+    for (let i: usize = 0; i < uk; i++) {
+      const a0 = f64x2.splat(<f64>load<f32>(x0 + (i << 2)));
+      const a1 = f64x2.splat(<f64>load<f32>(x1 + (i << 2)));
+      const a2 = f64x2.splat(<f64>load<f32>(x2 + (i << 2)));
+      const a3 = f64x2.splat(<f64>load<f32>(x3 + (i << 2)));
+      const oi = out + i * outRow;
+      let j = i & ~(<usize>1);
+      for (; j + 2 <= uk; j += 2) {
+        const o = oi + (j << 3);
+        let acc = v128.load(o);
+        acc = f64x2.add(acc, f64x2.mul(a0, f64x2.promote_low_f32x4(v128.load64_zero(x0 + (j << 2)))));
+        acc = f64x2.add(acc, f64x2.mul(a1, f64x2.promote_low_f32x4(v128.load64_zero(x1 + (j << 2)))));
+        acc = f64x2.add(acc, f64x2.mul(a2, f64x2.promote_low_f32x4(v128.load64_zero(x2 + (j << 2)))));
+        acc = f64x2.add(acc, f64x2.mul(a3, f64x2.promote_low_f32x4(v128.load64_zero(x3 + (j << 2)))));
+        v128.store(o, acc);
+      }
+      if (j < uk) {
+        const o = oi + (j << 3);
+        store<f64>(o, load<f64>(o) +
+          f64x2.extract_lane(a0, 0) * <f64>load<f32>(x0 + (j << 2)) +
+          f64x2.extract_lane(a1, 0) * <f64>load<f32>(x1 + (j << 2)) +
+          f64x2.extract_lane(a2, 0) * <f64>load<f32>(x2 + (j << 2)) +
+          f64x2.extract_lane(a3, 0) * <f64>load<f32>(x3 + (j << 2)));
+      }
+    }
+  }
+  for (; r < um; r++) {
+    const xr = x + r * rowBytes;
+    for (let i: usize = 0; i < uk; i++) {
+      const xi = <f64>load<f32>(xr + (i << 2));
+      const oi = out + i * outRow;
+      for (let j = i; j < uk; j++) {
+        const o = oi + (j << 3);
+        store<f64>(o, load<f64>(o) + xi * <f64>load<f32>(xr + (j << 2)));
+      }
+    }
+  }
+  for (let i: usize = 1; i < uk; i++) {
+    for (let j: usize = 0; j < i; j++) store<f64>(out + i * outRow + (j << 3), load<f64>(out + j * outRow + (i << 3)));
   }
 }
 
