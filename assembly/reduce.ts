@@ -127,10 +127,15 @@ export function f32_gram_acc_f64(x: usize, m: i32, n: i32, out: usize, scratch: 
     for (let r = r0; r < r1; r++) {
       memory.copy(row, x + <usize>r * un * 4, un << 2);
       for (let p: usize = 0; p < un; p++) {
-        const a = v128.load32_splat(row + (p << 2));
         const tp = scratch + p * tileRow;
-        for (let q: usize = 0; q < tileRow; q += 16) {
-          v128.store(tp + q, f32x4.add(v128.load(tp + q), f32x4.mul(a, v128.load(row + q))));
+        if (ASC_FEATURE_SIMD) {
+          const a = v128.load32_splat(row + (p << 2));
+          for (let q: usize = 0; q < tileRow; q += 16) {
+            v128.store(tp + q, f32x4.add(v128.load(tp + q), f32x4.mul(a, v128.load(row + q))));
+          }
+        } else {
+          const a = load<f32>(row + (p << 2));
+          for (let q: usize = 0; q < tileRow; q += 4) store<f32>(tp + q, load<f32>(tp + q) + a * load<f32>(row + q));
         }
       }
     }

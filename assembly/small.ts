@@ -1,4 +1,5 @@
-// Products with the small factors (k×n, s×n, k×k) that feed the updates: float32, f32x4 SIMD.
+// Products with the small factors (k×n, s×n, k×k) that feed the updates: float32, f32x4 SIMD
+// (lane-exact scalar loops in the scalar build, see vector.ts).
 
 import { axpyRow, dotRow } from "./vector";
 
@@ -27,10 +28,15 @@ export function f32_shift_term(v: usize, ldv: i32, s: i32, rows: i32, w: usize, 
     const vi = v + <usize>i * <usize>ldv * 4;
     const wi = w + <usize>i * outRow;
     for (let j: usize = 0; j < <usize>rows; j++) {
-      const a = f32x4.splat(load<f32>(vi + (j << 2)));
       const oj = out + j * outRow;
-      for (let q: usize = 0; q < outRow; q += 16) {
-        v128.store(oj + q, f32x4.add(v128.load(oj + q), f32x4.mul(a, v128.load(wi + q))));
+      if (ASC_FEATURE_SIMD) {
+        const a = f32x4.splat(load<f32>(vi + (j << 2)));
+        for (let q: usize = 0; q < outRow; q += 16) {
+          v128.store(oj + q, f32x4.add(v128.load(oj + q), f32x4.mul(a, v128.load(wi + q))));
+        }
+      } else {
+        const a = load<f32>(vi + (j << 2));
+        for (let q: usize = 0; q < outRow; q += 4) store<f32>(oj + q, load<f32>(oj + q) + a * load<f32>(wi + q));
       }
     }
   }
@@ -56,13 +62,15 @@ export function f64_to_f32_padded(src: usize, rows: i32, cols: i32, dst: usize, 
  */
 export function f32_sum_slots(dst: usize, src: usize, slots: i32, stride: i32, len: i32): void {
   const strideBytes = <usize>stride << 2;
-  const len4 = <usize>(len & ~3) << 2;
   const end = <usize>len << 2;
   let j: usize = 0;
-  for (; j < len4; j += 16) {
-    let acc = v128.load(src + j);
-    for (let s = 1; s < slots; s++) acc = f32x4.add(acc, v128.load(src + <usize>s * strideBytes + j));
-    v128.store(dst + j, acc);
+  if (ASC_FEATURE_SIMD) {
+    const len4 = <usize>(len & ~3) << 2;
+    for (; j < len4; j += 16) {
+      let acc = v128.load(src + j);
+      for (let s = 1; s < slots; s++) acc = f32x4.add(acc, v128.load(src + <usize>s * strideBytes + j));
+      v128.store(dst + j, acc);
+    }
   }
   for (; j < end; j += 4) {
     let acc = load<f32>(src + j);

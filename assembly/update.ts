@@ -1,5 +1,6 @@
-// The multiplicative updates of algorithm.md, applied in place, in f32x4 SIMD. ε (passed in,
-// 1e-9 in the paper) keeps 0/0 from producing NaN.
+// The multiplicative updates of algorithm.md, applied in place, in f32x4 SIMD (lane-exact scalar
+// loops in the scalar build, see vector.ts). ε (passed in, 1e-9 in the paper) keeps 0/0 from
+// producing NaN.
 
 /**
  * Multiplicative update of the rows of X (rows×k float32, row stride k), in place:
@@ -24,27 +25,51 @@ export function mu_update_rows(
   const kPad = (uk + 3) & ~3;
   const rowBytes = uk << 2;
   const gramRow = kPad << 2;
-  const epsv = f32x4.splat(eps);
   memory.fill(scratch + rowBytes, 0, (kPad - uk) << 2);
-  for (let r: usize = 0; r < <usize>rows; r++) {
-    const xr = x + r * rowBytes;
-    const nr = num + r * rowBytes;
-    const offr = offset + r * <usize>offsetStride * 4;
-    memory.copy(scratch, xr, rowBytes);
-    for (let q: usize = 0; q < kPad; q += 4) {
-      let den = v128.load(offr + (q << 2));
-      let g = gram + (q << 2);
-      for (let p: usize = 0; p < uk; p++) {
-        den = f32x4.add(den, f32x4.mul(v128.load32_splat(scratch + (p << 2)), v128.load(g)));
-        g += gramRow;
+  if (ASC_FEATURE_SIMD) {
+    const epsv = f32x4.splat(eps);
+    for (let r: usize = 0; r < <usize>rows; r++) {
+      const xr = x + r * rowBytes;
+      const nr = num + r * rowBytes;
+      const offr = offset + r * <usize>offsetStride * 4;
+      memory.copy(scratch, xr, rowBytes);
+      for (let q: usize = 0; q < kPad; q += 4) {
+        let den = v128.load(offr + (q << 2));
+        let g = gram + (q << 2);
+        for (let p: usize = 0; p < uk; p++) {
+          den = f32x4.add(den, f32x4.mul(v128.load32_splat(scratch + (p << 2)), v128.load(g)));
+          g += gramRow;
+        }
+        den = f32x4.add(den, epsv);
+        if (q + 4 <= uk) {
+          const o = xr + (q << 2);
+          v128.store(o, f32x4.div(f32x4.mul(v128.load(o), v128.load(nr + (q << 2))), den));
+        } else {
+          const ratio = f32x4.div(f32x4.splat(1), den);
+          storeLanes(xr, nr, q, uk, ratio);
+        }
       }
-      den = f32x4.add(den, epsv);
-      if (q + 4 <= uk) {
+    }
+  } else {
+    // The lanes one column at a time, with the same operations (full vectors divide, the
+    // partial last vector multiplies by the reciprocal).
+    const full = uk & ~3;
+    for (let r: usize = 0; r < <usize>rows; r++) {
+      const xr = x + r * rowBytes;
+      const nr = num + r * rowBytes;
+      const offr = offset + r * <usize>offsetStride * 4;
+      memory.copy(scratch, xr, rowBytes);
+      for (let q: usize = 0; q < uk; q++) {
+        let den = load<f32>(offr + (q << 2));
+        let g = gram + (q << 2);
+        for (let p: usize = 0; p < uk; p++) {
+          den += load<f32>(scratch + (p << 2)) * load<f32>(g);
+          g += gramRow;
+        }
+        den += eps;
         const o = xr + (q << 2);
-        v128.store(o, f32x4.div(f32x4.mul(v128.load(o), v128.load(nr + (q << 2))), den));
-      } else {
-        const ratio = f32x4.div(f32x4.splat(1), den);
-        storeLanes(xr, nr, q, uk, ratio);
+        const xn = load<f32>(o) * load<f32>(nr + (q << 2));
+        store<f32>(o, q < full ? xn / den : xn * (<f32>1 / den));
       }
     }
   }
