@@ -9,6 +9,7 @@ import process from "node:process";
 import { demo } from "./demo.ts";
 import { describeError, EXIT } from "./errors.ts";
 import { fit } from "./fit.ts";
+import { report } from "./report.ts";
 import { text } from "./text.ts";
 import { top } from "./top.ts";
 import { transform } from "./transform.ts";
@@ -22,6 +23,7 @@ Usage:
   snmf text INPUT [options]               TF-IDF topics of documents in strata (JSON Lines, or
                                           one directory of text files per stratum)
   snmf top MODEL [--count N]              top features of each v(i) and each topic
+  snmf report MODEL --out report.html     one self-contained HTML page: loss, v(i), top features
   snmf transform MODEL INPUT [options]    loadings W of new rows, H fixed (CSV or JSON)
 
 Run "snmf COMMAND --help" for a command's options and examples.
@@ -35,7 +37,7 @@ Examples:
   snmf fit data/ --rank 5 --iters 500 --out model.json && snmf top model.json
   snmf text posts.jsonl --strata-field forum --min-df 2 --max-df 0.95 --out topics.json`;
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { demo, fit, text, top, transform };
+const commands: Record<string, (args: string[]) => Promise<number>> = { demo, fit, report, text, top, transform };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,0 +1,84 @@
+/**
+ * `snmf report MODEL`: one self-contained HTML page about a model (report/html.ts).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { integerOption, parse, stringOption } from "./args.ts";
+import { checkWritable, writeFileAtomic } from "./atomic_write.ts";
+import { UsageError } from "./errors.ts";
+import { readModel } from "./model_file.ts";
+
+export const REPORT_HELP =
+  `snmf report — an HTML page about a model: loss, v(i) of every stratum, top features, settings
+
+Usage:
+  snmf report MODEL [--out FILE] [options]
+
+  Writes one self-contained HTML file (no script, nothing fetched when it is opened): the run's
+  settings, the loss curve (linear and log-log), the v(i) of every stratum (grouped bars for up
+  to 40 columns, heat maps beyond; pictures with --image), and the top features of each v(i) and
+  each topic (row of H). Charts are Vega-Lite rendered to inline SVG; pictures are inline PNG.
+
+Options:
+  --out FILE        where to write the page, atomically (default: stdout)
+  --image WxH       the columns are the pixels of W×H images, row by row (say 28x28 for MNIST):
+                    draw each v(i) and each topic as a picture
+  --top N           features listed per stratum and per topic (default 10)
+  --title TEXT      heading of the page (default "Stratified-NMF model")
+  -q, --quiet       no message on stderr
+  -h, --help        this help
+
+Examples:
+  snmf fit data/ --rank 5 --out model.json && snmf report model.json --out report.html
+  snmf report digits.json --image 28x28 --out digits.html
+  snmf report news.json --top 15 --title "20 newsgroups, rank 20" > news.html`;
+
+/** `--image WxH` as a size. */
+function imageOption(text: string | undefined): { width: number; height: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+)[x×](\d+)$/i.exec(text.trim());
+  const [width, height] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!(width > 0 && height > 0)) throw new UsageError(`--image must be WIDTHxHEIGHT, say 28x28, got "${text}"`);
+  return { width, height };
+}
+
+export async function report(args: string[]): Promise<number> {
+  const { values, positionals, help } = parse(args, {
+    out: { type: "string" },
+    image: { type: "string" },
+    top: { type: "string" },
+    title: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+  }, { names: ["MODEL"] });
+  if (help) {
+    console.log(REPORT_HELP);
+    return 0;
+  }
+  const image = imageOption(stringOption(values, "image"));
+  const top = integerOption(values, "top", 1, 10);
+  const out = stringOption(values, "out");
+  if (out !== undefined) checkWritable(out);
+  const model = readModel(positionals[0]);
+  try {
+    if (image && image.width * image.height !== model.cols) {
+      throw new UsageError(
+        `--image ${image.width}x${image.height} is ${
+          image.width * image.height
+        } pixels, but the model has ${model.cols} columns`,
+      );
+    }
+    // Vega is loaded only by this command.
+    const { buildReport } = await import("../report/html.ts");
+    const html = await buildReport(model, { image, top, title: stringOption(values, "title"), source: positionals[0] });
+    if (out === undefined) process.stdout.write(html);
+    else {
+      writeFileAtomic(out, html);
+      if (values.quiet !== true) process.stderr.write(`snmf report: wrote ${out}\n`);
+    }
+  } finally {
+    model.free();
+  }
+  return 0;
+}
