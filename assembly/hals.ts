@@ -1,7 +1,8 @@
 // Kernels of the HALS solver (exact block-coordinate descent), of the L1-penalized
 // multiplicative updates, and the small dense products of the NNDSVD start. Layouts as in the
 // other kernels: row-major, densely packed; float32 storage, float64 arithmetic where values
-// are formed from sums.
+// are formed from sums. f64x2 SIMD, with lane-exact scalar loops in the scalar build (see
+// vector.ts).
 
 /**
  * Exact coordinate minimization over the rows of X (rows×k float32), in place, `sweeps` cyclic
@@ -70,13 +71,15 @@ export function hals_update_rows(
 /** y[0..k) −= a · row[0..k) in float64 (f64x2 over the first k2 = k & ~1 entries). */
 // @ts-ignore: decorator
 @inline function subScaledRow(y: usize, a: f64, row: usize, k2: usize, k: usize): void {
-  const av = f64x2.splat(a);
   let p: usize = 0;
-  for (; p < k2; p += 2) {
-    const o = y + (p << 3);
-    v128.store(o, f64x2.sub(v128.load(o), f64x2.mul(av, v128.load(row + (p << 3)))));
+  if (ASC_FEATURE_SIMD) {
+    const av = f64x2.splat(a);
+    for (; p < k2; p += 2) {
+      const o = y + (p << 3);
+      v128.store(o, f64x2.sub(v128.load(o), f64x2.mul(av, v128.load(row + (p << 3)))));
+    }
   }
-  if (p < k) {
+  for (; p < k; p++) {
     const o = y + (p << 3);
     store<f64>(o, load<f64>(o) - a * load<f64>(row + (p << 3)));
   }
@@ -158,19 +161,32 @@ export function hals_matvec_f64(x: usize, k: i32, n: i32, vec: usize, out: usize
   const n4 = <usize>(n & ~3) << 2;
   for (let q: usize = 0; q < <usize>k; q++) {
     const xq = x + q * rowBytes;
-    let acc0 = f64x2.splat(0);
-    let acc1 = f64x2.splat(0);
     let j: usize = 0;
-    for (; j < n4; j += 16) {
-      const a0 = f64x2.promote_low_f32x4(v128.load64_zero(xq + j));
-      const b0 = f64x2.promote_low_f32x4(v128.load64_zero(vec + j));
-      const a1 = f64x2.promote_low_f32x4(v128.load64_zero(xq + j + 8));
-      const b1 = f64x2.promote_low_f32x4(v128.load64_zero(vec + j + 8));
-      acc0 = f64x2.add(acc0, f64x2.mul(a0, b0));
-      acc1 = f64x2.add(acc1, f64x2.mul(a1, b1));
+    let s: f64;
+    if (ASC_FEATURE_SIMD) {
+      let acc0 = f64x2.splat(0);
+      let acc1 = f64x2.splat(0);
+      for (; j < n4; j += 16) {
+        const a0 = f64x2.promote_low_f32x4(v128.load64_zero(xq + j));
+        const b0 = f64x2.promote_low_f32x4(v128.load64_zero(vec + j));
+        const a1 = f64x2.promote_low_f32x4(v128.load64_zero(xq + j + 8));
+        const b1 = f64x2.promote_low_f32x4(v128.load64_zero(vec + j + 8));
+        acc0 = f64x2.add(acc0, f64x2.mul(a0, b0));
+        acc1 = f64x2.add(acc1, f64x2.mul(a1, b1));
+      }
+      const sum = f64x2.add(acc0, acc1);
+      s = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
+    } else {
+      // acc0 holds the j % 4 = 0, 1 products, acc1 the 2, 3; the lanes of acc0 + acc1 are added.
+      let t0: f64 = 0, t1: f64 = 0, t2: f64 = 0, t3: f64 = 0;
+      for (; j < n4; j += 16) {
+        t0 += <f64>load<f32>(xq + j) * <f64>load<f32>(vec + j);
+        t1 += <f64>load<f32>(xq + j + 4) * <f64>load<f32>(vec + j + 4);
+        t2 += <f64>load<f32>(xq + j + 8) * <f64>load<f32>(vec + j + 8);
+        t3 += <f64>load<f32>(xq + j + 12) * <f64>load<f32>(vec + j + 12);
+      }
+      s = (t0 + t2) + (t1 + t3);
     }
-    const sum = f64x2.add(acc0, acc1);
-    let s = f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
     for (; j < rowBytes; j += 4) s += <f64>load<f32>(xq + j) * <f64>load<f32>(vec + j);
     store<f64>(out + (q << 3), s);
   }
@@ -187,15 +203,17 @@ export function hals_htw_f64(h: usize, k: i32, n: i32, w: usize, out: usize): vo
   for (let q: usize = 0; q < <usize>k; q++) {
     const wq = load<f64>(w + (q << 3));
     if (wq == 0) continue;
-    const a = f64x2.splat(wq);
     const hq = h + q * un * 4;
     let j: usize = 0;
-    for (; j < n2; j += 2) {
-      const o = out + (j << 3);
-      const x = f64x2.promote_low_f32x4(v128.load64_zero(hq + (j << 2)));
-      v128.store(o, f64x2.add(v128.load(o), f64x2.mul(a, x)));
+    if (ASC_FEATURE_SIMD) {
+      const a = f64x2.splat(wq);
+      for (; j < n2; j += 2) {
+        const o = out + (j << 3);
+        const x = f64x2.promote_low_f32x4(v128.load64_zero(hq + (j << 2)));
+        v128.store(o, f64x2.add(v128.load(o), f64x2.mul(a, x)));
+      }
     }
-    if (j < un) store<f64>(out + (j << 3), load<f64>(out + (j << 3)) + wq * <f64>load<f32>(hq + (j << 2)));
+    for (; j < un; j++) store<f64>(out + (j << 3), load<f64>(out + (j << 3)) + wq * <f64>load<f32>(hq + (j << 2)));
   }
 }
 
@@ -218,28 +236,31 @@ export function hals_gram_f64(x: usize, m: i32, k: i32, out: usize): void {
     const x2 = x1 + rowBytes;
     const x3 = x2 + rowBytes;
     for (let i: usize = 0; i < uk; i++) {
-      const a0 = f64x2.splat(<f64>load<f32>(x0 + (i << 2)));
-      const a1 = f64x2.splat(<f64>load<f32>(x1 + (i << 2)));
-      const a2 = f64x2.splat(<f64>load<f32>(x2 + (i << 2)));
-      const a3 = f64x2.splat(<f64>load<f32>(x3 + (i << 2)));
+      const v0 = <f64>load<f32>(x0 + (i << 2));
+      const v1 = <f64>load<f32>(x1 + (i << 2));
+      const v2 = <f64>load<f32>(x2 + (i << 2));
+      const v3 = <f64>load<f32>(x3 + (i << 2));
       const oi = out + i * outRow;
       let j = i & ~(<usize>1);
-      for (; j + 2 <= uk; j += 2) {
-        const o = oi + (j << 3);
-        let acc = v128.load(o);
-        acc = f64x2.add(acc, f64x2.mul(a0, f64x2.promote_low_f32x4(v128.load64_zero(x0 + (j << 2)))));
-        acc = f64x2.add(acc, f64x2.mul(a1, f64x2.promote_low_f32x4(v128.load64_zero(x1 + (j << 2)))));
-        acc = f64x2.add(acc, f64x2.mul(a2, f64x2.promote_low_f32x4(v128.load64_zero(x2 + (j << 2)))));
-        acc = f64x2.add(acc, f64x2.mul(a3, f64x2.promote_low_f32x4(v128.load64_zero(x3 + (j << 2)))));
-        v128.store(o, acc);
+      if (ASC_FEATURE_SIMD) {
+        const a0 = f64x2.splat(v0), a1 = f64x2.splat(v1), a2 = f64x2.splat(v2), a3 = f64x2.splat(v3);
+        for (; j + 2 <= uk; j += 2) {
+          const o = oi + (j << 3);
+          let acc = v128.load(o);
+          acc = f64x2.add(acc, f64x2.mul(a0, f64x2.promote_low_f32x4(v128.load64_zero(x0 + (j << 2)))));
+          acc = f64x2.add(acc, f64x2.mul(a1, f64x2.promote_low_f32x4(v128.load64_zero(x1 + (j << 2)))));
+          acc = f64x2.add(acc, f64x2.mul(a2, f64x2.promote_low_f32x4(v128.load64_zero(x2 + (j << 2)))));
+          acc = f64x2.add(acc, f64x2.mul(a3, f64x2.promote_low_f32x4(v128.load64_zero(x3 + (j << 2)))));
+          v128.store(o, acc);
+        }
       }
-      if (j < uk) {
+      for (; j < uk; j++) {
         const o = oi + (j << 3);
         store<f64>(o, load<f64>(o) +
-          f64x2.extract_lane(a0, 0) * <f64>load<f32>(x0 + (j << 2)) +
-          f64x2.extract_lane(a1, 0) * <f64>load<f32>(x1 + (j << 2)) +
-          f64x2.extract_lane(a2, 0) * <f64>load<f32>(x2 + (j << 2)) +
-          f64x2.extract_lane(a3, 0) * <f64>load<f32>(x3 + (j << 2)));
+          v0 * <f64>load<f32>(x0 + (j << 2)) +
+          v1 * <f64>load<f32>(x1 + (j << 2)) +
+          v2 * <f64>load<f32>(x2 + (j << 2)) +
+          v3 * <f64>load<f32>(x3 + (j << 2)));
       }
     }
   }
