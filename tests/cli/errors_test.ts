@@ -159,11 +159,9 @@ const MALFORMED: { name: string; files: Record<string, string>; file: string; me
 
 describe("snmf errors and output files", () => {
   const root = tempDir();
-  let runners: Runner[] = [];
   const { a, b } = strataValues();
 
   before(() => {
-    runners = buildRunners();
     const files: Record<string, string> = {
       "good/a.csv": csv(COLUMNS, a),
       "good/b.mtx": mtx(b),
@@ -202,7 +200,9 @@ describe("snmf errors and output files", () => {
 
   RUNNERS.forEach((label, index) => {
     describe(label, () => {
-      const runner = () => runners[index];
+      // Built on first use, inside a test: bun test applies no timeout option to hooks, and the
+      // build can take more than its default 5 s on a loaded machine.
+      const runner = (): Runner => buildRunners()[index];
       const skip = (t: { skip: (message: string) => void }) => {
         if (runner().skip) {
           t.skip(runner().skip!);

@@ -1,7 +1,8 @@
 // The real `snmf` command, three ways: the source under the runtime running the tests (Deno or
 // Bun), the esbuild bundle under Node (built here with scripts/build.mjs's flags, from the
 // current source), and the single executable of `bun build --compile` (built here into a
-// directory with no node_modules). Tests spawn each one on files they write to a temp dir.
+// directory with no node_modules; if that fails, its tests are skipped with the reason). Tests
+// spawn each one on files they write to a temp dir.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -127,11 +128,11 @@ function binaryRunner(dir: string): Runner {
 let shared: Runner[] | undefined;
 
 /**
- * The three runners, built on first use (about a second: the bundle and the binary) into a temp
+ * The three runners, built on first use (a few seconds: the bundle and the binary) into a temp
  * directory shared by the test files of this process (Bun runs them in one) and removed when it
- * exits. Every runner
- * works in a directory of its own there, so a default output file never lands in the
- * repository; the binary's directory has no node_modules.
+ * exits. Call it from inside a test, not a hook: bun test ignores the timeout option of hooks.
+ * Every runner works in a directory of its own there, so a default output file never lands in
+ * the repository; the binary's directory has no node_modules.
  */
 export function buildRunners(): Runner[] {
   if (shared) return shared;
