@@ -192,7 +192,8 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bo
 table{border-collapse:collapse;margin:.8em 0}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}.features td:last-child{font-size:.93em}.w{color:#888;font-size:.85em}
 .row{display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start}figure{margin:.5em 0}
-figcaption{font-size:.85em;color:#555;max-width:560px}img{image-rendering:pixelated;border:1px solid #ddd}
+figcaption{font-size:.85em;color:#555;max-width:560px}
+img{image-rendering:pixelated;border:1px solid #ddd;max-width:100%;height:auto}
 svg{max-width:100%;height:auto}.source{color:#666}`;
 
 /**

@@ -8,7 +8,7 @@
 
 import { fit } from "../../sdk/mod.ts";
 import { type Bar, groupedBarsSpec, renderSvg } from "../../report/charts.ts";
-import { type ExperimentResult, fmt, fmtSpread, row, spread } from "./common.ts";
+import { count, type ExperimentResult, fmt, fmtSpread, row, spread } from "./common.ts";
 import { CAL_FEATURES, CAL_HOUSING, CAL_STRATA, californiaStrata } from "./data.ts";
 
 /** The published normalized v (low / medium / high) of the five features the paper shows; AveOccup ≈ 0 is left out. */
@@ -153,7 +153,8 @@ export async function runCalifornia(options: CaliforniaOptions = {}): Promise<Ex
       ["features", CAL_FEATURES.join(", ") + " (scikit-learn's, latitude and longitude dropped; not scaled)"],
       [
         "strata",
-        CAL_STRATA.map((s, i) => `${s.name} ${strata[i].data.length} rows`).join(", ") + " (published 815, 1,492, 308)",
+        CAL_STRATA.map((s, i) => `${s.name} ${count(strata[i].data.length)} rows`).join(", ") +
+        " (published 815, 1,492, 308)",
       ],
       ["rank", "5"],
       ["iterations", String(iterations)],

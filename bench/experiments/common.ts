@@ -97,6 +97,11 @@ export function fmt(x: number, digits = 3): string {
   return x.toPrecision(digits);
 }
 
+/** An integer with thousands separators: 10,000. */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
 /** `min – max (median m)` of per-seed values. */
 export function fmtSpread(values: number[], digits = 3): string {
   if (values.length === 1) return fmt(values[0], digits);
@@ -126,12 +131,12 @@ export function snmfCommand(): { command: string; prefix: string[] } {
 }
 
 /**
- * Runs `snmf ARGS` and returns its standard output.
+ * Runs `snmf ARGS` in `cwd` (default: the project's root) and returns its standard output.
  * @throws {Error} with the command's standard error when it exits non-zero
  */
-export function snmf(args: string[]): string {
+export function snmf(args: string[], cwd = ROOT): string {
   const { command, prefix } = snmfCommand();
-  const run = spawnSync(command, [...prefix, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 28 });
+  const run = spawnSync(command, [...prefix, ...args], { cwd, encoding: "utf8", maxBuffer: 1 << 28 });
   if (run.status !== 0) {
     throw new Error(`snmf ${args.join(" ")} exited ${run.status ?? run.signal}: ${run.stderr || run.error?.message}`);
   }

@@ -10,7 +10,7 @@
 import { fit, type Model, syntheticStrata } from "../../sdk/mod.ts";
 import { curvesSpec, renderSvg } from "../../report/charts.ts";
 import { numpyAvailable, runBaseline } from "../numpy.ts";
-import { type ExperimentResult, fmt, fmtSpread, row } from "./common.ts";
+import { count, type ExperimentResult, fmt, fmtSpread, row } from "./common.ts";
 
 export const PUBLISHED_LOSS = 9.7e-4;
 
@@ -102,7 +102,7 @@ export async function runSynthetic(options: SyntheticOptions = {}): Promise<Expe
     head: ["quantity", "published", "this project", "verdict"],
     rows: [
       row(
-        `normalized loss after ${iterations} iterations, seed ${first.seed}`,
+        `normalized loss after ${count(iterations)} iterations, seed ${first.seed}`,
         fmt(PUBLISHED_LOSS, 2),
         fmt(first.normalizedLoss),
         `${fmt(first.normalizedLoss / PUBLISHED_LOSS, 2)}× the published value: same order, not the same number`,
@@ -175,9 +175,9 @@ export async function runSynthetic(options: SyntheticOptions = {}): Promise<Expe
     id: "synthetic",
     title: "1. Synthetic data",
     headline: {
-      published: `normalized loss ${
-        fmt(PUBLISHED_LOSS, 2)
-      } after ${iterations} iterations; the v(i) means approach the true shift means`,
+      published: `normalized loss ${fmt(PUBLISHED_LOSS, 2)} after ${
+        count(iterations)
+      } iterations; the v(i) means approach the true shift means`,
       measured: `normalized loss ${fmtSpread(runs.map((r) => r.normalizedLoss))} over ${runs.length} draws` +
         (numpy ? " (the NumPy baseline from the same draws: the same)" : "") +
         `; v(i) means ${approaching ? "approach the true means" : "do not all approach the true means"}`,
@@ -185,7 +185,7 @@ export async function runSynthetic(options: SyntheticOptions = {}): Promise<Expe
     settings: [
       ["data", "4 strata × 100 rows × 100 columns, A(i) = 1 v(i)ᵀ + W(i) H, v(i) ~ U(i−1, i), W(i), H ~ U(0,1)"],
       ["rank", "5"],
-      ["iterations", String(iterations)],
+      ["iterations", count(iterations)],
       ["v updates per iteration", "2"],
       ["schedule", "reference (the published code's)"],
       ["start", "published random start: v(i) ~ U(0,1), W(i), H ~ U(0,1)/√k"],

@@ -347,15 +347,9 @@ export async function runText(options: TextOptions = {}): Promise<ExperimentResu
       });
       if (index === 0 && (options.report ?? true)) {
         const html = join(dir, "report.html");
-        snmf([
-          "report",
-          join(dir, `model-${first.seed}.json`),
-          "--out",
-          html,
-          "--title",
-          `${corpus.title}, rank ${rank}`,
-          "--quiet",
-        ]);
+        // Run in the model's directory: the page names the model file without the temporary path.
+        const title = `${corpus.title}, rank ${rank}`;
+        snmf(["report", `model-${first.seed}.json`, "--out", html, "--title", title, "--quiet"], dir);
         figures.push({
           file: `report_${corpus.id}.html`,
           content: readFileSync(html, "utf8"),
@@ -372,9 +366,9 @@ export async function runText(options: TextOptions = {}): Promise<ExperimentResu
       "header, footer and quote removal the paper's setting uses (scikit-learn's rules).",
     "A word that never occurs in a stratum gets v = 0 there at the first update (the numerator of its update, the " +
       "stratum's column sum, is 0). Beyond those, 100 multiplicative updates set few entries to 0: over all corpora, " +
-      `strata and seeds a v(i) is non-zero on all but ${pct(Math.max(...lost))} (at most) of the vocabulary its ` +
-      "stratum uses. The share of non-zeros therefore follows how much of the vocabulary each stratum uses, which is " +
-      "large for the few big strata here.",
+      "strata and seeds, the words a stratum uses but its v(i) holds at 0 are at most " +
+      `${pct(Math.max(...lost))} of the vocabulary. The share of non-zeros therefore follows how much of the ` +
+      "vocabulary each stratum uses, which is large for the few big strata here.",
   );
   return {
     id: "text",
