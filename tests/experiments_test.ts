@@ -19,7 +19,7 @@ import {
 import { normalizeOverStrata, PUBLISHED, runCalifornia } from "../bench/experiments/california.ts";
 import { runMnist } from "../bench/experiments/mnist.ts";
 import { checkpoints, runSynthetic, syntheticRun } from "../bench/experiments/synthetic.ts";
-import { directoryCorpus, runText, sotuCorpus, stripPost } from "../bench/experiments/text.ts";
+import { newsgroupsCorpus, runText, sotuCorpus, stripPost } from "../bench/experiments/text.ts";
 import { experimentsMarkdown, markdownFigures } from "../bench/experiments/markdown.ts";
 import { type ExperimentResult, pearson, spread } from "../bench/experiments/common.ts";
 
@@ -172,7 +172,7 @@ describe("text", () => {
     assert.equal(eraOf(2021), "1992-2021 after the cold war");
   });
 
-  it("runs snmf text on the 20 newsgroups layout, with the report", SLOW, async () => {
+  it("runs snmf text on the 20 newsgroups layout, posts stripped, with the report", SLOW, async () => {
     const root = join(work, "groups");
     const words: Record<string, string[]> = {
       "rec.autos": ["engine", "wheel", "brake", "clutch"],
@@ -182,12 +182,18 @@ describe("text", () => {
     for (const [group, own] of Object.entries(words)) {
       mkdirSync(join(root, group), { recursive: true });
       for (let d = 0; d < 4; d++) {
-        const text = `${own.join(" ")} ${own[d]} ${own[d]} common shared words today ${d % 2 ? "note" : "remark"}`;
-        writeFileSync(join(root, group, `${50000 + d}`), text);
+        // A post as 20 newsgroups has them: headers, the body, a quote, a signature. The words of
+        // the headers, quote and signature are particular to the group (they would be among its top
+        // words if they were kept).
+        const tag = group.replace(/\W/g, "");
+        const post = `From: someone@example.edu\nKeywords: hdr${tag} hdr${tag} hdr${tag}\n\n` +
+          `${own.join(" ")} ${own[d]} ${own[d]} common shared words today ${d % 2 ? "note" : "remark"}\n` +
+          `> quoted${tag} quoted${tag} quoted${tag}\n\n--\nsig${tag} sig${tag} sig${tag}`;
+        writeFileSync(join(root, group, `${50000 + d}`), post);
       }
     }
     const result = await runText({
-      corpora: [directoryCorpus("groups", "three groups", root)],
+      corpora: [newsgroupsCorpus(root)],
       seeds: [0],
       iterations: 5,
       rank: 2,
@@ -199,12 +205,14 @@ describe("text", () => {
       const top = row[2].split(", ");
       assert.ok(Object.values(words)[i].includes(top[0]), `${row[0]}'s top word ${top[0]} is its own`);
     });
+    // Headers, quotes and signatures were removed: no word of them is a top word.
+    for (const row of result.tables[0].rows) assert.doesNotMatch(row[2], /hdr|quoted|sig/);
     assert.deepEqual(result.figures.map((f) => f.file), [
-      "text_groups_nonzeros.svg",
-      "text_groups_v_heatmap.png",
-      "report_groups.html",
+      "text_newsgroups_nonzeros.svg",
+      "text_newsgroups_v_heatmap.png",
+      "report_newsgroups.html",
     ]);
-    assert.match(result.figures[2].content as string, /^<!DOCTYPE html>[\s\S]*three groups, rank 2/);
+    assert.match(result.figures[2].content as string, /^<!DOCTYPE html>[\s\S]*20 newsgroups, rank 2/);
   });
 });
 

