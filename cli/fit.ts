@@ -5,7 +5,7 @@
  */
 
 import process from "node:process";
-import { fit as fitModel, type FitOptions } from "../sdk/mod.ts";
+import { fit as fitModel, type FitOptions, type ProgressInfo, type Stratum } from "../sdk/mod.ts";
 import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, parse, stringOption } from "./args.ts";
 import { checkWritable } from "./atomic_write.ts";
 import { InputError, UsageError } from "./errors.ts";
@@ -49,6 +49,15 @@ Examples:
   snmf fit survey.csv --strata-column wave --columns income,age,rooms --rank 3 --json
   snmf fit tfidf/ --rank 20 --iters 100 --no-loss --seed 1 --out topics.json`;
 
+/** "3 strata, 15 rows × 4 columns, rank 2, at most 100 iterations" (the readers set rows and cols). */
+function describeInput(strata: Stratum[], options: FitOptions): string {
+  const shape = strata as { rows?: number; cols?: number }[];
+  const rows = shape.reduce((sum, s) => sum + (s.rows ?? 0), 0);
+  return `${strata.length} strata, ${rows} rows × ${
+    shape[0].cols
+  } columns, rank ${options.rank}, at most ${options.maxIter} iterations`;
+}
+
 export async function fit(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
     ...FIT_OPTIONS,
@@ -76,13 +85,22 @@ export async function fit(args: string[]): Promise<number> {
   const model = await interruptible(
     "fit",
     quiet,
-    ({ signal, onProgress }) =>
-      fitModel(input.strata, { ...options, signal, onProgress }).catch((error) => {
+    ({ signal, onProgress }) => {
+      // Said when the first iteration starts: the options and data have passed the SDK's checks
+      // and Ctrl-C is handled. (No per-iteration callback comes with --no-loss: nothing is said.)
+      let announce = !quiet && !values.json;
+      const progress = (info: ProgressInfo) => {
+        if (announce) process.stderr.write(`snmf fit: fitting ${describeInput(input.strata, options)}\n`);
+        announce = false;
+        onProgress?.(info);
+      };
+      return fitModel(input.strata, { ...options, signal, onProgress: progress }).catch((error) => {
         if (initFile !== undefined && error instanceof Error && /^Cannot fit model: init/.test(error.message)) {
           throw new InputError(initFile, undefined, error.message.replace(/^Cannot fit model: /, ""));
         }
         throw error;
-      }),
+      });
+    },
   );
   try {
     const seconds = (performance.now() - started) / 1000;

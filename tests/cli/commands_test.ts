@@ -211,7 +211,10 @@ describe("snmf commands", () => {
           /^3 strata, 15 rows × 4 columns; rank 2, sequential schedule, seed \d+\n5 iterations in/,
         );
         assert.match(human.stdout, /\nb +5 +\d/);
-        assert.equal(human.stderr, `snmf fit: wrote ${out}\n`);
+        assert.equal(
+          human.stderr,
+          `snmf fit: fitting 3 strata, 15 rows × 4 columns, rank 2, at most 5 iterations\nsnmf fit: wrote ${out}\n`,
+        );
       });
 
       it("fit: one CSV with --strata-column, with and without --columns", SLOW, (t) => {

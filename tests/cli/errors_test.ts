@@ -302,8 +302,14 @@ describe("snmf errors and output files", () => {
         const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
           child.on("close", (code, signal) => resolve({ code, signal }))
         );
-        // Long enough to be inside the fit (start-up takes a fraction of this), far from its end.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // Wait until the fit has started (it says so on stderr), then a little more.
+        const announced = "snmf fit: fitting 2 strata, 11 rows × 4 columns, rank 2, at most 1000000000 iterations\n";
+        const waitStarted = performance.now();
+        while (!stderr.includes(announced) && performance.now() - waitStarted < 30_000) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.equal(stderr, announced, "the fit started");
+        await new Promise((resolve) => setTimeout(resolve, 200));
         const started = performance.now();
         child.kill("SIGINT");
         const { code, signal } = await exited;
@@ -317,7 +323,7 @@ describe("snmf errors and output files", () => {
           assert.equal(code, 130, stderr);
         }
         assert.ok(performance.now() - started < 5000, "stopped promptly");
-        assert.equal(stderr, "snmf fit: interrupted (Ctrl-C); nothing was written\n");
+        assert.equal(stderr, `${announced}snmf fit: interrupted (Ctrl-C); nothing was written\n`);
         assert.equal(stdout, "");
         assert.equal(readFileSync(out, "utf8"), "previous model\n");
         assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);
