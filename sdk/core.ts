@@ -1,16 +1,19 @@
 /**
  * Loading the WebAssembly core: one memory, one instance, the kernel exports.
  *
- * The module imports its memory (`env.memory`). Where the host can create a shared memory
- * (`shared: true`, needed by worker threads running kernels on the same matrices) the shared
- * build is used; otherwise the build that imports a plain memory. Loading is idempotent: the
- * first successful `init()` (or the first fit, which loads the embedded bytes) wins.
+ * The module imports its memory (`env.memory`). Four builds come from the same source: SIMD or
+ * scalar kernels (the scalar build serves hosts without WebAssembly SIMD and gives the same
+ * bits), each importing a shared memory (needed by worker threads running kernels on the same
+ * matrices) or a plain one. {@link platform} picks the build; the host's entry module (see
+ * `sdk/hosts/`) supplies it through a {@link WasmLoader}: embedded bytes, a file read, a fetch,
+ * or a module the host's bundler compiled. Nothing here touches a host API. Loading is
+ * idempotent: the first successful `init()` (or the first fit, which calls it) wins.
  *
  * @module
  */
 
-import { decodeBase64, SHARED_WASM_BASE64, UNSHARED_WASM_BASE64 } from "./generated/wasm_bytes.ts";
 import { Heap } from "./heap.ts";
+import { platform } from "./platform.ts";
 
 /** The kernels the module exports; pointers are byte offsets into the memory. */
 export interface Kernels {
@@ -131,6 +134,31 @@ export interface Core {
   readonly heap: Heap;
   /** Whether the memory is a shared memory (`SharedArrayBuffer`-backed). */
   readonly shared: boolean;
+  /** The build the host's loader supplied; undefined when `init()` was given the module. */
+  readonly build?: WasmBuild;
+}
+
+/** One build of the core: SIMD or scalar kernels, importing a shared or a plain memory. */
+export interface WasmBuild {
+  readonly simd: boolean;
+  readonly shared: boolean;
+}
+
+/** The file of a build, as shipped in `dist/`: `snmf[.scalar][.shared].wasm`. */
+export function wasmFileName(build: WasmBuild): string {
+  return `snmf${build.simd ? "" : ".scalar"}${build.shared ? ".shared" : ""}.wasm`;
+}
+
+/**
+ * How a host's entry module obtains the compiled core (each entry in `sdk/hosts/` registers
+ * one with {@link setWasmLoader}). A loader may return a module of another build than asked when
+ * its host ships only one (Cloudflare Workers: SIMD, plain memory); the memory then falls back.
+ */
+export interface WasmLoader {
+  /** The compiled module of a build. */
+  load(build: WasmBuild): Promise<WebAssembly.Module>;
+  /** The same without waiting, where the host can (used by `getCore()`); absent where it cannot. */
+  loadSync?(build: WasmBuild): WebAssembly.Module;
 }
 
 /** What `init()` accepts as the module: bytes, a compiled module, or a URL to fetch. */
@@ -139,9 +167,9 @@ export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 /** Options of {@link init}. */
 export interface InitOptions {
   /**
-   * The module to use instead of the embedded bytes: a `WebAssembly.Module` (hosts that forbid
-   * compiling from bytes, such as Cloudflare Workers), bytes, or a URL (fetched). Either build
-   * (`snmf.shared.wasm` or `snmf.wasm`) is accepted.
+   * The module to use instead of the one the entry module loads: a `WebAssembly.Module` (hosts
+   * that forbid compiling from bytes and that no export condition foresees), bytes, or a URL
+   * (fetched). Any build (`snmf[.scalar][.shared].wasm`) is accepted.
    */
   wasm?: WasmSource;
   /** Use a shared memory if possible (default `true`). */
@@ -153,6 +181,30 @@ const MAX_PAGES = 65536;
 
 let core: Core | undefined;
 let pending: Promise<Core> | undefined;
+let loader: WasmLoader | undefined;
+
+/**
+ * Registers how this host loads the core (called by the entry modules in `sdk/hosts/`; the last
+ * registration wins). Has no effect on a core that is already loaded.
+ */
+export function setWasmLoader(value: WasmLoader): void {
+  loader = value;
+}
+
+function requireLoader(): WasmLoader {
+  if (!loader) {
+    throw new Error(
+      "Cannot load the WebAssembly core: this module has no loader for the host; import the package's entry (stratified-nmf) or pass init({ wasm })",
+    );
+  }
+  return loader;
+}
+
+/** The build for this host: scalar kernels without SIMD, a shared memory only where workers can use it. */
+function chooseBuild(preferShared: boolean): WasmBuild {
+  const { simd, sharedMemory, workers } = platform();
+  return { simd, shared: preferShared && sharedMemory && workers !== null };
+}
 
 function canShareMemory(): boolean {
   try {
@@ -186,6 +238,12 @@ function instantiate(module: WebAssembly.Module, preferShared: boolean): Core {
   return link(module, false);
 }
 
+/** Instantiates the module a loader supplied for `build` (its memory falls back if it is another build). */
+function instantiateBuild(module: WebAssembly.Module, build: WasmBuild): Core {
+  const linked = instantiate(module, build.shared);
+  return { ...linked, build: { simd: build.simd, shared: linked.shared } };
+}
+
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof URL || typeof source === "string") {
@@ -197,9 +255,10 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /**
- * Loads the WebAssembly core. Optional: `fit()` and `Model.fromJSON()` load the embedded
- * module on first use. Call it first to supply the module yourself (hosts that refuse to
- * compile WebAssembly from bytes) or to choose a plain memory.
+ * Loads the WebAssembly core. Optional: `fit()`, `transform()` and `Model.fromJSON()` load the
+ * build this host needs on first use. Call it first to supply the module yourself (hosts that
+ * refuse to compile WebAssembly from bytes and that the package's export conditions do not
+ * cover) or to choose a plain memory.
  *
  * Idempotent: once a core is loaded, later calls return it and ignore their options.
  *
@@ -213,21 +272,33 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
 export function init(options: InitOptions = {}): Promise<Core> {
   if (core) return Promise.resolve(core);
   pending ??= (async () => {
-    const shared = options.shared ?? true;
-    const module = options.wasm === undefined
-      ? new WebAssembly.Module(decodeBase64(shared && canShareMemory() ? SHARED_WASM_BASE64 : UNSHARED_WASM_BASE64))
-      : await compile(options.wasm);
-    core = instantiate(module, shared);
+    const preferShared = options.shared ?? true;
+    if (options.wasm !== undefined) {
+      const module = await compile(options.wasm);
+      core ??= instantiate(module, preferShared);
+      return core;
+    }
+    const build = chooseBuild(preferShared);
+    const module = await requireLoader().load(build);
+    core ??= instantiateBuild(module, build);
     return core;
   })();
   pending.catch(() => (pending = undefined));
   return pending;
 }
 
-/** The loaded core, loading the embedded module synchronously if nothing is loaded yet. */
+/**
+ * The loaded core, loading this host's build synchronously if nothing is loaded yet.
+ * @throws {Error} where the host loads the core asynchronously only (browsers fetch it) and
+ *   nothing awaited `init()` yet.
+ */
 export function getCore(): Core {
   if (core) return core;
-  const shared = canShareMemory();
-  core = instantiate(new WebAssembly.Module(decodeBase64(shared ? SHARED_WASM_BASE64 : UNSHARED_WASM_BASE64)), shared);
+  const { loadSync } = requireLoader();
+  if (!loadSync) {
+    throw new Error("Cannot load the WebAssembly core synchronously on this host: await init() first");
+  }
+  const build = chooseBuild(true);
+  core = instantiateBuild(loadSync(build), build);
   return core;
 }

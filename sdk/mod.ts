@@ -18,23 +18,15 @@
  * @module
  */
 
-export { type Core, getCore, init, type InitOptions, type WasmSource } from "./core.ts";
-export { fit } from "./fit.ts";
-export { Model, type ModelJSON } from "./model.ts";
-export { Random } from "./random.ts";
-export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./synthetic.ts";
-export { transform, type TransformOptions, type TransformResult } from "./transform.ts";
-export type {
-  CsrStratum,
-  DenseStratum,
-  FitOptions,
-  InitialFactors,
-  InitKind,
-  MatrixLike,
-  ProgressInfo,
-  Schedule,
-  SolverKind,
-  Stratum,
-} from "./types.ts";
-export { DEFAULTS } from "./validate.ts";
-export { EPS } from "./solver.ts";
+// The source entry for Deno, Bun and Node (and the CLI's bundle): the embedded bytes, and
+// node:worker_threads / node:os where the host has them. Bundles for other hosts are built
+// from sdk/hosts/ (scripts/build.mjs); all of them export exactly sdk/api.ts.
+
+import { setWasmLoader } from "./core.ts";
+import { embeddedLoader } from "./hosts/embedded.ts";
+import { registerNodeApis } from "./hosts/node_apis.ts";
+
+registerNodeApis();
+setWasmLoader(embeddedLoader);
+
+export * from "./api.ts";

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { hostApis } from "./host_apis.ts";
+
 /** How workers are made on this host. */
 export type WorkerKind = "web" | "node";
 
@@ -15,7 +17,8 @@ export interface Platform {
   sharedMemory: boolean;
   /**
    * Workers: `"node"` (`node:worker_threads`: Node, and Deno, whose Web Workers cannot be
-   * unref'ed and would keep the process alive), `"web"` (Bun, browsers), or null.
+   * unref'ed and would keep the process alive; only where the entry module registered it, see
+   * host_apis.ts), `"web"` (Bun, browsers), or null.
    */
   workers: WorkerKind | null;
   /** Logical cores (`navigator.hardwareConcurrency`; null when the host does not say). */
@@ -69,9 +72,10 @@ interface HostGlobals {
 }
 
 function detectWorkers(host: HostGlobals): WorkerKind | null {
-  if (host.Deno !== undefined) return "node";
+  const nodeWorkers = hostApis().workerThreads !== undefined ? "node" : null;
+  if (host.Deno !== undefined) return nodeWorkers;
   if (host.Bun !== undefined) return "web";
-  if (host.process?.versions?.node !== undefined) return "node";
+  if (host.process?.versions?.node !== undefined) return nodeWorkers;
   return typeof host.Worker === "function" ? "web" : null;
 }
 
@@ -87,16 +91,13 @@ function detectSharedMemory(host: HostGlobals): boolean {
 
 /**
  * Logical cores: `navigator.hardwareConcurrency`, or on Node 20 (no `navigator`)
- * `os.availableParallelism()`; 1 when neither exists.
+ * `os.availableParallelism()` as registered by the entry module; 1 when neither exists.
  */
 export async function cores(): Promise<number> {
   const known = platform().cores;
   if (known !== null) return Math.max(1, known);
-  if (platform().workers === "node") {
-    const os = await import("node:os");
-    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
-  }
-  return 1;
+  const counted = await hostApis().availableParallelism?.();
+  return Math.max(1, counted ?? 1);
 }
 
 /** The host's capabilities (detected on first call, then cached). */

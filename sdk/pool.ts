@@ -12,6 +12,7 @@
  */
 
 import { type Core, KERNEL_NAMES } from "./core.ts";
+import { nodeWorkerThreads } from "./host_apis.ts";
 import type { Plan } from "./plan.ts";
 import { platform } from "./platform.ts";
 import {
@@ -43,7 +44,7 @@ const WEB_SOURCE = `(${workerMain})(self, ${drainTasks});`;
 
 async function spawn(kind: "web" | "node"): Promise<AnyWorker> {
   if (kind === "node") {
-    const { Worker } = await import("node:worker_threads");
+    const { Worker } = await nodeWorkerThreads();
     return new Worker(NODE_SOURCE, { eval: true }) as unknown as AnyWorker;
   }
   const url = URL.createObjectURL(new Blob([WEB_SOURCE], { type: "text/javascript" }));

@@ -1,11 +1,12 @@
-// Node 20 smoke tests of the built bundle (dist/), and the same fit on Deno, Bun and Node giving
-// the same bits. Run with `node --test tests/node/smoke.mjs` after `npm run build`.
+// Node 20 smoke tests of the bundle Node resolves (dist/stratified-nmf.node.js), and the same fit
+// on Deno, Bun and Node giving the same bits. Run with `node --test tests/node/smoke.mjs` after
+// `npm run build`.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { fit, Model, syntheticStrata } from "../../dist/stratified-nmf.js";
+import { fit, Model, syntheticStrata } from "../../dist/stratified-nmf.node.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -35,7 +36,7 @@ describe("dist bundle on Node", () => {
   });
 
   it("uses a shared memory on Node", async () => {
-    const { getCore } = await import("../../dist/stratified-nmf.js");
+    const { getCore } = await import("../../dist/stratified-nmf.node.js");
     assert.ok(getCore().shared);
     assert.ok(getCore().memory.buffer instanceof SharedArrayBuffer);
   });
@@ -47,7 +48,7 @@ describe("dist bundle on Node", () => {
     const node = execFileSync(process.execPath, [
       "--input-type=module",
       "-e",
-      header(`${root}dist/stratified-nmf.js`) + PROBE,
+      header(`${root}dist/stratified-nmf.node.js`) + PROBE,
     ], {
       encoding: "utf8",
     });
@@ -89,7 +90,7 @@ describe("dist bundle on Node", () => {
   });
 
   it("init() falls back to a plain memory for the plain build", () => {
-    const script = `import { init } from "${root}dist/stratified-nmf.js"; import { readFileSync } from "node:fs";
+    const script = `import { init } from "${root}dist/stratified-nmf.node.js"; import { readFileSync } from "node:fs";
       const core = await init({ wasm: readFileSync("${root}dist/snmf.wasm") });
       console.log(core.shared, core.memory.buffer instanceof SharedArrayBuffer);`;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });

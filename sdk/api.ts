@@ -1,0 +1,29 @@
+/**
+ * The public API, free of host APIs: every entry module (`mod.ts` for sources run by Deno, Bun
+ * and Node; `hosts/*.ts` for the package's bundles) re-exports exactly this and registers how
+ * its host loads the WebAssembly core. Add new exports here, not to an entry.
+ *
+ * @module
+ */
+
+export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./core.ts";
+export { fit } from "./fit.ts";
+export { Model, type ModelJSON } from "./model.ts";
+export { type Platform, platform } from "./platform.ts";
+export { Random } from "./random.ts";
+export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./synthetic.ts";
+export { transform, type TransformOptions, type TransformResult } from "./transform.ts";
+export type {
+  CsrStratum,
+  DenseStratum,
+  FitOptions,
+  InitialFactors,
+  InitKind,
+  MatrixLike,
+  ProgressInfo,
+  Schedule,
+  SolverKind,
+  Stratum,
+} from "./types.ts";
+export { DEFAULTS } from "./validate.ts";
+export { EPS } from "./solver.ts";

@@ -1,0 +1,229 @@
+// The scalar build (hosts without WebAssembly SIMD) against the SIMD build: compiled from the same
+// source with no SIMD instruction left, every kernel that has a SIMD path gives the same bits on
+// the same memory at sizes around its tiles, and whole fits (both solvers, both schedules, L1
+// penalties, NNDSVD start, CSR strata, transform) give the same factors and losses.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { Random } from "../sdk/mod.ts";
+
+const SLOW = { timeout: 120_000 };
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const wasm = (file: string) => readFileSync(`${root}build/${file}`);
+const disassembled = new Map<string, string>();
+/** binaryen's wasm-dis text of a build (node_modules/.bin, as tests/wasm_test.ts uses it). */
+function dis(file: string): string {
+  if (!disassembled.has(file)) {
+    disassembled.set(
+      file,
+      execFileSync(`${root}node_modules/.bin/wasm-dis`, [`${root}build/${file}`], { encoding: "utf8" }),
+    );
+  }
+  return disassembled.get(file)!;
+}
+
+type Exports = Record<string, (...args: number[]) => number>;
+type Region = { type: "f32" | "f64"; length: number; zero?: boolean } | { type: "i32"; values: number[] };
+type Case = { kernel: string; regions: Region[]; args: (p: number[]) => number[] };
+
+/** A build instantiated on a plain memory of its own. */
+function instance(file: string): { memory: WebAssembly.Memory; exports: Exports } {
+  const memory = new WebAssembly.Memory({ initial: 4, maximum: 65536 });
+  const module = new WebAssembly.Module(wasm(file));
+  return { memory, exports: new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports };
+}
+
+/** Runs one kernel call: regions laid out from heap_base, filled from a seeded generator;
+ * returns the bytes of all regions afterwards. */
+function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, regions, args }: Case, seed: number) {
+  const start = exports.heap_base();
+  const random = new Random(seed);
+  const pointers: number[] = [];
+  let end = start;
+  for (const region of regions) {
+    pointers.push(end);
+    if (region.type === "i32") {
+      new Int32Array(memory.buffer, end, region.values.length).set(region.values);
+      end += region.values.length * 4;
+    } else {
+      const view = region.type === "f32"
+        ? new Float32Array(memory.buffer, end, region.length)
+        : new Float64Array(memory.buffer, end, region.length);
+      for (let i = 0; i < view.length; i++) view[i] = region.zero ? 0 : 0.05 + random.nextUint32() / 2 ** 32;
+      end += view.byteLength;
+    }
+    end = (end + 15) & ~15;
+  }
+  exports[kernel](...args(pointers));
+  return new Uint8Array(memory.buffer.slice(start, end));
+}
+
+const f32 = (length: number, zero = false): Region => ({ type: "f32", length, zero });
+const f64 = (length: number, zero = false): Region => ({ type: "f64", length, zero });
+const pad4 = (k: number) => (k + 3) & ~3;
+
+/** Random CSR pattern of m×n with about a third of the entries stored, unsorted within rows. */
+function csr(m: number, n: number, seed: number): { indptr: number[]; indices: number[] } {
+  const random = new Random(seed);
+  const indptr = [0];
+  const indices: number[] = [];
+  for (let r = 0; r < m; r++) {
+    for (let j = n - 1; j >= 0; j--) if (random.nextUint32() % 3 === 0) indices.push(j);
+    indptr.push(indices.length);
+  }
+  return { indptr, indices };
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const m of [1, 3, 4, 5, 9]) {
+    for (const n of [1, 3, 4, 5, 8, 13]) {
+      for (const k of [1, 2, 3, 5, 8]) {
+        out.push({
+          kernel: "f32_aht_wta",
+          regions: [f32(m * n), f32(k * n), f32(m * k, true), f32(m * k), f32(k * n)],
+          args: ([a, h, p, w, nacc]) => [a, m, n, h, k, p, w, nacc],
+        });
+        const { indptr, indices } = csr(m, n, m * 100 + n * 10 + k);
+        out.push({
+          kernel: "csr_aht_wta",
+          regions: [
+            { type: "i32", values: indptr },
+            { type: "i32", values: indices },
+            f32(indices.length),
+            f32(n * k),
+            f32(m * k, true),
+            f32(m * k),
+            f32(n * k),
+          ],
+          args: ([ip, ix, v, ht, p, w, nt]) => [ip, ix, v, m, ht, k, p, w, nt],
+        });
+        out.push({ kernel: "f32_gemv", regions: [f32(k * n), f32(n), f32(k)], args: ([h, v, o]) => [h, k, n, v, o] });
+        out.push({ kernel: "f32_gemv_t", regions: [f32(k * n), f64(k), f32(n)], args: ([h, w, o]) => [h, k, n, w, o] });
+        out.push({
+          kernel: "hals_matvec_f64",
+          regions: [f32(k * n), f32(n), f64(k)],
+          args: ([x, v, o]) => [x, k, n, v, o],
+        });
+        out.push({
+          kernel: "hals_htw_f64",
+          regions: [f32(k * n), f64(k), f64(n)],
+          args: ([h, w, o]) => [h, k, n, w, o],
+        });
+        const kp = pad4(k);
+        out.push({
+          kernel: "f32_shift_term",
+          regions: [f32(m * n), f32(m * kp), f32(n * kp)],
+          args: ([v, w, o]) => [v, n, m, n, w, kp, o],
+        });
+        out.push({
+          kernel: "f32_sum_slots",
+          regions: [f32(n * k), f32(m * n * k)],
+          args: ([dst, src]) => [dst, src, m, n * k, n * k],
+        });
+        for (const stride of [0, kp]) {
+          out.push({
+            kernel: "mu_update_rows",
+            regions: [f32(m * k), f32(m * k), f32(k * kp), f32(stride === 0 ? kp : m * kp), f32(kp)],
+            args: ([x, num, gram, off, scratch]) => [x, m, k, num, gram, off, stride, 1e-9, scratch],
+          });
+          out.push({
+            kernel: "hals_update_rows",
+            regions: [f32(m * k), f32(m * k), f64(k * k), f64(stride === 0 ? k : m * k), f64(k)],
+            args: ([x, num, gram, off, scratch]) => [x, m, k, num, gram, off, stride === 0 ? 0 : k, 0.01, 2, scratch],
+          });
+        }
+      }
+    }
+  }
+  for (const m of [1, 5, 16, 17, 40]) {
+    for (const n of [1, 3, 4, 5, 9]) {
+      out.push({
+        kernel: "f32_gram_acc_f64",
+        regions: [f32(m * n), f64(n * n), f32(n * pad4(n) + pad4(n))],
+        args: ([x, o, s]) => [x, m, n, o, s],
+      });
+      out.push({ kernel: "hals_gram_f64", regions: [f32(m * n), f64(n * n)], args: ([x, o]) => [x, m, n, o] });
+    }
+  }
+  return out;
+}
+
+/** The exports of the SIMD build whose code has a SIMD instruction (binaryen's wasm-dis). */
+function simdKernels(): string[] {
+  const text = dis("snmf.wasm");
+  const bodies = new Map<string, string>();
+  for (const chunk of text.split("\n (func ").slice(1)) bodies.set(chunk.slice(0, chunk.indexOf(" ")), chunk);
+  const names: string[] = [];
+  for (const [, name, func] of text.matchAll(/\(export "(\w+)" \(func (\$\S+)\)\)/g)) {
+    if (/v128|f32x4|f64x2|i32x4/.test(bodies.get(func) ?? "")) names.push(name);
+  }
+  return names.sort();
+}
+
+describe("the scalar build", () => {
+  it("has no SIMD instruction; the SIMD build has them", SLOW, () => {
+    for (const file of ["snmf.scalar.wasm", "snmf.scalar.shared.wasm"]) {
+      assert.doesNotMatch(dis(file), /v128|f32x4|f64x2|i32x4/, file);
+    }
+    assert.match(dis("snmf.wasm"), /f32x4\.mul/);
+    assert.match(dis("snmf.scalar.shared.wasm"), /\(import "env" "memory" \(memory \S+ \d+ \d+ shared\)\)/);
+  });
+
+  it("exports the same kernels as the SIMD build", () => {
+    const names = (file: string) => WebAssembly.Module.exports(new WebAssembly.Module(wasm(file))).map((e) => e.name);
+    assert.deepEqual(names("snmf.scalar.wasm"), names("snmf.wasm"));
+    assert.deepEqual(names("snmf.scalar.shared.wasm"), names("snmf.shared.wasm"));
+  });
+
+  it("gives the SIMD build's bits for every kernel with a SIMD path, at sizes around the tiles", SLOW, () => {
+    const simd = instance("snmf.wasm");
+    const scalar = instance("snmf.scalar.wasm");
+    const all = cases();
+    assert.deepEqual([...new Set(all.map((c) => c.kernel))].sort(), simdKernels(), "every SIMD kernel is covered");
+    all.forEach((c, i) => {
+      const a = runCase(simd, c, i + 1);
+      const b = runCase(scalar, c, i + 1);
+      const at = a.findIndex((byte, j) => byte !== b[j]);
+      assert.equal(at, -1, `${c.kernel} case ${i}: first different byte at ${at} of ${a.length}`);
+    });
+  });
+
+  it("fits and transforms with the SIMD build's bits (Deno, init({ wasm }) of each build)", SLOW, () => {
+    const script = (load: string) => `
+      import { fit, init, syntheticStrata, transform } from "${root}sdk/mod.ts";
+      import { readFileSync } from "node:fs";
+      const core = await init(${load});
+      const { strata } = syntheticStrata({ strata: 3, rows: 45, cols: 23, seed: 9 });
+      strata.push({ name: "csr", rows: 3, cols: 23, indptr: [0, 2, 2, 5], indices: [1, 7, 0, 3, 22], values: [1, 2, 3, 4, 5] });
+      const configs = [
+        { solver: "mu", schedule: "sequential" },
+        { solver: "mu", schedule: "reference" },
+        { solver: "mu", l1V: 0.5, l1W: 0.1, l1H: 0.2 },
+        { solver: "hals", init: "nndsvd" },
+        { solver: "hals", l1W: 0.3, l1H: 0.1 },
+      ];
+      const out = [];
+      for (const config of configs) {
+        const model = await fit(strata, { rank: 5, maxIter: 30, seed: 4, ...config });
+        const t = await transform(model, { data: Array.from({ length: 7 }, (_, r) => Array.from({ length: 23 }, (_, j) => (r * 7 + j) % 5)) }, { seed: 2, maxIter: 20 });
+        out.push([...model.V, ...model.W, model.H, t.W, t.v].map((a) => Array.from(new Uint32Array(a.slice().buffer)).join(",")).join(";"), Array.from(model.lossHistory).join(","));
+        model.free();
+      }
+      console.log(JSON.stringify({ shared: core.shared, out }));`;
+    const run = (load: string) =>
+      JSON.parse(execFileSync(`${root}node_modules/.bin/deno`, ["eval", script(load)], { encoding: "utf8" }));
+    const simd = run(`{ wasm: readFileSync("${root}build/snmf.wasm") }`);
+    const scalar = run(`{ wasm: readFileSync("${root}build/snmf.scalar.wasm") }`);
+    const scalarShared = run(`{ wasm: readFileSync("${root}build/snmf.scalar.shared.wasm") }`);
+    assert.equal(simd.shared, false);
+    assert.equal(scalarShared.shared, true);
+    assert.equal(simd.out.length, 10);
+    assert.deepEqual(scalar.out, simd.out);
+    assert.deepEqual(scalarShared.out, simd.out);
+  });
+});
