@@ -1,0 +1,48 @@
+// Node 20: the package's ESM import (the "node" condition: the .wasm read next to the bundle,
+// threads on worker_threads) and the snmf bin through npx.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { assertReference, context, npmInstall, PROBE_MAIN, project, run } from "./setup.mjs";
+
+describe("Node", () => {
+  it(`imports the package (${process.version}) and fits the source tree's factors on threads`, () => {
+    const dir = project("node", {
+      "main.mjs": `console.error(import.meta.resolve("stratified-nmf"));\n` + PROBE_MAIN("stratified-nmf"),
+    });
+    npmInstall(dir);
+    const out = run(process.execPath, ["main.mjs"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const result = JSON.parse(out);
+    assertReference(result, "node");
+    assert.deepEqual(result.build, { simd: true, shared: true });
+    assert.ok(result.threads >= 1);
+  });
+
+  it("resolves the node condition", () => {
+    const dir = project("node-resolve", { "main.mjs": `console.log(import.meta.resolve("stratified-nmf"));` });
+    npmInstall(dir);
+    assert.match(
+      run(process.execPath, ["main.mjs"], { cwd: dir }),
+      /stratified-nmf\/dist\/stratified-nmf\.node\.js\n$/,
+    );
+  });
+
+  it("runs `npx snmf fit` with the source tree's result", () => {
+    const dir = project("npx");
+    npmInstall(dir);
+    const out = join(dir, "model.json");
+    const summary = JSON.parse(
+      run("npx", ["--no-install", "snmf", "fit", context.csvDir, ...context.cli.args, "--out", out, "--json", "-q"], {
+        cwd: dir,
+      }),
+    );
+    const model = JSON.parse(readFileSync(out, "utf8"));
+    assert.deepEqual(model.V, context.cli.V);
+    assert.deepEqual(model.W, context.cli.W);
+    assert.deepEqual(model.H, context.cli.H);
+    assert.equal(summary.normalizedLoss, context.cli.normalizedLoss);
+    assert.match(run("npx", ["--no-install", "snmf", "--help"], { cwd: dir }), /snmf fit/);
+  });
+});
