@@ -29,6 +29,25 @@ describe("Node", () => {
     );
   });
 
+  it("stratified-nmf/embedded (the bytes in the JavaScript) and stratified-nmf/snmf.wasm (for init)", () => {
+    const dir = project("node-embedded", {
+      "main.mjs": PROBE_MAIN("stratified-nmf/embedded"),
+      "init.mjs": `import { readFileSync } from "node:fs";
+import * as sdk from "stratified-nmf";
+import { probe } from "./probe.js";
+const core = await sdk.init({ wasm: readFileSync(new URL(import.meta.resolve("stratified-nmf/snmf.scalar.wasm"))) });
+console.log(JSON.stringify({ ...(await probe(sdk)), shared: core.shared }));
+`,
+    });
+    npmInstall(dir);
+    const embedded = JSON.parse(run(process.execPath, ["main.mjs"], { cwd: dir }));
+    assertReference(embedded, "stratified-nmf/embedded");
+    assert.deepEqual(embedded.build, { simd: true, shared: false }, "no worker_threads in the host-neutral entry");
+    const scalar = JSON.parse(run(process.execPath, ["init.mjs"], { cwd: dir }));
+    assertReference(scalar, "init({ wasm: snmf.scalar.wasm })");
+    assert.equal(scalar.build, null);
+  });
+
   it("runs `npx snmf fit` with the source tree's result", () => {
     const dir = project("npx");
     npmInstall(dir);

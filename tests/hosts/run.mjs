@@ -1,6 +1,7 @@
-// npm run test:hosts: builds and packs the package as npm publish would (the prepare script is
-// the build, run here first so that its output stays out of npm pack's JSON), computes the reference results from the source tree, then runs one test file per host, each
-// installing the tarball into a fresh temporary project of its own.
+// npm run test:hosts [-- HOST…]: builds and packs the package as npm publish would (the
+// prepare script is the build, run here first so that its output stays out of npm pack's
+// JSON), computes the reference results from the source tree, then runs one test file per host,
+// each installing the tarball into a fresh temporary project of its own.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -35,7 +36,11 @@ writeFileSync(
   JSON.stringify({ root, work, tarball, csvDir, files: packed[0].files, ...JSON.parse(reference) }),
 );
 
-const hosts = ["package", "node", "deno", "bun", "workerd", "edge", "browser"];
+// `npm run test:hosts -- node bun` runs those hosts only.
+const all = ["package", "node", "deno", "bun", "workerd", "edge", "browser"];
+const chosen = process.argv.slice(2);
+for (const host of chosen) if (!all.includes(host)) throw new Error(`Unknown host ${host}: one of ${all.join(", ")}`);
+const hosts = chosen.length > 0 ? chosen : all;
 const result = spawnSync(
   process.execPath,
   ["--test", "--test-concurrency=1", ...hosts.map((host) => join(root, "tests/hosts", `${host}.mjs`))],
