@@ -22,7 +22,7 @@ import { report } from "../cli/report.ts";
 import { UsageError } from "../cli/errors.ts";
 
 /** Checks that every non-void element is closed in order (SVG's self-closing tags allowed). */
-export function assertWellFormed(html: string): void {
+function assertWellFormed(html: string): void {
   const VOID = new Set(["meta", "img", "br", "hr", "input", "link", "source", "col", "wbr"]);
   const stack: string[] = [];
   const body = html.replace(/<!DOCTYPE html>/i, "").replace(/<style>[\s\S]*?<\/style>/g, "<style></style>");
@@ -37,7 +37,7 @@ export function assertWellFormed(html: string): void {
 }
 
 /** Every address a page would fetch: src/href attributes, CSS url(), @import, scripts and links. */
-export function externalReferences(html: string): string[] {
+function externalReferences(html: string): string[] {
   const found: string[] = [];
   for (const m of html.matchAll(/\b(?:src|href|xlink:href)\s*=\s*"([^"]*)"/g)) {
     if (!m[1].startsWith("data:") && !m[1].startsWith("#")) found.push(m[1]);
