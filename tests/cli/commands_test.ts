@@ -171,6 +171,8 @@ describe("snmf commands", () => {
         assert.equal(s2.seed, null);
         assert.equal(s2.out, initOut);
 
+        // The rest is the same code in every build: checked through the source only.
+        if (index > 0) return;
         // The SDK's other solver, start and penalties, through their flags.
         const hals = run(runner(), [
           "fit",
@@ -237,6 +239,8 @@ describe("snmf commands", () => {
         assert.deepEqual(model.columnNames, ["z", "x"]);
         assert.equal(parseJson(picked).cols, 2);
 
+        // The rest is the same code in every build: checked through the source only.
+        if (index > 0) return;
         const missing = run(runner(), ["fit", join(root, "grouped.csv"), "--rank", "2"]);
         assert.equal(missing.status, 2);
         assert.match(missing.stderr, /^snmf fit: .*grouped\.csv is one file: give --strata-column COL/);
@@ -359,6 +363,8 @@ describe("snmf commands", () => {
         const sparseCheck = residual(c, sparseJson.v, sparseJson.W, m.H);
         assert.ok(Math.abs(sparseCheck - sparseJson.loss) < 1e-4 * sparseCheck + 1e-6);
 
+        // The rest is the same code in every build: checked through the source only.
+        if (index > 0) return;
         const wrong = run(runner(), ["transform", model, join(root, "wrong_header.csv"), "--stratum", "a"]);
         assert.equal(wrong.status, 2);
         assert.equal(
@@ -430,8 +436,8 @@ describe("snmf commands", () => {
             } does not exist`,
           ],
         ];
-        // Every case through the source; the first three through the bundle and the binary.
-        for (const [args, message] of index === 0 ? cases : cases.slice(0, 3)) {
+        // Every case through the source; the first through the bundle and the binary.
+        for (const [args, message] of index === 0 ? cases : cases.slice(0, 1)) {
           const result = run(runner(), args);
           assert.equal(result.status, 2, `${args.join(" ")}: ${show(result)}`);
           assert.equal(result.stderr, `${message}\n`);

@@ -259,6 +259,8 @@ describe("snmf text", () => {
         const bad = run(runner(), ["text", join(root, "bad.jsonl"), "--text-field", "body", "--strata-field", "forum"]);
         assert.equal(bad.status, 2, show(bad));
         assert.match(bad.stderr, new RegExp(`^snmf text: ${join(root, "bad.jsonl")} line 2: not valid JSON: .+\n$`));
+        // The rest is the same code in every build: checked through the source only.
+        if (index > 0) return;
         const missing = run(runner(), [
           "text",
           join(root, "nofield.jsonl"),
