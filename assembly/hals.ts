@@ -310,12 +310,27 @@ export function hals_shift_f64(u: usize, s: i32, n: i32, z: usize, k: i32, out: 
 export function f32_rmul_f64(x: usize, rows: i32, l: i32, t: usize, cols: i32, out: usize): void {
   const ul = <usize>l;
   const uc = <usize>cols;
+  const tRow = uc << 3;
+  const c2 = uc & ~(<usize>1);
   for (let r: usize = 0; r < <usize>rows; r++) {
     const xr = x + r * ul * 4;
     const orow = out + r * uc * 4;
-    for (let c: usize = 0; c < uc; c++) {
+    let c: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      // two columns per f64x2, each lane summing p = 0 … l−1 in order, as the scalar loop below
+      for (; c < c2; c += 2) {
+        let acc = f64x2.splat(0);
+        for (let p: usize = 0; p < ul; p++) {
+          const xp = f64x2.splat(<f64>load<f32>(xr + (p << 2)));
+          acc = f64x2.add(acc, f64x2.mul(xp, v128.load(t + p * tRow + (c << 3))));
+        }
+        store<f32>(orow + (c << 2), <f32>f64x2.extract_lane(acc, 0));
+        store<f32>(orow + (c << 2) + 4, <f32>f64x2.extract_lane(acc, 1));
+      }
+    }
+    for (; c < uc; c++) {
       let s: f64 = 0;
-      for (let p: usize = 0; p < ul; p++) s += <f64>load<f32>(xr + (p << 2)) * load<f64>(t + (p * uc + c) * 8);
+      for (let p: usize = 0; p < ul; p++) s += <f64>load<f32>(xr + (p << 2)) * load<f64>(t + p * tRow + (c << 3));
       store<f32>(orow + (c << 2), <f32>s);
     }
   }

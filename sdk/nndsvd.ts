@@ -10,8 +10,9 @@
  * Every product with `B` is one of the kernels' thin products (`A(i) X`, `A(i)ᵀ Q(i)`) with the
  * shift removed afterwards through `1 (v0(i)ᵀ X)` and `v0(i) (1ᵀ Q(i))`, so sparse strata stay
  * sparse: the largest temporaries are two m_i×l blocks per stratum and a few n×l ones.
- * Orthonormalization is X ← X V Λ^(−1/2) from the eigendecomposition `XᵀX = V Λ Vᵀ` (l×l, done
- * twice, in the manner of CholeskyQR2; directions with `λ ≤ 1e−10 λ_max` are dropped). The l×l
+ * Orthonormalization is X ← X V Λ^(−1/2) from the eigendecomposition `XᵀX = V Λ Vᵀ` (l×l;
+ * directions with `λ ≤ 1e−10 λ_max` are dropped); the power iterations need only the span, the
+ * final basis is orthonormalized a second time (in the manner of CholeskyQR2). The l×l
  * eigenproblems (cyclic Jacobi) run in TypeScript, everything with a dimension m or n in the
  * wasm core.
  *
@@ -144,8 +145,8 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
     });
     const Y: Block[] = list.map((st) => ({ ptr: ws.alloc(st.rows * l * 4), rows: st.rows }));
     const Q: Block[] = list.map((st) => ({ ptr: ws.alloc(st.rows * l * 4), rows: st.rows }));
-    const Zt = ws.alloc(n * l * 4); // n×l
-    const Z2 = ws.alloc(n * l * 4); // n×l, orthonormalization partner of Zt
+    let Zt = ws.alloc(n * l * 4); // n×l
+    let Z2 = ws.alloc(n * l * 4); // n×l, orthonormalization partner of Zt
     const ZT = ws.alloc(l * n * 4); // l×n, for the dense kernel
     const Zkn = ws.alloc(l * n * 4); // l×n accumulation of dense Qᵀ A
     const gram = ws.alloc(l * l * 8);
@@ -169,10 +170,6 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
         for (let r = 0; r < l; r++) t[r * l + c] = vectors[r * l + c] * scale;
       }
       from.forEach((b, i) => kernels.f32_rmul_f64(b.ptr, b.rows, l, T, l, to[i].ptr));
-    };
-    const orthonormalizeTwice = (blocks: Block[], partner: Block[]) => {
-      orthonormalize(blocks, partner);
-      orthonormalize(partner, blocks);
     };
 
     /** Y(i) = B(i) Z = A(i) Z − 1 (v0(i)ᵀ Z), Z = Zt (n×l). */
@@ -209,18 +206,18 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
     const omega = heap.f32(Zt, n * l);
     for (let e = 0; e < n * l; e++) omega[e] = gaussian(random);
     timesZ();
-    orthonormalizeTwice(Y, Q);
-    const zBlock = [{ ptr: Zt, rows: n }];
-    const zPartner = [{ ptr: Z2, rows: n }];
+    orthonormalize(Y, Q);
     for (let it = powerIterations(k, M, n); it > 0; it--) {
-      for (let i = 0; i < s; i++) [Q[i].ptr, Y[i].ptr] = [Y[i].ptr, Q[i].ptr];
       transposeTimesQ();
-      orthonormalizeTwice(zBlock, zPartner);
+      orthonormalize([{ ptr: Zt, rows: n }], [{ ptr: Z2, rows: n }]);
+      [Zt, Z2] = [Z2, Zt];
       timesZ();
-      orthonormalizeTwice(Y, Q);
+      orthonormalize(Y, Q);
     }
-    // B ≈ Q C with C = Qᵀ B (l×n, kept as Cᵀ = Bᵀ Q in Zt); C Cᵀ = U Σ² Uᵀ.
+    // The basis B is projected on is orthonormalized once more (the iterations only need its span).
+    orthonormalize(Q, Y);
     for (let i = 0; i < s; i++) [Q[i].ptr, Y[i].ptr] = [Y[i].ptr, Q[i].ptr];
+    // B ≈ Q C with C = Qᵀ B (l×n, kept as Cᵀ = Bᵀ Q in Zt); C Cᵀ = U Σ² Uᵀ.
     transposeTimesQ();
     kernels.hals_gram_f64(Zt, n, l, gram);
     const { values, vectors } = symmetricEigen(heap.f64(gram, l * l), l);
