@@ -1,11 +1,22 @@
 // The real `snmf` command, three ways: the source under the runtime running the tests (Deno or
 // Bun), the esbuild bundle under Node (built here with scripts/build.mjs's flags, from the
-// current source), and the single executable of `bun build --compile` (built here into a
-// directory with no node_modules; if that fails, its tests are skipped with the reason). Tests
-// spawn each one on files they write to a temp dir.
+// current source), and the single executable of `bun build --compile` (built here, outside the
+// repository; if that fails, its tests are skipped with the reason). Tests spawn each one on
+// files they write to a temp dir.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -88,8 +99,9 @@ function sourceRunner(cwd: string): Runner {
   return { name: "source", command: process.execPath, prefix: [MAIN], cwd, skip: "Node runs no TypeScript" };
 }
 
-function bundleRunner(dir: string): Runner {
-  const out = join(dir, "bundle", "snmf.js");
+/** Builds the bundle into `dir`/snmf.js; returns why it failed, if it did. */
+function buildBundle(dir: string): string | undefined {
+  const out = join(dir, "snmf.js");
   const esbuild = join(ROOT, "node_modules", ".bin", "esbuild");
   const result = spawnSync(esbuild, [
     "cli/main.ts",
@@ -101,51 +113,117 @@ function bundleRunner(dir: string): Runner {
     "--banner:js=#!/usr/bin/env node",
     "--log-level=warning",
   ], { cwd: ROOT, encoding: "utf8" });
-  const runner = { name: "bundle (node)", command: "node", prefix: [out], cwd: join(dir, "bundle") };
-  if (result.status !== 0 || !existsSync(out)) {
-    return { ...runner, skip: `esbuild failed: ${(result.stderr || String(result.error)).split("\n")[0]}` };
-  }
-  return runner;
+  if (result.status === 0 && existsSync(out)) return undefined;
+  return `esbuild failed: ${(result.stderr || String(result.error)).split("\n")[0]}`;
 }
 
-function binaryRunner(dir: string): Runner {
-  const binDir = join(dir, "bin");
-  mkdirSync(binDir, { recursive: true });
-  const out = join(binDir, "snmf-bin");
+/** Builds the single executable into `dir`/snmf-bin; returns why it failed, if it did. */
+function buildBinary(dir: string): string | undefined {
+  const out = join(dir, "snmf-bin");
   const result = spawnSync(bunBinary(), ["build", "--compile", MAIN, "--outfile", out], {
     cwd: ROOT,
     encoding: "utf8",
     env: childEnv(),
   });
-  const runner = { name: "binary (bun build --compile)", command: out, prefix: [], cwd: binDir };
-  if (result.status !== 0 || !existsSync(out)) {
-    const why = (result.stderr || result.stdout || String(result.error)).trim().split("\n").pop();
-    return { ...runner, skip: `bun build --compile failed here, so the binary is not tested: ${why}` };
+  if (result.status === 0 && existsSync(out)) return undefined;
+  const why = (result.stderr || result.stdout || String(result.error)).trim().split("\n").pop();
+  return `bun build --compile failed here, so the binary is not tested: ${why}`;
+}
+
+/** Top-level entries that the command is not built from. */
+const NOT_SOURCES = new Set([".git", "node_modules", "dist", "build", "tests", "bench"]);
+
+/** Every file the command may be built from: the repository less tests, bench and outputs. */
+function sourceFiles(dir = ROOT, prefix = ""): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (prefix === "" && NOT_SOURCES.has(entry.name)) continue;
+    const relative = join(prefix, entry.name);
+    if (entry.isDirectory()) files.push(...sourceFiles(join(dir, entry.name), relative));
+    else if (entry.isFile()) files.push(relative);
   }
-  return runner;
+  return files;
+}
+
+/** A hash of the sources, naming a cache entry of built artifacts. */
+function sourceHash(): string {
+  const hash = createHash("sha256");
+  for (const file of sourceFiles()) hash.update(file).update("\0").update(readFileSync(join(ROOT, file))).update("\0");
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * The bundle and the binary of the current sources, built once and kept in a cache outside the
+ * repository (the temp dir; one entry, keyed by a hash of the sources, older ones removed), so
+ * the test files of one run, Deno's (each in its own isolate) as Bun's, and the next runs share
+ * one build. A failed build is not cached: its reason is returned and the next run tries again.
+ */
+function builtArtifacts(): { dir: string; bundleSkip?: string; binarySkip?: string } {
+  const cache = join(tmpdir(), "snmf-cli-tests-cache");
+  const hash = sourceHash();
+  const final = join(cache, hash);
+  if (existsSync(join(final, "complete"))) return { dir: final };
+  mkdirSync(cache, { recursive: true });
+  const building = mkdtempSync(join(cache, `building-${hash}-`));
+  const bundleSkip = buildBundle(building);
+  const binarySkip = buildBinary(building);
+  if (bundleSkip || binarySkip) {
+    process.on("exit", () => cleanup(building));
+    return { dir: building, bundleSkip, binarySkip };
+  }
+  writeFileSync(join(building, "complete"), "");
+  try {
+    renameSync(building, final);
+  } catch {
+    // Another run built the same sources at the same time: use its build.
+    cleanup(building);
+    if (!existsSync(join(final, "complete"))) throw new Error(`cannot cache the CLI build in ${final}`);
+  }
+  for (const entry of readdirSync(cache)) {
+    const path = join(cache, entry);
+    const stale = entry !== hash && (!entry.startsWith("building-") || Date.now() - statSync(path).mtimeMs > 3600_000);
+    if (stale) cleanup(path);
+  }
+  return { dir: final };
 }
 
 let shared: Runner[] | undefined;
 
 /**
- * The three runners, built on first use (a few seconds: the bundle and the binary) into a temp
- * directory shared by the test files of this process (Bun runs them in one) and removed when it
- * exits. Call it from inside a test, not a hook: bun test ignores the timeout option of hooks.
- * Every runner works in a directory of its own there, so a default output file never lands in
- * the repository; the binary's directory has no node_modules.
+ * The three runners: the source, the bundle and the binary (built on first use, a few seconds,
+ * or taken from the cache). Call it from inside a test, not a hook: bun test ignores the timeout
+ * option of hooks. Every runner works in a directory of its own in a temp dir removed when the
+ * process (Bun) or the test file's isolate (Deno) ends, so a default output file never lands in
+ * the repository; no node_modules is near the binary or its working directory.
  */
 export function buildRunners(): Runner[] {
   if (shared) return shared;
-  const dir = tempDir("snmf-cli-build-");
-  process.on("exit", () => cleanup(dir));
+  const { dir, bundleSkip, binarySkip } = builtArtifacts();
+  const work = tempDir("snmf-cli-work-");
+  process.on("exit", () => cleanup(work));
   // Deno runs each test file apart and does not emit process "exit" there; it has "unload".
   (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.(
     "unload",
-    () => cleanup(dir),
+    () => cleanup(work),
   );
-  const work = join(dir, "source");
-  mkdirSync(work, { recursive: true });
-  shared = [sourceRunner(work), bundleRunner(dir), binaryRunner(dir)];
+  for (const name of ["source", "bundle", "binary"]) mkdirSync(join(work, name));
+  const bundle: Runner = {
+    name: "bundle (node)",
+    command: "node",
+    prefix: [join(dir, "snmf.js")],
+    cwd: join(work, "bundle"),
+  };
+  const binary: Runner = {
+    name: "binary (bun build --compile)",
+    command: join(dir, "snmf-bin"),
+    prefix: [],
+    cwd: join(work, "binary"),
+  };
+  shared = [
+    sourceRunner(join(work, "source")),
+    bundleSkip ? { ...bundle, skip: bundleSkip } : bundle,
+    binarySkip ? { ...binary, skip: binarySkip } : binary,
+  ];
   return shared;
 }
 
