@@ -87,7 +87,7 @@ export async function fit(args: string[]): Promise<number> {
     quiet,
     ({ signal, onProgress }) => {
       // Said when the first iteration starts: the options and data have passed the SDK's checks
-      // and Ctrl-C is handled. (No per-iteration callback comes with --no-loss: nothing is said.)
+      // and Ctrl-C is handled. (With --no-loss the only callback comes at the end: said then.)
       let announce = !quiet && !values.json;
       const progress = (info: ProgressInfo) => {
         if (announce) process.stderr.write(`snmf fit: fitting ${describeInput(input.strata, options)}\n`);
