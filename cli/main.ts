@@ -9,7 +9,6 @@ import process from "node:process";
 import { demo } from "./demo.ts";
 import { describeError, EXIT } from "./errors.ts";
 import { fit } from "./fit.ts";
-import { report } from "./report.ts";
 import { text } from "./text.ts";
 import { top } from "./top.ts";
 import { transform } from "./transform.ts";
@@ -37,6 +36,9 @@ Examples:
   snmf fit data/ --rank 5 --iters 500 --out model.json && snmf top model.json
   snmf text posts.jsonl --strata-field forum --min-df 2 --max-df 0.95 --out topics.json`;
 
+/** `report` loads Vega only when it runs: the other commands start without it. */
+const report = async (args: string[]) => (await import("./report.ts")).report(args);
+
 const commands: Record<string, (args: string[]) => Promise<number>> = { demo, fit, report, text, top, transform };
 
 async function main(argv: string[]): Promise<number> {
@@ -62,5 +64,12 @@ async function main(argv: string[]): Promise<number> {
     return code;
   }
 }
+
+// A reader that stops early (`snmf top model.json | head`) closes the pipe: that is the end of
+// the output, not a failure, so it ends the command quietly instead of as an unhandled error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 
 process.exitCode = await main(process.argv.slice(2));
