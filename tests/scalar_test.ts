@@ -114,6 +114,11 @@ function cases(): Case[] {
           regions: [f32(k * n), f64(k), f64(n)],
           args: ([h, w, o]) => [h, k, n, w, o],
         });
+        out.push({
+          kernel: "f32_rmul_f64",
+          regions: [f32(m * k), f64(k * n), f32(m * n, true)],
+          args: ([x, t, o]) => [x, m, k, t, n, o],
+        });
         const kp = pad4(k);
         out.push({
           kernel: "f32_shift_term",
