@@ -26,7 +26,7 @@ import { cores } from "../sdk/platform.ts";
 import { explicitStart, toMat } from "../tests/fixtures.ts";
 import { referenceFit, type RefStratum } from "../tests/reference.ts";
 import { simdCeilingGflops } from "./ceiling.ts";
-import { spamAssassinStrata } from "./corpus.ts";
+import { spamAssassinCorpus } from "./corpus.ts";
 import { tfidfLike, uniformDense } from "./data.ts";
 import { numpyAvailable, runBaseline } from "./numpy.ts";
 
@@ -170,10 +170,10 @@ const workloads: Workload[] = [
     numpyIters: quick ? 10 : 50,
   },
 ];
-const spam = spamAssassinStrata();
+const spam = spamAssassinCorpus();
 if (spam) {
   workloads.push({
-    name: `sparse TF-IDF of spam-assassin, ${spam.documents} emails × ${spam.terms} terms, ` +
+    name: `sparse TF-IDF of spam-assassin, ${spam.documents} emails × ${spam.vocabulary.length} terms, ` +
       `${spam.nnz} non-zeros, ${spam.strata.length} strata, rank 20, no loss`,
     strata: spam.strata,
     rank: 20,

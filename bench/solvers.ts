@@ -28,14 +28,14 @@
  * @module
  */
 
-import process from "node:process";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { fit, type FitOptions, type Model, type Stratum, syntheticStrata } from "../sdk/mod.ts";
 import { tfidfLike } from "./data.ts";
-import { mnistStrata } from "./experiments/data.ts";
-import { californiaStrata, spamAssassinCorpus } from "./solvers_data.ts";
+import { spamAssassinCorpus } from "./corpus.ts";
+import { CAL_HOUSING, californiaStrata, mnistStrata } from "./experiments/data.ts";
 
 const quick = process.argv.includes("--quick");
 const repsArg = process.argv.indexOf("--reps");
@@ -354,7 +354,8 @@ const workloads: Workload[] = [
   },
 ];
 const calArg = process.argv.indexOf("--california");
-const california = californiaStrata(calArg >= 0 ? process.argv[calArg + 1] : undefined);
+const calPath = calArg >= 0 ? process.argv[calArg + 1] : CAL_HOUSING;
+const california = existsSync(calPath) ? californiaStrata(calPath) : undefined;
 if (california) {
   workloads.push({
     name: "California housing (815 / 1,492 / 308 rows × 6 features), rank 5",
