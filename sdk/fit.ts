@@ -7,6 +7,7 @@
 
 import { init } from "./core.ts";
 import { executorFor } from "./executor.ts";
+import { iterate } from "./iterate.ts";
 import type { Factors } from "./factors.ts";
 import { createSolver, type Solver } from "./hals.ts";
 import { Model } from "./model.ts";
@@ -16,11 +17,6 @@ import type { FitOptions, Stratum } from "./types.ts";
 import { resolveOptions } from "./validate.ts";
 
 const ACTION = "Cannot fit model";
-
-/** Fits yield to the event loop at least this often, so timers and abort signals can fire. */
-const YIELD_EVERY_MS = 50;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * Fits a Stratified-NMF model `A(i) ≈ 1 v(i)ᵀ + W(i) H` to the strata.
@@ -71,59 +67,21 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     solver = createSolver(core, resident, factors, { ...settings, executor });
 
     const normA = Math.sqrt(resident.normSq);
-    const trackLoss = settings.trackLoss || settings.tol > 0;
-    const history: number[] = [];
-    const started = performance.now();
-    let lastYield = started;
-    let iterations = 0;
-    let converged = false;
-    const check = (loss: number) => {
-      if (!Number.isFinite(loss)) {
-        throw new RangeError(
-          `${ACTION}: the loss became ${loss} at iteration ${iterations} (the data overflows float32 arithmetic; scale it down)`,
-        );
-      }
-    };
-    while (true) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const more = iterations < settings.maxIter;
-      solver.computeProducts(more);
-      if (trackLoss || !more) {
-        const loss = solver.loss();
-        check(loss);
-        history.push(loss);
-        const previous = history[history.length - 2];
-        if (
-          settings.tol > 0 && previous !== undefined && (previous - loss) < settings.tol * history[0]
-        ) {
-          converged = true;
-        }
-        options.onProgress?.({
-          iteration: iterations,
-          maxIter: settings.maxIter,
-          loss,
-          normalizedLoss: loss / normA,
-          elapsedMs: performance.now() - started,
-          penalty: (solver as { lastPenalty?: number }).lastPenalty ?? 0,
-        });
-      }
-      if (!more || converged) break;
-      solver.update();
-      iterations++;
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-    }
-    const loss = history[history.length - 1];
+    const run = await iterate(solver, {
+      ...settings,
+      normA,
+      onProgress: options.onProgress,
+      signal: options.signal,
+      action: ACTION,
+    });
     const model = new Model(factors, {
       names: resident.strata.map((s) => s.name),
-      lossHistory: Float64Array.from(trackLoss ? history : [loss]),
-      loss,
-      normalizedLoss: loss / normA,
-      iterations,
-      converged,
-      elapsedMs: performance.now() - started,
+      lossHistory: run.lossHistory,
+      loss: run.loss,
+      normalizedLoss: run.loss / normA,
+      iterations: run.iterations,
+      converged: run.converged,
+      elapsedMs: run.elapsedMs,
       threads: executor.threads,
       seed: options.init === undefined || options.init === "random" ? settings.seed : null,
       schedule: settings.schedule,

@@ -9,6 +9,7 @@
 import { init } from "./core.ts";
 import { type Factors, randomFactors } from "./factors.ts";
 import type { Model } from "./model.ts";
+import { iterate } from "./iterate.ts";
 import { MultiplicativeSolver } from "./solver.ts";
 import { loadStrata } from "./strata.ts";
 import type { ProgressInfo, Stratum } from "./types.ts";
@@ -18,8 +19,6 @@ const ACTION = "Cannot transform";
 
 /** Default iterations of `transform()` (W alone converges faster than a whole fit). */
 export const TRANSFORM_MAX_ITER = 200;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Options of {@link transform}. */
 export interface TransformOptions {
@@ -139,52 +138,24 @@ export async function transform(
       fixV: known !== null,
     });
     const normA = Math.sqrt(resident.normSq);
-    const trackLoss = settings.trackLoss || settings.tol > 0;
-    const history: number[] = [];
-    const started = performance.now();
-    let lastYield = started;
-    let iterations = 0;
-    let converged = false;
-    while (true) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const more = iterations < settings.maxIter;
-      solver.computeProducts(more);
-      if (trackLoss || !more) {
-        const loss = solver.loss();
-        if (!Number.isFinite(loss)) {
-          throw new RangeError(`${ACTION}: the loss became ${loss} at iteration ${iterations} (scale the data down)`);
-        }
-        history.push(loss);
-        const previous = history[history.length - 2];
-        if (settings.tol > 0 && previous !== undefined && previous - loss < settings.tol * history[0]) converged = true;
-        options.onProgress?.({
-          iteration: iterations,
-          maxIter: settings.maxIter,
-          loss,
-          normalizedLoss: loss / normA,
-          elapsedMs: performance.now() - started,
-        });
-      }
-      if (!more || converged) break;
-      solver.update();
-      iterations++;
-      if (performance.now() - lastYield > 50) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-    }
-    const loss = history[history.length - 1];
+    const run = await iterate(solver, {
+      ...settings,
+      normA,
+      onProgress: options.onProgress,
+      signal: options.signal,
+      action: ACTION,
+    });
     return {
       stratum: known,
       rows,
       rank: model.rank,
       W: Float32Array.from(factors.w(0)),
       v: Float32Array.from(factors.v(0)),
-      loss,
-      normalizedLoss: loss / normA,
-      lossHistory: Float64Array.from(trackLoss ? history : [loss]),
-      iterations,
-      converged,
+      loss: run.loss,
+      normalizedLoss: run.loss / normA,
+      lossHistory: run.lossHistory,
+      iterations: run.iterations,
+      converged: run.converged,
       seed: settings.seed,
     };
   } finally {

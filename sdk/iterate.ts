@@ -1,0 +1,98 @@
+/**
+ * The iteration loop shared by `fit()` and `transform()`: the pass that starts each iteration,
+ * the loss (every iteration, or only at the end), the `tol` rule, progress, cancellation and
+ * yielding to the event loop. The numerical steps are the solver's.
+ *
+ * @module
+ */
+
+import type { ProgressInfo } from "./types.ts";
+
+/** What the loop needs of a solver: one iteration is computeProducts, optionally loss, then update. */
+export interface IterativeSolver {
+  computeProducts(forUpdate: boolean): void;
+  loss(): number;
+  update(): void;
+  /** The L1 penalty part of the last loss², for penalized solvers. */
+  lastPenalty?: number;
+}
+
+export interface IterateSettings {
+  maxIter: number;
+  tol: number;
+  trackLoss: boolean;
+  /** ‖A‖_F, for the normalized loss. */
+  normA: number;
+  onProgress?: (info: ProgressInfo) => void;
+  signal?: AbortSignal;
+  /** The start of error messages ("Cannot fit model"). */
+  action: string;
+}
+
+export interface IterateResult {
+  /** The loss before each iteration and the final loss last (only the final one without trackLoss). */
+  lossHistory: Float64Array;
+  loss: number;
+  iterations: number;
+  converged: boolean;
+  elapsedMs: number;
+}
+
+/** Loops yield to the event loop at least this often, so timers and abort signals can fire. */
+const YIELD_EVERY_MS = 50;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Runs up to `maxIter` iterations. With `tol > 0` it stops when one iteration lowers the loss by
+ * less than `tol` × the initial loss (the loss is then tracked even without `trackLoss`).
+ * @throws the signal's reason when aborted; RangeError when the loss stops being finite.
+ */
+export async function iterate(solver: IterativeSolver, settings: IterateSettings): Promise<IterateResult> {
+  const { maxIter, tol, normA, onProgress, signal, action } = settings;
+  const trackLoss = settings.trackLoss || tol > 0;
+  const history: number[] = [];
+  const started = performance.now();
+  let lastYield = started;
+  let iterations = 0;
+  let converged = false;
+  for (;;) {
+    if (signal?.aborted) throw signal.reason;
+    const more = iterations < maxIter;
+    solver.computeProducts(more);
+    if (trackLoss || !more) {
+      const loss = solver.loss();
+      if (!Number.isFinite(loss)) {
+        throw new RangeError(
+          `${action}: the loss became ${loss} at iteration ${iterations} (the data overflows float32 arithmetic; scale it down)`,
+        );
+      }
+      history.push(loss);
+      const previous = history[history.length - 2];
+      if (tol > 0 && previous !== undefined && previous - loss < tol * history[0]) converged = true;
+      onProgress?.({
+        iteration: iterations,
+        maxIter,
+        loss,
+        normalizedLoss: loss / normA,
+        elapsedMs: performance.now() - started,
+        penalty: solver.lastPenalty ?? 0,
+      });
+    }
+    if (!more || converged) break;
+    solver.update();
+    iterations++;
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+  }
+  const loss = history[history.length - 1];
+  return {
+    lossHistory: Float64Array.from(trackLoss ? history : [loss]),
+    loss,
+    iterations,
+    converged,
+    elapsedMs: performance.now() - started,
+  };
+}
