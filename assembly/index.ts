@@ -5,7 +5,7 @@
 // densely packed (the row stride equals the column count). Kernels know nothing of strata,
 // options or schedules: `sdk/` owns memory, validation and the algorithm.
 //
-// Naming: `<storage type>_<operation>[_<accumulation type>]`, e.g. `f32_gram_f64` reads float32
+// Naming: `<storage type>_<operation>[_<accumulation type>]`, e.g. `f32_gram_acc_f64` reads float32
 // and accumulates (and writes) float64.
 
 export { f32_aht_wta } from "./dense";
@@ -15,10 +15,7 @@ export {
   f32_dot_f32_f64,
   f32_dot_f64_f64,
   f32_gram_acc_f64,
-  f32_gram_f64,
   f32_matvec_f32_f64,
-  f32_matvec_f64_f64,
-  f32_outer_acc_f64,
   f32_transpose,
 } from "./reduce";
 export { mu_update_rows, v_update } from "./update";

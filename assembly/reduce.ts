@@ -33,31 +33,6 @@ export function f32_dot_f64_f64(x: usize, y: usize, len: i32): f64 {
   return dot<f64>(x, y, len);
 }
 
-/**
- * out (n×n, float64, overwritten) = XᵀX for X m×n float32: the Gram matrix of X's columns.
- * Used for G = WᵀW (X = W, m×k) and H Hᵀ (X = Hᵀ, n×k). The upper triangle is accumulated row
- * by row, then mirrored, so the result is exactly symmetric.
- */
-export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize): void {
-  const rowBytes = <usize>n << 2;
-  const un = <usize>n;
-  memory.fill(out, 0, un * un << 3);
-  for (let r = 0; r < m; r++) {
-    const xr = x + <usize>r * rowBytes;
-    for (let i: usize = 0; i < un; i++) {
-      const xi = <f64>load<f32>(xr + (i << 2));
-      const oi = out + i * un * 8;
-      for (let j = i; j < un; j++) {
-        const o = oi + (j << 3);
-        store<f64>(o, load<f64>(o) + xi * <f64>load<f32>(xr + (j << 2)));
-      }
-    }
-  }
-  for (let i: usize = 0; i < un; i++) {
-    for (let j: usize = 0; j < i; j++) store<f64>(out + (i * un + j) * 8, load<f64>(out + (j * un + i) * 8));
-  }
-}
-
 /** out[r] = Σ_c X[r, c] vec[c] for X m×n float32, vec of element type T; float64 out (m). */
 // @ts-ignore: decorator
 @inline function matvec<T>(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
@@ -68,27 +43,6 @@ export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize): void {
 /** out (m, float64) = X vec, X m×n float32, vec n float32 (H v of the W update and the loss). */
 export function f32_matvec_f32_f64(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
   matvec<f32>(x, m, n, vec, out);
-}
-
-/** out (m, float64) = X vec, X m×n float32, vec n float64 (Hᵀ w of the v update, X = Hᵀ). */
-export function f32_matvec_f64_f64(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
-  matvec<f64>(x, m, n, vec, out);
-}
-
-/**
- * out (n×k float64) += u wᵀ for u float32 (n) and w float64 (k): one stratum's share of
- * Σ_i v(i) (W(i)ᵀ 1)ᵀ, the shift term of the H update's denominator (in Hᵀ layout).
- */
-export function f32_outer_acc_f64(u: usize, n: i32, w: usize, k: i32, out: usize): void {
-  const rowBytes = <usize>k << 3;
-  for (let j = 0; j < n; j++) {
-    const uj = <f64>load<f32>(u + (<usize>j << 2));
-    const oj = out + <usize>j * rowBytes;
-    for (let q: usize = 0; q < <usize>k; q++) {
-      const o = oj + (q << 3);
-      store<f64>(o, load<f64>(o) + uj * load<f64>(w + (q << 3)));
-    }
-  }
 }
 
 /**

@@ -34,10 +34,7 @@ export interface Kernels {
   f32_colsum_f64(x: number, m: number, n: number, out: number): void;
   f32_dot_f32_f64(x: number, y: number, len: number): number;
   f32_dot_f64_f64(x: number, y: number, len: number): number;
-  f32_gram_f64(x: number, m: number, n: number, out: number): void;
   f32_matvec_f32_f64(x: number, m: number, n: number, vec: number, out: number): void;
-  f32_matvec_f64_f64(x: number, m: number, n: number, vec: number, out: number): void;
-  f32_outer_acc_f64(u: number, n: number, w: number, k: number, out: number): void;
   f32_transpose(src: number, m: number, n: number, dst: number, accumulate: number): void;
   mu_update_rows(
     x: number,
@@ -108,11 +105,8 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "f32_colsum_f64",
   "f32_dot_f32_f64",
   "f32_dot_f64_f64",
-  "f32_gram_f64",
   "f32_gram_acc_f64",
   "f32_matvec_f32_f64",
-  "f32_matvec_f64_f64",
-  "f32_outer_acc_f64",
   "f32_transpose",
   "mu_update_rows",
   "v_update",
