@@ -5,27 +5,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildRunners, childEnv, cleanup, parseJson, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
+import type { ModelJSON } from "../../sdk/mod.ts";
+import { childEnv, cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 import { COLUMNS, csv, mtx, residual, strataValues, sumSquares } from "./data.ts";
 
-const RUNNERS = ["source", "bundle", "binary"];
 /** Each test spawns the command several times: more than bun test's default 5 s. */
 const SLOW = { timeout: 60_000 };
 const COMMANDS = ["demo", "fit", "text", "top", "transform"];
-
-interface ModelFile {
-  format: string;
-  names: string[];
-  rows: number[];
-  cols: number;
-  rank: number;
-  V: number[][];
-  W: number[][][];
-  H: number[][];
-  loss: number;
-  seed: number;
-  columnNames?: string[];
-}
 
 describe("snmf commands", () => {
   const root = tempDir();
@@ -48,19 +34,10 @@ describe("snmf commands", () => {
   }, SLOW);
   after(() => cleanup(root));
 
-  RUNNERS.forEach((label, index) => {
+  RUNNER_LABELS.forEach((label, index) => {
     describe(label, () => {
-      // Built on first use, inside a test: bun test applies no timeout option to hooks, and the
-      // build can take more than its default 5 s on a loaded machine.
-      const runner = (): Runner => buildRunners()[index];
+      const { runner, skip } = runnerAt(index);
       const dir = (name: string) => join(root, `${label}-${name}`);
-      const skip = (t: { skip: (message: string) => void }) => {
-        if (runner().skip) {
-          t.skip(runner().skip!);
-          return true;
-        }
-        return false;
-      };
 
       it("prints usage and every command's help", SLOW, (t) => {
         if (skip(t)) return;
@@ -136,7 +113,7 @@ describe("snmf commands", () => {
         assert.ok((s.seconds as number) > 0);
         assert.ok(Math.abs((s.msPerIter as number) - (s.seconds as number) * 1000 / 40) < 1e-9);
 
-        const model = JSON.parse(readFileSync(out, "utf8")) as ModelFile;
+        const model = JSON.parse(readFileSync(out, "utf8")) as ModelJSON;
         assert.equal(model.format, "stratified-nmf");
         assert.deepEqual(model.names, ["a", "b", "c"]);
         assert.deepEqual(model.rows, [6, 5, 4]);
@@ -230,12 +207,12 @@ describe("snmf commands", () => {
           /left out column "label" \(line 2: "n" is not a number\); choose columns with --columns/,
         );
         assert.deepEqual(parseJson(auto).strata, [{ name: "north", rows: 6 }, { name: "south", rows: 5 }]);
-        assert.deepEqual((JSON.parse(readFileSync(out, "utf8")) as ModelFile).columnNames, ["x", "y", "z", "w"]);
+        assert.deepEqual((JSON.parse(readFileSync(out, "utf8")) as ModelJSON).columnNames, ["x", "y", "z", "w"]);
 
         const picked = run(runner(), [...args, "--columns", "z,x", "--out", out, "--json", "--quiet"]);
         assert.equal(picked.status, 0, show(picked));
         assert.equal(picked.stderr, "");
-        const model = JSON.parse(readFileSync(out, "utf8")) as ModelFile;
+        const model = JSON.parse(readFileSync(out, "utf8")) as ModelJSON;
         assert.deepEqual(model.columnNames, ["z", "x"]);
         assert.equal(parseJson(picked).cols, 2);
 
@@ -259,7 +236,7 @@ describe("snmf commands", () => {
         const out = `${dir("top")}.json`;
         const fit = run(runner(), ["fit", join(root, "strata"), "--rank", "2", "--iters", "30", "--out", out, "-q"]);
         assert.equal(fit.status, 0, show(fit));
-        const model = JSON.parse(readFileSync(out, "utf8")) as ModelFile;
+        const model = JSON.parse(readFileSync(out, "utf8")) as ModelJSON;
         const result = run(runner(), ["top", out, "--count", "3", "--json"]);
         assert.equal(result.status, 0, show(result));
         const top = parseJson(result) as {
@@ -296,7 +273,7 @@ describe("snmf commands", () => {
           "-q",
         ]);
         assert.equal(fit.status, 0, show(fit));
-        const m = JSON.parse(readFileSync(model, "utf8")) as ModelFile;
+        const m = JSON.parse(readFileSync(model, "utf8")) as ModelJSON;
 
         const known = run(runner(), [
           "transform",

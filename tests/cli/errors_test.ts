@@ -6,12 +6,11 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildRunners, childEnv, cleanup, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
+import { childEnv, cleanup, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 import { COLUMNS, csv, mtx, strataValues } from "./data.ts";
 import { InputError } from "../../cli/errors.ts";
 import { readStrata } from "../../cli/read_input.ts";
 
-const RUNNERS = ["source", "bundle", "binary"];
 /** Each test spawns the command several times: more than bun test's default 5 s. */
 const SLOW = { timeout: 60_000 };
 const MM = "%%MatrixMarket matrix coordinate real general";
@@ -198,18 +197,9 @@ describe("snmf errors and output files", () => {
     });
   });
 
-  RUNNERS.forEach((label, index) => {
+  RUNNER_LABELS.forEach((label, index) => {
     describe(label, () => {
-      // Built on first use, inside a test: bun test applies no timeout option to hooks, and the
-      // build can take more than its default 5 s on a loaded machine.
-      const runner = (): Runner => buildRunners()[index];
-      const skip = (t: { skip: (message: string) => void }) => {
-        if (runner().skip) {
-          t.skip(runner().skip!);
-          return true;
-        }
-        return false;
-      };
+      const { runner, skip } = runnerAt(index);
 
       it("reports each malformed input in one line naming file and line, exit 2", SLOW, (t) => {
         if (skip(t)) return;

@@ -242,3 +242,22 @@ export function show(result: Result): string {
     result.stderr.slice(0, 500)
   }`;
 }
+
+/** The builds every CLI test runs through, in the order of {@link buildRunners}. */
+export const RUNNER_LABELS = ["source", "bundle", "binary"];
+
+/**
+ * The runner of build `index`, built on first use inside a test (bun test applies no timeout
+ * option to hooks, and the build can take more than its default 5 s on a loaded machine), and a
+ * check that skips the test, with the reason, when that build is not available here.
+ */
+export function runnerAt(index: number) {
+  const runner = (): Runner => buildRunners()[index];
+  const skip = (t: { skip: (message: string) => void }) => {
+    const reason = runner().skip;
+    if (!reason) return false;
+    t.skip(reason);
+    return true;
+  };
+  return { runner, skip };
+}

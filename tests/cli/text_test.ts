@@ -5,9 +5,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildRunners, cleanup, parseJson, run, type Runner, show, tempDir, writeFiles } from "./harness.ts";
+import { cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 
-const RUNNERS = ["source", "bundle", "binary"];
 /** Each test spawns the command several times: more than bun test's default 5 s. */
 const SLOW = { timeout: 60_000 };
 
@@ -78,18 +77,9 @@ describe("snmf text", () => {
   }, SLOW);
   after(() => cleanup(root));
 
-  RUNNERS.forEach((label, index) => {
+  RUNNER_LABELS.forEach((label, index) => {
     describe(label, () => {
-      // Built on first use, inside a test: bun test applies no timeout option to hooks, and the
-      // build can take more than its default 5 s on a loaded machine.
-      const runner = (): Runner => buildRunners()[index];
-      const skip = (t: { skip: (message: string) => void }) => {
-        if (runner().skip) {
-          t.skip(runner().skip!);
-          return true;
-        }
-        return false;
-      };
+      const { runner, skip } = runnerAt(index);
       const base = [
         join(root, "corpus.jsonl"),
         "--text-field",
