@@ -7,7 +7,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -57,7 +57,7 @@ export function runBaseline(
   try {
     const data = join(dir, "strata");
     const pad = String(strata.length).length;
-    spawnSync("mkdir", [data]);
+    mkdirSync(data);
     strata.forEach((stratum, i) => {
       const { ext, text } = stratumText(stratum);
       // names sort in input order, as the baseline reads files sorted by name
