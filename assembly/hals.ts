@@ -1,5 +1,5 @@
-// Kernels of the HALS solver (exact block-coordinate descent), of the L1-penalized
-// multiplicative updates, and the small dense products of the NNDSVD start. Layouts as in the
+// Kernels of the HALS solver (exact block-coordinate descent) and the small dense products of
+// the NNDSVD start. Layouts as in the
 // other kernels: row-major, densely packed; float32 storage, float64 arithmetic where values
 // are formed from sums. f64x2 SIMD, with lane-exact scalar loops in the scalar build (see
 // vector.ts).
@@ -98,57 +98,6 @@ export function hals_v_update(v: usize, c: usize, t: usize, n: i32, m: i32, shif
   for (let j: usize = 0; j < <usize>n; j++) {
     const value = (load<f64>(c + (j << 3)) - load<f64>(t + (j << 3)) - shift) / fm;
     store<f32>(v + (j << 2), value > 0 ? <f32>value : 0);
-  }
-}
-
-/**
- * Multiplicative update of the rows of X (rows×k float32), in place, with the L1 weight in the
- * denominator:
- *
- *   X[r,q] ← X[r,q] · Num[r,q] / (Σ_p X[r,p] Gram[p,q] + Off[r,q] + eps)
- *
- * the caller passes eps = ε + λ / 2 (λ the L1 weight of X). Arguments as hals_update_rows;
- * scratch: k float64 (the denominators of one row, so the row is read before it is written).
- */
-export function mu_l1_update_rows(
-  x: usize, rows: i32, k: i32, num: usize, gram: usize,
-  offset: usize, offsetStride: i32, eps: f64, scratch: usize,
-): void {
-  const uk = <usize>k;
-  for (let r: usize = 0; r < <usize>rows; r++) {
-    const xr = x + r * uk * 4;
-    const offr = offset + r * <usize>offsetStride * 8;
-    for (let q: usize = 0; q < uk; q++) {
-      const gq = gram + q * uk * 8;
-      let den = load<f64>(offr + (q << 3));
-      for (let p: usize = 0; p < uk; p++) den += <f64>load<f32>(xr + (p << 2)) * load<f64>(gq + (p << 3));
-      store<f64>(scratch + (q << 3), den + eps);
-    }
-    const nr = num + r * uk * 4;
-    for (let q: usize = 0; q < uk; q++) {
-      const o = xr + (q << 2);
-      store<f32>(o, <f32>(<f64>load<f32>(o) * <f64>load<f32>(nr + (q << 2)) / load<f64>(scratch + (q << 3))));
-    }
-  }
-}
-
-/**
- * Multiplicative update of one stratum's shift v (n float32), `times` times, in place, with the
- * L1 weight in the denominator (eps = ε + λ_v / 2):
- *
- *   v[j] ← v[j] · c[j] / (m · v[j] + t[j] + eps)
- *
- * c, t, m as hals_v_update. v is rounded to float32 after each of the `times` updates.
- */
-export function mu_l1_v_update(v: usize, c: usize, t: usize, n: i32, m: i32, eps: f64, times: i32): void {
-  const fm = <f64>m;
-  for (let j: usize = 0; j < <usize>n; j++) {
-    const cj = load<f64>(c + (j << 3));
-    const tj = load<f64>(t + (j << 3));
-    const o = v + (j << 2);
-    let vj = <f64>load<f32>(o);
-    for (let u = 0; u < times; u++) vj = <f64><f32>(vj * cj / (fm * vj + tj + eps));
-    store<f32>(o, <f32>vj);
   }
 }
 
@@ -281,17 +230,18 @@ export function hals_gram_f64(x: usize, m: i32, k: i32, out: usize): void {
 }
 
 /**
- * out (n×k float64, overwritten) = Σ_i U[i,:]ᵀ Z[i,:] = Uᵀ Z for U s×n float32 and Z s×k float64:
- * the shift term Σ_i v(i) (W(i)ᵀ 1)ᵀ of the H update (U = V, Z = the W(i)ᵀ 1), in Hᵀ layout.
+ * out (rows×k float64, overwritten) = Σ_i U[i, j]·Z[i, :] for the rows j of one column range of
+ * U: the shift term Σ_i v(i) (W(i)ᵀ 1)ᵀ of the H update in Hᵀ layout (U = V, Z = the W(i)ᵀ 1).
+ * U: s rows of stride ldu float32 (pass U + j0·4 for rows j0…), Z: s×k float64.
  */
-export function hals_shift_f64(u: usize, s: i32, n: i32, z: usize, k: i32, out: usize): void {
+export function hals_shift_f64(u: usize, ldu: i32, s: i32, rows: i32, z: usize, k: i32, out: usize): void {
   const uk = <usize>k;
-  const un = <usize>n;
-  for (let j: usize = 0; j < un; j++) {
+  const ld = <usize>ldu;
+  for (let j: usize = 0; j < <usize>rows; j++) {
     const oj = out + j * uk * 8;
     for (let q: usize = 0; q < uk; q++) store<f64>(oj + (q << 3), 0);
     for (let i: usize = 0; i < <usize>s; i++) {
-      const uij = <f64>load<f32>(u + (i * un + j) * 4);
+      const uij = <f64>load<f32>(u + (i * ld + j) * 4);
       if (uij == 0) continue;
       const zi = z + i * uk * 8;
       for (let q: usize = 0; q < uk; q++) {

@@ -56,7 +56,7 @@ export interface Kernels {
   f64_sum_slots(dst: number, src: number, slots: number, stride: number, len: number): void;
   f64_to_f32_padded(src: number, rows: number, cols: number, dst: number, dstCols: number): void;
   zero_bytes(ptr: number, bytes: number): void;
-  // HALS, L1-penalized multiplicative updates and the NNDSVD start (assembly/hals.ts).
+  // HALS and the NNDSVD start (assembly/hals.ts).
   hals_update_rows(
     x: number,
     rows: number,
@@ -70,22 +70,10 @@ export interface Kernels {
     scratch: number,
   ): void;
   hals_v_update(v: number, c: number, t: number, n: number, m: number, shift: number): void;
-  mu_l1_update_rows(
-    x: number,
-    rows: number,
-    k: number,
-    num: number,
-    gram: number,
-    offset: number,
-    offsetStride: number,
-    eps: number,
-    scratch: number,
-  ): void;
-  mu_l1_v_update(v: number, c: number, t: number, n: number, m: number, eps: number, times: number): void;
   hals_matvec_f64(x: number, k: number, n: number, vec: number, out: number): void;
   hals_htw_f64(h: number, k: number, n: number, w: number, out: number): void;
   hals_gram_f64(x: number, m: number, k: number, out: number): void;
-  hals_shift_f64(u: number, s: number, n: number, z: number, k: number, out: number): void;
+  hals_shift_f64(u: number, ldu: number, s: number, rows: number, z: number, k: number, out: number): void;
   f32_rmul_f64(x: number, rows: number, l: number, t: number, cols: number, out: number): void;
   f32_sub_rowvec_f64(x: number, rows: number, cols: number, vec: number): void;
   f32_colmin(a: number, m: number, n: number, out: number): void;
@@ -117,6 +105,11 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "f64_sum_slots",
   "f64_to_f32_padded",
   "zero_bytes",
+  "hals_update_rows",
+  "hals_v_update",
+  "hals_matvec_f64",
+  "hals_htw_f64",
+  "hals_shift_f64",
 ];
 
 /** A loaded core: the kernels, their memory and the allocator over it. */

@@ -9,9 +9,9 @@ import { init } from "./core.ts";
 import { executorFor } from "./executor.ts";
 import { iterate } from "./iterate.ts";
 import type { Factors } from "./factors.ts";
-import { createSolver, type Solver } from "./hals.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./nndsvd.ts";
+import { Solver } from "./solver.ts";
 import { loadStrata } from "./strata.ts";
 import type { FitOptions, Stratum } from "./types.ts";
 import { resolveOptions } from "./validate.ts";
@@ -62,9 +62,14 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       );
     }
     const shape = { rows, cols, rank: settings.rank };
+    const start = options.init === undefined || options.init === "random"
+      ? "random"
+      : options.init === "nndsvd"
+      ? "nndsvd"
+      : "explicit";
     factors = startFactors(core, resident, shape, options.init, settings, ACTION);
     const executor = await executorFor(core, settings.threads);
-    solver = createSolver(core, resident, factors, { ...settings, executor });
+    solver = new Solver(core, resident, factors, { ...settings, executor });
 
     const normA = Math.sqrt(resident.normSq);
     const run = await iterate(solver, {
@@ -83,9 +88,14 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       converged: run.converged,
       elapsedMs: run.elapsedMs,
       threads: executor.threads,
-      seed: options.init === undefined || options.init === "random" ? settings.seed : null,
+      seed: start === "random" ? settings.seed : null,
       schedule: settings.schedule,
       vUpdates: settings.vUpdates,
+      solver: settings.solver,
+      init: start,
+      l1V: settings.l1V,
+      l1W: settings.l1W,
+      l1H: settings.l1H,
       columnNames: options.columnNames ? [...options.columnNames] : undefined,
     });
     factors = undefined;

@@ -7,7 +7,10 @@
 
 import { getCore } from "./core.ts";
 import { explicitFactors, Factors } from "./factors.ts";
-import type { Schedule } from "./types.ts";
+import type { Schedule, SolverKind } from "./types.ts";
+
+/** How a fit started: the published random start, NNDSVD, or explicit factors. */
+export type StartKind = "random" | "nndsvd" | "explicit";
 
 /** Serialized model (`Model.toJSON()`); also usable as `fit()`'s `init`. */
 export interface ModelJSON {
@@ -32,6 +35,14 @@ export interface ModelJSON {
   seed: number | null;
   schedule: Schedule;
   vUpdates: number;
+  /** The solver (absent in files written before it was recorded: "mu"). */
+  solver?: SolverKind;
+  /** The start (absent in older files: "random" when seed is set, else "explicit"). */
+  init?: StartKind;
+  /** The L1 weights (absent in older files: 0). */
+  l1V?: number;
+  l1W?: number;
+  l1H?: number;
   columnNames?: string[];
 }
 
@@ -49,6 +60,11 @@ export interface ModelInfo {
   seed: number | null;
   schedule: Schedule;
   vUpdates: number;
+  solver?: SolverKind;
+  init?: StartKind;
+  l1V?: number;
+  l1W?: number;
+  l1H?: number;
   columnNames?: string[];
 }
 
@@ -97,8 +113,17 @@ export class Model {
   readonly threads: number;
   /** Seed of the random start (null for an explicit start). */
   readonly seed: number | null;
+  /** The schedule of the multiplicative updates (HALS is always sequential). */
   readonly schedule: Schedule;
   readonly vUpdates: number;
+  /** The solver the fit ran: "mu" (multiplicative updates) or "hals". */
+  readonly solver: SolverKind;
+  /** How the fit started. */
+  readonly init: StartKind;
+  /** The L1 weights of the objective the fit minimized (0: none). */
+  readonly l1V: number;
+  readonly l1W: number;
+  readonly l1H: number;
   /** Names of the n columns, when the fit was given them. */
   readonly columnNames?: readonly string[];
   #factors: Factors | undefined;
@@ -120,6 +145,11 @@ export class Model {
     this.seed = info.seed;
     this.schedule = info.schedule;
     this.vUpdates = info.vUpdates;
+    this.solver = info.solver ?? "mu";
+    this.init = info.init ?? (info.seed === null ? "explicit" : "random");
+    this.l1V = info.l1V ?? 0;
+    this.l1W = info.l1W ?? 0;
+    this.l1H = info.l1H ?? 0;
     if (info.columnNames) this.columnNames = info.columnNames;
   }
 
@@ -214,6 +244,11 @@ export class Model {
       seed: this.seed,
       schedule: this.schedule,
       vUpdates: this.vUpdates,
+      solver: this.solver,
+      init: this.init,
+      l1V: this.l1V,
+      l1W: this.l1W,
+      l1H: this.l1H,
       ...(this.columnNames ? { columnNames: [...this.columnNames] } : {}),
     };
   }
@@ -238,6 +273,18 @@ export class Model {
         throw new RangeError(`${action}: ${key} must be a positive integer`);
       }
     }
+    if (data.solver !== undefined && data.solver !== "mu" && data.solver !== "hals") {
+      throw new RangeError(`${action}: solver must be "mu" or "hals", got ${String(data.solver)}`);
+    }
+    if (data.init !== undefined && !["random", "nndsvd", "explicit"].includes(data.init)) {
+      throw new RangeError(`${action}: init must be "random", "nndsvd" or "explicit", got ${String(data.init)}`);
+    }
+    for (const key of ["l1V", "l1W", "l1H"] as const) {
+      const value = data[key];
+      if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+        throw new RangeError(`${action}: ${key} must be a finite number ≥ 0, got ${String(value)}`);
+      }
+    }
     const factors = explicitFactors(getCore(), { rows, cols, rank }, data, action);
     return new Model(factors, {
       names,
@@ -250,6 +297,11 @@ export class Model {
       seed: data.seed,
       schedule: data.schedule,
       vUpdates: data.vUpdates,
+      solver: data.solver,
+      init: data.init,
+      l1V: data.l1V,
+      l1W: data.l1W,
+      l1H: data.l1H,
       columnNames: data.columnNames,
     });
   }

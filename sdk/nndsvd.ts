@@ -197,7 +197,7 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
         kernels.f32_colsum_f64(Q[i].ptr, st.rows, l, qSums + i * l * 8);
       });
       if (dense) kernels.f32_transpose(Zkn, l, n, Zt, 1);
-      kernels.hals_shift_f64(factors.V, s, n, qSums, l, shiftNl);
+      kernels.hals_shift_f64(factors.V, n, s, n, qSums, l, shiftNl);
       kernels.f32_sub_rowvec_f64(Zt, 1, n * l, shiftNl);
     };
 

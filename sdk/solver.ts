@@ -1,25 +1,26 @@
 /**
- * The multiplicative updates of algorithm.md and their two schedules, on resident strata and
- * factors. One iteration is `computeProducts()`, optionally `loss()`, then `update()`.
+ * The solvers of a fit on resident strata and factors: the multiplicative updates of
+ * algorithm.md (both schedules) and HALS, with optional L1 weights (the update rules and their
+ * math are in rules.ts). One iteration is `computeProducts()`, optionally `loss()`, then
+ * `update()`.
  *
- *   v(i) ← v(i) ⊙ (A(i)ᵀ 1) / (m_i v(i) + Hᵀ (W(i)ᵀ 1) + ε)                 (vUpdates times)
- *   W(i) ← W(i) ⊙ (A(i) Hᵀ) / (W(i) (H Hᵀ) + 1 (H v(i))ᵀ + ε)
- *   H    ← H ⊙ (Σ_i W(i)ᵀ A(i)) / (Σ_i (W(i)ᵀ 1) v(i)ᵀ + (Σ_i W(i)ᵀ W(i)) H + ε)
- *
- * "sequential": all v(i), then all W(i), then H from the new W(i): two passes over each A(i)
- * (A Hᵀ, then Wᵀ A with the new W). "reference": W(i) and H from the same old W, H (and the new
- * v(i)), as the published code: both products from one pass.
+ * "sequential" (the multiplicative updates' default, and HALS): all v(i), then all W(i), then
+ * H from the new W(i): two passes over each A(i) (A Hᵀ, then Wᵀ A with the new W). HALS updates
+ * the v(i) again between the W(i) and H. "reference" (multiplicative updates only): W(i) and H
+ * from the same old W, H (and the new v(i)), as the published code: both products from one pass.
  *
  * Every step is a plan (sdk/plan.ts) built once per fit: tasks over fixed row blocks, so the
  * executor can spread them over threads. Sums over rows (Wᵀ A, the Gram matrix of the W(i))
  * go to partial buffers ("slots", a count fixed by the data's shape), block b to slot b mod
  * slots, each slot summed in block order, and the slots are added in order: the same
- * arithmetic for every thread count.
+ * arithmetic for every thread count. Every update writes disjoint rows, so it too is
+ * independent of the thread count.
  *
  * H is kept in both layouts: H (k×n, read by the dense A Hᵀ kernel and exposed on the model)
  * and Hᵀ (n×k, read by the CSR kernel; the H update runs on it). No m×n temporaries exist:
- * the largest workspace is P(i) = A(i) Hᵀ, the size of W(i), and the SLOTS partial numerators
- * (k×n each). Nothing is allocated per iteration.
+ * the workspace is P(i) = A(i) Hᵀ (the size of W(i)), the numerator N (n×k; its first slot is
+ * N itself, so one slot costs nothing more), per-stratum vectors of length n, and per-task
+ * scratch for the shift term of a block of Hᵀ rows. Nothing is allocated per iteration.
  *
  * @module
  */
@@ -28,11 +29,19 @@ import type { Core } from "./core.ts";
 import { Executor } from "./executor.ts";
 import type { Factors } from "./factors.ts";
 import { type Plan, PlanBuilder } from "./plan.ts";
+import {
+  type Block,
+  halsRule,
+  halsSweeps,
+  hTaskScratchBytes,
+  multiplicativeRule,
+  type RulePlans,
+  type Workspace,
+} from "./rules.ts";
 import type { ResidentStrata, ResidentStratum } from "./strata.ts";
-import type { Schedule } from "./types.ts";
+import type { Schedule, SolverKind } from "./types.ts";
 
-/** Added to every denominator of the updates (algorithm.md): keeps 0/0 from producing NaN. */
-export const EPS = 1e-9;
+export { EPS, halsSweeps } from "./rules.ts";
 
 /**
  * Partial buffers for sums over row blocks. Fixed (not the thread count) so results do not
@@ -58,21 +67,23 @@ const CSR_BLOCK_NNZ = 16384;
 const UPDATE_BLOCK_ROWS = 256;
 
 export interface SolverOptions {
+  /** "mu" (default): multiplicative updates; "hals": exact block-coordinate descent. */
+  solver?: SolverKind;
   vUpdates: number;
+  /** Multiplicative updates only ("hals" is sequential). */
   schedule: Schedule;
   /** Keep H fixed (transforming new rows with a learned H). Default false. */
   fixH?: boolean;
   /** Keep every v(i) fixed. Default false. */
   fixV?: boolean;
+  /** L1 weights of the v(i), the W(i) and H (default 0). */
+  l1V?: number;
+  l1W?: number;
+  l1H?: number;
+  /** HALS: coordinate sweeps per block update (default: {@link halsSweeps} of the data). */
+  sweeps?: number;
   /** Runs the plans (default: the calling thread only). */
   executor?: Executor;
-}
-
-/** A block of rows of one stratum. */
-interface Block {
-  stratum: number;
-  row: number;
-  rows: number;
 }
 
 /** Splits `rows` into blocks of about `size` rows (multiples of 4, the dense kernel's tile). */
@@ -97,6 +108,15 @@ function csrBlocks(core: Core, index: number, s: ResidentStratum): Block[] {
   return blocks;
 }
 
+/** `blocks` in `count` contiguous groups of (nearly) equal length, in order. */
+function groups<T>(blocks: readonly T[], count: number): T[][] {
+  const out: T[][] = [];
+  for (let g = 0; g < count; g++) {
+    out.push(blocks.slice(Math.floor(g * blocks.length / count), Math.floor((g + 1) * blocks.length / count)));
+  }
+  return out.filter((group) => group.length > 0);
+}
+
 /** The plans of a fit, one per step (absent: the step does not run, as H's under fixH). */
 interface Plans {
   products: Plan;
@@ -105,8 +125,8 @@ interface Plans {
   reduceNumerators?: Plan;
   transposeNumerators?: Plan;
   updateV: Plan;
+  prepareW: Plan;
   updateW: Plan;
-  updateWRows: Plan;
   refreshW: Plan;
   reduceW: Plan;
   updateH?: Plan;
@@ -115,39 +135,40 @@ interface Plans {
 }
 
 /** Workspace, plans and steps of one fit. Owns its workspace until `free()`. */
-export class MultiplicativeSolver {
+export class Solver {
   readonly #core: Core;
   readonly #strata: ResidentStrata;
   readonly #factors: Factors;
   readonly #options: SolverOptions;
+  readonly #kind: SolverKind;
   readonly #executor: Executor;
   readonly #owned: number[] = [];
-  /** P(i) = A(i) Hᵀ: m_i×k float32. */
-  readonly #P: number[];
   /** W(i)ᵀ 1 of the current W(i): s×k float64. */
-  readonly #wSums: number;
+  #wSums = 0;
   /** Σ_i W(i)ᵀ W(i) of the current W(i): k×k float64. */
-  readonly #gramSum: number;
+  #gramSum = 0;
   /** H Hᵀ of the current H: k×k float64. */
-  readonly #HHt: number;
+  #HHt = 0;
   /** Per stratum: H v(i) (k float64), v(i)ᵀv(i), v(i)ᵀc(i), ⟨W(i), P(i)⟩: the loss terms. */
-  readonly #lossTerms: number;
+  #lossTerms = 0;
+  /** One float64: sums of the penalty. */
+  #sum = 0;
   readonly #plans: Plans;
+  /** The penalty part of the objective at the last `loss()` (0 without L1 weights). */
+  lastPenalty = 0;
 
   constructor(core: Core, strata: ResidentStrata, factors: Factors, options: SolverOptions) {
     this.#core = core;
     this.#strata = strata;
     this.#factors = factors;
     this.#options = options;
+    this.#kind = options.solver ?? "mu";
+    if (this.#kind === "hals" && options.schedule === "reference") {
+      throw new RangeError('schedule "reference" applies to solver "mu" only (HALS is sequential)');
+    }
     this.#executor = options.executor ?? new Executor(core);
     try {
-      const built = this.#build();
-      this.#P = built.P;
-      this.#wSums = built.wSums;
-      this.#gramSum = built.gramSum;
-      this.#HHt = built.HHt;
-      this.#lossTerms = built.lossTerms;
-      this.#plans = built.plans;
+      this.#plans = this.#build();
     } catch (error) {
       this.free();
       throw error;
@@ -157,8 +178,13 @@ export class MultiplicativeSolver {
     this.#executor.run(this.#plans.reduceW);
   }
 
+  /** The update rule this solver runs. */
+  get kind(): SolverKind {
+    return this.#kind;
+  }
+
   /** Allocates the workspace and encodes every step's plan. */
-  #build() {
+  #build(): Plans {
     const core = this.#core;
     const { cols: n, rank: k } = this.#factors.shape;
     const kPad = (k + 3) & ~3;
@@ -173,38 +199,72 @@ export class MultiplicativeSolver {
     const vOf = (i: number) => F.V + i * n * 4;
     const hasDense = strata.some((x) => x.kind === "dense");
     const hasCsr = strata.some((x) => x.kind === "csr");
+    const fixH = this.#options.fixH === true;
 
     const P = strata.map((x) => alloc(x.rows * k * 4));
-    const wSums = alloc(s * k * 8);
+    const wSums = this.#wSums = alloc(s * k * 8);
     const wSumsF32 = alloc(s * kPad * 4);
     const gramSlots = alloc(SLOTS * k * k * 8);
     const gramScratch = Array.from({ length: SLOTS + 1 }, () => alloc((k * kPad + kPad) * 4));
-    const gramSum = alloc(k * k * 8);
+    const gramSum = this.#gramSum = alloc(k * k * 8);
     const gramSumF32 = alloc(k * kPad * 4);
     const Ht = alloc(n * k * 4);
-    const HHt = alloc(k * k * 8);
+    const HHt = this.#HHt = alloc(k * k * 8);
     const HHtF32 = alloc(k * kPad * 4);
-    const T = alloc(s * n * 4);
-    const HvF32 = alloc(s * kPad * 4);
-    core.heap.f32(HvF32, s * kPad).fill(0);
-    const lossTerms = alloc(s * (k + 3) * 8);
-    const Nkn = hasDense ? alloc(k * n * 4) : 0;
+    const lossTerms = this.#lossTerms = alloc(s * (k + 3) * 8);
+    this.#sum = alloc(8);
     const totalNnz = strata.reduce((a, x) => a + x.nnz, 0);
     const slots = numeratorSlots(totalNnz, n);
-    const NknSlots = hasDense ? alloc(slots * k * n * 4) : 0;
-    const Nt = alloc(n * k * 4);
-    const NtSlots = hasCsr ? alloc(slots * n * k * 4) : 0;
-    const shift = alloc(n * kPad * 4);
+    // The numerators' first slot is the numerator itself (the slots are added into it).
+    const NknSlots = hasDense && !fixH ? alloc(slots * k * n * 4) : 0;
+    const Nkn = NknSlots;
+    const NtSlots = hasCsr && !fixH ? alloc(slots * n * k * 4) : 0;
+    const Nt = NtSlots !== 0 ? NtSlots : fixH ? 0 : alloc(n * k * 4);
 
     const productBlocks = strata.flatMap((x, i) =>
       x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrBlocks(core, i, x)
     );
-    const updateBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
-    const muScratch = alloc(Math.max(updateBlocks.length, Math.ceil(n / UPDATE_BLOCK_ROWS)) * kPad * 4);
-    const scratchOf = (b: number) => muScratch + b * kPad * 4;
+    const wBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
+    const hBlocks = rowBlocks(0, n, UPDATE_BLOCK_ROWS);
+    const hBlockRows = Math.min(n, hBlocks[0]?.rows ?? 0);
+    const hTasks = fixH ? [] : groups(hBlocks, Math.min(SLOTS, hBlocks.length)).map((blocks) => ({
+      blocks,
+      scratch: alloc(hTaskScratchBytes(hBlockRows, kPad)),
+    }));
     const totalRows = strata.reduce((a, x) => a + x.rows, 0);
 
-    /** The call of one product block: P rows (p ≠ 0) and/or numerator accumulation (slot ≥ 0). */
+    const ws: Workspace = {
+      core,
+      strata,
+      factors: F,
+      n,
+      k,
+      kPad,
+      s,
+      alloc,
+      P,
+      wSums,
+      wSumsF32,
+      gramSum,
+      gramSumF32,
+      HHt,
+      HHtF32,
+      Ht,
+      Nt,
+      wBlocks,
+      hTasks,
+      hBlockRows,
+    };
+    const ruleOptions = {
+      vUpdates: this.#options.vUpdates,
+      fixV: this.#options.fixV,
+      l1V: this.#options.l1V ?? 0,
+      l1W: this.#options.l1W ?? 0,
+      l1H: this.#options.l1H ?? 0,
+      sweeps: this.#options.sweeps ?? halsSweeps(totalNnz, totalRows, n, k),
+    };
+    const rule: RulePlans = this.#kind === "hals" ? halsRule(ws, ruleOptions) : multiplicativeRule(ws, ruleOptions);
+    /** The call of one product block: P rows (withP) and/or numerator accumulation (slot ≥ 0). */
     const productCall = (plan: PlanBuilder, b: Block, withP: boolean, slot: number) => {
       const x = strata[b.stratum];
       const p = withP ? P[b.stratum] + b.row * k * 4 : 0;
@@ -236,7 +296,8 @@ export class MultiplicativeSolver {
       }
       return plan.work((withP ? 4 : 2) * totalNnz * k);
     };
-    // Slots added in order, in chunks of columns; then the dense part transposed into Nt.
+    // Slots added in order into the first, in chunks of columns; then the dense part
+    // transposed into Nt (added to the CSR part when there is one).
     const reduceNumerators = new PlanBuilder();
     const CHUNK = 16384;
     for (let off = 0; off < n * k; off += CHUNK) {
@@ -249,43 +310,12 @@ export class MultiplicativeSolver {
     const transposeNumerators = new PlanBuilder();
     if (hasDense) transposeNumerators.call("f32_transpose", [Nkn, k, n, Nt, hasCsr ? 1 : 0]);
 
-    // v(i) ← v(i) ⊙ c / (m v(i) + Hᵀ w(i) + ε): one task per stratum.
-    const updateV = new PlanBuilder();
-    strata.forEach((x, i) => {
-      updateV.task().call("f32_gemv_t", [F.H, k, n, wSums + i * k * 8, T + i * n * 4]);
-      for (let u = 0; u < this.#options.vUpdates; u++) {
-        updateV.call("v_update", [vOf(i), x.colSums, T + i * n * 4, x.rows, n, EPS]);
-      }
-    });
-    updateV.work(s * n * (2 * k + 4 * this.#options.vUpdates));
-
-    // W(i) ← W(i) ⊙ P(i) / (W(i) HHᵀ + 1 (H v(i))ᵀ + ε): H v(i) first (a task each) ...
-    const updateW = new PlanBuilder();
-    strata.forEach((_, i) => updateW.task().call("f32_gemv", [F.H, k, n, vOf(i), HvF32 + i * kPad * 4]));
-    // ... then, as its own plan, the row blocks.
-    const updateWRows = new PlanBuilder();
-    updateBlocks.forEach((b, index) => {
-      const offset = b.row * k * 4;
-      updateWRows.task().call("mu_update_rows", [
-        F.W[b.stratum] + offset,
-        b.rows,
-        k,
-        P[b.stratum] + offset,
-        HHtF32,
-        HvF32 + b.stratum * kPad * 4,
-        0,
-        EPS,
-        scratchOf(index),
-      ]);
-    });
-    updateWRows.work(2 * totalRows * k * k);
-
     // W statistics: W(i)ᵀ 1 per stratum, and the Gram matrix Σ W(i)ᵀ W(i) through the slots.
     const refreshW = new PlanBuilder();
     strata.forEach((x, i) => refreshW.task().call("f32_colsum_f64", [F.W[i], x.rows, k, wSums + i * k * 8]));
     for (let slot = 0; slot < SLOTS; slot++) {
       refreshW.task().call("zero_bytes", [gramSlots + slot * k * k * 8, k * k * 8]);
-      updateBlocks.forEach((b, index) => {
+      wBlocks.forEach((b, index) => {
         if (index % SLOTS !== slot) return;
         refreshW.call("f32_gram_acc_f64", [
           F.W[b.stratum] + b.row * k * 4,
@@ -302,30 +332,12 @@ export class MultiplicativeSolver {
       .call("f64_to_f32_padded", [gramSum, k, k, gramSumF32, kPad])
       .call("f64_to_f32_padded", [wSums, s, k, wSumsF32, kPad]);
 
-    // Hᵀ ← Hᵀ ⊙ Nᵀ / (Hᵀ Gsum + Σ_i v(i) w(i)ᵀ + ε), by blocks of rows of Hᵀ (columns of H),
-    // each block computing its rows of the shift term first.
-    const updateH = new PlanBuilder();
-    rowBlocks(0, n, UPDATE_BLOCK_ROWS).forEach((b, index) => {
-      updateH.task()
-        .call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, wSumsF32, kPad, shift + b.row * kPad * 4])
-        .call("mu_update_rows", [
-          Ht + b.row * k * 4,
-          b.rows,
-          k,
-          Nt + b.row * k * 4,
-          gramSumF32,
-          shift + b.row * kPad * 4,
-          kPad,
-          EPS,
-          scratchOf(index),
-        ]);
-    });
-    updateH.work(2 * n * k * (k + s));
-
-    // H = (Hᵀ)ᵀ, and H Hᵀ (float64, and its padded float32 copy).
+    // H = (Hᵀ)ᵀ (or Hᵀ from H when H is fixed), and H Hᵀ (float64, and its padded float32 copy).
     const refreshH = new PlanBuilder();
-    refreshH.task().call("f32_transpose", [Ht, n, k, F.H, 0]);
-    refreshH.task()
+    if (fixH) refreshH.task().call("f32_transpose", [F.H, k, n, Ht, 0]);
+    else refreshH.task().call("f32_transpose", [Ht, n, k, F.H, 0]);
+    if (!fixH) refreshH.task();
+    refreshH
       .call("zero_bytes", [HHt, k * k * 8])
       .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[SLOTS]])
       .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad]);
@@ -344,37 +356,23 @@ export class MultiplicativeSolver {
     loss.work(2 * s * n * (k + 2) + 2 * totalRows * k);
 
     const build = (plan: PlanBuilder) => plan.build(core, alloc);
-    const fixH = this.#options.fixH === true;
     // The initial H comes from the factors: Hᵀ is derived from it once.
     core.kernels.f32_transpose(F.H, k, n, Ht, 0);
+    const reference = this.#options.schedule === "reference" && this.#kind === "mu";
     return {
-      P,
-      wSums,
-      gramSum,
-      HHt,
-      lossTerms,
-      plans: {
-        products: build(products),
-        productsForUpdate: build(this.#options.schedule === "reference" && !fixH ? numeratorPlan(true) : products),
-        numerators: fixH ? undefined : build(numeratorPlan(false)),
-        reduceNumerators: fixH ? undefined : build(reduceNumerators),
-        transposeNumerators: fixH || !hasDense ? undefined : build(transposeNumerators),
-        updateV: build(updateV),
-        updateW: build(updateW),
-        updateWRows: build(updateWRows),
-        refreshW: build(refreshW),
-        reduceW: build(reduceW),
-        updateH: fixH ? undefined : build(updateH),
-        refreshH: build(
-          fixH
-            ? new PlanBuilder().call("f32_transpose", [F.H, k, n, Ht, 0])
-              .call("zero_bytes", [HHt, k * k * 8])
-              .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[SLOTS]])
-              .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad])
-            : refreshH,
-        ),
-        loss: build(loss),
-      },
+      products: build(products),
+      productsForUpdate: build(reference && !fixH ? numeratorPlan(true) : products),
+      numerators: fixH ? undefined : build(numeratorPlan(false)),
+      reduceNumerators: fixH || slots === 1 ? undefined : build(reduceNumerators),
+      transposeNumerators: fixH || !hasDense ? undefined : build(transposeNumerators),
+      updateV: build(rule.updateV),
+      prepareW: build(rule.prepareW),
+      updateW: build(rule.updateW),
+      refreshW: build(refreshW),
+      reduceW: build(reduceW),
+      updateH: fixH ? undefined : build(rule.updateH),
+      refreshH: build(refreshH),
+      loss: build(loss),
     };
   }
 
@@ -393,57 +391,82 @@ export class MultiplicativeSolver {
   }
 
   /**
-   * `sqrt(F)` at the current factors, from the identity of algorithm.md (no reconstruction):
+   * `sqrt(F + penalty)` at the current factors, F from the identity of algorithm.md (no
+   * reconstruction):
    *
    *   ‖A − 1vᵀ − WH‖² = ‖A‖² + m ‖v‖² + tr(G HHᵀ) − 2 vᵀc − 2 ⟨W, P⟩ + 2 wᵀ(H v)
    *
-   * summed over strata (tr(G HHᵀ) summed is tr(Σ G HHᵀ)), every term in float64. Needs
-   * `computeProducts()` since H or W last changed. Rounding can leave a tiny negative sum near
-   * an exact fit: it is clamped to 0.
+   * summed over strata (tr(G HHᵀ) summed is tr(Σ G HHᵀ)), every term in float64; the penalty is
+   * λ_v Σ‖v(i)‖₁ + λ_W Σ‖W(i)‖₁ + λ_H ‖H‖₁ (`lastPenalty`). Needs `computeProducts()` since H
+   * or W last changed. Rounding can leave a tiny negative F near an exact fit: it is clamped to 0.
    */
   loss(): number {
     const { heap } = this.#core;
-    const { rank: k } = this.#factors.shape;
+    const { cols: n, rank: k } = this.#factors.shape;
+    const s = this.#strata.strata.length;
     this.#executor.run(this.#plans.loss);
     const G = heap.f64(this.#gramSum, k * k);
     const HHt = heap.f64(this.#HHt, k * k);
     let total = 0;
     for (let e = 0; e < k * k; e++) total += G[e] * HHt[e];
-    const w = heap.f64(this.#wSums, this.#strata.strata.length * k);
+    const w = heap.f64(this.#wSums, s * k);
+    let wTotal = 0;
     this.#strata.strata.forEach((stratum, i) => {
       const terms = heap.f64(this.#lossTerms + i * (k + 3) * 8, k + 3);
       let wHv = 0;
-      for (let q = 0; q < k; q++) wHv += w[i * k + q] * terms[q];
+      for (let q = 0; q < k; q++) {
+        wHv += w[i * k + q] * terms[q];
+        wTotal += w[i * k + q];
+      }
       total += stratum.normSq + stratum.rows * terms[k] - 2 * terms[k + 1] - 2 * terms[k + 2] + 2 * wHv;
     });
-    return Math.sqrt(Math.max(total, 0));
+    const { l1V = 0, l1W = 0, l1H = 0 } = this.#options;
+    let penalty = 0;
+    if (l1V > 0) penalty += l1V * this.#total(this.#factors.V, s * n);
+    if (l1W > 0) penalty += l1W * wTotal;
+    if (l1H > 0) penalty += l1H * this.#total(this.#factors.H, k * n);
+    this.lastPenalty = penalty;
+    return Math.sqrt(Math.max(total, 0) + penalty);
+  }
+
+  /** Σ of `length` float32 values at `ptr`, in float64. */
+  #total(ptr: number, length: number): number {
+    this.#core.kernels.f32_colsum_f64(ptr, length, 1, this.#sum);
+    return this.#core.heap.f64(this.#sum, 1)[0];
   }
 
   /** The updates of one iteration, after `computeProducts(true)`. */
   update(): void {
     const run = (plan: Plan | undefined) => plan && this.#executor.run(plan);
     const plans = this.#plans;
-    if (!this.#options.fixV) run(plans.updateV);
+    run(plans.updateV);
+    run(plans.prepareW);
     run(plans.updateW);
-    run(plans.updateWRows);
-    if (this.#options.fixH) {
+    const refreshW = () => {
       run(plans.refreshW);
       run(plans.reduceW);
+    };
+    const updateH = () => {
+      run(plans.reduceNumerators);
+      run(plans.transposeNumerators);
+      run(plans.updateH);
+    };
+    if (this.#options.fixH) {
+      refreshW();
       return;
     }
-    if (this.#options.schedule === "sequential") {
-      run(plans.refreshW);
-      run(plans.reduceW);
+    if (this.#kind === "hals") {
+      refreshW();
+      run(plans.updateV);
       run(plans.numerators);
-      run(plans.reduceNumerators);
-      run(plans.transposeNumerators);
-      run(plans.updateH);
+      updateH();
+    } else if (this.#options.schedule === "sequential") {
+      refreshW();
+      run(plans.numerators);
+      updateH();
     } else {
-      run(plans.reduceNumerators);
-      run(plans.transposeNumerators);
-      run(plans.updateH);
-      run(plans.refreshW);
-      run(plans.reduceW);
+      updateH();
+      refreshW();
     }
     run(plans.refreshH);
   }

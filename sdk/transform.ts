@@ -10,9 +10,9 @@ import { init } from "./core.ts";
 import { type Factors, randomFactors } from "./factors.ts";
 import type { Model } from "./model.ts";
 import { iterate } from "./iterate.ts";
-import { MultiplicativeSolver } from "./solver.ts";
+import { Solver } from "./solver.ts";
 import { loadStrata } from "./strata.ts";
-import type { ProgressInfo, Stratum } from "./types.ts";
+import type { ProgressInfo, SolverKind, Stratum } from "./types.ts";
 import { resolveOptions } from "./validate.ts";
 
 const ACTION = "Cannot transform";
@@ -35,6 +35,11 @@ export interface TransformOptions {
   seed?: number;
   /** Updates of `v` per iteration for a new stratum (default: the model's). */
   vUpdates?: number;
+  /**
+   * The solver (default: the model's). Either minimizes the model's objective (its L1 weights
+   * `l1W` and, for a new stratum, `l1V` included) over the new rows' `W` (and `v`).
+   */
+  solver?: SolverKind;
   /** Compute the loss before every iteration (default true). */
   trackLoss?: boolean;
   /** Called after each iteration's loss is known. */
@@ -114,6 +119,7 @@ export async function transform(
     tol: options.tol,
     seed: options.seed,
     vUpdates: options.vUpdates ?? model.vUpdates,
+    solver: options.solver ?? model.solver,
     trackLoss: options.trackLoss,
     onProgress: options.onProgress,
     signal: options.signal,
@@ -121,7 +127,7 @@ export async function transform(
   const core = await init();
   const resident = loadStrata(core, [{ name: "input", ...input }], ACTION);
   let factors: Factors | undefined;
-  let solver: MultiplicativeSolver | undefined;
+  let solver: Solver | undefined;
   try {
     if (resident.cols !== model.cols) {
       throw new RangeError(`${ACTION}: the input has ${resident.cols} columns, the model ${model.cols}`);
@@ -131,9 +137,12 @@ export async function transform(
     // Views are taken after every allocation: a memory that grew detaches older ones.
     factors.h().set(model.H);
     if (known !== null) factors.v(0).set(model.V[known]);
-    solver = new MultiplicativeSolver(core, resident, factors, {
+    solver = new Solver(core, resident, factors, {
+      solver: settings.solver,
       vUpdates: settings.vUpdates,
       schedule: settings.schedule,
+      l1V: model.l1V,
+      l1W: model.l1W,
       fixH: true,
       fixV: known !== null,
     });

@@ -13,10 +13,7 @@ import {
   type Stratum,
   syntheticStrata,
 } from "../sdk/mod.ts";
-import { explicitFactors } from "../sdk/factors.ts";
-import { halsSweeps, PenalizedMultiplicativeSolver } from "../sdk/hals.ts";
-import { MultiplicativeSolver } from "../sdk/solver.ts";
-import { loadStrata } from "../sdk/strata.ts";
+import { halsSweeps } from "../sdk/solver.ts";
 import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "./fixtures.ts";
 import { referenceHalsStep, referencePenalizedMuStep } from "./hals_reference.ts";
 import { mat, referenceLoss, type RefState } from "./reference.ts";
@@ -184,43 +181,6 @@ describe("the solvers agree with the float64 references of tests/hals_reference.
       }
     }
   }
-});
-
-describe("penalized multiplicative updates", () => {
-  it("equal the multiplicative updates of solver.ts when every λ is 0 (both schedules)", () => {
-    const core = getCore();
-    const strata = mixed(3);
-    const rows = strata.map((s) => s.rows ?? 0);
-    const shape = { rows, cols: 23, rank: 3 };
-    const { init } = explicitStart(4, rows, 23, 3);
-    for (const schedule of ["sequential", "reference"] as const) {
-      const resident = loadStrata(core, strata, "test");
-      const a = explicitFactors(core, shape, init, "test");
-      const b = explicitFactors(core, shape, init, "test");
-      const options = { vUpdates: 2, schedule };
-      const plain = new MultiplicativeSolver(core, resident, a, options);
-      const penalized = new PenalizedMultiplicativeSolver(core, resident, b, { ...options, l1V: 0, l1W: 0, l1H: 0 });
-      try {
-        for (let t = 0; t < 40; t++) {
-          plain.computeProducts(true);
-          penalized.computeProducts(true);
-          const la = plain.loss();
-          const lb = penalized.loss();
-          assert.ok(Math.abs(la / lb - 1) < 1e-5, `${schedule}, iteration ${t}: ${la} vs ${lb}`);
-          plain.update();
-          penalized.update();
-        }
-        const maxDiff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, e) => Math.max(m, Math.abs(v - y[e])), 0);
-        assert.ok(maxDiff(a.h(), b.h()) < 1e-4, `${schedule}: H differs by ${maxDiff(a.h(), b.h())}`);
-      } finally {
-        plain.free();
-        penalized.free();
-        a.free();
-        b.free();
-        resident.free();
-      }
-    }
-  });
 });
 
 describe("HALS and the multiplicative updates", () => {

@@ -1,5 +1,5 @@
 // Threads: the same factors and losses, bit for bit, for every thread count, on dense and CSR
-// strata, under both schedules; and the pool really runs (threads > 1 where the host allows).
+// strata, under both schedules, for HALS and with L1 weights; and the pool really runs (threads > 1 where the host allows).
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -29,6 +29,28 @@ describe("threads", () => {
       try {
         assert.equal(models[0].threads, 1);
         assert.ok(models[1].threads === 2 || models[1].threads === 1);
+        const reference = bits(models[0]);
+        for (const model of models.slice(1)) assert.deepEqual(bits(model), reference);
+      } finally {
+        models.forEach((m) => m.free());
+      }
+    });
+  }
+
+  // Rank 16: the HALS row updates (2 sweeps here) pass the executor's threshold too.
+  for (
+    const [label, options] of [
+      ["HALS", { solver: "hals" }],
+      ["HALS with L1 weights", { solver: "hals", l1V: 0.5, l1W: 0.1, l1H: 0.1 }],
+      ["multiplicative updates with L1 weights", { solver: "mu", l1V: 0.5, l1W: 0.1, l1H: 0.1 }],
+    ] as const
+  ) {
+    it(`give bit-identical results for 1, 2 and 3 threads (${label})`, async () => {
+      const models = [];
+      for (const threads of [1, 2, 3]) {
+        models.push(await fit(strata, { rank: 16, maxIter: 8, seed: 5, threads, ...options }));
+      }
+      try {
         const reference = bits(models[0]);
         for (const model of models.slice(1)) assert.deepEqual(bits(model), reference);
       } finally {
