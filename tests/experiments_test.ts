@@ -22,6 +22,9 @@ import { checkpoints, runSynthetic, syntheticRun } from "../bench/experiments/sy
 import { newsgroupsCorpus, runText, sotuCorpus, stripPost } from "../bench/experiments/text.ts";
 import { experimentsMarkdown, markdownFigures } from "../bench/experiments/markdown.ts";
 import { type ExperimentResult, pearson, spread } from "../bench/experiments/common.ts";
+import { race, solversSummary, syntheticSolvers, textSolvers } from "../bench/experiments/solvers.ts";
+import { textCorpus } from "../bench/corpus.ts";
+import type { ConfigResult } from "../bench/solvers.ts";
 
 const SLOW = { timeout: 60_000 };
 const PNG = [0x89, 0x50, 0x4e, 0x47];
@@ -213,6 +216,138 @@ describe("text", () => {
       "report_newsgroups.html",
     ]);
     assert.match(result.figures[2].content as string, /^<!DOCTYPE html>[\s\S]*20 newsgroups, rank 2/);
+  });
+});
+
+describe("solvers and starts", () => {
+  /** The ms of a "to ≤ T" cell ("12 ms (34)", "1,234 ms (5)"), or null for "not reached". */
+  const cellMs = (cell: string) =>
+    cell === "not reached" ? null : Number(cell.replace(/ ms \(.*$/, "").replace(/,/g, ""));
+
+  it("races two configurations at the lowest target both reach", () => {
+    const config = (msToTarget: (number | null)[]) => ({ msToTarget }) as ConfigResult;
+    const targets = [0.1, 0.01, 0.001];
+    const r = race(config([10, 100, null]), config([2, 20, 50]), targets);
+    assert.equal(r.target, 0.01);
+    assert.deepEqual(r.ms, [100, 20]);
+    assert.equal(r.ratio, 5);
+    assert.deepEqual(r.alone, [[0.001, 1, 50]]);
+    assert.deepEqual(race(config([null, null, null]), config([1, 2, 3]), targets).alone.map((a) => a[0]), targets);
+    assert.equal(race(config([null, null, null]), config([1, 2, 3]), targets).ratio, null);
+  });
+
+  it("compares every solver and start on the synthetic data: tables, chart, summary", SLOW, async () => {
+    const section = await syntheticSolvers({ reps: 1, threads: 1, quick: true });
+    const [issue, time] = section.tables;
+    assertTable(issue, 4);
+    assert.match(issue.title!, /2,000 multiplicative iterations/);
+    // HALS reaches the loss of the multiplicative updates within their time (30× sooner on a quiet machine).
+    assert.ok(section.syntheticTarget!.speedup! > 1, `speed-up ${section.syntheticTarget!.speedup}`);
+    assertTable(time, 4);
+    const targets = section.workload.targets;
+    assert.equal(time.head.length, 4 + targets.length + 3);
+    assert.deepEqual(time.rows.map((r) => `${r[0]} ${r[1]}`), ["mu random", "mu nndsvd", "hals random", "hals nndsvd"]);
+    for (const row of time.rows) {
+      // Lower targets are reached later, or not at all once one is missed.
+      const reached = row.slice(4, 4 + targets.length).map(cellMs);
+      for (let t = 1; t < reached.length; t++) {
+        if (reached[t] !== null) assert.ok(reached[t - 1] !== null && reached[t - 1]! <= reached[t]!, row.join(" | "));
+      }
+      // The loss after the budget is below every target reached.
+      const loss = Number(row[4 + targets.length + 1]);
+      reached.forEach((ms, t) => ms !== null && assert.ok(loss <= targets[t] * 1.001, `${loss} > ${targets[t]}`));
+    }
+    // One target is the loss of the multiplicative updates after the budget's iterations: they reach it.
+    const own = targets.indexOf(Number(section.syntheticTarget!.muNormalizedLoss.toPrecision(3)));
+    assert.ok(own >= 0);
+    assert.notEqual(cellMs(time.rows[0][4 + own]), null);
+    assert.equal(section.summary.halsVsMu.target !== null || section.summary.halsVsMu.alone.length > 0, true);
+    assert.deepEqual(section.figures.map((f) => f.file), ["synthetic_solvers_loss_time.svg"]);
+    const svg = section.figures[0].content as string;
+    assert.match(svg, /^<svg[\s\S]*mark-line/);
+    for (const name of ["mu random", "mu nndsvd", "hals random", "hals nndsvd"]) assert.ok(svg.includes(name), name);
+    assert.ok(section.settings.some(([k, v]) => k === "runs" && v.includes("threads: 1")));
+
+    const summary = solversSummary([{ title: "1. Synthetic data", solvers: section }]);
+    assertTable(summary, 1);
+    assert.match(
+      summary.rows[0][1],
+      /^\d+(\.\d)?× (sooner|later) \(to [\d.e-]+: [\d,.]+ ms against [\d,.]+ ms\)|^only/,
+    );
+    assert.equal(summary.rows[0][4].split(" / ").length, 4);
+
+    const result: ExperimentResult = {
+      id: "synthetic",
+      title: "1. Synthetic data",
+      headline: { published: "p", measured: "m" },
+      settings: [],
+      comparison: { head: ["q"], rows: [] },
+      tables: [],
+      figures: [],
+      notes: [],
+      seeds: [0],
+      seconds: 1,
+      solvers: section,
+    };
+    const text = experimentsMarkdown([result], [["runtime", "test"]], [summary]);
+    assert.match(text, /\*\*Solvers and starts \(beyond the paper[^\n]*\n\n\| experiment \| HALS against MU/);
+    assert.match(text, /### Solvers and starts\n[\s\S]*\| mu \| random \|[\s\S]*\| hals \| nndsvd \|/);
+    assert.match(text, /!\[[^\]]*\]\(figures\/synthetic_solvers_loss_time\.svg\)/);
+    assert.ok(text.indexOf("### Solvers and starts") > text.indexOf("*Seeds 0; the experiment took"));
+  });
+
+  it("on text: λ_v empties the shifts, with the loss and top words of each", SLOW, async () => {
+    const root = join(work, "lambda");
+    const groups: Record<string, string[]> = {
+      autos: ["engine", "wheel", "brake", "clutch"],
+      space: ["orbit", "rocket", "launch", "moon"],
+      politics: ["senate", "vote", "party", "law"],
+    };
+    for (const [group, own] of Object.entries(groups)) {
+      mkdirSync(join(root, group), { recursive: true });
+      for (let d = 0; d < 6; d++) {
+        writeFileSync(
+          join(root, group, `${d}`),
+          `${own.join(" ")} ${own[d % 4]} ${own[d % 4]} common shared words ${d % 2 ? "note" : "remark"} ` +
+            `${d % 3 ? "today" : "yesterday"}`,
+        );
+      }
+    }
+    const corpus = textCorpus(root);
+    const lambdas = [0, 0.5, 100];
+    const section = await textSolvers(corpus, "test corpus", {
+      reps: 1,
+      threads: 1,
+      lambdas,
+      iterations: 20,
+      rank: 2,
+      targets: [0.9, 0.5],
+      budgetMs: 200,
+    });
+    const [l1, words, time] = section.tables;
+    assertTable(l1, 2 * lambdas.length);
+    assert.deepEqual(l1.rows.map((r) => `${r[0]} ${r[1]}`), [
+      ...lambdas.map((l) => `hals ${l}`),
+      ...lambdas.map((l) => `mu ${l}`),
+    ]);
+    const nonZero = (row: string[]) => Number(row[4].replace(" %", ""));
+    for (const solver of ["hals", "mu"]) {
+      const rows = l1.rows.filter((r) => r[0] === solver);
+      // Without the penalty the shifts hold words; a λ_v far above every column sum empties them.
+      assert.ok(nonZero(rows[0]) > 10, `${solver} λ_v = 0: ${rows[0][4]}`);
+      assert.equal(nonZero(rows[2]), 0, `${solver} λ_v = 100: ${rows[2][4]}`);
+      // The reconstruction loss cannot beat the unpenalized fit's by much; the penalized objective is above it.
+      for (const row of rows) assert.ok(Number(row[3]) >= Number(row[2]) - 1e-6, row.join(" | "));
+    }
+    assertTable(words, 3 * 2);
+    assert.deepEqual(words.head, ["stratum", "solver", ...lambdas.map((l) => `λ_v = ${l}`)]);
+    for (const row of words.rows) {
+      // At λ_v = 0 the top words of each v(i) are words of the corpus.
+      for (const word of row[2].split(", ")) assert.ok(corpus.vocabulary.includes(word), word);
+    }
+    assertTable(time, 4);
+    assert.equal(section.textL1!.length, 2 * lambdas.length);
+    assert.deepEqual(section.figures.map((f) => f.file), ["text_solvers_loss_time.svg"]);
   });
 });
 

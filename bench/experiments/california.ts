@@ -57,6 +57,8 @@ export async function runCalifornia(options: CaliforniaOptions = {}): Promise<Ex
       rank: 5,
       maxIter: iterations,
       seed,
+      solver: "mu", // the paper's multiplicative updates and start, pinned against a change of fit()'s defaults
+      init: "random",
       schedule: "reference",
       columnNames: CAL_FEATURES,
     });
@@ -158,6 +160,7 @@ export async function runCalifornia(options: CaliforniaOptions = {}): Promise<Ex
       ],
       ["rank", "5"],
       ["iterations", String(iterations)],
+      ["solver", 'the paper\'s multiplicative updates (solver: "mu", pinned)'],
       ["schedule", "reference (the published code's), v updates 2, published random start"],
       ["seeds", seeds.join(", ")],
     ],

@@ -29,6 +29,16 @@ export interface Figure {
   newRow?: boolean;
 }
 
+/** A part of an experiment's section beyond the paper (the solvers and starts of issue 5). */
+export interface Subsection {
+  settings: [string, string][];
+  tables: Table[];
+  figures: Figure[];
+  notes: string[];
+  /** Wall-clock seconds of the subsection. */
+  seconds: number;
+}
+
 /** One experiment's outcome. */
 export interface ExperimentResult {
   id: string;
@@ -47,6 +57,8 @@ export interface ExperimentResult {
   seeds: number[];
   /** Wall-clock seconds of the whole experiment. */
   seconds: number;
+  /** "Solvers and starts": every solver with every start on the experiment's data (`npm run experiments` adds it). */
+  solvers?: Subsection;
 }
 
 /** Runtime, machine and threads the experiments run on. */

@@ -181,6 +181,11 @@ export function textRun(input: string[], dir: string, seed: number, iterations: 
     String(iterations),
     "--seed",
     String(seed),
+    // The paper's multiplicative updates and start, pinned against a change of the defaults.
+    "--solver",
+    "mu",
+    "--init",
+    "random",
     "--schedule",
     "reference",
     "--top",
@@ -237,6 +242,7 @@ export async function runText(options: TextOptions = {}): Promise<ExperimentResu
     ["TF-IDF", "snmf text: scikit-learn's TfidfVectorizer, max_df 0.95, min_df 2, English stop words"],
     ["rank", String(rank)],
     ["iterations", String(iterations)],
+    ["solver", "the paper's multiplicative updates (snmf text --solver mu, pinned)"],
     ["schedule", "reference (the published code's), v updates 2, published random start"],
     ["seeds", seeds.join(", ")],
   ];
