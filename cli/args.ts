@@ -6,7 +6,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { FitOptions, Schedule, SolverKind } from "../sdk/mod.ts";
+import { DEFAULTS, type FitOptions, type Schedule, type SolverKind } from "../sdk/mod.ts";
 import { UsageError } from "./errors.ts";
 import { readInit } from "./model_file.ts";
 
@@ -116,12 +116,13 @@ export function fitOptionsHelp(defaults: { rank: number; iters: number }): strin
   --tol T           stop when an iteration lowers the loss by less than T × the initial loss
                     (default 0: run every iteration)
   --seed S          seed of the random start (default: random, printed in the summary)
-  --schedule NAME   sequential (default; the loss provably never rises) or reference (the
-                    published code's: W and H from the same state, one pass over the data)
+  --schedule NAME   with --solver mu: sequential (default; the loss provably never rises) or
+                    reference (the published code's: W and H from the same state, one pass
+                    over the data)
   --no-loss         do not compute the loss every iteration (only at the end; faster on
                     sparse data, but no progress bar)
-  --solver NAME     mu (default: the paper's multiplicative updates) or hals (exact
-                    block-coordinate descent on the same objective; sequential schedule only)
+  --solver NAME     hals (default: exact block-coordinate descent, far faster to a given
+                    loss) or mu (the paper's multiplicative updates, to reproduce it)
   --init START      random (default: the published random start from --seed), nndsvd
                     (deterministic SVD-based start), or a JSON FILE { "V", "W", "H" } such as
                     a model file
@@ -141,7 +142,7 @@ function initOption(values: Values): FitOptions["init"] {
 /** `fit()` options from the parsed values (without progress, signal and names). */
 export function fitOptionsFrom(values: Values, defaults: { rank: number; iters: number }): FitOptions {
   return {
-    solver: choiceOption<SolverKind>(values, "solver", ["mu", "hals"], "mu"),
+    solver: choiceOption<SolverKind>(values, "solver", ["mu", "hals"], DEFAULTS.solver),
     init: initOption(values),
     threads: integerOption(values, "threads", 1),
     l1V: numberOption(values, "l1-v", 0, 0),

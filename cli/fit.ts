@@ -105,7 +105,7 @@ export async function fit(args: string[]): Promise<number> {
   try {
     const seconds = (performance.now() - started) / 1000;
     writeModel(out, model);
-    const summary = fitSummary(model, seconds, out, options.solver);
+    const summary = fitSummary(model, seconds, out);
     if (values.json) console.log(JSON.stringify(summary));
     else console.log(formatFitSummary(summary).join("\n"));
     if (!quiet && !values.json) process.stderr.write(`snmf fit: wrote ${out}\n`);

@@ -27,7 +27,7 @@ export interface FitSummary {
   out: string | null;
 }
 
-export function fitSummary(model: Model, seconds: number, out: string | null, solver = "mu"): FitSummary {
+export function fitSummary(model: Model, seconds: number, out: string | null): FitSummary {
   return {
     strata: model.names.map((name, i) => ({ name, rows: model.rows[i] })),
     cols: model.cols,
@@ -42,7 +42,7 @@ export function fitSummary(model: Model, seconds: number, out: string | null, so
     vMeans: model.vMeans(),
     seed: model.seed,
     schedule: model.schedule,
-    solver,
+    solver: model.solver,
     threads: model.threads,
     out,
   };

@@ -186,7 +186,7 @@ export async function text(args: string[]): Promise<number> {
     // Files are written after the fit, so Ctrl-C during it leaves every output as it was.
     if (tfidfDir !== undefined) writeTfidf(tfidfDir, csr, matrix.vocabulary);
     if (out !== undefined) writeModel(out, model);
-    const summary = fitSummary(model, seconds, out ?? null, options.solver);
+    const summary = fitSummary(model, seconds, out ?? null);
     const words = topFeatures(model, count);
     if (values.json) {
       console.log(JSON.stringify({ ...summary, documents, vocabularySize: matrix.cols, top: words }));

@@ -108,9 +108,10 @@ export interface FitOptions {
   /** Seed of the random start (any safe integer). Default: a random seed, kept on the model. */
   seed?: number;
   /**
-   * `"sequential"` (default): all v(i), then all W(i), then H from the new W(i); the loss is
-   * provably non-increasing. `"reference"`: W(i) and H together from the same state, as the
-   * published code does, with one pass over each A(i) per iteration.
+   * The schedule of the multiplicative updates (`solver: "mu"`). `"sequential"` (default): all
+   * v(i), then all W(i), then H from the new W(i); the loss is provably non-increasing.
+   * `"reference"`: W(i) and H together from the same state, as the published code does, with
+   * one pass over each A(i) per iteration (with `solver: "mu"` only; HALS is sequential).
    */
   schedule?: Schedule;
   /**
@@ -119,10 +120,12 @@ export interface FitOptions {
    */
   init?: InitKind;
   /**
-   * `"mu"` (default): the paper's multiplicative updates. `"hals"`: exact block-coordinate
-   * descent on the same objective; the loss is non-increasing, only the sequential schedule
-   * applies, and `vUpdates` only switches the v(i) updates off (0) or on (their closed form is
-   * exact, so repeating it changes nothing).
+   * `"hals"` (default): exact block-coordinate descent on the paper's objective (v(i) in closed
+   * form, then each column of W(i) and each row of H exactly); the loss is non-increasing and
+   * falls far faster per second than under the multiplicative updates (README, "Solvers").
+   * Only the sequential order applies, and `vUpdates` only switches the v(i) updates off (0)
+   * or on (their closed form is exact, so repeating it changes nothing). `"mu"`: the paper's
+   * multiplicative updates, as published (both schedules); use it to reproduce the paper.
    */
   solver?: SolverKind;
   /**

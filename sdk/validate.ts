@@ -67,7 +67,7 @@ export const DEFAULTS = {
   tol: 0,
   schedule: "sequential",
   trackLoss: true,
-  solver: "mu",
+  solver: "hals",
   l1V: 0,
   l1W: 0,
   l1H: 0,
@@ -103,8 +103,10 @@ export function resolveOptions(options: FitOptions | undefined, action: string):
   ) {
     throw new TypeError(`${action}: options.columnNames must be an array of strings`);
   }
-  if (options.solver === "hals" && options.schedule === "reference") {
-    throw new RangeError(`${action}: options.schedule "reference" applies to solver "mu" only (HALS is sequential)`);
+  if ((options.solver ?? DEFAULTS.solver) === "hals" && options.schedule === "reference") {
+    throw new RangeError(
+      `${action}: options.schedule "reference" is a schedule of the multiplicative updates: pass solver: "mu" with it (HALS, the default solver, is sequential)`,
+    );
   }
   return {
     rank: options.rank,

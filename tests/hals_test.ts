@@ -211,7 +211,7 @@ describe("HALS and the multiplicative updates", () => {
 
   it("HALS reaches a lower loss than the multiplicative updates in the same iterations (synthetic)", async () => {
     const { strata } = syntheticStrata({ seed: 0 });
-    const mu = await fit(strata, { rank: 5, maxIter: 300, seed: 1, trackLoss: false });
+    const mu = await fit(strata, { rank: 5, maxIter: 300, seed: 1, solver: "mu", trackLoss: false });
     const hals = await fit(strata, { rank: 5, maxIter: 300, seed: 1, solver: "hals", trackLoss: false });
     try {
       assert.ok(hals.normalizedLoss < mu.normalizedLoss / 3, `hals ${hals.normalizedLoss} vs mu ${mu.normalizedLoss}`);
@@ -302,7 +302,12 @@ describe("options of the solvers", () => {
     });
   }
   it("rejects the reference schedule for HALS", () =>
-    rejects({ rank: 1, solver: "hals", schedule: "reference" }, /schedule "reference" applies to solver "mu" only/));
+    rejects(
+      { rank: 1, solver: "hals", schedule: "reference" },
+      /schedule "reference" is a schedule of the multiplicative updates: pass solver: "mu"/,
+    ));
+  it("rejects the reference schedule without a solver (HALS is the default)", () =>
+    rejects({ rank: 1, schedule: "reference" }, /pass solver: "mu" with it/));
   it("rejects an unknown init", () =>
     rejects({ rank: 1, init: "svd" }, /options.init must be "random", "nndsvd" or explicit factors/));
   it("accepts every solver with every start", async () => {

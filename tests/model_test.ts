@@ -53,10 +53,16 @@ describe("reproducibility", () => {
 
   it("continues exactly from a model's factors: 20 + 30 iterations equal 50", async () => {
     const strata = denseStrata(5, [11, 13], 9);
-    for (const schedule of ["sequential", "reference"] as const) {
-      const first = await fit(strata, { rank: 3, maxIter: 20, seed: 6, schedule });
-      const resumed = await fit(strata, { rank: 3, maxIter: 30, schedule, init: first.toJSON() });
-      const whole = await fit(strata, { rank: 3, maxIter: 50, seed: 6, schedule });
+    for (
+      const options of [
+        { solver: "mu", schedule: "sequential" },
+        { solver: "mu", schedule: "reference" },
+        { solver: "hals" },
+      ] as const
+    ) {
+      const first = await fit(strata, { rank: 3, maxIter: 20, seed: 6, ...options });
+      const resumed = await fit(strata, { rank: 3, maxIter: 30, ...options, init: first.toJSON() });
+      const whole = await fit(strata, { rank: 3, maxIter: 50, seed: 6, ...options });
       try {
         assert.deepEqual(resumed.H, whole.H);
         assert.deepEqual(resumed.V, whole.V);
@@ -216,5 +222,61 @@ describe("progress, stopping and cancellation", () => {
     await assert.rejects(fit(strata, { rank: 5, maxIter: 10_000_000, seed: 1, signal: controller.signal }), /stop now/);
     assert.equal(heap.allocatedBytes, before);
     await assert.rejects(fit(strata, { rank: 5, signal: AbortSignal.abort() }), { name: "AbortError" });
+  });
+});
+
+describe("model settings", () => {
+  const strata = denseStrata(3, [9, 7], 6);
+
+  it("records the solver, the start and the L1 weights, through toJSON and fromJSON", async () => {
+    const model = await fit(strata, { rank: 2, maxIter: 3, solver: "mu", init: "nndsvd", l1V: 0.5, l1H: 0.25 });
+    const copy = Model.fromJSON(JSON.stringify(model));
+    try {
+      for (const m of [model, copy]) {
+        assert.equal(m.solver, "mu");
+        assert.equal(m.init, "nndsvd");
+        assert.deepEqual([m.l1V, m.l1W, m.l1H], [0.5, 0, 0.25]);
+      }
+      assert.equal(model.seed, null);
+    } finally {
+      model.free();
+      copy.free();
+    }
+    const byDefault = await fit(strata, { rank: 2, maxIter: 1, seed: 3 });
+    const resumed = await fit(strata, { rank: 2, maxIter: 1, init: byDefault.toJSON() });
+    try {
+      assert.equal(byDefault.solver, "hals");
+      assert.equal(byDefault.init, "random");
+      assert.equal(resumed.init, "explicit");
+    } finally {
+      byDefault.free();
+      resumed.free();
+    }
+  });
+
+  it("reads files written before the settings were recorded as mu, random start, no penalty", async () => {
+    const model = await fit(strata, { rank: 2, maxIter: 1, seed: 3 });
+    const { solver: _s, init: _i, l1V: _v, l1W: _w, l1H: _h, ...old } = model.toJSON();
+    model.free();
+    const copy = Model.fromJSON(old);
+    try {
+      assert.equal(copy.solver, "mu");
+      assert.equal(copy.init, "random");
+      assert.deepEqual([copy.l1V, copy.l1W, copy.l1H], [0, 0, 0]);
+    } finally {
+      copy.free();
+    }
+  });
+
+  it("rejects an unknown solver, start or a negative L1 weight in a file", async () => {
+    const model = await fit(strata, { rank: 2, maxIter: 1, seed: 3 });
+    const json = model.toJSON();
+    model.free();
+    assert.throws(() => Model.fromJSON({ ...json, solver: "als" as "mu" }), /solver must be "mu" or "hals", got als/);
+    assert.throws(
+      () => Model.fromJSON({ ...json, init: "svd" as "random" }),
+      /init must be "random", "nndsvd" or "explicit"/,
+    );
+    assert.throws(() => Model.fromJSON({ ...json, l1W: -1 }), /l1W must be a finite number ≥ 0, got -1/);
   });
 });

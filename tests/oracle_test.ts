@@ -27,7 +27,7 @@ describe("wasm core agrees with the float64 reference", () => {
         const { ref, init } = explicitStart(7, rows, n, rank);
         const A = strata.map(toMat);
         const expected = referenceFit(A, ref, 50, schedule);
-        const model = await fit(strata, { rank, maxIter: 50, schedule, init });
+        const model = await fit(strata, { rank, maxIter: 50, solver: "mu", schedule, init });
         try {
           assert.equal(model.iterations, 50);
           assert.equal(model.lossHistory.length, 51);

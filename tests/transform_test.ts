@@ -2,7 +2,7 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { fit, type Model, syntheticStrata, transform } from "../sdk/mod.ts";
+import { fit, Model, syntheticStrata, transform } from "../sdk/mod.ts";
 
 /** ‖A − 1vᵀ − W H‖_F computed directly in float64 (dense A, m×n row-major). */
 function directLoss(
@@ -30,45 +30,69 @@ describe("transform", () => {
   let model: Model;
 
   before(async () => {
-    model = await fit(strata, { rank: 4, maxIter: 300, seed: 5 });
+    // The multiplicative updates leave a loss well above the identity's float32 floor, so the
+    // reported losses below can be checked to 1e-3 (HALS fits this exact rank-4 data to ~1e-6).
+    model = await fit(strata, { rank: 4, maxIter: 300, seed: 5, solver: "mu" });
   });
   after(() => model.free());
 
-  it("refits a known stratum's training rows about as well as the fit did", async () => {
-    const s = strata[1];
-    const fitLoss = directLoss(s.data as Float64Array, 40, 30, model.V[1], model.W[1], model.H, 4);
-    const result = await transform(model, s, { stratum: "s1", maxIter: 400, seed: 9 });
-    assert.equal(result.stratum, 1);
-    assert.equal(result.rows, 40);
-    assert.equal(result.W.length, 40 * 4);
-    assert.equal(result.iterations, 400);
-    // v(1) is the model's, untouched.
-    assert.deepEqual(Array.from(result.v), Array.from(model.V[1]));
-    // The reported loss is the loss of the returned W (computed here independently).
-    const check = directLoss(s.data as Float64Array, 40, 30, result.v, result.W, model.H, 4);
-    assert.ok(Math.abs(check - result.loss) <= 1e-3 * check, `${check} vs ${result.loss}`);
-    // W alone, with H and v fixed, fits the training rows at least about as well as the fit's W.
-    assert.ok(result.loss <= fitLoss * 1.05, `transform loss ${result.loss} vs fit's ${fitLoss}`);
-    assert.ok(result.loss < result.lossHistory[0] / 2, "the loss fell from the random start");
-    // The loss history never rises (W updates with everything else fixed are monotone).
-    for (let i = 1; i < result.lossHistory.length; i++) {
-      assert.ok(result.lossHistory[i] <= result.lossHistory[i - 1] * (1 + 1e-6), `rose at ${i}`);
-    }
-  });
+  for (const solver of ["mu", "hals"] as const) {
+    it(`refits a known stratum's training rows about as well as the fit did (${solver})`, async () => {
+      const s = strata[1];
+      const fitLoss = directLoss(s.data as Float64Array, 40, 30, model.V[1], model.W[1], model.H, 4);
+      const result = await transform(model, s, { stratum: "s1", maxIter: 400, seed: 9, solver });
+      assert.equal(result.stratum, 1);
+      assert.equal(result.rows, 40);
+      assert.equal(result.W.length, 40 * 4);
+      assert.equal(result.iterations, 400);
+      // v(1) is the model's, untouched.
+      assert.deepEqual(Array.from(result.v), Array.from(model.V[1]));
+      // The reported loss is the loss of the returned W (computed here independently).
+      const check = directLoss(s.data as Float64Array, 40, 30, result.v, result.W, model.H, 4);
+      assert.ok(Math.abs(check - result.loss) <= 1e-3 * check, `${check} vs ${result.loss}`);
+      // W alone, with H and v fixed, fits the training rows at least about as well as the fit's W.
+      assert.ok(result.loss <= fitLoss * 1.05, `transform loss ${result.loss} vs fit's ${fitLoss}`);
+      assert.ok(result.loss < result.lossHistory[0] / 2, "the loss fell from the random start");
+      // The loss history never rises (W updates with everything else fixed are monotone), up to
+      // the float32 floor of the loss identity (1e-6 ‖A‖² in F), which HALS reaches in 20 steps.
+      const normA = result.loss / result.normalizedLoss;
+      for (let i = 1; i < result.lossHistory.length; i++) {
+        const [before, now] = [result.lossHistory[i - 1], result.lossHistory[i]];
+        assert.ok(now ** 2 <= before ** 2 * (1 + 1e-6) + 1e-6 * normA ** 2, `rose at ${i}`);
+      }
+    });
 
-  it("learns v for a new stratum and fits it", async () => {
-    const s = strata[2];
-    const fitLoss = directLoss(s.data as Float64Array, 40, 30, model.V[2], model.W[2], model.H, 4);
-    const result = await transform(model, s, { maxIter: 600, seed: 2 });
-    assert.equal(result.stratum, null);
-    assert.equal(result.v.length, 30);
-    const check = directLoss(s.data as Float64Array, 40, 30, result.v, result.W, model.H, 4);
-    assert.ok(Math.abs(check - result.loss) <= 1e-3 * check);
-    assert.ok(result.normalizedLoss < 0.05, `normalized loss ${result.normalizedLoss}`);
-    assert.ok(result.loss <= fitLoss * 1.5, `transform loss ${result.loss} vs fit's ${fitLoss}`);
-    // The learned shift is near the fitted v(2): the same data, the same H.
-    const mean = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0) / x.length;
-    assert.ok(Math.abs(mean(result.v) - mean(model.V[2])) < 0.1 * mean(model.V[2]));
+    it(`learns v for a new stratum and fits it (${solver})`, async () => {
+      const s = strata[2];
+      const fitLoss = directLoss(s.data as Float64Array, 40, 30, model.V[2], model.W[2], model.H, 4);
+      const result = await transform(model, s, { maxIter: 600, seed: 2, solver });
+      assert.equal(result.stratum, null);
+      assert.equal(result.v.length, 30);
+      const check = directLoss(s.data as Float64Array, 40, 30, result.v, result.W, model.H, 4);
+      assert.ok(Math.abs(check - result.loss) <= 1e-3 * check);
+      assert.ok(result.normalizedLoss < 0.05, `normalized loss ${result.normalizedLoss}`);
+      assert.ok(result.loss <= fitLoss * 1.5, `transform loss ${result.loss} vs fit's ${fitLoss}`);
+      // The learned shift is near the fitted v(2): the same data, the same H. (HALS finds a
+      // lower loss here than the fit's, 0.57 against 1.1, with another split between v and W:
+      // its shift's mean is 16 % lower; the split is not identifiable.)
+      const mean = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0) / x.length;
+      const tolerance = solver === "mu" ? 0.1 : 0.25;
+      assert.ok(Math.abs(mean(result.v) - mean(model.V[2])) < tolerance * mean(model.V[2]));
+    });
+  }
+
+  it("runs the model's solver by default", async () => {
+    const json = { ...model.toJSON(), solver: "hals" as const };
+    const halsModel = Model.fromJSON(json);
+    try {
+      const byDefault = await transform(halsModel, strata[0], { stratum: 0, maxIter: 30, seed: 3 });
+      const hals = await transform(model, strata[0], { stratum: 0, maxIter: 30, seed: 3, solver: "hals" });
+      const mu = await transform(model, strata[0], { stratum: 0, maxIter: 30, seed: 3 });
+      assert.deepEqual(Array.from(byDefault.W), Array.from(hals.W));
+      assert.notDeepEqual(Array.from(byDefault.W), Array.from(mu.W));
+    } finally {
+      halsModel.free();
+    }
   });
 
   it("is reproducible with a seed and returns copies, not wasm views", async () => {

@@ -58,3 +58,12 @@ export function residual(A: number[][], v: number[], W: number[][], H: number[][
   );
   return Math.sqrt(sum);
 }
+
+/**
+ * Whether a reported loss (the SDK's float64 identity over float32 products) agrees with the
+ * loss recomputed from the factors: to 1e-4 relative in F = loss², plus the identity's float32
+ * floor of about 1e-6 ‖A‖² (which matters only near an exact fit, as HALS reaches on small data).
+ */
+export function lossAgrees(check: number, reported: number, normA: number): boolean {
+  return Math.abs(check ** 2 - reported ** 2) <= 1e-4 * check ** 2 + 1e-6 * normA ** 2;
+}

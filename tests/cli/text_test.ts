@@ -219,7 +219,7 @@ describe("snmf text", () => {
         ]);
         assert.equal(result.status, 0, show(result));
         assert.match(result.stderr, /^snmf text: 5 documents in 2 strata, vocabulary of \d+ terms\n/);
-        assert.match(result.stdout, /^2 strata, 5 rows × \d+ columns; rank 2, sequential schedule, seed 1\n/);
+        assert.match(result.stdout, /^2 strata, 5 rows × \d+ columns; rank 2, hals solver, seed 1\n/);
         assert.match(
           result.stdout,
           /\nTop features of each stratum's v\(i\) \(what sets it apart\):\n {2}space +\S+, \S+, \S+\n {2}sports +\S+, \S+, \S+\n/,
