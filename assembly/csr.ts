@@ -1,6 +1,142 @@
 // Sparse (CSR) thin products: O(nnz · k) work, never densified.
+//
+// Products of a non-zero with a row of a factor accumulate in float64 where the sum stays in
+// registers (a row of P = A Hᵀ, of csr_mul_f64's output): besides the project's rule for
+// reductions, it keeps the arithmetic out of the subnormal range. Multiplicative updates drive
+// many entries of H and W toward 0 geometrically, and float32 products of such entries with the
+// data underflow to subnormals, each costing an x86 microcode assist (WebAssembly has no
+// flush-to-zero mode): on SpamAssassin after 60 iterations (2 % of H subnormal, 4 % below 1e-30)
+// the float32 pass ran twice as slow as on fresh factors. The product of two float32 values is
+// exact in float64 and never subnormal there.
 
 import { axpyRow } from "./vector";
+
+/**
+ * out[0..k) = (f32)(base + Σ_e values[e] · X[indices[e], 0..k)) for e in [start, stop), the sum
+ * in float64 (base = out's own value, widened, when accumulate, else 0): for each group of 20
+ * columns (k = 20 in one pass), then of eight, then of four, a pass over the row's non-zeros adds
+ * the products into f64x2 registers, the lanes in non-zero order; the last k % 4 columns go the same way one
+ * at a time. The scalar build keeps one float64 sum per column in the same order: the same bits.
+ */
+// @ts-ignore: decorator
+@inline function sparseRow(
+  indices: usize, values: usize, start: usize, stop: usize, x: usize, kBytes: usize, out: usize, accumulate: bool,
+): void {
+  const k4 = kBytes & ~(<usize>15);
+  let q: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; q + 80 <= k4; q += 80) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0), a4 = f64x2.splat(0);
+      let a5 = f64x2.splat(0), a6 = f64x2.splat(0), a7 = f64x2.splat(0), a8 = f64x2.splat(0), a9 = f64x2.splat(0);
+      if (accumulate) {
+        const o0 = v128.load(out + q), o1 = v128.load(out + q, 16), o2 = v128.load(out + q, 32);
+        const o3 = v128.load(out + q, 48), o4 = v128.load(out + q, 64);
+        a0 = f64x2.promote_low_f32x4(o0);
+        a1 = f64x2.promote_low_f32x4(i32x4.shuffle(o0, o0, 2, 3, 2, 3));
+        a2 = f64x2.promote_low_f32x4(o1);
+        a3 = f64x2.promote_low_f32x4(i32x4.shuffle(o1, o1, 2, 3, 2, 3));
+        a4 = f64x2.promote_low_f32x4(o2);
+        a5 = f64x2.promote_low_f32x4(i32x4.shuffle(o2, o2, 2, 3, 2, 3));
+        a6 = f64x2.promote_low_f32x4(o3);
+        a7 = f64x2.promote_low_f32x4(i32x4.shuffle(o3, o3, 2, 3, 2, 3));
+        a8 = f64x2.promote_low_f32x4(o4);
+        a9 = f64x2.promote_low_f32x4(i32x4.shuffle(o4, o4, 2, 3, 2, 3));
+      }
+      for (let e = start; e < stop; e++) {
+        const xr = x + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+        const a = f64x2.splat(<f64>load<f32>(values + (e << 2)));
+        const x0 = v128.load(xr);
+        a0 = f64x2.add(a0, f64x2.mul(a, f64x2.promote_low_f32x4(x0)));
+        a1 = f64x2.add(a1, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 2, 3))));
+        const x1 = v128.load(xr, 16);
+        a2 = f64x2.add(a2, f64x2.mul(a, f64x2.promote_low_f32x4(x1)));
+        a3 = f64x2.add(a3, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x1, x1, 2, 3, 2, 3))));
+        const x2 = v128.load(xr, 32);
+        a4 = f64x2.add(a4, f64x2.mul(a, f64x2.promote_low_f32x4(x2)));
+        a5 = f64x2.add(a5, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x2, x2, 2, 3, 2, 3))));
+        const x3 = v128.load(xr, 48);
+        a6 = f64x2.add(a6, f64x2.mul(a, f64x2.promote_low_f32x4(x3)));
+        a7 = f64x2.add(a7, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x3, x3, 2, 3, 2, 3))));
+        const x4 = v128.load(xr, 64);
+        a8 = f64x2.add(a8, f64x2.mul(a, f64x2.promote_low_f32x4(x4)));
+        a9 = f64x2.add(a9, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x4, x4, 2, 3, 2, 3))));
+      }
+      v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
+      v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 4, 5), 16);
+      v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a4), f32x4.demote_f64x2_zero(a5), 0, 1, 4, 5), 32);
+      v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a6), f32x4.demote_f64x2_zero(a7), 0, 1, 4, 5), 48);
+      v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a8), f32x4.demote_f64x2_zero(a9), 0, 1, 4, 5), 64);
+    }
+    for (; q + 32 <= k4; q += 32) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      if (accumulate) {
+        const o0 = v128.load(out + q);
+        const o1 = v128.load(out + q + 16);
+        a0 = f64x2.promote_low_f32x4(o0);
+        a1 = f64x2.promote_low_f32x4(i32x4.shuffle(o0, o0, 2, 3, 2, 3));
+        a2 = f64x2.promote_low_f32x4(o1);
+        a3 = f64x2.promote_low_f32x4(i32x4.shuffle(o1, o1, 2, 3, 2, 3));
+      }
+      for (let e = start; e < stop; e++) {
+        const xr = x + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+        const a = f64x2.splat(<f64>load<f32>(values + (e << 2)));
+        const x0 = v128.load(xr);
+        const x1 = v128.load(xr, 16);
+        a0 = f64x2.add(a0, f64x2.mul(a, f64x2.promote_low_f32x4(x0)));
+        a1 = f64x2.add(a1, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 2, 3))));
+        a2 = f64x2.add(a2, f64x2.mul(a, f64x2.promote_low_f32x4(x1)));
+        a3 = f64x2.add(a3, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x1, x1, 2, 3, 2, 3))));
+      }
+      v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
+      v128.store(out + q + 16, i32x4.shuffle(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 4, 5));
+    }
+    for (; q < k4; q += 16) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+      if (accumulate) {
+        const o0 = v128.load(out + q);
+        a0 = f64x2.promote_low_f32x4(o0);
+        a1 = f64x2.promote_low_f32x4(i32x4.shuffle(o0, o0, 2, 3, 2, 3));
+      }
+      for (let e = start; e < stop; e++) {
+        const xr = x + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+        const a = f64x2.splat(<f64>load<f32>(values + (e << 2)));
+        const x0 = v128.load(xr);
+        a0 = f64x2.add(a0, f64x2.mul(a, f64x2.promote_low_f32x4(x0)));
+        a1 = f64x2.add(a1, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 2, 3))));
+      }
+      v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
+    }
+  } else {
+    for (; q < k4; q += 16) {
+      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+      if (accumulate) {
+        s0 = <f64>load<f32>(out + q);
+        s1 = <f64>load<f32>(out + q + 4);
+        s2 = <f64>load<f32>(out + q + 8);
+        s3 = <f64>load<f32>(out + q + 12);
+      }
+      for (let e = start; e < stop; e++) {
+        const xr = x + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+        const a = <f64>load<f32>(values + (e << 2));
+        s0 += a * <f64>load<f32>(xr);
+        s1 += a * <f64>load<f32>(xr + 4);
+        s2 += a * <f64>load<f32>(xr + 8);
+        s3 += a * <f64>load<f32>(xr + 12);
+      }
+      store<f32>(out + q, <f32>s0);
+      store<f32>(out + q + 4, <f32>s1);
+      store<f32>(out + q + 8, <f32>s2);
+      store<f32>(out + q + 12, <f32>s3);
+    }
+  }
+  for (; q < kBytes; q += 4) {
+    let s: f64 = accumulate ? <f64>load<f32>(out + q) : 0;
+    for (let e = start; e < stop; e++) {
+      s += <f64>load<f32>(values + (e << 2)) * <f64>load<f32>(x + <usize>load<i32>(indices + (e << 2)) * kBytes + q);
+    }
+    store<f32>(out + q, <f32>s);
+  }
+}
 
 /**
  * One pass over a CSR block of rows of A producing both thin products of an iteration:
@@ -10,8 +146,8 @@ import { axpyRow } from "./vector";
  *
  * indptr: m+1 int32, indices: nnz int32 column indices, values: nnz float32. Ht is H
  * transposed (n×k row-major) so the row of Hᵀ a non-zero needs is contiguous; W is m×k.
- * Each non-zero a = A[r, j] does two contiguous length-k multiply-adds:
- * P[r,:] += a · Ht[j,:] and Nt[j,:] += a · W[r,:]. Indices within a row may come in any order.
+ * A row of P is a float64 sum in registers, rounded once (see sparseRow); each non-zero
+ * a = A[r, j] adds a · W[r,:] to Nt[j,:] in float32. Indices within a row may come in any order.
  */
 export function csr_aht_wta(
   indptr: usize, indices: usize, values: usize, m: i32,
@@ -21,14 +157,7 @@ export function csr_aht_wta(
   for (let r = 0; r < m; r++) {
     const start = <usize>load<i32>(indptr + (<usize>r << 2));
     const stop = <usize>load<i32>(indptr + (<usize>(r + 1) << 2));
-    if (p != 0) {
-      const pr = p + <usize>r * kBytes;
-      memory.fill(pr, 0, kBytes);
-      for (let e = start; e < stop; e++) {
-        const j = <usize>load<i32>(indices + (e << 2));
-        axpyRow(pr, load<f32>(values + (e << 2)), ht + j * kBytes, k);
-      }
-    }
+    if (p != 0) sparseRow(indices, values, start, stop, ht, kBytes, p + <usize>r * kBytes, false);
     if (ntacc != 0) {
       const wr = w + <usize>r * kBytes;
       for (let e = start; e < stop; e++) {
@@ -39,6 +168,27 @@ export function csr_aht_wta(
   }
 }
 
+/**
+ * out (m×k float32) = A X, or out += A X when accumulate ≠ 0, for A m×c in CSR (indptr m+1
+ * int32, indices and values as in csr_aht_wta) and X c×k float32 row-major: each row of out is a
+ * float64 sum over the row's non-zeros in their stored order, added to the row's old value
+ * (widened) when accumulating, rounded to float32 once.
+ *
+ * With A = A(i) and X = Hᵀ it is P(i) = A(i) Hᵀ; with A = A(i)ᵀ (the CSR arrays of A(i)'s CSC
+ * form) and X = W(i) it is A(i)ᵀ W(i), the rows of the H update's numerator: a contiguous output
+ * row per column of A(i) and reads of W(i) (m_i×k, cache-resident) instead of the float32
+ * read-modify-writes of n×k numerator rows at random that csr_aht_wta does.
+ */
+export function csr_mul_f64(
+  indptr: usize, indices: usize, values: usize, m: i32, x: usize, k: i32, out: usize, accumulate: i32,
+): void {
+  const kBytes = <usize>k << 2;
+  for (let r = 0; r < m; r++) {
+    const start = <usize>load<i32>(indptr + (<usize>r << 2));
+    const stop = <usize>load<i32>(indptr + (<usize>(r + 1) << 2));
+    sparseRow(indices, values, start, stop, x, kBytes, out + <usize>r * kBytes, accumulate != 0);
+  }
+}
 /** out[j] = Σ of the values in column j (float64, length n, overwritten) of a CSR matrix. */
 export function csr_colsum_f64(indices: usize, values: usize, nnz: i32, n: i32, out: usize): void {
   memory.fill(out, 0, <usize>n << 3);

@@ -31,6 +31,16 @@ export interface Kernels {
     ntacc: number,
   ): void;
   csr_colsum_f64(indices: number, values: number, nnz: number, n: number, out: number): void;
+  csr_mul_f64(
+    indptr: number,
+    indices: number,
+    values: number,
+    m: number,
+    x: number,
+    k: number,
+    out: number,
+    accumulate: number,
+  ): void;
   f32_colsum_f64(x: number, m: number, n: number, out: number): void;
   f32_dot_f32_f64(x: number, y: number, len: number): number;
   f32_dot_f64_f64(x: number, y: number, len: number): number;
@@ -110,6 +120,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "hals_matvec_f64",
   "hals_htw_f64",
   "hals_shift_f64",
+  "csr_mul_f64",
 ];
 
 /** A loaded core: the kernels, their memory and the allocator over it. */

@@ -102,6 +102,19 @@ function cases(): Case[] {
           ],
           args: ([ip, ix, v, ht, p, w, nt]) => [ip, ix, v, m, ht, k, p, w, nt],
         });
+        for (const accumulate of [0, 1]) {
+          out.push({
+            kernel: "csr_mul_f64",
+            regions: [
+              { type: "i32", values: indptr },
+              { type: "i32", values: indices },
+              f32(indices.length),
+              f32(n * k),
+              f32(m * k),
+            ],
+            args: ([ip, ix, v, x, o]) => [ip, ix, v, m, x, k, o, accumulate],
+          });
+        }
         out.push({ kernel: "f32_gemv", regions: [f32(k * n), f32(n), f32(k)], args: ([h, v, o]) => [h, k, n, v, o] });
         out.push({ kernel: "f32_gemv_t", regions: [f32(k * n), f64(k), f32(n)], args: ([h, w, o]) => [h, k, n, w, o] });
         out.push({
@@ -143,6 +156,24 @@ function cases(): Case[] {
           });
         }
       }
+    }
+  }
+  // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
+  for (const k of [12, 20, 23, 28, 45]) {
+    const m = 5, n = 9;
+    const { indptr, indices } = csr(m, n, k);
+    const sparse = [{ type: "i32", values: indptr }, { type: "i32", values: indices }, f32(indices.length)] as Region[];
+    out.push({
+      kernel: "csr_aht_wta",
+      regions: [...sparse, f32(n * k), f32(m * k, true), f32(m * k), f32(n * k)],
+      args: ([ip, ix, v, ht, p, w, nt]) => [ip, ix, v, m, ht, k, p, w, nt],
+    });
+    for (const accumulate of [0, 1]) {
+      out.push({
+        kernel: "csr_mul_f64",
+        regions: [...sparse, f32(n * k), f32(m * k)],
+        args: ([ip, ix, v, x, o]) => [ip, ix, v, m, x, k, o, accumulate],
+      });
     }
   }
   for (const m of [1, 5, 16, 17, 40]) {

