@@ -142,17 +142,18 @@ export function hals_matvec_f64(x: usize, k: i32, n: i32, vec: usize, out: usize
 }
 
 /**
- * out[j] (n float64, overwritten) = Σ_q w[q] H[q,j] = (Hᵀ w)[j] for H k×n float32 and w k float64
- * (Hᵀ W(i)ᵀ1 of the v updates): an f64x2 axpy over n per row of H, the n % 2 tail scalar.
+ * out[j] (n float64, overwritten) = Σ_q w[q] H[q,j] = (Hᵀ w)[j] for n columns of H (k rows of
+ * stride ldh float32; pass H + j0·4 for columns j0…) and w k float64 (Hᵀ W(i)ᵀ1 of the v
+ * updates): an f64x2 axpy over n per row of H, the n % 2 tail scalar.
  */
-export function hals_htw_f64(h: usize, k: i32, n: i32, w: usize, out: usize): void {
+export function hals_htw_f64(h: usize, k: i32, n: i32, ldh: i32, w: usize, out: usize): void {
   const un = <usize>n;
   const n2 = un & ~1;
   memory.fill(out, 0, un << 3);
   for (let q: usize = 0; q < <usize>k; q++) {
     const wq = load<f64>(w + (q << 3));
     if (wq == 0) continue;
-    const hq = h + q * un * 4;
+    const hq = h + q * <usize>ldh * 4;
     let j: usize = 0;
     if (ASC_FEATURE_SIMD) {
       const a = f64x2.splat(wq);

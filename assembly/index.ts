@@ -9,7 +9,7 @@
 // and accumulates (and writes) float64.
 
 export { f32_aht_wta } from "./dense";
-export { csr_aht_wta, csr_colsum_f64, csr_mul_f64 } from "./csr";
+export { csr_aht_wta, csr_colsum_f64, csr_mul_f64, csr_to_csc } from "./csr";
 export {
   f32_colsum_f64,
   f32_dot_f32_f64,
@@ -19,6 +19,7 @@ export {
   f32_transpose,
 } from "./reduce";
 export { mu_update_rows, v_update } from "./update";
+export { ht_gemv_f64, ht_matvec_f64 } from "./transposed";
 export { f32_gemv, f32_gemv_t, f32_shift_term, f32_sum_slots, f64_sum_slots, f64_to_f32_padded, zero_bytes } from "./small";
 export { f32_colmin, f32_rmul_f64, f32_sub_rowvec_f64, hals_gram_f64, hals_htw_f64, hals_matvec_f64, hals_shift_f64, hals_update_rows, hals_v_update } from "./hals";
 

@@ -87,18 +87,18 @@ export function mu_update_rows(
 }
 
 /**
- * Multiplicative update of one stratum's shift v (n float32), in place:
+ * Multiplicative update of n entries of one stratum's shift v (float32), in place:
  *
  *   v[j] ← v[j] · c[j] / (m · v[j] + t[j] + ε)
  *
- * c = A(i)ᵀ 1 (n float64, constant over a fit), t = Hᵀ (W(i)ᵀ 1) (n float32), m = rows of
- * A(i). The ratio is formed in float64.
+ * c = A(i)ᵀ 1 (float64, constant over a fit), t = Hᵀ (W(i)ᵀ 1) (float64), m = rows of A(i).
+ * The ratio is formed in float64.
  */
 export function v_update(v: usize, c: usize, t: usize, m: i32, n: i32, eps: f64): void {
   const fm = <f64>m;
   for (let j: usize = 0; j < <usize>n; j++) {
     const o = v + (j << 2);
     const vj = <f64>load<f32>(o);
-    store<f32>(o, <f32>(vj * load<f64>(c + (j << 3)) / (fm * vj + <f64>load<f32>(t + (j << 2)) + eps)));
+    store<f32>(o, <f32>(vj * load<f64>(c + (j << 3)) / (fm * vj + load<f64>(t + (j << 3)) + eps)));
   }
 }

@@ -41,6 +41,16 @@ export interface Kernels {
     out: number,
     accumulate: number,
   ): void;
+  csr_to_csc(
+    indptr: number,
+    indices: number,
+    values: number,
+    m: number,
+    n: number,
+    tIndptr: number,
+    tIndices: number,
+    tValues: number,
+  ): void;
   f32_colsum_f64(x: number, m: number, n: number, out: number): void;
   f32_dot_f32_f64(x: number, y: number, len: number): number;
   f32_dot_f64_f64(x: number, y: number, len: number): number;
@@ -81,7 +91,10 @@ export interface Kernels {
   ): void;
   hals_v_update(v: number, c: number, t: number, n: number, m: number, shift: number): void;
   hals_matvec_f64(x: number, k: number, n: number, vec: number, out: number): void;
-  hals_htw_f64(h: number, k: number, n: number, w: number, out: number): void;
+  hals_htw_f64(h: number, k: number, n: number, ldh: number, w: number, out: number): void;
+  // Products with Hᵀ for fits that keep H only transposed (assembly/transposed.ts).
+  ht_matvec_f64(ht: number, n: number, k: number, v: number, out: number): void;
+  ht_gemv_f64(ht: number, rows: number, k: number, w: number, out: number): void;
   hals_gram_f64(x: number, m: number, k: number, out: number): void;
   hals_shift_f64(u: number, ldu: number, s: number, rows: number, z: number, k: number, out: number): void;
   f32_rmul_f64(x: number, rows: number, l: number, t: number, cols: number, out: number): void;
@@ -121,6 +134,9 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "hals_htw_f64",
   "hals_shift_f64",
   "csr_mul_f64",
+  "csr_to_csc",
+  "ht_matvec_f64",
+  "ht_gemv_f64",
 ];
 
 /** A loaded core: the kernels, their memory and the allocator over it. */

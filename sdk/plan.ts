@@ -48,6 +48,7 @@ export class PlanBuilder {
   /** Adds a call to the current task. `result`: where to store a scalar result (0: nowhere). */
   call(kernel: KernelName, args: number[], result = 0): this {
     if (args.length > MAX_ARGS) throw new Error(`plan: ${kernel} has more than ${MAX_ARGS} arguments`);
+    if (!KERNEL_NAMES.includes(kernel)) throw new Error(`plan: ${kernel} is not in KERNEL_NAMES`);
     if (this.#tasks.length === 0) this.task();
     this.#tasks[this.#tasks.length - 1].push({ kernel, args, result });
     return this;

@@ -73,6 +73,18 @@ export interface Workspace {
   /** Hᵀ (n×k float32) and N (n×k float32, Hᵀ layout). */
   Ht: number;
   Nt: number;
+  /**
+   * Adds the call computing H v (k float64 at `out`) for v (n float32 at `v`), from H or Hᵀ,
+   * whichever the fit keeps current.
+   */
+  hv(plan: PlanBuilder, v: number, out: number): void;
+  /**
+   * Adds the call computing (Hᵀ w)[j0, j0 + len) (len float64 at `out`) for w (k float64 at
+   * `w`), from H or Hᵀ.
+   */
+  htw(plan: PlanBuilder, j0: number, len: number, w: number, out: number): void;
+  /** Column chunks of the v updates, grouped into tasks; each task owns scratch for a chunk of float64. */
+  vTasks: readonly { chunks: readonly { j0: number; len: number }[]; scratch: number }[];
   /** Row blocks of the W(i) updates, one task each. */
   wBlocks: readonly Block[];
   /** Row blocks of the Hᵀ update, grouped into tasks; each task owns `bytes` of scratch. */
@@ -94,7 +106,7 @@ export interface RuleOptions {
 
 /** The plans of one rule (all run by solver.ts in the order of its schedule). */
 export interface RulePlans {
-  /** Every v(i) (no tasks when v is fixed). */
+  /** Every v(i), by chunks of columns (no tasks when v is fixed). */
   updateV: PlanBuilder;
   /** H v(i) for every stratum: what the W(i) rows read. */
   prepareW: PlanBuilder;
@@ -113,25 +125,40 @@ export function hTaskScratchBytes(blockRows: number, kPad: number): number {
 export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePlans {
   const { strata, factors: F, n, k, kPad, s } = ws;
   const vOf = (i: number) => F.V + i * n * 4;
-  const T = ws.alloc(s * n * 4);
+  const Hv = ws.alloc(s * k * 8);
   const HvF32 = ws.alloc(s * kPad * 4);
-  ws.core.heap.f32(HvF32, s * kPad).fill(0);
   const rowScratch = ws.alloc(Math.max(1, ws.wBlocks.length) * kPad * 4);
 
-  // v(i): T = Hᵀ w(i), then the ratio, vUpdates times: one task per stratum.
+  // v(i) on a chunk of columns: t = Hᵀ w(i), then the ratio, vUpdates times.
   const updateV = new PlanBuilder();
   if (!options.fixV) {
-    strata.forEach((x, i) => {
-      updateV.task().call("f32_gemv_t", [F.H, k, n, ws.wSums + i * k * 8, T + i * n * 4]);
-      for (let u = 0; u < options.vUpdates; u++) {
-        updateV.call("v_update", [vOf(i), x.colSums, T + i * n * 4, x.rows, n, EPS + options.l1V / 2]);
+    for (const { chunks, scratch } of ws.vTasks) {
+      updateV.task();
+      for (const { j0, len } of chunks) {
+        strata.forEach((x, i) => {
+          ws.htw(updateV, j0, len, ws.wSums + i * k * 8, scratch);
+          for (let u = 0; u < options.vUpdates; u++) {
+            updateV.call("v_update", [
+              vOf(i) + j0 * 4,
+              x.colSums + j0 * 8,
+              scratch,
+              x.rows,
+              len,
+              EPS + options.l1V / 2,
+            ]);
+          }
+        });
       }
-    });
+    }
     updateV.work(s * n * (2 * k + 4 * options.vUpdates));
   }
 
+  // H v(i), in float64 and as the padded float32 row the update reads.
   const prepareW = new PlanBuilder();
-  strata.forEach((_, i) => prepareW.task().call("f32_gemv", [F.H, k, n, vOf(i), HvF32 + i * kPad * 4]));
+  strata.forEach((_, i) => {
+    ws.hv(prepareW.task(), vOf(i), Hv + i * k * 8);
+    prepareW.call("f64_to_f32_padded", [Hv + i * k * 8, 1, k, HvF32 + i * kPad * 4, kPad]);
+  });
 
   const updateW = new PlanBuilder();
   ws.wBlocks.forEach((b, index) => {
@@ -180,23 +207,26 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
 export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
   const { strata, factors: F, n, k, kPad, s } = ws;
   const vOf = (i: number) => F.V + i * n * 4;
-  const Htw = ws.alloc(s * n * 8);
   const Hv = ws.alloc(s * k * 8);
   const rowScratch = ws.alloc(Math.max(1, ws.wBlocks.length) * kPad * 8);
 
   // v(i) ← max(0, (c − Hᵀ w(i) − λ_v/2) / m): exact, so once is enough (vUpdates = 0: off).
   const updateV = new PlanBuilder();
   if (!options.fixV && options.vUpdates > 0) {
-    strata.forEach((x, i) => {
-      updateV.task()
-        .call("hals_htw_f64", [F.H, k, n, ws.wSums + i * k * 8, Htw + i * n * 8])
-        .call("hals_v_update", [vOf(i), x.colSums, Htw + i * n * 8, n, x.rows, options.l1V / 2]);
-    });
+    for (const { chunks, scratch } of ws.vTasks) {
+      updateV.task();
+      for (const { j0, len } of chunks) {
+        strata.forEach((x, i) => {
+          ws.htw(updateV, j0, len, ws.wSums + i * k * 8, scratch);
+          updateV.call("hals_v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 8, scratch, len, x.rows, options.l1V / 2]);
+        });
+      }
+    }
     updateV.work(s * n * (2 * k + 4));
   }
 
   const prepareW = new PlanBuilder();
-  strata.forEach((_, i) => prepareW.task().call("hals_matvec_f64", [F.H, k, n, vOf(i), Hv + i * k * 8]));
+  strata.forEach((_, i) => ws.hv(prepareW.task(), vOf(i), Hv + i * k * 8));
 
   const updateW = new PlanBuilder();
   ws.wBlocks.forEach((b, index) => {

@@ -16,11 +16,14 @@
  * arithmetic for every thread count. Every update writes disjoint rows, so it too is
  * independent of the thread count.
  *
- * H is kept in both layouts: H (k×n, read by the dense A Hᵀ kernel and exposed on the model)
- * and Hᵀ (n×k, read by the CSR kernel; the H update runs on it). No m×n temporaries exist:
- * the workspace is P(i) = A(i) Hᵀ (the size of W(i)), the numerator N (n×k; its first slot is
- * N itself, so one slot costs nothing more), per-stratum vectors of length n, and per-task
- * scratch for the shift term of a block of Hᵀ rows. Nothing is allocated per iteration.
+ * The H update runs on Hᵀ (n×k), which the CSR kernel reads; the dense A Hᵀ kernel reads H
+ * (k×n). With a dense stratum both are kept (H is refreshed from Hᵀ after each update). With
+ * sparse strata only, H's own memory holds Hᵀ for the duration of the fit (transposed in place
+ * at the start, back in `free()`), and every product with H reads Hᵀ: the largest workspace is
+ * then the numerator N (n×k; its first slot is N itself), not two more n×k matrices. No m×n
+ * temporaries exist: besides N, the workspace is P(i) = A(i) Hᵀ (the size of W(i)) and
+ * per-task scratch (a chunk of Hᵀ w(i) for the v updates, the shift term of a block of Hᵀ rows
+ * for the H update). Nothing is allocated per iteration.
  *
  * @module
  */
@@ -52,11 +55,12 @@ export const SLOTS = 8;
 /**
  * Partial numerators (k×n each) for a fit: up to SLOTS, fewer when the data is sparse relative
  * to its width, where zeroing and adding n×k buffers would cost more than the parallel
- * accumulation saves (and hold more memory than the data): one slot per 8·n stored entries.
- * Depends on the data's shape only, never on the thread count.
+ * accumulation saves, and hold more memory than the data: one slot per 16·n stored entries
+ * (a slot's 4·n·k bytes then stay below half of the 128·n bytes of CSR data it sums, for
+ * k ≤ 32). Depends on the data's shape only, never on the thread count.
  */
 export function numeratorSlots(nnz: number, n: number): number {
-  return Math.max(1, Math.min(SLOTS, Math.floor(nnz / (8 * n))));
+  return Math.max(1, Math.min(SLOTS, Math.floor(nnz / (16 * n))));
 }
 
 /** Dense product blocks hold about this many entries of A (256 KiB of float32). */
@@ -65,6 +69,8 @@ const DENSE_BLOCK_ENTRIES = 65536;
 const CSR_BLOCK_NNZ = 16384;
 /** Row blocks of the updates of W(i) and Hᵀ. */
 const UPDATE_BLOCK_ROWS = 256;
+/** Column chunks of the v updates (grouped into at most SLOTS tasks, each with one scratch). */
+const V_CHUNK_COLS = 2048;
 
 export interface SolverOptions {
   /** "mu" (default): multiplicative updates; "hals": exact block-coordinate descent. */
@@ -153,6 +159,8 @@ export class Solver {
   #lossTerms = 0;
   /** One float64: sums of the penalty. */
   #sum = 0;
+  /** Whether H's memory holds Hᵀ now (sparse strata only: transposed in place until `free()`). */
+  #transposed = false;
   readonly #plans: Plans;
   /** The penalty part of the objective at the last `loss()` (0 without L1 weights). */
   lastPenalty = 0;
@@ -200,6 +208,10 @@ export class Solver {
     const hasDense = strata.some((x) => x.kind === "dense");
     const hasCsr = strata.some((x) => x.kind === "csr");
     const fixH = this.#options.fixH === true;
+    // Sparse strata only: H's memory holds Hᵀ for the fit (before any other allocation, so the
+    // temporary of the transposition is reused by the workspace).
+    const htOnly = !hasDense;
+    if (htOnly) this.#transposeH(k, n);
 
     const P = strata.map((x) => alloc(x.rows * k * 4));
     const wSums = this.#wSums = alloc(s * k * 8);
@@ -208,7 +220,7 @@ export class Solver {
     const gramScratch = Array.from({ length: SLOTS + 1 }, () => alloc((k * kPad + kPad) * 4));
     const gramSum = this.#gramSum = alloc(k * k * 8);
     const gramSumF32 = alloc(k * kPad * 4);
-    const Ht = alloc(n * k * 4);
+    const Ht = htOnly ? F.H : alloc(n * k * 4);
     const HHt = this.#HHt = alloc(k * k * 8);
     const HHtF32 = alloc(k * kPad * 4);
     const lossTerms = this.#lossTerms = alloc(s * (k + 3) * 8);
@@ -232,6 +244,12 @@ export class Solver {
       scratch: alloc(hTaskScratchBytes(hBlockRows, kPad)),
     }));
     const totalRows = strata.reduce((a, x) => a + x.rows, 0);
+    const chunks = [];
+    for (let j0 = 0; j0 < n; j0 += V_CHUNK_COLS) chunks.push({ j0, len: Math.min(V_CHUNK_COLS, n - j0) });
+    const vTasks = groups(chunks, Math.min(SLOTS, chunks.length)).map((group) => ({
+      chunks: group,
+      scratch: alloc(Math.min(V_CHUNK_COLS, n) * 8),
+    }));
 
     const ws: Workspace = {
       core,
@@ -251,6 +269,13 @@ export class Solver {
       HHtF32,
       Ht,
       Nt,
+      hv: (plan, v, out) =>
+        htOnly ? plan.call("ht_matvec_f64", [Ht, n, k, v, out]) : plan.call("hals_matvec_f64", [F.H, k, n, v, out]),
+      htw: (plan, j0, len, w, out) =>
+        htOnly
+          ? plan.call("ht_gemv_f64", [Ht + j0 * k * 4, len, k, w, out])
+          : plan.call("hals_htw_f64", [F.H + j0 * 4, k, len, n, w, out]),
+      vTasks,
       wBlocks,
       hTasks,
       hBlockRows,
@@ -332,11 +357,13 @@ export class Solver {
       .call("f64_to_f32_padded", [gramSum, k, k, gramSumF32, kPad])
       .call("f64_to_f32_padded", [wSums, s, k, wSumsF32, kPad]);
 
-    // H = (Hᵀ)ᵀ (or Hᵀ from H when H is fixed), and H Hᵀ (float64, and its padded float32 copy).
+    // H = (Hᵀ)ᵀ (or Hᵀ from H when H is fixed; neither when H's memory holds Hᵀ), and H Hᵀ
+    // (float64, and its padded float32 copy).
     const refreshH = new PlanBuilder();
-    if (fixH) refreshH.task().call("f32_transpose", [F.H, k, n, Ht, 0]);
-    else refreshH.task().call("f32_transpose", [Ht, n, k, F.H, 0]);
-    if (!fixH) refreshH.task();
+    if (!htOnly) {
+      if (fixH) refreshH.task().call("f32_transpose", [F.H, k, n, Ht, 0]);
+      else refreshH.task().call("f32_transpose", [Ht, n, k, F.H, 0]).task();
+    }
     refreshH
       .call("zero_bytes", [HHt, k * k * 8])
       .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[SLOTS]])
@@ -347,8 +374,8 @@ export class Solver {
     const loss = new PlanBuilder();
     strata.forEach((x, i) => {
       const terms = lossTerms + i * (k + 3) * 8;
-      loss.task()
-        .call("f32_matvec_f32_f64", [F.H, k, n, vOf(i), terms])
+      ws.hv(loss.task(), vOf(i), terms);
+      loss
         .call("f32_dot_f32_f64", [vOf(i), vOf(i), n], terms + k * 8)
         .call("f32_dot_f64_f64", [vOf(i), x.colSums, n], terms + (k + 1) * 8)
         .call("f32_dot_f32_f64", [F.W[i], P[i], x.rows * k], terms + (k + 2) * 8);
@@ -357,7 +384,7 @@ export class Solver {
 
     const build = (plan: PlanBuilder) => plan.build(core, alloc);
     // The initial H comes from the factors: Hᵀ is derived from it once.
-    core.kernels.f32_transpose(F.H, k, n, Ht, 0);
+    if (!htOnly) core.kernels.f32_transpose(F.H, k, n, Ht, 0);
     const reference = this.#options.schedule === "reference" && this.#kind === "mu";
     return {
       products: build(products),
@@ -376,9 +403,33 @@ export class Solver {
     };
   }
 
-  /** Releases the workspace (the factors stay with their owner). */
+  /**
+   * Releases the workspace and leaves H in its k×n layout (the factors stay with their owner).
+   * Idempotent.
+   */
   free(): void {
     this.#owned.splice(0).forEach((ptr) => this.#core.heap.release(ptr));
+    if (this.#transposed) {
+      const { cols: n, rank: k } = this.#factors.shape;
+      this.#transposeH(n, k);
+    }
+  }
+
+  /**
+   * Transposes H's memory in place, rows×cols to cols×rows, through a temporary (released at
+   * once), and flips `#transposed`.
+   */
+  #transposeH(rows: number, cols: number): void {
+    const { heap, kernels } = this.#core;
+    const H = this.#factors.H;
+    const temp = heap.alloc(rows * cols * 4);
+    try {
+      kernels.f32_transpose(H, rows, cols, temp, 0);
+      heap.f32(H, rows * cols).set(heap.f32(temp, rows * cols));
+    } finally {
+      heap.release(temp);
+    }
+    this.#transposed = !this.#transposed;
   }
 
   /**

@@ -63,6 +63,9 @@ describe("loss", () => {
       for (let t = 0; t < a.lossHistory.length; t++) {
         assert.ok(Math.abs(a.lossHistory[t] / b.lossHistory[t] - 1) < 1e-5, `iteration ${t}`);
       }
+      // Sparse strata only: H's memory held Hᵀ during the fit; the model's H is k×n again.
+      const maxH = b.H.reduce((m, x) => Math.max(m, x), 0);
+      b.H.forEach((x, e) => assert.ok(Math.abs(a.H[e] - x) <= 1e-4 * maxH, `H[${e}]: ${a.H[e]} vs ${x}`));
     } finally {
       a.free();
       b.free();

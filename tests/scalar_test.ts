@@ -124,8 +124,18 @@ function cases(): Case[] {
         });
         out.push({
           kernel: "hals_htw_f64",
-          regions: [f32(k * n), f64(k), f64(n)],
-          args: ([h, w, o]) => [h, k, n, w, o],
+          regions: [f32(k * (n + 3)), f64(k), f64(n)],
+          args: ([h, w, o]) => [h, k, n, n + 3, w, o],
+        });
+        out.push({
+          kernel: "ht_matvec_f64",
+          regions: [f32(n * k), f32(n), f64(k)],
+          args: ([ht, v, o]) => [ht, n, k, v, o],
+        });
+        out.push({
+          kernel: "ht_gemv_f64",
+          regions: [f32(n * k), f64(k), f64(n)],
+          args: ([ht, w, o]) => [ht, n, k, w, o],
         });
         out.push({
           kernel: "f32_rmul_f64",

@@ -59,6 +59,22 @@ describe("threads", () => {
     });
   }
 
+  it("give bit-identical results for 1, 2 and 3 threads (sparse strata only: H kept as Hᵀ)", async () => {
+    const sparse = csrStrata(23, [1500, 900, 1200], 500, 0.1);
+    for (const solver of ["mu", "hals"] as const) {
+      const models = [];
+      for (const threads of [1, 2, 3]) {
+        models.push(await fit(sparse, { rank: 8, maxIter: 10, seed: 5, solver, threads }));
+      }
+      try {
+        const reference = bits(models[0]);
+        for (const model of models.slice(1)) assert.deepEqual(bits(model), reference, solver);
+      } finally {
+        models.forEach((m) => m.free());
+      }
+    }
+  });
+
   it("runs on a pool of workers where the host has shared memory and workers", async () => {
     const model = await fit(strata, { rank: 6, maxIter: 2, seed: 5, threads: 2 });
     try {
