@@ -289,7 +289,7 @@ export async function syntheticSolvers(options: SolverSectionOptions): Promise<S
     tables: [table],
     syntheticTarget: issue,
     notes: [
-      `The budget of every run is 1.25 times the time the multiplicative updates take for ${
+      `The budget of every run is twice the time the multiplicative updates take for ${
         count(iterations)
       } iterations (the paper's count; the margin keeps the noise of a shared machine from deciding whether they ` +
       `reach their own loss); the target ${target(issue.muNormalizedLoss)} is their loss. ` +
