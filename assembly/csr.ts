@@ -146,24 +146,24 @@ import { axpyRow } from "./vector";
  *
  * indptr: m+1 int32, indices: nnz int32 column indices, values: nnz float32. Ht is H
  * transposed (n×k row-major) so the row of Hᵀ a non-zero needs is contiguous; W is m×k.
- * A row of P is a float64 sum in registers, rounded once (see sparseRow); each non-zero
- * a = A[r, j] adds a · W[r,:] to Nt[j,:] in float32. Indices within a row may come in any order.
+ * P is csr_mul_f64's product (a row a float64 sum in registers, rounded once), computed for the
+ * whole block first; then each non-zero a = A[r, j] adds a · W[r,:] to Nt[j,:] in float32.
+ * Indices within a row may come in any order.
  */
 export function csr_aht_wta(
   indptr: usize, indices: usize, values: usize, m: i32,
   ht: usize, k: i32, p: usize, w: usize, ntacc: usize,
 ): void {
+  if (p != 0) csr_mul_f64(indptr, indices, values, m, ht, k, p, 0);
+  if (ntacc == 0) return;
   const kBytes = <usize>k << 2;
   for (let r = 0; r < m; r++) {
     const start = <usize>load<i32>(indptr + (<usize>r << 2));
     const stop = <usize>load<i32>(indptr + (<usize>(r + 1) << 2));
-    if (p != 0) sparseRow(indices, values, start, stop, ht, kBytes, p + <usize>r * kBytes, false);
-    if (ntacc != 0) {
-      const wr = w + <usize>r * kBytes;
-      for (let e = start; e < stop; e++) {
-        const j = <usize>load<i32>(indices + (e << 2));
-        axpyRow(ntacc + j * kBytes, load<f32>(values + (e << 2)), wr, k);
-      }
+    const wr = w + <usize>r * kBytes;
+    for (let e = start; e < stop; e++) {
+      const j = <usize>load<i32>(indices + (e << 2));
+      axpyRow(ntacc + j * kBytes, load<f32>(values + (e << 2)), wr, k);
     }
   }
 }
@@ -196,4 +196,40 @@ export function csr_colsum_f64(indices: usize, values: usize, nnz: i32, n: i32, 
     const o = out + (<usize>load<i32>(indices + (e << 2)) << 3);
     store<f64>(o, load<f64>(o) + <f64>load<f32>(values + (e << 2)));
   }
+}
+
+/**
+ * The CSC form of a CSR matrix A (m×n), as the CSR arrays of Aᵀ: tIndptr (n+1 int32),
+ * tIndices (nnz int32 row indices, ascending within each column) and tValues (nnz float32), by a
+ * counting sort over the columns (indptr[0] = 0: a whole matrix, not a block of rows). What
+ * csr_mul_f64 needs to form Aᵀ W row by row.
+ */
+export function csr_to_csc(
+  indptr: usize, indices: usize, values: usize, m: i32, n: i32,
+  tIndptr: usize, tIndices: usize, tValues: usize,
+): void {
+  const un = <usize>n;
+  memory.fill(tIndptr, 0, (un + 1) << 2);
+  const nnz = <usize>load<i32>(indptr + (<usize>m << 2));
+  for (let e: usize = 0; e < nnz; e++) {
+    const c = tIndptr + ((<usize>load<i32>(indices + (e << 2)) + 1) << 2);
+    store<i32>(c, load<i32>(c) + 1);
+  }
+  for (let j: usize = 0; j < un; j++) {
+    store<i32>(tIndptr + ((j + 1) << 2), load<i32>(tIndptr + ((j + 1) << 2)) + load<i32>(tIndptr + (j << 2)));
+  }
+  // tIndptr[j] serves as column j's next free slot, ending at tIndptr[j + 1]'s old value; then
+  // every entry shifts one place back.
+  for (let r: i32 = 0; r < m; r++) {
+    const stop = <usize>load<i32>(indptr + (<usize>(r + 1) << 2));
+    for (let e = <usize>load<i32>(indptr + (<usize>r << 2)); e < stop; e++) {
+      const c = tIndptr + (<usize>load<i32>(indices + (e << 2)) << 2);
+      const at = <usize>load<i32>(c);
+      store<i32>(c, <i32>at + 1);
+      store<i32>(tIndices + (at << 2), r);
+      store<f32>(tValues + (at << 2), load<f32>(values + (e << 2)));
+    }
+  }
+  for (let j = un; j > 0; j--) store<i32>(tIndptr + (j << 2), load<i32>(tIndptr + ((j - 1) << 2)));
+  store<i32>(tIndptr, 0);
 }

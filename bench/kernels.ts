@@ -279,26 +279,29 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
 
 const builds = flags.wasm.split(",").map((path) => ({ path, ...setup(path) }));
 const names = [...new Set(builds.flatMap((b) => b.steps.map(([name]) => name)))];
-// Each step of every build in turn, repeat after repeat, so the builds share the machine's load.
-const results: Record<string, { min: number; median: number }[]> = {};
-for (const name of names) {
-  const runs = builds.map((b) => ({ b, step: b.steps.find(([x]) => x === name)?.[1], times: [] as number[] }));
-  for (const { step } of runs) step?.(), step?.();
-  for (let r = 0; r < repeats; r++) {
-    for (const { b, step, times } of runs) {
-      if (!step) continue;
-      b.reset(name);
-      const t0 = process.cpuUsage();
-      step();
-      const t = process.cpuUsage(t0);
-      times.push((t.user + t.system) / 1000);
-    }
+// Round robin: every step of every build in turn, repeat after repeat, so that all of them share
+// the machine's load alike.
+const runs = names.map((name) =>
+  builds.map((b) => ({ b, name, step: b.steps.find(([x]) => x === name)?.[1], times: [] as number[] }))
+);
+for (const { step } of runs.flat()) step?.(), step?.();
+for (let r = 0; r < repeats; r++) {
+  for (const { b, name, step, times } of runs.flat()) {
+    if (!step) continue;
+    b.reset(name);
+    const t0 = process.cpuUsage();
+    step();
+    const t = process.cpuUsage(t0);
+    times.push((t.user + t.system) / 1000);
   }
-  results[name] = runs.map(({ times }) => {
+}
+const results: Record<string, { min: number; median: number }[]> = {};
+names.forEach((name, i) => {
+  results[name] = runs[i].map(({ times }) => {
     times.sort((a, b) => a - b);
     return { min: times[0] ?? NaN, median: times[times.length >> 1] ?? NaN };
   });
-}
+});
 if (flags.json) console.log(JSON.stringify(results));
 else {
   console.log(`n ${n}, nnz ${nnz}, ${blocks.length} blocks, ${slots} slots; CPU ms, min / median of ${repeats}`);

@@ -1,5 +1,5 @@
-// Kernels whose arithmetic is float64 on float32 inputs, against the same sums in JavaScript
-// (float64, the same order): the results must be the same bits. The SIMD and the scalar build
+// Kernels against the same computation in JavaScript: the float64 sums of float32 products
+// (same order: the same bits) and the CSC conversion. The SIMD and the scalar build
 // (tests/scalar_test.ts checks that they agree everywhere).
 
 import assert from "node:assert/strict";
@@ -30,7 +30,7 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
       return u < 0.2 ? 0 : u < 0.3 ? u * 1e-37 : u < 0.35 ? u * 1e-42 : u;
     });
 
-  describe(`${file}: float64 sums of float32 products`, () => {
+  describe(`${file}: sparse and Gram kernels against JavaScript`, () => {
     it("csr_mul_f64: out (=|+=) A X, a float64 sum per row rounded once", () => {
       for (const k of [1, 3, 4, 8, 12, 20, 21, 37]) {
         for (const accumulate of [0, 1]) {
@@ -65,6 +65,36 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
           K.csr_aht_wta(pIndptr, pIndices, pValues, m, pX, k, pP, 0, 0);
           if (!accumulate) assert.deepEqual(new Float32Array(memory.buffer, pP, m * k), expected, `P, k ${k}`);
         }
+      }
+    });
+
+    it("csr_to_csc: the CSR arrays of Aᵀ, rows ascending within a column", () => {
+      for (const [m, n] of [[1, 1], [6, 9], [40, 13]]) {
+        reset();
+        const dense = Array.from(
+          { length: m * n },
+          () => (random.nextUint32() % 3 === 0 ? 1 + (random.nextUint32() % 97) : 0),
+        );
+        const indptr = [0], indices: number[] = [], data: number[] = [];
+        for (let r = 0; r < m; r++) {
+          // columns in descending order: any order within a row is valid CSR
+          for (let j = n - 1; j >= 0; j--) if (dense[r * n + j]) indices.push(j), data.push(dense[r * n + j]);
+          indptr.push(indices.length);
+        }
+        const nnz = indices.length;
+        const p = [indptr.length * 4, nnz * 4, nnz * 4, (n + 1) * 4, nnz * 4, nnz * 4].map(alloc);
+        new Int32Array(memory.buffer, p[0], indptr.length).set(indptr);
+        new Int32Array(memory.buffer, p[1], nnz).set(indices);
+        new Float32Array(memory.buffer, p[2], nnz).set(data);
+        K.csr_to_csc(p[0], p[1], p[2], m, n, p[3], p[4], p[5]);
+        const tIndptr = [0], tIndices: number[] = [], tData: number[] = [];
+        for (let j = 0; j < n; j++) {
+          for (let r = 0; r < m; r++) if (dense[r * n + j]) tIndices.push(r), tData.push(dense[r * n + j]);
+          tIndptr.push(tIndices.length);
+        }
+        assert.deepEqual(Array.from(new Int32Array(memory.buffer, p[3], n + 1)), tIndptr);
+        assert.deepEqual(Array.from(new Int32Array(memory.buffer, p[4], nnz)), tIndices);
+        assert.deepEqual(Array.from(new Float32Array(memory.buffer, p[5], nnz)), tData);
       }
     });
 
