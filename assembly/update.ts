@@ -32,7 +32,7 @@ export function mu_update_rows(
       const xr = x + r * rowBytes;
       const nr = num + r * rowBytes;
       const offr = offset + r * <usize>offsetStride * 4;
-      memory.copy(scratch, xr, rowBytes);
+      copyRow(scratch, xr, uk);
       for (let q: usize = 0; q < kPad; q += 4) {
         let den = v128.load(offr + (q << 2));
         let g = gram + (q << 2);
@@ -58,7 +58,7 @@ export function mu_update_rows(
       const xr = x + r * rowBytes;
       const nr = num + r * rowBytes;
       const offr = offset + r * <usize>offsetStride * 4;
-      memory.copy(scratch, xr, rowBytes);
+      copyRow(scratch, xr, uk);
       for (let q: usize = 0; q < uk; q++) {
         let den = load<f32>(offr + (q << 2));
         let g = gram + (q << 2);
@@ -73,6 +73,19 @@ export function mu_update_rows(
       }
     }
   }
+}
+
+/**
+ * dst[0..k) = src[0..k) (float32): a row into the scratch copy. A loop, not memory.copy: for
+ * rows of tens of bytes the bulk-memory call costs more than the copy (V8 calls a builtin).
+ */
+// @ts-ignore: decorator
+@inline function copyRow(dst: usize, src: usize, k: usize): void {
+  let p: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; p + 4 <= k; p += 4) v128.store(dst + (p << 2), v128.load(src + (p << 2)));
+  }
+  for (; p < k; p++) store<f32>(dst + (p << 2), load<f32>(src + (p << 2)));
 }
 
 /** X[r, q..k) ← X · Num · ratio lane by lane, for the last partial vector of a row. */
