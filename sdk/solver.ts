@@ -11,9 +11,9 @@
  *
  * Every step is a plan (sdk/plan.ts) built once per fit: tasks over fixed row blocks, so the
  * executor can spread them over threads. Sums over rows (Wᵀ A, the Gram matrix of the W(i))
- * go to partial buffers ("slots", a count fixed by the data's shape), block b to slot b mod
- * slots, each slot summed in block order, and the slots are added in order: the same
- * arithmetic for every thread count. Every update writes disjoint rows, so it too is
+ * go to partial buffers ("slots", a count fixed by the data's shape, never above the number of
+ * blocks), block b to slot b mod slots, each slot summed in block order, and the slots are
+ * added in order: the same arithmetic for every thread count. Every update writes disjoint rows, so it too is
  * independent of the thread count.
  *
  * The H update runs on Hᵀ (n×k), which the CSR kernel reads; the dense A Hᵀ kernel reads H
@@ -216,8 +216,14 @@ export class Solver {
     const P = strata.map((x) => alloc(x.rows * k * 4));
     const wSums = this.#wSums = alloc(s * k * 8);
     const wSumsF32 = alloc(s * kPad * 4);
-    const gramSlots = alloc(SLOTS * k * k * 8);
-    const gramScratch = Array.from({ length: SLOTS + 1 }, () => alloc((k * kPad + kPad) * 4));
+    const productBlocks = strata.flatMap((x, i) =>
+      x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrBlocks(core, i, x)
+    );
+    const wBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
+    // Slots for the Gram matrix of the W(i): never more than blocks to fill them.
+    const gramSlotCount = Math.min(SLOTS, wBlocks.length);
+    const gramSlots = alloc(gramSlotCount * k * k * 8);
+    const gramScratch = Array.from({ length: gramSlotCount + 1 }, () => alloc((k * kPad + kPad) * 4));
     const gramSum = this.#gramSum = alloc(k * k * 8);
     const gramSumF32 = alloc(k * kPad * 4);
     const Ht = htOnly ? F.H : alloc(n * k * 4);
@@ -226,17 +232,13 @@ export class Solver {
     const lossTerms = this.#lossTerms = alloc(s * (k + 3) * 8);
     this.#sum = alloc(8);
     const totalNnz = strata.reduce((a, x) => a + x.nnz, 0);
-    const slots = numeratorSlots(totalNnz, n);
+    const slots = Math.min(numeratorSlots(totalNnz, n), productBlocks.length);
     // The numerators' first slot is the numerator itself (the slots are added into it).
     const NknSlots = hasDense && !fixH ? alloc(slots * k * n * 4) : 0;
     const Nkn = NknSlots;
     const NtSlots = hasCsr && !fixH ? alloc(slots * n * k * 4) : 0;
     const Nt = NtSlots !== 0 ? NtSlots : fixH ? 0 : alloc(n * k * 4);
 
-    const productBlocks = strata.flatMap((x, i) =>
-      x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrBlocks(core, i, x)
-    );
-    const wBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
     const hBlocks = rowBlocks(0, n, UPDATE_BLOCK_ROWS);
     const hBlockRows = Math.min(n, hBlocks[0]?.rows ?? 0);
     const hTasks = fixH ? [] : groups(hBlocks, Math.min(SLOTS, hBlocks.length)).map((blocks) => ({
@@ -338,10 +340,10 @@ export class Solver {
     // W statistics: W(i)ᵀ 1 per stratum, and the Gram matrix Σ W(i)ᵀ W(i) through the slots.
     const refreshW = new PlanBuilder();
     strata.forEach((x, i) => refreshW.task().call("f32_colsum_f64", [F.W[i], x.rows, k, wSums + i * k * 8]));
-    for (let slot = 0; slot < SLOTS; slot++) {
+    for (let slot = 0; slot < gramSlotCount; slot++) {
       refreshW.task().call("zero_bytes", [gramSlots + slot * k * k * 8, k * k * 8]);
       wBlocks.forEach((b, index) => {
-        if (index % SLOTS !== slot) return;
+        if (index % gramSlotCount !== slot) return;
         refreshW.call("f32_gram_acc_f64", [
           F.W[b.stratum] + b.row * k * 4,
           b.rows,
@@ -353,7 +355,7 @@ export class Solver {
     }
     refreshW.work(totalRows * k * (k + 1));
     const reduceW = new PlanBuilder()
-      .call("f64_sum_slots", [gramSum, gramSlots, SLOTS, k * k, k * k])
+      .call("f64_sum_slots", [gramSum, gramSlots, gramSlotCount, k * k, k * k])
       .call("f64_to_f32_padded", [gramSum, k, k, gramSumF32, kPad])
       .call("f64_to_f32_padded", [wSums, s, k, wSumsF32, kPad]);
 
@@ -366,7 +368,7 @@ export class Solver {
     }
     refreshH
       .call("zero_bytes", [HHt, k * k * 8])
-      .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[SLOTS]])
+      .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[gramSlotCount]])
       .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad]);
     refreshH.work(n * k * k);
 
