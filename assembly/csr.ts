@@ -233,3 +233,57 @@ export function csr_to_csc(
   for (let j = un; j > 0; j--) store<i32>(tIndptr + (j << 2), load<i32>(tIndptr + ((j - 1) << 2)));
   store<i32>(tIndptr, 0);
 }
+
+/**
+ * P(acc) += A[:, J] Hᵀ[J, :] and Nt[J, :] (=|+=) A[:, J]ᵀ W, for a block J of columns of A (m×n)
+ * held in CSC form (tIndptr, tIndices, tValues: csr_to_csc's arrays, offset to the block's
+ * first column; cols columns): the pass of csr_aht_wta over the same non-zeros, column by column,
+ * for strata held as CSC only.
+ *
+ * When pacc ≠ 0: each non-zero a = A[r, j] adds a · Hᵀ[j, :] to pacc's row r, m×k float64
+ * (accumulated: the caller zeroes it, then rounds it to P with f64_to_f32_padded), Hᵀ[j, :]
+ * widened once per column; ht points at the block's first row of Hᵀ. When nt ≠ 0: row j of Nt
+ * is csr_mul_f64's float64 sum over the column's non-zeros of a · W[r, :] (added to the row's old
+ * value when accumulate ≠ 0), rounded once; nt points at the block's first row of Nt.
+ * Every product is formed in float64 (see the top of this file). The columns of a block go in
+ * order, so pacc's sums depend on how the caller splits the columns (one block per stratum keeps
+ * them independent of the thread count).
+ */
+export function csc_aht_wta(
+  tIndptr: usize, tIndices: usize, tValues: usize, cols: i32,
+  ht: usize, k: i32, pacc: usize, w: usize, nt: usize, accumulate: i32,
+): void {
+  const kBytes = <usize>k << 2;
+  const accBytes = <usize>k << 3;
+  const k4 = kBytes & ~(<usize>15);
+  for (let j = 0; j < cols; j++) {
+    const start = <usize>load<i32>(tIndptr + (<usize>j << 2));
+    const stop = <usize>load<i32>(tIndptr + (<usize>(j + 1) << 2));
+    if (nt != 0) sparseRow(tIndices, tValues, start, stop, w, kBytes, nt + <usize>j * kBytes, accumulate != 0);
+    if (pacc == 0) continue;
+    const hj = ht + <usize>j * kBytes;
+    let q: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; q < k4; q += 16) {
+        const h4 = v128.load(hj + q);
+        const h0 = f64x2.promote_low_f32x4(h4);
+        const h1 = f64x2.promote_low_f32x4(i32x4.shuffle(h4, h4, 2, 3, 2, 3));
+        const pq = pacc + (q << 1);
+        for (let e = start; e < stop; e++) {
+          const o = pq + <usize>load<i32>(tIndices + (e << 2)) * accBytes;
+          const a = f64x2.splat(<f64>load<f32>(tValues + (e << 2)));
+          v128.store(o, f64x2.add(v128.load(o), f64x2.mul(a, h0)));
+          v128.store(o, f64x2.add(v128.load(o, 16), f64x2.mul(a, h1)), 16);
+        }
+      }
+    }
+    for (; q < kBytes; q += 4) {
+      const h = <f64>load<f32>(hj + q);
+      const pq = pacc + (q << 1);
+      for (let e = start; e < stop; e++) {
+        const o = pq + <usize>load<i32>(tIndices + (e << 2)) * accBytes;
+        store<f64>(o, load<f64>(o) + <f64>load<f32>(tValues + (e << 2)) * h);
+      }
+    }
+  }
+}

@@ -153,7 +153,7 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   const NtSlots = alloc(slots * n * k * 4);
   const Nt = alloc(n * k * 4);
   const shift = alloc(n * kPad * 4);
-  const T = alloc(s * n * 4);
+  const T = alloc(s * n * 8); // Hᵀ w(i): float32 for f32_gemv_t, float64 for v_update since 818055d
   const HHt = alloc(k * k * 8);
   const gramScratch = alloc((k * kPad + kPad) * 4);
   const HHtF32 = alloc(k * kPad * 4);
@@ -217,7 +217,7 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
     ["v_update ×10", () => {
       for (let i = 0; i < s; i++) {
         for (let u = 0; u < 2; u++) {
-          K.v_update(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 4, resident[i].rows, n, 1e-9);
+          K.v_update(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 8, resident[i].rows, n, 1e-9);
         }
       }
     }],
@@ -243,6 +243,18 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
     steps.push(["csr_mul_f64: Nt = Σ A(i)ᵀ W(i) (CSC)", () => {
       resident.forEach((x, i) => K.csr_mul_f64(x.tIndptr, x.tIndices, x.tValues, n, x.W, k, Nt, i === 0 ? 0 : 1));
     }]);
+  }
+  if (has("csc_aht_wta")) {
+    const pacc = alloc(Math.max(...resident.map((x) => x.rows)) * k * 8);
+    const cscPass = (withP: boolean, withNt: boolean) => () => {
+      resident.forEach((x, i) => {
+        if (withP) K.zero_bytes(pacc, x.rows * k * 8);
+        K.csc_aht_wta(x.tIndptr, x.tIndices, x.tValues, n, Ht, k, withP ? pacc : 0, x.W, withNt ? Nt : 0, i);
+        if (withP) K.f64_to_f32_padded(pacc, x.rows, k, x.P, k);
+      });
+    };
+    steps.push(["csc_aht_wta P + Nt (CSC only)", cscPass(true, true)]);
+    steps.push(["  csc_aht_wta P only", cscPass(true, false)]);
   }
   if (has("hals_gram_f64")) steps.push(["hals_gram_f64 Ht", () => K.hals_gram_f64(Ht, n, k, HHt)]);
 

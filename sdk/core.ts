@@ -41,6 +41,18 @@ export interface Kernels {
     out: number,
     accumulate: number,
   ): void;
+  csc_aht_wta(
+    tIndptr: number,
+    tIndices: number,
+    tValues: number,
+    cols: number,
+    ht: number,
+    k: number,
+    pacc: number,
+    w: number,
+    nt: number,
+    accumulate: number,
+  ): void;
   csr_to_csc(
     indptr: number,
     indices: number,
@@ -135,6 +147,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "hals_shift_f64",
   "csr_mul_f64",
   "csr_to_csc",
+  "csc_aht_wta",
   "ht_matvec_f64",
   "ht_gemv_f64",
 ];

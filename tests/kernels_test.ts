@@ -98,6 +98,58 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
       }
     });
 
+    it("csc_aht_wta: Pacc += A Hᵀ (float64) and Nt (=|+=) Aᵀ W over the CSC arrays", () => {
+      for (const k of [1, 4, 6, 20, 23]) {
+        for (const accumulate of [0, 1]) {
+          reset();
+          const m = 9, n = 8;
+          const tIndptr = [0], tIndices: number[] = [];
+          for (let j = 0; j < n; j++) {
+            for (let r = 0; r < m; r++) if (random.nextUint32() % 3 !== 0) tIndices.push(r);
+            tIndptr.push(tIndices.length);
+          }
+          const a = values(tIndices.length), ht = values(n * k), w = values(m * k), nt0 = values(n * k);
+          const pacc0 = Float64Array.from(values(m * k), (v) => v * 3);
+          const p = [tIndptr.length * 4, tIndices.length * 4, a.length * 4, n * k * 4, m * k * 8, m * k * 4, n * k * 4]
+            .map(alloc);
+          new Int32Array(memory.buffer, p[0], tIndptr.length).set(tIndptr);
+          new Int32Array(memory.buffer, p[1], tIndices.length).set(tIndices);
+          new Float32Array(memory.buffer, p[2], a.length).set(a);
+          new Float32Array(memory.buffer, p[3], n * k).set(ht);
+          new Float64Array(memory.buffer, p[4], m * k).set(pacc0);
+          new Float32Array(memory.buffer, p[5], m * k).set(w);
+          new Float32Array(memory.buffer, p[6], n * k).set(nt0);
+          // Columns 2… of the block only: the pointers offset to the block's first column.
+          const j0 = 2;
+          K.csc_aht_wta(
+            p[0] + j0 * 4,
+            p[1],
+            p[2],
+            n - j0,
+            p[3] + j0 * k * 4,
+            k,
+            p[4],
+            p[5],
+            p[6] + j0 * k * 4,
+            accumulate,
+          );
+          const pacc = Float64Array.from(pacc0), nt = Float32Array.from(nt0);
+          for (let j = j0; j < n; j++) {
+            for (let q = 0; q < k; q++) {
+              let sum = accumulate ? nt0[j * k + q] : 0;
+              for (let e = tIndptr[j]; e < tIndptr[j + 1]; e++) {
+                sum += a[e] * w[tIndices[e] * k + q];
+                pacc[tIndices[e] * k + q] += a[e] * ht[j * k + q];
+              }
+              nt[j * k + q] = sum;
+            }
+          }
+          assert.deepEqual(new Float64Array(memory.buffer, p[4], m * k), pacc, `Pacc, k ${k}`);
+          assert.deepEqual(new Float32Array(memory.buffer, p[6], n * k), nt, `Nt, k ${k}, accumulate ${accumulate}`);
+        }
+      }
+    });
+
     it("f32_gram_acc_f64: out += XᵀX, both halves the same float64 sums (four rows at a time)", () => {
       for (const [m, n] of [[1, 1], [3, 2], [4, 5], [9, 20], [41, 7], [64, 21]]) {
         reset();

@@ -186,6 +186,26 @@ function cases(): Case[] {
       });
     }
   }
+  // The CSC pass (csr(n, m, …) is the CSC form of an m×n pattern).
+  for (const k of [1, 3, 4, 5, 20, 23]) {
+    const m = 7, n = 6;
+    const { indptr, indices } = csr(n, m, k + 100);
+    for (const accumulate of [0, 1]) {
+      out.push({
+        kernel: "csc_aht_wta",
+        regions: [
+          { type: "i32", values: indptr },
+          { type: "i32", values: indices },
+          f32(indices.length),
+          f32(n * k),
+          f64(m * k),
+          f32(m * k),
+          f32(n * k),
+        ],
+        args: ([ip, ix, v, ht, pacc, w, nt]) => [ip, ix, v, n, ht, k, pacc, w, nt, accumulate],
+      });
+    }
+  }
   for (const m of [1, 5, 16, 17, 40]) {
     for (const n of [1, 3, 4, 5, 9]) {
       out.push({
