@@ -121,6 +121,50 @@ export function hTaskScratchBytes(blockRows: number, kPad: number): number {
   return (blockRows + 1) * kPad * 8;
 }
 
+/**
+ * The v(i) update plan: tasks over chunks of columns; for each chunk and stratum, t = (Hᵀ w(i))
+ * on the chunk (float64, into the task's scratch), then `update` adds the calls that read it.
+ */
+function vPlan(
+  ws: Workspace,
+  update: (plan: PlanBuilder, stratum: number, j0: number, len: number, t: number) => void,
+): PlanBuilder {
+  const plan = new PlanBuilder();
+  for (const { chunks, scratch } of ws.vTasks) {
+    plan.task();
+    for (const { j0, len } of chunks) {
+      ws.strata.forEach((_, i) => {
+        ws.htw(plan, j0, len, ws.wSums + i * ws.k * 8, scratch);
+        update(plan, i, j0, len, scratch);
+      });
+    }
+  }
+  return plan;
+}
+
+/**
+ * The W(i) update plan: a task per row block; `update` adds the block's call, given the byte
+ * offset of its rows in W(i) and P(i) and the block's index (for its scratch).
+ */
+function wPlan(ws: Workspace, update: (plan: PlanBuilder, block: Block, offset: number, index: number) => void) {
+  const plan = new PlanBuilder();
+  ws.wBlocks.forEach((b, index) => update(plan.task(), b, b.row * ws.k * 4, index));
+  return plan;
+}
+
+/**
+ * The Hᵀ update plan: the row blocks in their tasks; `update` adds a block's calls, given the
+ * task's scratch for the block's shift term S and for one row.
+ */
+function hPlan(ws: Workspace, update: (plan: PlanBuilder, block: Block, shift: number, row: number) => void) {
+  const plan = new PlanBuilder();
+  for (const task of ws.hTasks) {
+    plan.task();
+    for (const b of task.blocks) update(plan, b, task.scratch, task.scratch + ws.hBlockRows * ws.kPad * 8);
+  }
+  return plan;
+}
+
 /** The multiplicative updates (float32 Gram matrices and shift term, float64 v ratios). */
 export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePlans {
   const { strata, factors: F, n, k, kPad, s } = ws;
@@ -128,30 +172,15 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
   const Hv = ws.alloc(s * k * 8);
   const HvF32 = ws.alloc(s * kPad * 4);
   const rowScratch = ws.alloc(Math.max(1, ws.wBlocks.length) * kPad * 4);
+  const totalRows = ws.wBlocks.reduce((a, b) => a + b.rows, 0);
 
-  // v(i) on a chunk of columns: t = Hᵀ w(i), then the ratio, vUpdates times.
-  const updateV = new PlanBuilder();
-  if (!options.fixV) {
-    for (const { chunks, scratch } of ws.vTasks) {
-      updateV.task();
-      for (const { j0, len } of chunks) {
-        strata.forEach((x, i) => {
-          ws.htw(updateV, j0, len, ws.wSums + i * k * 8, scratch);
-          for (let u = 0; u < options.vUpdates; u++) {
-            updateV.call("v_update", [
-              vOf(i) + j0 * 4,
-              x.colSums + j0 * 8,
-              scratch,
-              x.rows,
-              len,
-              EPS + options.l1V / 2,
-            ]);
-          }
-        });
-      }
+  // v(i) ← v(i) ⊙ c / (m v(i) + t + ε + λ_v/2), vUpdates times.
+  const updateV = options.fixV ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
+    const x = strata[i];
+    for (let u = 0; u < options.vUpdates; u++) {
+      plan.call("v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 8, t, x.rows, len, EPS + options.l1V / 2]);
     }
-    updateV.work(s * n * (2 * k + 4 * options.vUpdates));
-  }
+  }).work(s * n * (2 * k + 4 * options.vUpdates));
 
   // H v(i), in float64 and as the padded float32 row the update reads.
   const prepareW = new PlanBuilder();
@@ -160,10 +189,8 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
     prepareW.call("f64_to_f32_padded", [Hv + i * k * 8, 1, k, HvF32 + i * kPad * 4, kPad]);
   });
 
-  const updateW = new PlanBuilder();
-  ws.wBlocks.forEach((b, index) => {
-    const offset = b.row * k * 4;
-    updateW.task().call("mu_update_rows", [
+  const updateW = wPlan(ws, (plan, b, offset, index) =>
+    plan.call("mu_update_rows", [
       F.W[b.stratum] + offset,
       b.rows,
       k,
@@ -173,33 +200,23 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
       0,
       EPS + options.l1W / 2,
       rowScratch + index * kPad * 4,
-    ]);
-  });
-  updateW.work(2 * k * k * ws.wBlocks.reduce((a, b) => a + b.rows, 0));
+    ])).work(2 * k * k * totalRows);
 
-  // Hᵀ by blocks, each block forming its rows of S (rows×kPad float32) in the task's scratch.
-  const updateH = new PlanBuilder();
-  for (const task of ws.hTasks) {
-    updateH.task();
-    const shift = task.scratch;
-    const scratch = task.scratch + ws.hBlockRows * kPad * 8;
-    for (const b of task.blocks) {
-      updateH
-        .call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, ws.wSumsF32, kPad, shift])
-        .call("mu_update_rows", [
-          ws.Ht + b.row * k * 4,
-          b.rows,
-          k,
-          ws.Nt + b.row * k * 4,
-          ws.gramSumF32,
-          shift,
-          kPad,
-          EPS + options.l1H / 2,
-          scratch,
-        ]);
-    }
-  }
-  updateH.work(2 * n * k * (k + s));
+  // Hᵀ by blocks, each block forming its rows of S (rows×kPad float32) first.
+  const updateH = hPlan(ws, (plan, b, shift, row) =>
+    plan
+      .call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, ws.wSumsF32, kPad, shift])
+      .call("mu_update_rows", [
+        ws.Ht + b.row * k * 4,
+        b.rows,
+        k,
+        ws.Nt + b.row * k * 4,
+        ws.gramSumF32,
+        shift,
+        kPad,
+        EPS + options.l1H / 2,
+        row,
+      ])).work(2 * n * k * (k + s));
   return { updateV, prepareW, updateW, updateH };
 }
 
@@ -209,29 +226,19 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
   const vOf = (i: number) => F.V + i * n * 4;
   const Hv = ws.alloc(s * k * 8);
   const rowScratch = ws.alloc(Math.max(1, ws.wBlocks.length) * kPad * 8);
+  const totalRows = ws.wBlocks.reduce((a, b) => a + b.rows, 0);
 
-  // v(i) ← max(0, (c − Hᵀ w(i) − λ_v/2) / m): exact, so once is enough (vUpdates = 0: off).
-  const updateV = new PlanBuilder();
-  if (!options.fixV && options.vUpdates > 0) {
-    for (const { chunks, scratch } of ws.vTasks) {
-      updateV.task();
-      for (const { j0, len } of chunks) {
-        strata.forEach((x, i) => {
-          ws.htw(updateV, j0, len, ws.wSums + i * k * 8, scratch);
-          updateV.call("hals_v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 8, scratch, len, x.rows, options.l1V / 2]);
-        });
-      }
-    }
-    updateV.work(s * n * (2 * k + 4));
-  }
+  // v(i) ← max(0, (c − t − λ_v/2) / m): exact, so once is enough (vUpdates = 0: off).
+  const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
+    const x = strata[i];
+    plan.call("hals_v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 8, t, len, x.rows, options.l1V / 2]);
+  }).work(s * n * (2 * k + 4));
 
   const prepareW = new PlanBuilder();
   strata.forEach((_, i) => ws.hv(prepareW.task(), vOf(i), Hv + i * k * 8));
 
-  const updateW = new PlanBuilder();
-  ws.wBlocks.forEach((b, index) => {
-    const offset = b.row * k * 4;
-    updateW.task().call("hals_update_rows", [
+  const updateW = wPlan(ws, (plan, b, offset, index) =>
+    plan.call("hals_update_rows", [
       F.W[b.stratum] + offset,
       b.rows,
       k,
@@ -242,34 +249,24 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
       options.l1W / 2,
       options.sweeps,
       rowScratch + index * kPad * 8,
-    ]);
-  });
-  updateW.work(2 * k * k * (1 + options.sweeps) * ws.wBlocks.reduce((a, b) => a + b.rows, 0));
+    ])).work(2 * k * k * (1 + options.sweeps) * totalRows);
 
-  // Hᵀ by blocks, each block forming its rows of S (rows×k float64) in the task's scratch.
-  const updateH = new PlanBuilder();
-  for (const task of ws.hTasks) {
-    updateH.task();
-    const shift = task.scratch;
-    const scratch = task.scratch + ws.hBlockRows * kPad * 8;
-    for (const b of task.blocks) {
-      updateH
-        .call("hals_shift_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
-        .call("hals_update_rows", [
-          ws.Ht + b.row * k * 4,
-          b.rows,
-          k,
-          ws.Nt + b.row * k * 4,
-          ws.gramSum,
-          shift,
-          k,
-          options.l1H / 2,
-          options.sweeps,
-          scratch,
-        ]);
-    }
-  }
-  updateH.work(2 * n * k * (k * (1 + options.sweeps) + s));
+  // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first.
+  const updateH = hPlan(ws, (plan, b, shift, row) =>
+    plan
+      .call("hals_shift_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
+      .call("hals_update_rows", [
+        ws.Ht + b.row * k * 4,
+        b.rows,
+        k,
+        ws.Nt + b.row * k * 4,
+        ws.gramSum,
+        shift,
+        k,
+        options.l1H / 2,
+        options.sweeps,
+        row,
+      ])).work(2 * n * k * (k * (1 + options.sweeps) + s));
   return { updateV, prepareW, updateW, updateH };
 }
 
