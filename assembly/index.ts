@@ -15,12 +15,11 @@ export {
   f32_dot_f32_f64,
   f32_dot_f64_f64,
   f32_gram_acc_f64,
-  f32_matvec_f32_f64,
   f32_transpose,
 } from "./reduce";
 export { mu_update_rows, v_update } from "./update";
 export { ht_gemv_f64, ht_matvec_f64 } from "./transposed";
-export { f32_gemv, f32_gemv_t, f32_shift_term, f32_sum_slots, f64_sum_slots, f64_to_f32_padded, zero_bytes } from "./small";
+export { f32_shift_term, f32_sum_slots, f64_sum_slots, f64_to_f32_padded, zero_bytes } from "./small";
 export { f32_colmin, f32_rmul_f64, f32_sub_rowvec_f64, hals_gram_f64, hals_htw_f64, hals_matvec_f64, hals_shift_f64, hals_update_rows, hals_v_update } from "./hals";
 
 /** First byte past the module's own static data: the SDK's heap starts here (16-aligned). */

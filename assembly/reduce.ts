@@ -33,18 +33,6 @@ export function f32_dot_f64_f64(x: usize, y: usize, len: i32): f64 {
   return dot<f64>(x, y, len);
 }
 
-/** out[r] = Σ_c X[r, c] vec[c] for X m×n float32, vec of element type T; float64 out (m). */
-// @ts-ignore: decorator
-@inline function matvec<T>(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
-  const rowBytes = <usize>n << 2;
-  for (let r = 0; r < m; r++) store<f64>(out + (<usize>r << 3), dot<T>(x + <usize>r * rowBytes, vec, n));
-}
-
-/** out (m, float64) = X vec, X m×n float32, vec n float32 (H v of the W update and the loss). */
-export function f32_matvec_f32_f64(x: usize, m: i32, n: i32, vec: usize, out: usize): void {
-  matvec<f32>(x, m, n, vec, out);
-}
-
 /**
  * dst (n×m) = srcᵀ for src m×n float32; with accumulate ≠ 0, dst += srcᵀ instead.
  * src and dst must not overlap.

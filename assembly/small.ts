@@ -1,21 +1,6 @@
 // Products with the small factors (k×n, s×n, k×k) that feed the updates: float32, f32x4 SIMD
 // (lane-exact scalar loops in the scalar build, see vector.ts).
 
-import { axpyRow, dotRow } from "./vector";
-
-/** out (n float32) = Σ_q w[q] · H[q, :] = Hᵀ w, for H k×n float32 and w k float64 (cast to float32). */
-export function f32_gemv_t(h: usize, k: i32, n: i32, w: usize, out: usize): void {
-  const rowBytes = <usize>n << 2;
-  memory.fill(out, 0, rowBytes);
-  for (let q = 0; q < k; q++) axpyRow(out, <f32>load<f64>(w + (<usize>q << 3)), h + <usize>q * rowBytes, n);
-}
-
-/** out (k float32) = H v: out[q] = dot(H[q, :], v), H k×n float32, v n float32. */
-export function f32_gemv(h: usize, k: i32, n: i32, v: usize, out: usize): void {
-  const rowBytes = <usize>n << 2;
-  for (let q = 0; q < k; q++) store<f32>(out + (<usize>q << 2), dotRow(h + <usize>q * rowBytes, v, n));
-}
-
 /**
  * out (rows×kPad float32) = Σ_i V[i, j] · w(i)ᵀ for the rows j of one column range of V:
  * the shift term Σ_i v(i) (W(i)ᵀ 1)ᵀ of the H update, in Hᵀ layout. V: s rows with stride ldv

@@ -153,7 +153,7 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   const NtSlots = alloc(slots * n * k * 4);
   const Nt = alloc(n * k * 4);
   const shift = alloc(n * kPad * 4);
-  const T = alloc(s * n * 8); // Hᵀ w(i): float32 for f32_gemv_t, float64 for v_update since 818055d
+  const T = alloc(s * n * 8); // Hᵀ w(i), float64
   const HHt = alloc(k * k * 8);
   const gramScratch = alloc((k * kPad + kPad) * 4);
   const HHtF32 = alloc(k * kPad * 4);
@@ -161,7 +161,7 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   const wSums = alloc(s * k * 8);
   const wSumsF32 = alloc(s * kPad * 4);
   fillRandom(wSumsF32, s * kPad);
-  const HvF32 = alloc(s * kPad * 4);
+  const Hv = alloc(s * k * 8);
   const muScratch = alloc(kPad * 4);
   const gramW = alloc(k * k * 8);
   const HtCopy = alloc(n * k * 4);
@@ -211,8 +211,8 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
       K.zero_bytes(HHt, k * k * 8);
       K.f32_gram_acc_f64(Ht, n, k, HHt, gramScratch);
     }],
-    ["f32_gemv_t ×5 (v update)", () => {
-      for (let i = 0; i < s; i++) K.f32_gemv_t(H, k, n, wSums + i * k * 8, T + i * n * 4);
+    ["ht_gemv_f64 ×5 (v update: Hᵀ w(i))", () => {
+      for (let i = 0; i < s; i++) K.ht_gemv_f64(Ht, n, k, wSums + i * k * 8, T + i * n * 8);
     }],
     ["v_update ×10", () => {
       for (let i = 0; i < s; i++) {
@@ -221,8 +221,8 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
         }
       }
     }],
-    ["f32_gemv ×5 (H v)", () => {
-      for (let i = 0; i < s; i++) K.f32_gemv(H, k, n, V + i * n * 4, HvF32 + i * kPad * 4);
+    ["ht_matvec_f64 ×5 (H v(i))", () => {
+      for (let i = 0; i < s; i++) K.ht_matvec_f64(Ht, n, k, V + i * n * 4, Hv + i * k * 8);
     }],
     ["W steps (mu_update_rows, colsum, gram)", () => {
       for (let i = 0; i < s; i++) {

@@ -66,7 +66,6 @@ export interface Kernels {
   f32_colsum_f64(x: number, m: number, n: number, out: number): void;
   f32_dot_f32_f64(x: number, y: number, len: number): number;
   f32_dot_f64_f64(x: number, y: number, len: number): number;
-  f32_matvec_f32_f64(x: number, m: number, n: number, vec: number, out: number): void;
   f32_transpose(src: number, m: number, n: number, dst: number, accumulate: number): void;
   mu_update_rows(
     x: number,
@@ -81,8 +80,6 @@ export interface Kernels {
   ): void;
   v_update(v: number, c: number, t: number, m: number, n: number, eps: number): void;
   f32_gram_acc_f64(x: number, m: number, n: number, out: number, scratch: number): void;
-  f32_gemv(h: number, k: number, n: number, v: number, out: number): void;
-  f32_gemv_t(h: number, k: number, n: number, w: number, out: number): void;
   f32_shift_term(v: number, ldv: number, s: number, rows: number, w: number, kPad: number, out: number): void;
   f32_sum_slots(dst: number, src: number, slots: number, stride: number, len: number): void;
   f64_sum_slots(dst: number, src: number, slots: number, stride: number, len: number): void;
@@ -129,12 +126,9 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "f32_dot_f32_f64",
   "f32_dot_f64_f64",
   "f32_gram_acc_f64",
-  "f32_matvec_f32_f64",
   "f32_transpose",
   "mu_update_rows",
   "v_update",
-  "f32_gemv",
-  "f32_gemv_t",
   "f32_shift_term",
   "f32_sum_slots",
   "f64_sum_slots",

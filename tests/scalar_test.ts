@@ -115,8 +115,6 @@ function cases(): Case[] {
             args: ([ip, ix, v, x, o]) => [ip, ix, v, m, x, k, o, accumulate],
           });
         }
-        out.push({ kernel: "f32_gemv", regions: [f32(k * n), f32(n), f32(k)], args: ([h, v, o]) => [h, k, n, v, o] });
-        out.push({ kernel: "f32_gemv_t", regions: [f32(k * n), f64(k), f32(n)], args: ([h, w, o]) => [h, k, n, w, o] });
         out.push({
           kernel: "hals_matvec_f64",
           regions: [f32(k * n), f32(n), f64(k)],
