@@ -126,7 +126,8 @@ function groups<T>(blocks: readonly T[], count: number): T[][] {
 /** The plans of a fit, one per step (absent: the step does not run, as H's under fixH). */
 interface Plans {
   products: Plan;
-  productsForUpdate: Plan;
+  /** The pass that starts an iteration: the reference schedule's is two plans with CSR strata. */
+  productsForUpdate: Plan[];
   numerators?: Plan;
   reduceNumerators?: Plan;
   transposeNumerators?: Plan;
@@ -310,7 +311,11 @@ export class Solver {
     for (const b of productBlocks) productCall(products.task(), b, true, -1);
     products.work(2 * totalNnz * k);
 
-    // Numerators Σ W(i)ᵀ A(i) into the slots: one task per slot, its blocks in order.
+    // Numerators Σ W(i)ᵀ A(i) into the slots: one task per slot, its blocks in order. With
+    // `withP` (the reference schedule's single pass) dense blocks also form their rows of P in
+    // the same pass; CSR blocks never do: there the two products in one pass are slower than in
+    // two (bench/kernels.ts on SpamAssassin: 16.4 ms against 6.3 + 5.6 ms; the gather from Hᵀ
+    // and the scatter into N compete for the cache), and P alone parallelizes by row blocks.
     const numeratorPlan = (withP: boolean) => {
       const plan = new PlanBuilder();
       for (let slot = 0; slot < slots; slot++) {
@@ -318,11 +323,15 @@ export class Solver {
         if (hasDense) plan.call("zero_bytes", [NknSlots + slot * k * n * 4, k * n * 4]);
         if (hasCsr) plan.call("zero_bytes", [NtSlots + slot * n * k * 4, n * k * 4]);
         productBlocks.forEach((b, index) => {
-          if (index % slots === slot) productCall(plan, b, withP, slot);
+          if (index % slots === slot) productCall(plan, b, withP && strata[b.stratum].kind === "dense", slot);
         });
       }
       return plan.work((withP ? 4 : 2) * totalNnz * k);
     };
+    // P = A Hᵀ of the CSR blocks alone, for the reference schedule's pass.
+    const csrProducts = new PlanBuilder();
+    for (const b of productBlocks) if (strata[b.stratum].kind === "csr") productCall(csrProducts.task(), b, true, -1);
+    csrProducts.work(2 * strata.reduce((a, x) => a + (x.kind === "csr" ? x.nnz : 0), 0) * k);
     // Slots added in order into the first, in chunks of columns; then the dense part
     // transposed into Nt (added to the CSR part when there is one).
     const reduceNumerators = new PlanBuilder();
@@ -390,7 +399,9 @@ export class Solver {
     const reference = this.#options.schedule === "reference" && this.#kind === "mu";
     return {
       products: build(products),
-      productsForUpdate: build(reference && !fixH ? numeratorPlan(true) : products),
+      productsForUpdate: reference && !fixH
+        ? [...(hasCsr ? [build(csrProducts)] : []), build(numeratorPlan(true))]
+        : [build(products)],
       numerators: fixH ? undefined : build(numeratorPlan(false)),
       reduceNumerators: fixH || slots === 1 ? undefined : build(reduceNumerators),
       transposeNumerators: fixH || !hasDense ? undefined : build(transposeNumerators),
@@ -440,7 +451,8 @@ export class Solver {
    * `forUpdate = false` computes only what the loss needs (the final loss of a fit).
    */
   computeProducts(forUpdate: boolean): void {
-    this.#executor.run(forUpdate ? this.#plans.productsForUpdate : this.#plans.products);
+    if (!forUpdate) this.#executor.run(this.#plans.products);
+    else for (const plan of this.#plans.productsForUpdate) this.#executor.run(plan);
   }
 
   /**
