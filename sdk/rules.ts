@@ -183,7 +183,7 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
   }).work(s * n * (2 * k + 4 * options.vUpdates));
 
   // H v(i), in float64 and as the padded float32 row the update reads.
-  const prepareW = new PlanBuilder();
+  const prepareW = new PlanBuilder().work(2 * s * n * k);
   strata.forEach((_, i) => {
     ws.hv(prepareW.task(), vOf(i), Hv + i * k * 8);
     prepareW.call("f64_to_f32_padded", [Hv + i * k * 8, 1, k, HvF32 + i * kPad * 4, kPad]);
@@ -234,7 +234,7 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
     plan.call("hals_v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 8, t, len, x.rows, options.l1V / 2]);
   }).work(s * n * (2 * k + 4));
 
-  const prepareW = new PlanBuilder();
+  const prepareW = new PlanBuilder().work(2 * s * n * k);
   strata.forEach((_, i) => ws.hv(prepareW.task(), vOf(i), Hv + i * k * 8));
 
   const updateW = wPlan(ws, (plan, b, offset, index) =>
