@@ -6,7 +6,7 @@
  */
 
 import process from "node:process";
-import { type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
+import { type SolverKind, type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
 import { choiceOption, integerOption, numberOption, parse, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "./atomic_write.ts";
 import { InputError } from "./errors.ts";
@@ -30,6 +30,8 @@ Options:
   --tol T           stop when an iteration lowers the loss by less than T × the initial loss
   --seed S          seed of the random start of W (and v)
   --no-loss         compute the loss only at the end
+  --solver NAME     hals or mu (default: the model's solver)
+  --threads N       worker threads (default: the machine's cores; same result for any N)
   --format F        csv (W: one row per input row, columns topic1..topicK) or json
                     ({ stratum, rows, rank, iterations, converged, loss, normalizedLoss, seed,
                     v, W }); default: json for an --out ending in .json, else csv
@@ -87,6 +89,8 @@ export async function transform(args: string[]): Promise<number> {
     tol: { type: "string" },
     seed: { type: "string" },
     "no-loss": { type: "boolean" },
+    solver: { type: "string" },
+    threads: { type: "string" },
     format: { type: "string" },
     json: { type: "boolean" },
     out: { type: "string" },
@@ -106,6 +110,10 @@ export async function transform(args: string[]): Promise<number> {
     tol: numberOption(values, "tol", 0, 0),
     seed: integerOption(values, "seed", Number.MIN_SAFE_INTEGER),
     trackLoss: values["no-loss"] !== true,
+    solver: values.solver === undefined
+      ? undefined
+      : choiceOption<SolverKind>(values, "solver", ["mu", "hals"], "hals"),
+    threads: integerOption(values, "threads", 1),
   };
   if (out !== undefined) checkWritable(out);
   const [modelFile, inputFile] = positionals;

@@ -10,6 +10,7 @@ import { init } from "./core.ts";
 import { type Factors, randomFactors } from "./factors.ts";
 import type { Model } from "./model.ts";
 import { iterate } from "./iterate.ts";
+import { executorFor } from "./executor.ts";
 import { Solver } from "./solver.ts";
 import { loadStrata } from "./strata.ts";
 import type { ProgressInfo, SolverKind, Stratum } from "./types.ts";
@@ -42,6 +43,8 @@ export interface TransformOptions {
   solver?: SolverKind;
   /** Compute the loss before every iteration (default true). */
   trackLoss?: boolean;
+  /** Threads (default: the machine's cores; 1: the calling thread), as `fit()`'s: the same result for any count. */
+  threads?: number;
   /** Called after each iteration's loss is known. */
   onProgress?: (info: ProgressInfo) => void;
   /** Aborts the transform: it rejects with the signal's reason. */
@@ -120,6 +123,7 @@ export async function transform(
     seed: options.seed,
     vUpdates: options.vUpdates ?? model.vUpdates,
     solver: options.solver ?? model.solver,
+    threads: options.threads,
     trackLoss: options.trackLoss,
     onProgress: options.onProgress,
     signal: options.signal,
@@ -137,7 +141,9 @@ export async function transform(
     // Views are taken after every allocation: a memory that grew detaches older ones.
     factors.h().set(model.H);
     if (known !== null) factors.v(0).set(model.V[known]);
+    const executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
+      executor,
       solver: settings.solver,
       vUpdates: settings.vUpdates,
       schedule: settings.schedule,

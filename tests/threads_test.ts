@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fit, type Model, type Schedule, type Stratum } from "../sdk/mod.ts";
+import { fit, type Model, type Schedule, type Stratum, transform } from "../sdk/mod.ts";
 import { csrStrata, denseStrata } from "./fixtures.ts";
 
 /** Big enough that every product plan passes the executor's threshold for waking workers. */
@@ -72,6 +72,22 @@ describe("threads", () => {
       } finally {
         models.forEach((m) => m.free());
       }
+    }
+  });
+
+  it("give transform() the same loadings for 1, 2 and 3 threads", async () => {
+    const model = await fit(strata, { rank: 8, maxIter: 5, seed: 5, threads: 1 });
+    try {
+      // 1,200 rows × 203 columns, rank 8: the product plans pass the executor's threshold.
+      const rows = denseStrata(31, [1200], 203)[0];
+      const results = [];
+      for (const threads of [1, 2, 3]) results.push(await transform(model, rows, { maxIter: 10, seed: 2, threads }));
+      for (const result of results.slice(1)) {
+        assert.deepEqual(Array.from(result.W), Array.from(results[0].W));
+        assert.deepEqual(Array.from(result.v), Array.from(results[0].v));
+      }
+    } finally {
+      model.free();
     }
   });
 

@@ -344,6 +344,26 @@ describe("snmf commands", () => {
 
         // The rest is the same code in every build: checked through the source only.
         if (index > 0) return;
+        // --solver and --threads reach the SDK: one thread gives the default's bits, the other
+        // solver other loadings.
+        const loadings = (...flags: string[]) => {
+          const result = run(runner(), [
+            "transform",
+            model,
+            join(root, "new_rows.csv"),
+            "--seed",
+            "3",
+            "--json",
+            "-q",
+            ...flags,
+          ]);
+          assert.equal(result.status, 0, show(result));
+          return JSON.parse(result.stdout).W as number[][];
+        };
+        const byDefault = loadings();
+        assert.deepEqual(loadings("--threads", "1"), byDefault);
+        assert.notDeepEqual(loadings("--solver", "mu"), byDefault);
+        assert.deepEqual(loadings("--solver", "hals"), byDefault, "the model's solver (hals) is the default");
         const wrong = run(runner(), ["transform", model, join(root, "wrong_header.csv"), "--stratum", "a"]);
         assert.equal(wrong.status, 2);
         assert.equal(
