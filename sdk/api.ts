@@ -26,4 +26,4 @@ export type {
   Stratum,
 } from "./types.ts";
 export { DEFAULTS } from "./validate.ts";
-export { EPS } from "./solver.ts";
+export { EPS } from "./rules.ts";

@@ -32,7 +32,7 @@ export interface Plan {
   readonly inline: readonly { run: () => number; result: number }[];
 }
 
-type Call = { kernel: KernelName; args: number[]; result: number };
+type Call = { kernel: KernelName; index: number; args: number[]; result: number };
 
 /** Collects tasks of calls, then encodes them. */
 export class PlanBuilder {
@@ -48,9 +48,10 @@ export class PlanBuilder {
   /** Adds a call to the current task. `result`: where to store a scalar result (0: nowhere). */
   call(kernel: KernelName, args: number[], result = 0): this {
     if (args.length > MAX_ARGS) throw new Error(`plan: ${kernel} has more than ${MAX_ARGS} arguments`);
-    if (!KERNEL_NAMES.includes(kernel)) throw new Error(`plan: ${kernel} is not in KERNEL_NAMES`);
+    const index = KERNEL_NAMES.indexOf(kernel);
+    if (index < 0) throw new Error(`plan: ${kernel} is not in KERNEL_NAMES`);
     if (this.#tasks.length === 0) this.task();
-    this.#tasks[this.#tasks.length - 1].push({ kernel, args, result });
+    this.#tasks[this.#tasks.length - 1].push({ kernel, index, args, result });
     return this;
   }
 
@@ -71,9 +72,9 @@ export class PlanBuilder {
     let c = 0;
     tasks.forEach((task, t) => {
       taskBounds[t] = c;
-      for (const { kernel, args, result } of task) {
+      for (const { index, args, result } of task) {
         const o = c * CALL_WORDS;
-        words[o] = KERNEL_NAMES.indexOf(kernel);
+        words[o] = index;
         words[o + 1] = result;
         args.forEach((a, i) => (words[o + 2 + i] = a));
         c++;

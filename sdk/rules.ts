@@ -32,7 +32,6 @@
  * @module
  */
 
-import type { Core } from "./core.ts";
 import type { Factors } from "./factors.ts";
 import { PlanBuilder } from "./plan.ts";
 import type { ResidentStratum } from "./strata.ts";
@@ -49,7 +48,6 @@ export interface Block {
 
 /** What the rules read and write: the factors and the statistics solver.ts keeps current. */
 export interface Workspace {
-  core: Core;
   strata: readonly ResidentStratum[];
   factors: Factors;
   /** Columns n, rank k, k rounded up to a multiple of 4, strata s. */

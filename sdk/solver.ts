@@ -44,8 +44,6 @@ import {
 import type { ResidentStrata, ResidentStratum } from "./strata.ts";
 import type { Schedule, SolverKind } from "./types.ts";
 
-export { EPS, halsSweeps } from "./rules.ts";
-
 /**
  * Partial buffers for sums over row blocks. Fixed (not the thread count) so results do not
  * depend on it; 8 keeps up to 8 threads busy on the reductions.
@@ -73,10 +71,10 @@ const UPDATE_BLOCK_ROWS = 256;
 const V_CHUNK_COLS = 2048;
 
 export interface SolverOptions {
-  /** "mu" (default): multiplicative updates; "hals": exact block-coordinate descent. */
-  solver?: SolverKind;
+  /** "mu": multiplicative updates; "hals": exact block-coordinate descent. */
+  solver: SolverKind;
   vUpdates: number;
-  /** Multiplicative updates only ("hals" is sequential). */
+  /** Multiplicative updates only: HALS is sequential (the options' validation rejects "reference" for it). */
   schedule: Schedule;
   /** Keep H fixed (transforming new rows with a learned H). Default false. */
   fixH?: boolean;
@@ -171,10 +169,7 @@ export class Solver {
     this.#strata = strata;
     this.#factors = factors;
     this.#options = options;
-    this.#kind = options.solver ?? "mu";
-    if (this.#kind === "hals" && options.schedule === "reference") {
-      throw new RangeError('schedule "reference" applies to solver "mu" only (HALS is sequential)');
-    }
+    this.#kind = options.solver;
     this.#executor = options.executor ?? new Executor(core);
     try {
       this.#plans = this.#build();
@@ -185,11 +180,6 @@ export class Solver {
     this.#executor.run(this.#plans.refreshH);
     this.#executor.run(this.#plans.refreshW);
     this.#executor.run(this.#plans.reduceW);
-  }
-
-  /** The update rule this solver runs. */
-  get kind(): SolverKind {
-    return this.#kind;
   }
 
   /** Allocates the workspace and encodes every step's plan. */
@@ -255,7 +245,6 @@ export class Solver {
     }));
 
     const ws: Workspace = {
-      core,
       strata,
       factors: F,
       n,

@@ -13,7 +13,7 @@ import {
   type Stratum,
   syntheticStrata,
 } from "../sdk/mod.ts";
-import { halsSweeps } from "../sdk/solver.ts";
+import { halsSweeps } from "../sdk/rules.ts";
 import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "./fixtures.ts";
 import { referenceHalsStep, referencePenalizedMuStep } from "./hals_reference.ts";
 import { mat, referenceLoss, type RefState } from "./reference.ts";
