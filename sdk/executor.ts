@@ -22,16 +22,22 @@ export const PARALLEL_MIN_WORK = 2_000_000;
 /** Runs plans on one thread or on a pool. */
 export class Executor {
   readonly #core: Core;
-  readonly #pool: Pool | undefined;
+  #pool: Pool | undefined;
 
   constructor(core: Core, pool?: Pool) {
     this.#core = core;
     this.#pool = pool;
   }
 
-  /** Threads plans may run on. */
+  /** Threads plans may run on (until `close()`). */
   get threads(): number {
     return this.#pool?.threads ?? 1;
+  }
+
+  /** Gives the pool back (the executor runs plans on the calling thread afterwards). */
+  close(): void {
+    this.#pool?.release();
+    this.#pool = undefined;
   }
 
   run(plan: Plan): void {
@@ -55,40 +61,29 @@ export class Executor {
   }
 }
 
-let pool: Pool | undefined;
-let poolThreads = 0;
-let poolPromise: Promise<Pool | undefined> | undefined;
+/** The pool new executors share, with the core and thread count it was made for. */
+let current: { core: Core; threads: number; pool: Promise<Pool | undefined> } | undefined;
 
 /**
- * An executor with `requested` threads (default: the machine's cores). The pool of workers is made once and kept (idle
- * workers sleep and do not keep the process alive); a different thread count replaces it. Where
- * the memory is not shared or the host has no workers, the executor runs on one thread.
+ * An executor with `requested` threads (default: the machine's cores); `close()` it when done.
+ * The pool of workers is made once and kept (idle workers sleep and do not keep the process
+ * alive); a different thread count replaces it, and the old pool's workers stop when the last
+ * executor using them is closed. Where the memory is not shared, the host has no workers or the
+ * workers fail to start, the executor runs on one thread.
  */
 export async function executorFor(core: Core, requested: number | undefined): Promise<Executor> {
   const { workers, sharedMemory } = platform();
   const threads = requested ?? await cores();
   if (threads <= 1 || !core.shared || !sharedMemory || workers === null) return new Executor(core);
-  if (poolThreads !== threads || !poolPromise) {
-    poolThreads = threads;
-    poolPromise = (async () => {
-      pool?.terminate();
-      pool = undefined;
-      try {
-        pool = await Pool.create(core, threads);
-      } catch {
-        pool = undefined;
-      }
-      return pool;
-    })();
+  for (;;) {
+    if (current?.core !== core || current.threads !== threads) {
+      const previous = current;
+      current = { core, threads, pool: Pool.create(core, threads).catch(() => undefined) };
+      previous?.pool.then((pool) => pool?.retire());
+    }
+    const pool = await current.pool;
+    if (!pool) return new Executor(core);
+    // Another call may have retired this pool while we waited for it: then take the new one.
+    if (pool.acquire()) return new Executor(core, pool);
   }
-  const ready = await poolPromise;
-  return new Executor(core, ready);
-}
-
-/** Stops the pool's workers, if any (they are unref'ed, so this is only needed to free them early). */
-export function stopThreads(): void {
-  pool?.terminate();
-  pool = undefined;
-  poolThreads = 0;
-  poolPromise = undefined;
 }

@@ -6,7 +6,7 @@
  */
 
 import { init } from "./core.ts";
-import { executorFor } from "./executor.ts";
+import { type Executor, executorFor } from "./executor.ts";
 import { iterate } from "./iterate.ts";
 import type { Factors } from "./factors.ts";
 import { Model } from "./model.ts";
@@ -47,6 +47,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const resident = loadStrata(core, strata, ACTION);
   let factors: Factors | undefined;
   let solver: Solver | undefined;
+  let executor: Executor | undefined;
   try {
     const rows = resident.strata.map((s) => s.rows);
     const { cols } = resident;
@@ -68,7 +69,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       ? "nndsvd"
       : "explicit";
     factors = startFactors(core, resident, shape, options.init, settings, ACTION);
-    const executor = await executorFor(core, settings.threads);
+    executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, { ...settings, executor });
 
     const normA = Math.sqrt(resident.normSq);
@@ -102,6 +103,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     return model;
   } finally {
     solver?.free();
+    executor?.close();
     factors?.free();
     resident.free();
   }

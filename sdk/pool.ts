@@ -6,7 +6,8 @@
  * writes the plan, bumps the generation and notifies; every thread (the caller included) claims
  * tasks with an atomic counter; the caller spins until every task is done and every worker has
  * parked again, so the next plan never races a late worker. Workers wait with `Atomics.wait`.
- * Workers are unref'ed: an idle pool does not keep the process alive.
+ * Workers are unref'ed: an idle pool does not keep the process alive. A pool replaced by one with
+ * another thread count is retired: its workers stop when the last executor using it is closed.
  *
  * @module
  */
@@ -64,6 +65,9 @@ function firstMessage(worker: AnyWorker): Promise<unknown> {
   });
 }
 
+/** How long a stopping pool waits for the workers to acknowledge the stop. */
+const STOP_GRACE_MS = 1000;
+
 /** Whether `Atomics.wait` is allowed on this thread (not on a browser's main thread). */
 const canBlock = (() => {
   try {
@@ -95,6 +99,37 @@ export class Pool {
     return this.#workers.length + 1;
   }
 
+  /** Executors using the pool now. */
+  #users = 0;
+  /** Set by `retire()`: no new users; the workers stop when the last one leaves. */
+  #retired = false;
+  #stopped = false;
+
+  /**
+   * Counts one more user (an executor of a fit or transform in progress).
+   * @returns false when the pool is retired: take another.
+   */
+  acquire(): boolean {
+    if (this.#retired) return false;
+    this.#users++;
+    return true;
+  }
+
+  /** Counts a user out; the last one out of a retired pool stops its workers. */
+  release(): void {
+    this.#users--;
+    if (this.#retired && this.#users === 0) this.#stop();
+  }
+
+  /**
+   * Takes no more users and stops the workers once the current ones are done: a fit that yields
+   * to the event loop while another fit replaces the pool keeps its workers to the end.
+   */
+  retire(): void {
+    this.#retired = true;
+    if (this.#users === 0) this.#stop();
+  }
+
   /**
    * Starts `threads − 1` workers on the core's memory.
    * @throws {Error} when the memory is not shared or the host has no workers.
@@ -123,6 +158,7 @@ export class Pool {
 
   /** Runs a plan on every thread; returns when all of its tasks are done. */
   run(plan: Plan): void {
+    if (this.#stopped) throw new Error("Cannot run a plan: the thread pool was stopped");
     const ctl = this.#control.buffer === this.#core.memory.buffer
       ? this.#control
       : new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL_WORDS);
@@ -147,13 +183,32 @@ export class Pool {
     }
   }
 
-  /** Stops the workers and releases the control block. */
-  terminate(): void {
+  /**
+   * Stops the workers and releases the control block once every worker has left its loop.
+   *
+   * `worker.terminate()` is asynchronous: a worker it has not reached yet still reads the block.
+   * Were the block released at once, the next pool would be given the same bytes and zero them,
+   * and such a worker would take the zeroed stop flag for "go on" and join the new pool's plans,
+   * claiming tasks it may be terminated in the middle of (a plan that never finishes). So the
+   * workers first acknowledge the stop; a block whose workers do not all answer within
+   * {@link STOP_GRACE_MS} is left allocated (CONTROL_WORDS × 4 bytes) rather than reused.
+   */
+  #stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
     const ctl = new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL_WORDS);
+    const workers = this.#workers.length;
+    Atomics.store(ctl, CONTROL_PARKED, 0);
     Atomics.store(ctl, CONTROL_STOP, 1);
     Atomics.add(ctl, CONTROL_GENERATION, 1);
     Atomics.notify(ctl, CONTROL_GENERATION);
+    const deadline = performance.now() + STOP_GRACE_MS;
+    let left = Atomics.load(ctl, CONTROL_PARKED);
+    while (left < workers && performance.now() < deadline) {
+      if (canBlock) Atomics.wait(ctl, CONTROL_PARKED, left, 1);
+      left = Atomics.load(ctl, CONTROL_PARKED);
+    }
     this.#workers.forEach((worker) => worker.terminate());
-    this.#core.heap.release(this.#controlPtr);
+    if (left >= workers) this.#core.heap.release(this.#controlPtr);
   }
 }

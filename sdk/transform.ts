@@ -10,7 +10,7 @@ import { init } from "./core.ts";
 import { type Factors, randomFactors } from "./factors.ts";
 import type { Model } from "./model.ts";
 import { iterate } from "./iterate.ts";
-import { executorFor } from "./executor.ts";
+import { type Executor, executorFor } from "./executor.ts";
 import { Solver } from "./solver.ts";
 import { loadStrata } from "./strata.ts";
 import type { ProgressInfo, SolverKind, Stratum } from "./types.ts";
@@ -132,6 +132,7 @@ export async function transform(
   const resident = loadStrata(core, [{ name: "input", ...input }], ACTION);
   let factors: Factors | undefined;
   let solver: Solver | undefined;
+  let executor: Executor | undefined;
   try {
     if (resident.cols !== model.cols) {
       throw new RangeError(`${ACTION}: the input has ${resident.cols} columns, the model ${model.cols}`);
@@ -141,7 +142,7 @@ export async function transform(
     // Views are taken after every allocation: a memory that grew detaches older ones.
     factors.h().set(model.H);
     if (known !== null) factors.v(0).set(model.V[known]);
-    const executor = await executorFor(core, settings.threads);
+    executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
       executor,
       solver: settings.solver,
@@ -175,6 +176,7 @@ export async function transform(
     };
   } finally {
     solver?.free();
+    executor?.close();
     factors?.free();
     resident.free();
   }

@@ -22,7 +22,7 @@ export const CONTROL_STOP = 4;
 export const CONTROL_CALLS = 5;
 /** Byte offset of the current plan's task bounds. */
 export const CONTROL_TASKS = 6;
-/** Workers that finished the current generation and went back to waiting. */
+/** Workers that finished the current generation and went back to waiting (or, after a stop, left). */
 export const CONTROL_PARKED = 7;
 /** Int32 words in the control block. */
 export const CONTROL_WORDS = 8;
@@ -79,7 +79,8 @@ export interface WorkerPort {
 
 /**
  * A worker's life: receive the module, the shared memory and the control block, instantiate,
- * say "ready", then wait for generations and drain each one's tasks until told to stop.
+ * say "ready", then wait for generations and drain each one's tasks until told to stop; each
+ * generation, the stop included, ends with the worker counting itself parked.
  * Indices: generation 0, stop 4, parked 7.
  */
 export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
@@ -99,10 +100,13 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
       }
       Atomics.wait(ctl, 0, seen);
       seen = Atomics.load(ctl, 0);
-      if (Atomics.load(ctl, 4) !== 0) break;
-      drain(kernels, memory, control);
+      const stop = Atomics.load(ctl, 4) !== 0;
+      if (!stop) drain(kernels, memory, control);
+      // Parked: done with this generation. After a stop this is the worker's last access to the
+      // control block, and the pool waits for it before the block's memory can be reused.
       Atomics.add(ctl, 7, 1);
       Atomics.notify(ctl, 7);
+      if (stop) break;
     }
   };
   if (port.once) port.once("message", start);

@@ -91,6 +91,44 @@ describe("threads", () => {
     }
   });
 
+  it("keep a fit's pool while a fit with another thread count replaces it", async () => {
+    // The second fit starts during the first one's iteration 1 and replaces the pool when the
+    // first yields to the event loop (every 50 ms); the first goes on with its own workers.
+    const options = { rank: 16, maxIter: 100, seed: 5, solver: "mu", trackLoss: true } as const;
+    const reference = await fit(strata, { ...options, threads: 1 });
+    let second: Promise<Model> | undefined;
+    const first = await fit(strata, {
+      ...options,
+      threads: 2,
+      onProgress: ({ iteration }) => {
+        if (iteration === 1) second = fit(strata, { ...options, threads: 3 });
+      },
+    });
+    const models = [first, await second!];
+    try {
+      for (const model of models) assert.deepEqual(bits(model), bits(reference));
+    } finally {
+      [reference, ...models].forEach((m) => m.free());
+    }
+  });
+
+  it("replace the pool between fits many times over (stopped workers never join the next pool)", async () => {
+    const options = { rank: 16, maxIter: 2, seed: 5, solver: "hals" } as const;
+    const reference = await fit(strata, { ...options, threads: 1 });
+    try {
+      for (let round = 0; round < 40; round++) {
+        const model = await fit(strata, { ...options, threads: 2 + (round % 2) });
+        try {
+          assert.deepEqual(bits(model), bits(reference), `round ${round}`);
+        } finally {
+          model.free();
+        }
+      }
+    } finally {
+      reference.free();
+    }
+  });
+
   it("runs on a pool of workers where the host has shared memory and workers", async () => {
     const model = await fit(strata, { rank: 6, maxIter: 2, seed: 5, threads: 2 });
     try {
