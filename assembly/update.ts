@@ -27,27 +27,55 @@ export function mu_update_rows(
   const gramRow = kPad << 2;
   memory.fill(scratch + rowBytes, 0, (kPad - uk) << 2);
   if (ASC_FEATURE_SIMD) {
+    // Columns in groups of 16, then 8, then 4: each group's denominators are independent f32x4
+    // chains over p, so the adds overlap instead of waiting on one chain (a k-long chain per
+    // four columns made the H update latency-bound). Every lane still sums its terms in the
+    // order off, p = 0…k−1, ε: the scalar build's order.
     const epsv = f32x4.splat(eps);
     for (let r: usize = 0; r < <usize>rows; r++) {
       const xr = x + r * rowBytes;
       const nr = num + r * rowBytes;
       const offr = offset + r * <usize>offsetStride * 4;
       copyRow(scratch, xr, uk);
-      for (let q: usize = 0; q < kPad; q += 4) {
-        let den = v128.load(offr + (q << 2));
+      let q: usize = 0;
+      for (; q + 16 <= kPad; q += 16) {
+        const o = offr + (q << 2);
+        let d0 = v128.load(o), d1 = v128.load(o, 16), d2 = v128.load(o, 32), d3 = v128.load(o, 48);
         let g = gram + (q << 2);
         for (let p: usize = 0; p < uk; p++) {
-          den = f32x4.add(den, f32x4.mul(v128.load32_splat(scratch + (p << 2)), v128.load(g)));
+          const xp = v128.load32_splat(scratch + (p << 2));
+          d0 = f32x4.add(d0, f32x4.mul(xp, v128.load(g)));
+          d1 = f32x4.add(d1, f32x4.mul(xp, v128.load(g, 16)));
+          d2 = f32x4.add(d2, f32x4.mul(xp, v128.load(g, 32)));
+          d3 = f32x4.add(d3, f32x4.mul(xp, v128.load(g, 48)));
           g += gramRow;
         }
-        den = f32x4.add(den, epsv);
-        if (q + 4 <= uk) {
-          const o = xr + (q << 2);
-          v128.store(o, f32x4.div(f32x4.mul(v128.load(o), v128.load(nr + (q << 2))), den));
-        } else {
-          const ratio = f32x4.div(f32x4.splat(1), den);
-          storeLanes(xr, nr, q, uk, ratio);
+        applyRatio(xr, nr, q, uk, f32x4.add(d0, epsv));
+        applyRatio(xr, nr, q + 4, uk, f32x4.add(d1, epsv));
+        applyRatio(xr, nr, q + 8, uk, f32x4.add(d2, epsv));
+        applyRatio(xr, nr, q + 12, uk, f32x4.add(d3, epsv));
+      }
+      for (; q + 8 <= kPad; q += 8) {
+        const o = offr + (q << 2);
+        let d0 = v128.load(o), d1 = v128.load(o, 16);
+        let g = gram + (q << 2);
+        for (let p: usize = 0; p < uk; p++) {
+          const xp = v128.load32_splat(scratch + (p << 2));
+          d0 = f32x4.add(d0, f32x4.mul(xp, v128.load(g)));
+          d1 = f32x4.add(d1, f32x4.mul(xp, v128.load(g, 16)));
+          g += gramRow;
         }
+        applyRatio(xr, nr, q, uk, f32x4.add(d0, epsv));
+        applyRatio(xr, nr, q + 4, uk, f32x4.add(d1, epsv));
+      }
+      for (; q < kPad; q += 4) {
+        let d0 = v128.load(offr + (q << 2));
+        let g = gram + (q << 2);
+        for (let p: usize = 0; p < uk; p++) {
+          d0 = f32x4.add(d0, f32x4.mul(v128.load32_splat(scratch + (p << 2)), v128.load(g)));
+          g += gramRow;
+        }
+        applyRatio(xr, nr, q, uk, f32x4.add(d0, epsv));
       }
     }
   } else {
@@ -86,6 +114,20 @@ export function mu_update_rows(
     for (; p + 4 <= k; p += 4) v128.store(dst + (p << 2), v128.load(src + (p << 2)));
   }
   for (; p < k; p++) store<f32>(dst + (p << 2), load<f32>(src + (p << 2)));
+}
+
+/**
+ * X[r, q..q+4) ← X · Num / den for a full vector of columns; lane by lane with the reciprocal
+ * for the last partial vector of a row (the scalar build does the same).
+ */
+// @ts-ignore: decorator
+@inline function applyRatio(xr: usize, nr: usize, q: usize, k: usize, den: v128): void {
+  if (q + 4 <= k) {
+    const o = xr + (q << 2);
+    v128.store(o, f32x4.div(f32x4.mul(v128.load(o), v128.load(nr + (q << 2))), den));
+  } else {
+    storeLanes(xr, nr, q, k, f32x4.div(f32x4.splat(1), den));
+  }
 }
 
 /** X[r, q..k) ← X · Num · ratio lane by lane, for the last partial vector of a row. */

@@ -78,6 +78,25 @@ function csr(m: number, n: number, seed: number): { indptr: number[]; indices: n
   return { indptr, indices };
 }
 
+/** The row updates of m rows of rank k, with a broadcast (stride 0) and a per-row offset. */
+function rowUpdates(m: number, k: number): Case[] {
+  const kp = pad4(k);
+  return [0, kp].flatMap((stride) => [
+    {
+      kernel: "mu_update_rows",
+      regions: [f32(m * k), f32(m * k), f32(k * kp), f32(stride === 0 ? kp : m * kp), f32(kp)],
+      args: ([x, num, gram, off, scratch]: number[]) => [x, m, k, num, gram, off, stride, 1e-9, scratch],
+    },
+    {
+      kernel: "hals_update_rows",
+      regions: [f32(m * k), f32(m * k), f64(k * k), f64(stride === 0 ? k : m * k), f64(k)],
+      args: (
+        [x, num, gram, off, scratch]: number[],
+      ) => [x, m, k, num, gram, off, stride === 0 ? 0 : k, 0.01, 2, scratch],
+    },
+  ]);
+}
+
 function cases(): Case[] {
   const out: Case[] = [];
   for (const m of [1, 3, 4, 5, 9]) {
@@ -151,21 +170,12 @@ function cases(): Case[] {
           regions: [f32(n * k), f32(m * n * k)],
           args: ([dst, src]) => [dst, src, m, n * k, n * k],
         });
-        for (const stride of [0, kp]) {
-          out.push({
-            kernel: "mu_update_rows",
-            regions: [f32(m * k), f32(m * k), f32(k * kp), f32(stride === 0 ? kp : m * kp), f32(kp)],
-            args: ([x, num, gram, off, scratch]) => [x, m, k, num, gram, off, stride, 1e-9, scratch],
-          });
-          out.push({
-            kernel: "hals_update_rows",
-            regions: [f32(m * k), f32(m * k), f64(k * k), f64(stride === 0 ? k : m * k), f64(k)],
-            args: ([x, num, gram, off, scratch]) => [x, m, k, num, gram, off, stride === 0 ? 0 : k, 0.01, 2, scratch],
-          });
-        }
+        out.push(...rowUpdates(m, k));
       }
     }
   }
+  // The row updates' column groups (16, then 8, then 4 columns, then the partial vector).
+  for (const k of [12, 16, 20, 23, 28, 45]) out.push(...rowUpdates(3, k));
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
   for (const k of [12, 20, 23, 28, 45]) {
     const m = 5, n = 9;
