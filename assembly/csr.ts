@@ -155,15 +155,29 @@ export function csr_aht_wta(
   ht: usize, k: i32, p: usize, w: usize, ntacc: usize,
 ): void {
   if (p != 0) csr_mul_f64(indptr, indices, values, m, ht, k, p, 0);
-  if (ntacc == 0) return;
+  if (ntacc != 0) csr_wta_rows(indptr, indptr + 4, indices, values, m, w, k, ntacc);
+}
+
+/**
+ * Nt += Aᵀ W over part of each row of a CSR block: for every row r < m, the non-zeros
+ * e ∈ [starts[r], ends[r]) add a = values[e] times W[r,:] to Nt[indices[e],:] in float32, rows
+ * in order, a row's entries in stored order. starts, ends: m int32 each (indptr and indptr + 4
+ * for whole rows). With rows sorted by column and starts/ends splitting them at column
+ * boundaries, tasks over disjoint column ranges write disjoint rows of Nt, and every row of Nt
+ * receives the same terms in the same order as from one pass over whole rows.
+ * W: m×k float32, Nt: n×k float32.
+ */
+export function csr_wta_rows(
+  starts: usize, ends: usize, indices: usize, values: usize, m: i32, w: usize, k: i32, nt: usize,
+): void {
   const kBytes = <usize>k << 2;
   for (let r = 0; r < m; r++) {
-    const start = <usize>load<i32>(indptr + (<usize>r << 2));
-    const stop = <usize>load<i32>(indptr + (<usize>(r + 1) << 2));
+    const start = <usize>load<i32>(starts + (<usize>r << 2));
+    const stop = <usize>load<i32>(ends + (<usize>r << 2));
     const wr = w + <usize>r * kBytes;
     for (let e = start; e < stop; e++) {
       const j = <usize>load<i32>(indices + (e << 2));
-      axpyRow(ntacc + j * kBytes, load<f32>(values + (e << 2)), wr, k);
+      axpyRow(nt + j * kBytes, load<f32>(values + (e << 2)), wr, k);
     }
   }
 }

@@ -9,7 +9,7 @@
 // and accumulates (and writes) float64.
 
 export { f32_aht_wta } from "./dense";
-export { csc_aht_wta, csr_aht_wta, csr_colsum_f64, csr_mul_f64, csr_to_csc } from "./csr";
+export { csc_aht_wta, csr_aht_wta, csr_colsum_f64, csr_mul_f64, csr_to_csc, csr_wta_rows } from "./csr";
 export {
   f32_colsum_f64,
   f32_dot_f32_f64,

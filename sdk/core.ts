@@ -30,6 +30,16 @@ export interface Kernels {
     w: number,
     ntacc: number,
   ): void;
+  csr_wta_rows(
+    starts: number,
+    ends: number,
+    indices: number,
+    values: number,
+    m: number,
+    w: number,
+    k: number,
+    nt: number,
+  ): void;
   csr_colsum_f64(indices: number, values: number, nnz: number, n: number, out: number): void;
   csr_mul_f64(
     indptr: number,
@@ -144,6 +154,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "csc_aht_wta",
   "ht_matvec_f64",
   "ht_gemv_f64",
+  "csr_wta_rows",
 ];
 
 /** A loaded core: the kernels, their memory and the allocator over it. */

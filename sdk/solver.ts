@@ -10,11 +10,13 @@
  * from the same old W, H (and the new v(i)), as the published code: both products from one pass.
  *
  * Every step is a plan (sdk/plan.ts) built once per fit: tasks over fixed row blocks, so the
- * executor can spread them over threads. Sums over rows (Wᵀ A, the Gram matrix of the W(i))
- * go to partial buffers ("slots", a count fixed by the data's shape, never above the number of
- * blocks), block b to slot b mod slots, each slot summed in block order, and the slots are
- * added in order: the same arithmetic for every thread count. Every update writes disjoint rows, so it too is
- * independent of the thread count.
+ * executor can spread them over threads. Sums over rows of dense strata (Wᵀ A, the Gram matrix
+ * of the W(i)) go to partial buffers ("slots", a count fixed by the data's shape, never above
+ * the number of blocks), block b to slot b mod slots, each slot summed in block order, and the
+ * slots are added in order: the same arithmetic for every thread count. The CSR strata's
+ * Σ Aᵀ W is split by ranges of columns instead (sdk/column_ranges.ts): disjoint rows of the
+ * numerator, no partial buffers. Every update writes disjoint rows, so it too is independent of
+ * the thread count.
  *
  * The H update runs on Hᵀ (n×k), which the CSR kernel reads; the dense A Hᵀ kernel reads H
  * (k×n). With a dense stratum both are kept (H is refreshed from Hᵀ after each update). With
@@ -42,6 +44,7 @@ import {
   type Workspace,
 } from "./rules.ts";
 import type { ResidentStrata, ResidentStratum } from "./strata.ts";
+import { columnRangeCount, columnRanges } from "./column_ranges.ts";
 import type { Schedule, SolverKind } from "./types.ts";
 
 /**
@@ -51,11 +54,10 @@ import type { Schedule, SolverKind } from "./types.ts";
 export const SLOTS = 8;
 
 /**
- * Partial numerators (k×n each) for a fit: up to SLOTS, fewer when the data is sparse relative
- * to its width, where zeroing and adding n×k buffers would cost more than the parallel
- * accumulation saves, and hold more memory than the data: one slot per 16·n stored entries
- * (a slot's 4·n·k bytes then stay below half of the 128·n bytes of CSR data it sums, for
- * k ≤ 32). Depends on the data's shape only, never on the thread count.
+ * Partial numerators (k×n each) of the dense strata: up to SLOTS, fewer when the strata have few
+ * rows relative to their width, where zeroing and adding n×k buffers would cost more than the
+ * parallel accumulation saves: one slot per 16·n entries (16 rows). Depends on the data's shape
+ * only, never on the thread count. (The CSR strata need no slots: see column_ranges.ts.)
  */
 export function numeratorSlots(nnz: number, n: number): number {
   return Math.max(1, Math.min(SLOTS, Math.floor(nnz / (16 * n))));
@@ -223,12 +225,26 @@ export class Solver {
     const lossTerms = this.#lossTerms = alloc(s * (k + 3) * 8);
     this.#sum = alloc(8);
     const totalNnz = strata.reduce((a, x) => a + x.nnz, 0);
-    const slots = Math.min(numeratorSlots(totalNnz, n), productBlocks.length);
-    // The numerators' first slot is the numerator itself (the slots are added into it).
+    const csrStrata = strata.filter((x) => x.kind === "csr");
+    const csrNnz = csrStrata.reduce((a, x) => a + x.nnz, 0);
+    const denseBlocks = productBlocks.filter((b) => strata[b.stratum].kind === "dense");
+    const slots = Math.max(1, Math.min(numeratorSlots(totalNnz - csrNnz, n), denseBlocks.length));
+    // The dense numerator's first slot is the numerator itself (the slots are added into it).
     const NknSlots = hasDense && !fixH ? alloc(slots * k * n * 4) : 0;
     const Nkn = NknSlots;
-    const NtSlots = hasCsr && !fixH ? alloc(slots * n * k * 4) : 0;
-    const Nt = NtSlots !== 0 ? NtSlots : fixH ? 0 : alloc(n * k * 4);
+    const Nt = fixH ? 0 : alloc(n * k * 4);
+    const ranges = hasCsr && !fixH
+      ? columnRanges(
+        core,
+        strata,
+        n,
+        // One range per thread: the numerator's bits do not depend on the number of ranges,
+        // and each range more re-reads the W(i) (SpamAssassin, one thread: 7.5 ms with 2
+        // ranges, 8.3 with 4, 10.1 with 8).
+        columnRangeCount(csrNnz, csrStrata.reduce((a, x) => a + x.rows, 0), this.#executor.threads),
+        alloc,
+      )
+      : [];
 
     const hBlocks = rowBlocks(0, n, UPDATE_BLOCK_ROWS);
     const hBlockRows = Math.min(n, hBlocks[0]?.rows ?? 0);
@@ -281,7 +297,10 @@ export class Solver {
       sweeps: this.#options.sweeps ?? halsSweeps(totalNnz, totalRows, n, k),
     };
     const rule: RulePlans = this.#kind === "hals" ? halsRule(ws, ruleOptions) : multiplicativeRule(ws, ruleOptions);
-    /** The call of one product block: P rows (withP) and/or numerator accumulation (slot ≥ 0). */
+    /**
+     * The call of one product block: P rows (withP) and/or, for dense blocks, numerator
+     * accumulation into a slot (slot ≥ 0).
+     */
     const productCall = (plan: PlanBuilder, b: Block, withP: boolean, slot: number) => {
       const x = strata[b.stratum];
       const p = withP ? P[b.stratum] + b.row * k * 4 : 0;
@@ -290,8 +309,7 @@ export class Solver {
         const nacc = slot >= 0 ? NknSlots + slot * k * n * 4 : 0;
         plan.call("f32_aht_wta", [x.data + b.row * n * 4, b.rows, n, F.H, k, p, w, nacc]);
       } else {
-        const nacc = slot >= 0 ? NtSlots + slot * n * k * 4 : 0;
-        plan.call("csr_aht_wta", [x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, p, w, nacc]);
+        plan.call("csr_aht_wta", [x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, p, w, 0]);
       }
     };
 
@@ -300,22 +318,29 @@ export class Solver {
     for (const b of productBlocks) productCall(products.task(), b, true, -1);
     products.work(2 * totalNnz * k);
 
-    // Numerators Σ W(i)ᵀ A(i) into the slots: one task per slot, its blocks in order. With
-    // `withP` (the reference schedule's single pass) dense blocks also form their rows of P in
-    // the same pass; CSR blocks never do: there the two products in one pass are slower than in
-    // two (bench/kernels.ts on SpamAssassin: 16.4 ms against 6.3 + 5.6 ms; the gather from Hᵀ
-    // and the scatter into N compete for the cache), and P alone parallelizes by row blocks.
+    // Numerators Σ W(i)ᵀ A(i). Dense blocks into the slots: one task per slot, its blocks in
+    // order; with `withP` (the reference schedule's single pass) they also form their rows of P
+    // in the same pass. CSR strata: one task per column range, each stratum's rows in order,
+    // into the range's rows of Nt. They never form P in this pass: the two products in one pass
+    // are slower than in two (bench/kernels.ts on SpamAssassin: 16.4 ms against 6.3 + 5.6 ms; the
+    // gather from Hᵀ and the scatter into N compete for the cache), and P alone parallelizes by
+    // row blocks.
     const numeratorPlan = (withP: boolean) => {
       const plan = new PlanBuilder();
-      for (let slot = 0; slot < slots; slot++) {
-        plan.task();
-        if (hasDense) plan.call("zero_bytes", [NknSlots + slot * k * n * 4, k * n * 4]);
-        if (hasCsr) plan.call("zero_bytes", [NtSlots + slot * n * k * 4, n * k * 4]);
-        productBlocks.forEach((b, index) => {
-          if (index % slots === slot) productCall(plan, b, withP && strata[b.stratum].kind === "dense", slot);
+      for (let slot = 0; slot < (hasDense ? slots : 0); slot++) {
+        plan.task().call("zero_bytes", [NknSlots + slot * k * n * 4, k * n * 4]);
+        denseBlocks.forEach((b, index) => {
+          if (index % slots === slot) productCall(plan, b, withP, slot);
         });
       }
-      return plan.work((withP ? 4 : 2) * totalNnz * k);
+      for (const range of ranges) {
+        plan.task().call("zero_bytes", [Nt + range.c0 * k * 4, (range.c1 - range.c0) * k * 4]);
+        strata.forEach((x, i) => {
+          if (x.kind !== "csr") return;
+          plan.call("csr_wta_rows", [range.starts[i], range.ends[i], x.indices, x.values, x.rows, F.W[i], k, Nt]);
+        });
+      }
+      return plan.work((withP ? 4 : 2) * (totalNnz - csrNnz) * k + 2 * csrNnz * k);
     };
     // P = A Hᵀ of the CSR blocks alone, for the reference schedule's pass.
     const csrProducts = new PlanBuilder();
@@ -328,10 +353,9 @@ export class Solver {
     for (let off = 0; off < n * k; off += CHUNK) {
       const len = Math.min(CHUNK, n * k - off);
       reduceNumerators.task();
-      if (hasDense) reduceNumerators.call("f32_sum_slots", [Nkn + off * 4, NknSlots + off * 4, slots, k * n, len]);
-      if (hasCsr) reduceNumerators.call("f32_sum_slots", [Nt + off * 4, NtSlots + off * 4, slots, n * k, len]);
+      reduceNumerators.call("f32_sum_slots", [Nkn + off * 4, NknSlots + off * 4, slots, k * n, len]);
     }
-    reduceNumerators.work(slots * n * k * (hasDense && hasCsr ? 2 : 1));
+    reduceNumerators.work(slots * n * k);
     const transposeNumerators = new PlanBuilder();
     if (hasDense) transposeNumerators.call("f32_transpose", [Nkn, k, n, Nt, hasCsr ? 1 : 0]);
 
@@ -392,7 +416,7 @@ export class Solver {
         ? [...(hasCsr ? [build(csrProducts)] : []), build(numeratorPlan(true))]
         : [build(products)],
       numerators: fixH ? undefined : build(numeratorPlan(false)),
-      reduceNumerators: fixH || slots === 1 ? undefined : build(reduceNumerators),
+      reduceNumerators: fixH || !hasDense || slots === 1 ? undefined : build(reduceNumerators),
       transposeNumerators: fixH || !hasDense ? undefined : build(transposeNumerators),
       updateV: build(rule.updateV),
       prepareW: build(rule.prepareW),

@@ -22,7 +22,7 @@ export interface ResidentStratum {
   readonly kind: "dense" | "csr";
   /** Dense: `m_i × n` float32, row-major. */
   readonly data: number;
-  /** CSR: `m_i + 1` int32 offsets, `nnz` int32 column indices, `nnz` float32 values. */
+  /** CSR: `m_i + 1` int32 offsets, `nnz` int32 column indices (ascending within each row), `nnz` float32 values. */
   readonly indptr: number;
   readonly indices: number;
   readonly values: number;
@@ -150,6 +150,19 @@ function loadDense(core: Core, stratum: DenseStratum, place: Place, owned: numbe
   };
 }
 
+/**
+ * Sorts entries [start, stop) of a CSR row by column index, values alongside. The resident copy
+ * keeps rows sorted: the numerator's column ranges (sdk/column_ranges.ts) need a range's entries
+ * of a row to be contiguous.
+ */
+function sortRow(indices: Int32Array, values: Float32Array, start: number, stop: number): void {
+  const order = Array.from({ length: stop - start }, (_, e) => start + e).sort((a, b) => indices[a] - indices[b]);
+  const sortedIndices = order.map((e) => indices[e]);
+  const sortedValues = order.map((e) => values[e]);
+  indices.set(sortedIndices, start);
+  values.set(sortedValues, start);
+}
+
 function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[]): Omit<ResidentStratum, "name"> {
   const { rows, cols, indptr, indices, values } = stratum;
   if (!isPositiveInteger(rows)) throw place.range(`rows must be a positive integer, got ${rows}`);
@@ -182,6 +195,7 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
       throw place.range(`indptr[${r + 1}] is ${stop}, expected an integer ≥ indptr[${r}] = ${start}`);
     }
     outPtr[r + 1] = stop;
+    let sorted = true;
     for (let e = start; e < stop; e++) {
       const j = indices[e];
       if (!Number.isInteger(j) || j < 0 || j >= cols) {
@@ -191,9 +205,11 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
       lastSeenInRow[j] = r;
       const x = values[e];
       if (!isNonNegativeFloat32(x)) throw place.range(`row ${r}, column ${j} ${describeValue(x)}`);
+      if (e > start && j < outIdx[e - 1]) sorted = false;
       outIdx[e] = j;
       outVal[e] = x;
     }
+    if (!sorted) sortRow(outIdx, outVal, start, stop);
   }
   const colSums = core.heap.alloc(cols * 8);
   owned.push(colSums);
