@@ -69,6 +69,8 @@ const DENSE_BLOCK_ENTRIES = 65536;
 const CSR_BLOCK_NNZ = 16384;
 /** Row blocks of the updates of W(i) and Hᵀ. */
 const UPDATE_BLOCK_ROWS = 256;
+/** Rows of Hᵀ per slot of H Hᵀ (at most one slot per this many rows, and no more than the W(i)'s). */
+const H_GRAM_ROWS = 2048;
 /** Column chunks of the v updates (grouped into at most SLOTS tasks, each with one scratch). */
 const V_CHUNK_COLS = 2048;
 
@@ -138,6 +140,7 @@ interface Plans {
   reduceW: Plan;
   updateH?: Plan;
   refreshH: Plan;
+  reduceH: Plan;
   loss: Plan;
 }
 
@@ -180,6 +183,7 @@ export class Solver {
       throw error;
     }
     this.#executor.run(this.#plans.refreshH);
+    this.#executor.run(this.#plans.reduceH);
     this.#executor.run(this.#plans.refreshW);
     this.#executor.run(this.#plans.reduceW);
   }
@@ -216,7 +220,7 @@ export class Solver {
     // Slots for the Gram matrix of the W(i): never more than blocks to fill them.
     const gramSlotCount = Math.min(SLOTS, wBlocks.length);
     const gramSlots = alloc(gramSlotCount * k * k * 8);
-    const gramScratch = Array.from({ length: gramSlotCount + 1 }, () => alloc((k * kPad + kPad) * 4));
+    const gramScratch = Array.from({ length: gramSlotCount }, () => alloc((k * kPad + kPad) * 4));
     const gramSum = this.#gramSum = alloc(k * k * 8);
     const gramSumF32 = alloc(k * kPad * 4);
     const Ht = htOnly ? F.H : alloc(n * k * 4);
@@ -383,16 +387,25 @@ export class Solver {
 
     // H = (Hᵀ)ᵀ (or Hᵀ from H when H is fixed; neither when H's memory holds Hᵀ), and H Hᵀ
     // (float64, and its padded float32 copy).
+    // H Hᵀ from the rows of Hᵀ in hGramSlots fixed row ranges, one task each, into the W(i)
+    // Gram matrix's slots (free between reduceW and the next refreshW), added in order.
     const refreshH = new PlanBuilder();
     if (!htOnly) {
       if (fixH) refreshH.task().call("f32_transpose", [F.H, k, n, Ht, 0]);
-      else refreshH.task().call("f32_transpose", [Ht, n, k, F.H, 0]).task();
+      else refreshH.task().call("f32_transpose", [Ht, n, k, F.H, 0]);
     }
-    refreshH
-      .call("zero_bytes", [HHt, k * k * 8])
-      .call("f32_gram_acc_f64", [Ht, n, k, HHt, gramScratch[gramSlotCount]])
-      .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad]);
+    const hGramSlots = Math.max(1, Math.min(gramSlotCount, Math.floor(n / H_GRAM_ROWS)));
+    for (let slot = 0; slot < hGramSlots; slot++) {
+      const r0 = Math.floor((slot * n) / hGramSlots);
+      const r1 = Math.floor(((slot + 1) * n) / hGramSlots);
+      refreshH.task()
+        .call("zero_bytes", [gramSlots + slot * k * k * 8, k * k * 8])
+        .call("f32_gram_acc_f64", [Ht + r0 * k * 4, r1 - r0, k, gramSlots + slot * k * k * 8, gramScratch[slot]]);
+    }
     refreshH.work(n * k * k);
+    const reduceH = new PlanBuilder()
+      .call("f64_sum_slots", [HHt, gramSlots, hGramSlots, k * k, k * k])
+      .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad]);
 
     // Loss terms per stratum: H v(i) in float64, vᵀv, vᵀc, ⟨W, P⟩.
     const loss = new PlanBuilder();
@@ -425,6 +438,7 @@ export class Solver {
       reduceW: build(reduceW),
       updateH: fixH ? undefined : build(rule.updateH),
       refreshH: build(refreshH),
+      reduceH: build(reduceH),
       loss: build(loss),
     };
   }
@@ -547,5 +561,6 @@ export class Solver {
       refreshW();
     }
     run(plans.refreshH);
+    run(plans.reduceH);
   }
 }
