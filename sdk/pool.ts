@@ -14,12 +14,13 @@
 
 import { type Core, KERNEL_NAMES } from "./core.ts";
 import { nodeWorkerThreads } from "./host_apis.ts";
-import type { Plan } from "./plan.ts";
+import { CALL_WORDS, type Plan } from "./plan.ts";
 import { platform } from "./platform.ts";
 import {
   CONTROL_CALLS,
   CONTROL_COUNT,
   CONTROL_DONE,
+  CONTROL_FAILED,
   CONTROL_GENERATION,
   CONTROL_NEXT,
   CONTROL_PARKED,
@@ -168,6 +169,7 @@ export class Pool {
     Atomics.store(ctl, CONTROL_NEXT, 0);
     Atomics.store(ctl, CONTROL_DONE, 0);
     Atomics.store(ctl, CONTROL_PARKED, 0);
+    Atomics.store(ctl, CONTROL_FAILED, 0);
     Atomics.add(ctl, CONTROL_GENERATION, 1);
     Atomics.notify(ctl, CONTROL_GENERATION);
     drainTasks(this.#kernels, this.#core.memory, this.#controlPtr);
@@ -180,6 +182,11 @@ export class Pool {
       // where this thread may block (not a browser's main thread), sleep until a worker parks:
       // on a busy machine a spinning caller would take the core the workers need.
       if (canBlock && performance.now() > spinUntil) Atomics.wait(ctl, CONTROL_PARKED, parked, 1);
+    }
+    const failed = Atomics.load(ctl, CONTROL_FAILED);
+    if (failed !== 0) {
+      const kernel = KERNEL_NAMES[this.#core.heap.f64(plan.calls + (failed - 1) * CALL_WORDS * 8, 1)[0]];
+      throw new Error(`Cannot run a plan: the kernel ${kernel} failed (a WebAssembly trap); the plan did not finish`);
     }
   }
 

@@ -24,39 +24,49 @@ export const CONTROL_CALLS = 5;
 export const CONTROL_TASKS = 6;
 /** Workers that finished the current generation and went back to waiting (or, after a stop, left). */
 export const CONTROL_PARKED = 7;
+/** 0, or 1 + the index of the first call of the current plan that threw (on any thread). */
+export const CONTROL_FAILED = 8;
 /** Int32 words in the control block. */
-export const CONTROL_WORDS = 8;
+export const CONTROL_WORDS = 9;
 
 // deno-lint-ignore ban-types
 type Kernel = Function;
 
 /**
  * Claims tasks of the current plan until none is left, running each task's calls in order and
- * storing scalar results. Indices: generation 0, next 1, done 2, count 3, calls 5, tasks 6
- * (kept literal so the function stays self-contained).
+ * storing scalar results. A call that throws (a trap) marks the plan failed with its index and
+ * ends its task; the task still counts as done, and once the plan failed the remaining tasks
+ * are claimed and counted without running, so every thread finishes the plan and none waits
+ * forever. Indices: generation 0, next 1, done 2, count 3, calls 5, tasks 6, failed 8 (kept
+ * literal so the function stays self-contained).
  */
 export function drainTasks(kernels: Kernel[], memory: WebAssembly.Memory, control: number): void {
-  const ctl = new Int32Array(memory.buffer, control, 8);
+  const ctl = new Int32Array(memory.buffer, control, 9);
   const count = Atomics.load(ctl, 3);
   const words = new Float64Array(memory.buffer, ctl[5]);
   const bounds = new Int32Array(memory.buffer, ctl[6], count + 1);
   const results = new Float64Array(memory.buffer);
   for (let task = Atomics.add(ctl, 1, 1); task < count; task = Atomics.add(ctl, 1, 1)) {
-    for (let c = bounds[task]; c < bounds[task + 1]; c++) {
-      const o = c * 12;
-      const value = kernels[words[o]](
-        words[o + 2],
-        words[o + 3],
-        words[o + 4],
-        words[o + 5],
-        words[o + 6],
-        words[o + 7],
-        words[o + 8],
-        words[o + 9],
-        words[o + 10],
-        words[o + 11],
-      );
-      if (words[o + 1] !== 0) results[words[o + 1] / 8] = value;
+    let c = bounds[task];
+    try {
+      for (; c < bounds[task + 1] && Atomics.load(ctl, 8) === 0; c++) {
+        const o = c * 12;
+        const value = kernels[words[o]](
+          words[o + 2],
+          words[o + 3],
+          words[o + 4],
+          words[o + 5],
+          words[o + 6],
+          words[o + 7],
+          words[o + 8],
+          words[o + 9],
+          words[o + 10],
+          words[o + 11],
+        );
+        if (words[o + 1] !== 0) results[words[o + 1] / 8] = value;
+      }
+    } catch {
+      Atomics.compareExchange(ctl, 8, 0, c + 1);
     }
     Atomics.add(ctl, 2, 1);
   }
@@ -88,7 +98,7 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     // deno-lint-ignore ban-types
     const kernels = names.map((name) => instance.exports[name] as Function);
-    const ctl = new Int32Array(memory.buffer, control, 8);
+    const ctl = new Int32Array(memory.buffer, control, 9);
     let seen = Atomics.load(ctl, 0);
     port.postMessage("ready");
     for (;;) {

@@ -4,6 +4,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fit, type Model, type Schedule, type Stratum, transform } from "../sdk/mod.ts";
+import { init } from "../sdk/core.ts";
+import { PlanBuilder } from "../sdk/plan.ts";
+import { Pool } from "../sdk/pool.ts";
 import { csrStrata, denseStrata } from "./fixtures.ts";
 
 /** Big enough that every product plan passes the executor's threshold for waking workers. */
@@ -135,6 +138,37 @@ describe("threads", () => {
       assert.equal(model.threads, 2);
     } finally {
       model.free();
+    }
+  });
+
+  it("turn a kernel that traps on the pool into an error (not a hang), and the pool goes on", async () => {
+    const core = await init();
+    const pool = await Pool.create(core, 3);
+    const owned: number[] = [];
+    const alloc = (bytes: number) => {
+      const ptr = core.heap.alloc(bytes);
+      owned.push(ptr);
+      return ptr;
+    };
+    try {
+      const target = alloc(8 * 1024);
+      const plan = (trap: boolean) => {
+        const builder = new PlanBuilder();
+        for (let t = 0; t < 8; t++) {
+          // Past the end of the memory: memory.fill traps.
+          const ptr = trap && t === 5 ? 0x7fff_0000 : target + t * 1024;
+          builder.task().call("zero_bytes", [ptr, 1024]);
+        }
+        return builder.build(core, alloc);
+      };
+      core.heap.f32(target, 2048).fill(1);
+      assert.throws(() => pool.run(plan(true)), /the kernel zero_bytes failed/);
+      core.heap.f32(target, 2048).fill(1);
+      pool.run(plan(false));
+      assert.ok(core.heap.f32(target, 2048).every((x) => x === 0));
+    } finally {
+      pool.retire();
+      owned.forEach((ptr) => core.heap.release(ptr));
     }
   });
 
