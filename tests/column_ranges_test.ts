@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { fit, init } from "../sdk/mod.ts";
 import { columnRangeCount, columnRanges } from "../sdk/column_ranges.ts";
 import { loadStrata } from "../sdk/strata.ts";
-import { csrStrata } from "./fixtures.ts";
+import { csrStrata, testHeap } from "./fixtures.ts";
 
 /** csrStrata's strata with their typed arrays typed. */
 function csr(seed: number, rows: number[], n: number, density: number) {
@@ -74,12 +74,7 @@ describe("column ranges of the CSR numerator", () => {
     const core = await init();
     const strata = csr(5, [200, 150], 90, 0.25);
     const resident = loadStrata(core, strata, "test");
-    const owned: number[] = [];
-    const alloc = (bytes: number) => {
-      const ptr = core.heap.alloc(bytes);
-      owned.push(ptr);
-      return ptr;
-    };
+    const { alloc, release } = testHeap(core);
     try {
       const ranges = columnRanges(core, resident.strata, 90, 4, alloc);
       assert.equal(ranges.length, 4);
@@ -107,7 +102,7 @@ describe("column ranges of the CSR numerator", () => {
       );
       for (const share of shares) assert.ok(share > 0.15 && share < 0.35, `shares ${shares}`);
     } finally {
-      owned.forEach((ptr) => core.heap.release(ptr));
+      release();
       resident.free();
     }
   });
@@ -117,12 +112,7 @@ describe("column ranges of the CSR numerator", () => {
     const k = 7, n = 70;
     const strata = csr(6, [120, 80], n, 0.3);
     const resident = loadStrata(core, strata, "test");
-    const owned: number[] = [];
-    const alloc = (bytes: number) => {
-      const ptr = core.heap.alloc(bytes);
-      owned.push(ptr);
-      return ptr;
-    };
+    const { alloc, release } = testHeap(core);
     try {
       const W = resident.strata.map((x, i) => {
         const ptr = alloc(x.rows * k * 4);
@@ -143,7 +133,7 @@ describe("column ranges of the CSR numerator", () => {
       assert.ok(one.some((x) => x > 0));
       for (let count = 2; count <= 8; count++) assert.deepEqual(numerator(count), one, `${count} ranges`);
     } finally {
-      owned.forEach((ptr) => core.heap.release(ptr));
+      release();
       resident.free();
     }
   });

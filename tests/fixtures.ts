@@ -5,8 +5,22 @@
  * @module
  */
 
+import type { Core } from "../sdk/core.ts";
 import { type CsrStratum, type DenseStratum, Random } from "../sdk/mod.ts";
 import { type Mat, mat, type RefState } from "./reference.ts";
+
+/** Allocations on a core's heap for one test: `alloc` as the SDK's workspaces use it, `release` frees them all. */
+export function testHeap(core: Core): { alloc: (bytes: number) => number; release: () => void } {
+  const owned: number[] = [];
+  return {
+    alloc: (bytes) => {
+      const ptr = core.heap.alloc(bytes);
+      owned.push(ptr);
+      return ptr;
+    },
+    release: () => owned.splice(0).forEach((ptr) => core.heap.release(ptr)),
+  };
+}
 
 /** Dense strata with values U(0, scale), rows[i] rows each, n columns (float32-exact values). */
 export function denseStrata(seed: number, rows: number[], n: number, scale = 1): DenseStratum[] {

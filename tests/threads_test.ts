@@ -7,7 +7,7 @@ import { fit, type Model, type Schedule, type Stratum, transform } from "../sdk/
 import { init } from "../sdk/core.ts";
 import { PlanBuilder } from "../sdk/plan.ts";
 import { Pool } from "../sdk/pool.ts";
-import { csrStrata, denseStrata } from "./fixtures.ts";
+import { csrStrata, denseStrata, testHeap } from "./fixtures.ts";
 
 /** Big enough that every product plan passes the executor's threshold for waking workers. */
 const strata: Stratum[] = [
@@ -144,12 +144,7 @@ describe("threads", () => {
   it("turn a kernel that traps on the pool into an error (not a hang), and the pool goes on", async () => {
     const core = await init();
     const pool = await Pool.create(core, 3);
-    const owned: number[] = [];
-    const alloc = (bytes: number) => {
-      const ptr = core.heap.alloc(bytes);
-      owned.push(ptr);
-      return ptr;
-    };
+    const { alloc, release } = testHeap(core);
     try {
       const target = alloc(8 * 1024);
       const plan = (trap: boolean) => {
@@ -168,7 +163,7 @@ describe("threads", () => {
       assert.ok(core.heap.f32(target, 2048).every((x) => x === 0));
     } finally {
       pool.retire();
-      owned.forEach((ptr) => core.heap.release(ptr));
+      release();
     }
   });
 
