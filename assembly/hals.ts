@@ -95,7 +95,21 @@ export function hals_update_rows(
  */
 export function hals_v_update(v: usize, c: usize, t: usize, n: i32, m: i32, shift: f64): void {
   const fm = <f64>m;
-  for (let j: usize = 0; j < <usize>n; j++) {
+  let j: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Two entries per step with the same operations per lane; value > 0 ? value : 0 as a
+    // select on the comparison (NaN compares false: 0, as in the scalar loop).
+    const shiftv = f64x2.splat(shift);
+    const fmv = f64x2.splat(fm);
+    const zero = f64x2.splat(0);
+    const n2 = <usize>n & ~1;
+    for (; j < n2; j += 2) {
+      const value = f64x2.div(f64x2.sub(f64x2.sub(v128.load(c + (j << 3)), v128.load(t + (j << 3))), shiftv), fmv);
+      const kept = v128.bitselect(value, zero, f64x2.gt(value, zero));
+      v128.store64_lane(v + (j << 2), f32x4.demote_f64x2_zero(kept), 0);
+    }
+  }
+  for (; j < <usize>n; j++) {
     const value = (load<f64>(c + (j << 3)) - load<f64>(t + (j << 3)) - shift) / fm;
     store<f32>(v + (j << 2), value > 0 ? <f32>value : 0);
   }
@@ -245,7 +259,16 @@ export function hals_shift_f64(u: usize, ldu: i32, s: i32, rows: i32, z: usize, 
       const uij = <f64>load<f32>(u + (i * ld + j) * 4);
       if (uij == 0) continue;
       const zi = z + i * uk * 8;
-      for (let q: usize = 0; q < uk; q++) {
+      let q: usize = 0;
+      if (ASC_FEATURE_SIMD) {
+        // Two columns per step, the same operations per lane as the scalar loop.
+        const uv = f64x2.splat(uij);
+        for (; q + 2 <= uk; q += 2) {
+          const o = oj + (q << 3);
+          v128.store(o, f64x2.add(v128.load(o), f64x2.mul(uv, v128.load(zi + (q << 3)))));
+        }
+      }
+      for (; q < uk; q++) {
         const o = oj + (q << 3);
         store<f64>(o, load<f64>(o) + uij * load<f64>(zi + (q << 3)));
       }

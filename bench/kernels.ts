@@ -257,6 +257,13 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
     steps.push(["  csc_aht_wta P only", cscPass(true, false)]);
   }
   if (has("hals_gram_f64")) steps.push(["hals_gram_f64 Ht", () => K.hals_gram_f64(Ht, n, k, HHt)]);
+  const shiftF64 = alloc(n * k * 8);
+  steps.push(["hals_shift_f64 (HALS H update, all rows)", () => K.hals_shift_f64(V, n, s, n, wSums, k, shiftF64)]);
+  steps.push(["hals_v_update ×5", () => {
+    for (let i = 0; i < s; i++) {
+      K.hals_v_update(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 8, n, resident[i].rows, 0);
+    }
+  }]);
 
   if (flags.state) {
     const state = new Float32Array(readFileSync(flags.state).buffer.slice(0));

@@ -97,6 +97,22 @@ function rowUpdates(m: number, k: number): Case[] {
   ]);
 }
 
+/** The v updates of n entries (MU and HALS), shifts of both signs so the HALS projection bites. */
+function vUpdates(n: number): Case[] {
+  return [
+    {
+      kernel: "v_update",
+      regions: [f32(n), f64(n), f64(n)],
+      args: ([v, c, t]: number[]) => [v, c, t, 7, n, 1e-9],
+    },
+    ...[-0.5, 0.5].map((shift) => ({
+      kernel: "hals_v_update",
+      regions: [f32(n, true), f64(n), f64(n)],
+      args: ([v, c, t]: number[]) => [v, c, t, n, 7, shift],
+    })),
+  ];
+}
+
 function cases(): Case[] {
   const out: Case[] = [];
   for (const m of [1, 3, 4, 5, 9]) {
@@ -171,6 +187,13 @@ function cases(): Case[] {
           args: ([dst, src]) => [dst, src, m, n * k, n * k],
         });
         out.push(...rowUpdates(m, k));
+        if (k === 1) out.push(...vUpdates(n * m));
+        // The HALS shift term of n rows of Hᵀ from m strata (U: m rows of stride n + 2).
+        out.push({
+          kernel: "hals_shift_f64",
+          regions: [f32(m * (n + 2)), f64(m * k), f64(n * k)],
+          args: ([u, z, o]) => [u, n + 2, m, n, z, k, o],
+        });
       }
     }
   }
