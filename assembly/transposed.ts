@@ -38,7 +38,40 @@ export function ht_matvec_f64(ht: usize, n: i32, k: i32, v: usize, out: usize): 
 export function ht_gemv_f64(ht: usize, rows: i32, k: i32, w: usize, out: usize): void {
   const uk = <usize>k;
   const k2 = uk & ~1;
-  for (let j: usize = 0; j < <usize>rows; j++) {
+  let j: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Four rows at a time: four independent accumulator chains (one chain per row was
+    // latency-bound), each row's terms in the order of the one-row loop below.
+    const rowBytes = uk << 2;
+    for (; j + 4 <= <usize>rows; j += 4) {
+      const r0 = ht + j * rowBytes;
+      const r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      for (let q: usize = 0; q < k2; q += 2) {
+        const wq = v128.load(w + (q << 3));
+        a0 = f64x2.add(a0, f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(r0 + (q << 2))), wq));
+        a1 = f64x2.add(a1, f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(r1 + (q << 2))), wq));
+        a2 = f64x2.add(a2, f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(r2 + (q << 2))), wq));
+        a3 = f64x2.add(a3, f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(r3 + (q << 2))), wq));
+      }
+      let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+      let s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+      let s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+      let s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+      for (let q = k2; q < uk; q++) {
+        const wq = load<f64>(w + (q << 3));
+        s0 += <f64>load<f32>(r0 + (q << 2)) * wq;
+        s1 += <f64>load<f32>(r1 + (q << 2)) * wq;
+        s2 += <f64>load<f32>(r2 + (q << 2)) * wq;
+        s3 += <f64>load<f32>(r3 + (q << 2)) * wq;
+      }
+      store<f64>(out + (j << 3), s0);
+      store<f64>(out + (j << 3) + 8, s1);
+      store<f64>(out + (j << 3) + 16, s2);
+      store<f64>(out + (j << 3) + 24, s3);
+    }
+  }
+  for (; j < <usize>rows; j++) {
     const row = ht + j * uk * 4;
     let q: usize = 0;
     let s: f64;
