@@ -150,10 +150,16 @@ async function wasmMsPerIter(w: Workload, threadCount: number): Promise<number> 
   // Warm-up: a whole long fit, so the engine's optimizing tiers (V8's TurboFan, JSC's FTL)
   // have compiled the loop before anything is timed (a short warm-up left Bun's first
   // configuration, 2 threads on the synthetic data, at 0.09 ms per iteration against 0.05).
+  // Then the better of two short/long pairs: on this shared VM one pair alone still gave Bun's
+  // first configuration 0.08–0.10 ms in three runs out of three, 0.047 in a script of its own.
   const [short, long] = w.iters;
   await time(long);
-  const tShort = await time(short);
-  return (await time(long) - tShort) / (long - short);
+  let best = Infinity;
+  for (let pair = 0; pair < 2; pair++) {
+    const tShort = await time(short);
+    best = Math.min(best, (await time(long) - tShort) / (long - short));
+  }
+  return best;
 }
 
 function referenceMsPerIter(w: Workload): number {
