@@ -113,6 +113,40 @@ function vUpdates(n: number): Case[] {
   ];
 }
 
+/**
+ * The CSR row products of a random m×n pattern (from `seed`) at rank k: P and Nt in one pass,
+ * Nt over the rows' first halves (as a column range's task reads them), and A X (=|+=).
+ */
+function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
+  const { indptr, indices } = csr(m, n, seed);
+  const sparse = [{ type: "i32", values: indptr }, { type: "i32", values: indices }, f32(indices.length)] as Region[];
+  const starts = indptr.slice(0, m);
+  const ends = starts.map((start, r) => start + Math.ceil((indptr[r + 1] - start) / 2));
+  return [
+    {
+      kernel: "csr_aht_wta",
+      regions: [...sparse, f32(n * k), f32(m * k, true), f32(m * k), f32(n * k)],
+      args: ([ip, ix, v, ht, p, w, nt]: number[]) => [ip, ix, v, m, ht, k, p, w, nt],
+    },
+    {
+      kernel: "csr_wta_rows",
+      regions: [
+        { type: "i32", values: starts },
+        { type: "i32", values: ends },
+        ...sparse.slice(1),
+        f32(m * k),
+        f32(n * k),
+      ],
+      args: ([s0, e0, ix, v, w, nt]: number[]) => [s0, e0, ix, v, m, w, k, nt],
+    },
+    ...[0, 1].map((accumulate) => ({
+      kernel: "csr_mul_f64",
+      regions: [...sparse, f32(n * k), f32(m * k)],
+      args: ([ip, ix, v, x, o]: number[]) => [ip, ix, v, m, x, k, o, accumulate],
+    })),
+  ];
+}
+
 function cases(): Case[] {
   const out: Case[] = [];
   for (const m of [1, 3, 4, 5, 9]) {
@@ -123,33 +157,7 @@ function cases(): Case[] {
           regions: [f32(m * n), f32(k * n), f32(m * k, true), f32(m * k), f32(k * n)],
           args: ([a, h, p, w, nacc]) => [a, m, n, h, k, p, w, nacc],
         });
-        const { indptr, indices } = csr(m, n, m * 100 + n * 10 + k);
-        out.push({
-          kernel: "csr_aht_wta",
-          regions: [
-            { type: "i32", values: indptr },
-            { type: "i32", values: indices },
-            f32(indices.length),
-            f32(n * k),
-            f32(m * k, true),
-            f32(m * k),
-            f32(n * k),
-          ],
-          args: ([ip, ix, v, ht, p, w, nt]) => [ip, ix, v, m, ht, k, p, w, nt],
-        });
-        for (const accumulate of [0, 1]) {
-          out.push({
-            kernel: "csr_mul_f64",
-            regions: [
-              { type: "i32", values: indptr },
-              { type: "i32", values: indices },
-              f32(indices.length),
-              f32(n * k),
-              f32(m * k),
-            ],
-            args: ([ip, ix, v, x, o]) => [ip, ix, v, m, x, k, o, accumulate],
-          });
-        }
+        out.push(...sparseProducts(m, n, k, m * 100 + n * 10 + k));
         out.push({
           kernel: "hals_matvec_f64",
           regions: [f32(k * n), f32(n), f64(k)],
@@ -200,37 +208,7 @@ function cases(): Case[] {
   // The row updates' column groups (16, then 8, then 4 columns, then the partial vector).
   for (const k of [12, 16, 20, 23, 28, 45]) out.push(...rowUpdates(3, k));
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
-  for (const k of [12, 20, 23, 28, 45]) {
-    const m = 5, n = 9;
-    const { indptr, indices } = csr(m, n, k);
-    const sparse = [{ type: "i32", values: indptr }, { type: "i32", values: indices }, f32(indices.length)] as Region[];
-    out.push({
-      kernel: "csr_aht_wta",
-      regions: [...sparse, f32(n * k), f32(m * k, true), f32(m * k), f32(n * k)],
-      args: ([ip, ix, v, ht, p, w, nt]) => [ip, ix, v, m, ht, k, p, w, nt],
-    });
-    // Nt += Aᵀ W over the rows' first halves (as a column range's task reads them).
-    const starts = indptr.slice(0, m);
-    const ends = starts.map((start, r) => start + Math.ceil((indptr[r + 1] - start) / 2));
-    out.push({
-      kernel: "csr_wta_rows",
-      regions: [
-        { type: "i32", values: starts },
-        { type: "i32", values: ends },
-        ...sparse.slice(1),
-        f32(m * k),
-        f32(n * k),
-      ],
-      args: ([s0, e0, ix, v, w, nt]) => [s0, e0, ix, v, m, w, k, nt],
-    });
-    for (const accumulate of [0, 1]) {
-      out.push({
-        kernel: "csr_mul_f64",
-        regions: [...sparse, f32(n * k), f32(m * k)],
-        args: ([ip, ix, v, x, o]) => [ip, ix, v, m, x, k, o, accumulate],
-      });
-    }
-  }
+  for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
   // The CSC pass (csr(n, m, …) is the CSC form of an m×n pattern).
   for (const k of [1, 3, 4, 5, 20, 23]) {
     const m = 7, n = 6;
