@@ -9,8 +9,6 @@
 // the float32 pass ran twice as slow as on fresh factors. The product of two float32 values is
 // exact in float64 and never subnormal there.
 
-import { axpyRow } from "./vector";
-
 /**
  * out[0..k) = (f32)(base + Σ_e values[e] · X[indices[e], 0..k)) for e in [start, stop), the sum
  * in float64 (base = out's own value, widened, when accumulate, else 0): for each group of 20
@@ -166,18 +164,60 @@ export function csr_aht_wta(
  * boundaries, tasks over disjoint column ranges write disjoint rows of Nt, and every row of Nt
  * receives the same terms in the same order as from one pass over whole rows.
  * W: m×k float32, Nt: n×k float32.
+ *
+ * The row of W stays in registers: for each group of 20 columns (k = 20 in one pass), then of
+ * eight, then of four, a pass over the row's non-zeros does one f32x4 read-modify-write of Nt
+ * per four columns; the last k % 4 columns go the same way one at a time. Each entry of Nt gets
+ * Nt + a·W in float32 per term, as axpyRow does it: the same bits in the scalar build, which
+ * takes every column one at a time.
  */
 export function csr_wta_rows(
   starts: usize, ends: usize, indices: usize, values: usize, m: i32, w: usize, k: i32, nt: usize,
 ): void {
   const kBytes = <usize>k << 2;
+  const k4 = kBytes & ~(<usize>15);
   for (let r = 0; r < m; r++) {
     const start = <usize>load<i32>(starts + (<usize>r << 2));
     const stop = <usize>load<i32>(ends + (<usize>r << 2));
     const wr = w + <usize>r * kBytes;
-    for (let e = start; e < stop; e++) {
-      const j = <usize>load<i32>(indices + (e << 2));
-      axpyRow(nt + j * kBytes, load<f32>(values + (e << 2)), wr, k);
+    let q: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; q + 80 <= k4; q += 80) {
+        const w0 = v128.load(wr + q), w1 = v128.load(wr + q, 16), w2 = v128.load(wr + q, 32);
+        const w3 = v128.load(wr + q, 48), w4 = v128.load(wr + q, 64);
+        for (let e = start; e < stop; e++) {
+          const o = nt + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+          const a = f32x4.splat(load<f32>(values + (e << 2)));
+          v128.store(o, f32x4.add(v128.load(o), f32x4.mul(a, w0)));
+          v128.store(o, f32x4.add(v128.load(o, 16), f32x4.mul(a, w1)), 16);
+          v128.store(o, f32x4.add(v128.load(o, 32), f32x4.mul(a, w2)), 32);
+          v128.store(o, f32x4.add(v128.load(o, 48), f32x4.mul(a, w3)), 48);
+          v128.store(o, f32x4.add(v128.load(o, 64), f32x4.mul(a, w4)), 64);
+        }
+      }
+      for (; q + 32 <= k4; q += 32) {
+        const w0 = v128.load(wr + q), w1 = v128.load(wr + q, 16);
+        for (let e = start; e < stop; e++) {
+          const o = nt + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+          const a = f32x4.splat(load<f32>(values + (e << 2)));
+          v128.store(o, f32x4.add(v128.load(o), f32x4.mul(a, w0)));
+          v128.store(o, f32x4.add(v128.load(o, 16), f32x4.mul(a, w1)), 16);
+        }
+      }
+      for (; q < k4; q += 16) {
+        const w0 = v128.load(wr + q);
+        for (let e = start; e < stop; e++) {
+          const o = nt + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+          v128.store(o, f32x4.add(v128.load(o), f32x4.mul(f32x4.splat(load<f32>(values + (e << 2))), w0)));
+        }
+      }
+    }
+    for (; q < kBytes; q += 4) {
+      const wq = load<f32>(wr + q);
+      for (let e = start; e < stop; e++) {
+        const o = nt + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
+        store<f32>(o, load<f32>(o) + load<f32>(values + (e << 2)) * wq);
+      }
     }
   }
 }
