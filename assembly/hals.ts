@@ -90,7 +90,7 @@ export function hals_update_rows(
  *
  *   v[j] ← max(0, (c[j] − t[j] − shift) / m)
  *
- * c = A(i)ᵀ 1 (n float64), t = Hᵀ W(i)ᵀ1 (n float64, from hals_htw_f64), m = rows of A(i),
+ * c = A(i)ᵀ 1 (n float32), t = Hᵀ W(i)ᵀ1 (n float64, from hals_htw_f64), m = rows of A(i),
  * shift = λ_v / 2 (the gradient of ‖A − 1vᵀ − WH‖² + λ_v ‖v‖₁ is 2(m v − c + Hᵀw) + λ_v).
  */
 export function hals_v_update(v: usize, c: usize, t: usize, n: i32, m: i32, shift: f64): void {
@@ -104,13 +104,14 @@ export function hals_v_update(v: usize, c: usize, t: usize, n: i32, m: i32, shif
     const zero = f64x2.splat(0);
     const n2 = <usize>n & ~1;
     for (; j < n2; j += 2) {
-      const value = f64x2.div(f64x2.sub(f64x2.sub(v128.load(c + (j << 3)), v128.load(t + (j << 3))), shiftv), fmv);
+      const cj = f64x2.promote_low_f32x4(v128.load64_zero(c + (j << 2)));
+      const value = f64x2.div(f64x2.sub(f64x2.sub(cj, v128.load(t + (j << 3))), shiftv), fmv);
       const kept = v128.bitselect(value, zero, f64x2.gt(value, zero));
       v128.store64_lane(v + (j << 2), f32x4.demote_f64x2_zero(kept), 0);
     }
   }
   for (; j < <usize>n; j++) {
-    const value = (load<f64>(c + (j << 3)) - load<f64>(t + (j << 3)) - shift) / fm;
+    const value = (<f64>load<f32>(c + (j << 2)) - load<f64>(t + (j << 3)) - shift) / fm;
     store<f32>(v + (j << 2), value > 0 ? <f32>value : 0);
   }
 }

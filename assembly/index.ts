@@ -13,7 +13,6 @@ export { csc_aht_wta, csr_aht_wta, csr_colsum_f64, csr_mul_f64, csr_to_csc, csr_
 export {
   f32_colsum_f64,
   f32_dot_f32_f64,
-  f32_dot_f64_f64,
   f32_gram_acc_f64,
   f32_transpose,
 } from "./reduce";

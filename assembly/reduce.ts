@@ -13,24 +13,14 @@ export function f32_colsum_f64(x: usize, m: i32, n: i32, out: usize): void {
   }
 }
 
-/** Σ x[i] y[i] over float32 x and element type T y, accumulated in float64. */
-// @ts-ignore: decorator
-@inline function dot<T>(x: usize, y: usize, len: i32): f64 {
-  let s: f64 = 0;
-  for (let i: usize = 0; i < <usize>len; i++) {
-    s += <f64>load<f32>(x + (i << 2)) * <f64>load<T>(y + i * sizeof<T>());
-  }
-  return s;
-}
-
-/** Σ x[i] y[i], x and y float32, float64 accumulation (‖A‖², ⟨W, P⟩ of the loss identity). */
+/**
+ * Σ x[i] y[i], x and y float32, products and sum in float64 (‖A‖², vᵀv, vᵀc and ⟨W, P⟩ of the
+ * loss identity).
+ */
 export function f32_dot_f32_f64(x: usize, y: usize, len: i32): f64 {
-  return dot<f32>(x, y, len);
-}
-
-/** Σ x[i] y[i], x float32, y float64, float64 accumulation (vᵀ c of the loss identity). */
-export function f32_dot_f64_f64(x: usize, y: usize, len: i32): f64 {
-  return dot<f64>(x, y, len);
+  let s: f64 = 0;
+  for (let i: usize = 0; i < <usize>len; i++) s += <f64>load<f32>(x + (i << 2)) * <f64>load<f32>(y + (i << 2));
+  return s;
 }
 
 /**

@@ -146,7 +146,7 @@ export function mu_update_rows(
  *
  *   v[j] ← v[j] · c[j] / (m · v[j] + t[j] + ε)
  *
- * c = A(i)ᵀ 1 (float64, constant over a fit), t = Hᵀ (W(i)ᵀ 1) (float64), m = rows of A(i).
+ * c = A(i)ᵀ 1 (float32, constant over a fit), t = Hᵀ (W(i)ᵀ 1) (float64), m = rows of A(i).
  * The ratio is formed in float64.
  */
 export function v_update(v: usize, c: usize, t: usize, m: i32, n: i32, eps: f64): void {
@@ -161,12 +161,13 @@ export function v_update(v: usize, c: usize, t: usize, m: i32, n: i32, eps: f64)
       const o = v + (j << 2);
       const vj = f64x2.promote_low_f32x4(v128.load64_zero(o));
       const den = f64x2.add(f64x2.add(f64x2.mul(fmv, vj), v128.load(t + (j << 3))), epsv);
-      v128.store64_lane(o, f32x4.demote_f64x2_zero(f64x2.div(f64x2.mul(vj, v128.load(c + (j << 3))), den)), 0);
+      const cj = f64x2.promote_low_f32x4(v128.load64_zero(c + (j << 2)));
+      v128.store64_lane(o, f32x4.demote_f64x2_zero(f64x2.div(f64x2.mul(vj, cj), den)), 0);
     }
   }
   for (; j < <usize>n; j++) {
     const o = v + (j << 2);
     const vj = <f64>load<f32>(o);
-    store<f32>(o, <f32>(vj * load<f64>(c + (j << 3)) / (fm * vj + load<f64>(t + (j << 3)) + eps)));
+    store<f32>(o, <f32>(vj * <f64>load<f32>(c + (j << 2)) / (fm * vj + load<f64>(t + (j << 3)) + eps)));
   }
 }

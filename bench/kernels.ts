@@ -139,8 +139,11 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
     }
     const W = alloc(m * k * 4);
     fillRandom(W, m * k, 1 / Math.sqrt(k));
-    const colSums = alloc(n * 8);
-    K.csr_colsum_f64(indices, values, e, n, colSums);
+    // c = Aᵀ 1 as the SDK keeps it: summed in float64, stored float32.
+    const colSums = alloc(n * 4);
+    const sums = alloc(n * 8);
+    K.csr_colsum_f64(indices, values, e, n, sums);
+    K.f64_to_f32_padded(sums, 1, n, colSums, n);
     return { rows: m, indptr, indices, values, tIndptr, tIndices, tValues, W, P: alloc(m * k * 4), colSums };
   });
 

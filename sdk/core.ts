@@ -75,7 +75,6 @@ export interface Kernels {
   ): void;
   f32_colsum_f64(x: number, m: number, n: number, out: number): void;
   f32_dot_f32_f64(x: number, y: number, len: number): number;
-  f32_dot_f64_f64(x: number, y: number, len: number): number;
   f32_transpose(src: number, m: number, n: number, dst: number, accumulate: number): void;
   mu_update_rows(
     x: number,
@@ -134,7 +133,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   "csr_colsum_f64",
   "f32_colsum_f64",
   "f32_dot_f32_f64",
-  "f32_dot_f64_f64",
   "f32_gram_acc_f64",
   "f32_transpose",
   "mu_update_rows",

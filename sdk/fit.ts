@@ -70,7 +70,11 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       : "explicit";
     factors = startFactors(core, resident, shape, options.init, settings, ACTION);
     executor = await executorFor(core, settings.threads);
-    solver = new Solver(core, resident, factors, { ...settings, executor });
+    solver = new Solver(core, resident, factors, {
+      ...settings,
+      executor,
+      lossEveryIteration: settings.trackLoss || settings.tol > 0,
+    });
 
     const normA = Math.sqrt(resident.normSq);
     const run = await iterate(solver, {

@@ -235,7 +235,7 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
     const Ht = ws.alloc(n * k * 4);
     kernels.f32_rmul_f64(Zt, n, l, Uk, k, Ht);
     nonNegativeParts(factors, heap.f32(Ht, n * k), sigma, cut);
-    const meanA = list.reduce((sum, st) => sum + heap.f64(st.colSums, n).reduce((a, b) => a + b, 0), 0) / (M * n);
+    const meanA = list.reduce((sum, st) => sum + heap.f32(st.colSums, n).reduce((a, b) => a + b, 0), 0) / (M * n);
     let shiftMass = 0;
     list.forEach((st, i) => shiftMass += st.rows * factors.v(i).reduce((a, b) => a + b, 0));
     const meanB = Math.max(meanA - shiftMass / (M * n), 0);

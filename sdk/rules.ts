@@ -57,8 +57,13 @@ export interface Workspace {
   s: number;
   /** Allocates workspace owned by the solver. */
   alloc(bytes: number): number;
-  /** P(i) = A(i) Hᵀ: m_i×k float32 each. */
-  P: readonly number[];
+  /**
+   * Adds what makes P(i) = A(i) Hᵀ available on the rows of `block` and returns where they are
+   * (rows×k float32): P(i)'s own rows where the fit keeps P(i), else `pScratch` after a
+   * csr_mul_f64 call forms them there (CSR strata of fits that do not track the loss: P(i) is
+   * then never whole, see solver.ts).
+   */
+  blockProducts(plan: PlanBuilder, block: Block, pScratch: number): number;
   /** w(i) = W(i)ᵀ 1: s×k float64, and s×kPad float32 (zero padding). */
   wSums: number;
   wSumsF32: number;
@@ -83,12 +88,21 @@ export interface Workspace {
   htw(plan: PlanBuilder, j0: number, len: number, w: number, out: number): void;
   /** Column chunks of the v updates, grouped into tasks; each task owns scratch for a chunk of float64. */
   vTasks: readonly { chunks: readonly { j0: number; len: number }[]; scratch: number }[];
-  /** Row blocks of the W(i) updates, one task each. */
-  wBlocks: readonly Block[];
-  /** Row blocks of the Hᵀ update, grouped into tasks; each task owns `bytes` of scratch. */
+  /**
+   * Row blocks of the W(i) updates, grouped into tasks; each task owns `pScratch` (P's rows of
+   * its largest block, where P is formed block by block; else 0) and `index` for the rule's own
+   * per-task scratch.
+   */
+  wTasks: readonly { blocks: readonly Block[]; pScratch: number; index: number }[];
+  /**
+   * Row blocks of the Hᵀ update, grouped into tasks; each task owns hTaskScratchBytes(hBlockRows,
+   * kPad, hScratchBytes) of scratch.
+   */
   hTasks: readonly { blocks: readonly Block[]; scratch: number }[];
   /** Rows of the largest Hᵀ block. */
   hBlockRows: number;
+  /** Bytes per value of the H update's scratch: the rule's precision (hScratchValueBytes). */
+  hScratchBytes: number;
 }
 
 /** Options the rules read. */
@@ -114,9 +128,14 @@ export interface RulePlans {
   updateH: PlanBuilder;
 }
 
-/** Bytes of scratch per Hᵀ task: the shift term S of one block (float64 for HALS) and a row. */
-export function hTaskScratchBytes(blockRows: number, kPad: number): number {
-  return (blockRows + 1) * kPad * 8;
+/** Bytes per value of the H update's scratch: float32 for the multiplicative updates, float64 for HALS. */
+export function hScratchValueBytes(solver: "mu" | "hals"): number {
+  return solver === "hals" ? 8 : 4;
+}
+
+/** Bytes of scratch per Hᵀ task: the shift term S of one block and a row, `valueBytes` each. */
+export function hTaskScratchBytes(blockRows: number, kPad: number, valueBytes: number): number {
+  return (blockRows + 1) * kPad * valueBytes;
 }
 
 /**
@@ -141,12 +160,19 @@ function vPlan(
 }
 
 /**
- * The W(i) update plan: a task per row block; `update` adds the block's call, given the byte
- * offset of its rows in W(i) and P(i) and the block's index (for its scratch).
+ * The W(i) update plan: the row blocks in their tasks; `update` adds a block's call, given where
+ * W(i)'s rows of the block are, where P's rows are (blockProducts) and the task's index (for the
+ * rule's scratch).
  */
-function wPlan(ws: Workspace, update: (plan: PlanBuilder, block: Block, offset: number, index: number) => void) {
+function wPlan(ws: Workspace, update: (plan: PlanBuilder, block: Block, w: number, p: number, task: number) => void) {
   const plan = new PlanBuilder();
-  ws.wBlocks.forEach((b, index) => update(plan.task(), b, b.row * ws.k * 4, index));
+  for (const task of ws.wTasks) {
+    plan.task();
+    for (const b of task.blocks) {
+      const p = ws.blockProducts(plan, b, task.pScratch);
+      update(plan, b, ws.factors.W[b.stratum] + b.row * ws.k * 4, p, task.index);
+    }
+  }
   return plan;
 }
 
@@ -158,7 +184,9 @@ function hPlan(ws: Workspace, update: (plan: PlanBuilder, block: Block, shift: n
   const plan = new PlanBuilder();
   for (const task of ws.hTasks) {
     plan.task();
-    for (const b of task.blocks) update(plan, b, task.scratch, task.scratch + ws.hBlockRows * ws.kPad * 8);
+    for (const b of task.blocks) {
+      update(plan, b, task.scratch, task.scratch + ws.hBlockRows * ws.kPad * ws.hScratchBytes);
+    }
   }
   return plan;
 }
@@ -169,8 +197,8 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
   const vOf = (i: number) => F.V + i * n * 4;
   const Hv = ws.alloc(s * k * 8);
   const HvF32 = ws.alloc(s * kPad * 4);
-  const rowScratch = ws.alloc(Math.max(1, ws.wBlocks.length) * kPad * 4);
-  const totalRows = ws.wBlocks.reduce((a, b) => a + b.rows, 0);
+  const rowScratch = ws.alloc(Math.max(1, ws.wTasks.length) * kPad * 4);
+  const totalRows = strata.reduce((a, x) => a + x.rows, 0);
 
   // v(i) ← v(i) ⊙ c / (m v(i) + t + ε + λ_v/2), vUpdates times.
   const updateV = options.fixV ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
@@ -187,12 +215,12 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
     prepareW.call("f64_to_f32_padded", [Hv + i * k * 8, 1, k, HvF32 + i * kPad * 4, kPad]);
   });
 
-  const updateW = wPlan(ws, (plan, b, offset, index) =>
+  const updateW = wPlan(ws, (plan, b, w, p, index) =>
     plan.call("mu_update_rows", [
-      F.W[b.stratum] + offset,
+      w,
       b.rows,
       k,
-      ws.P[b.stratum] + offset,
+      p,
       ws.HHtF32,
       HvF32 + b.stratum * kPad * 4,
       0,
@@ -223,8 +251,8 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
   const { strata, factors: F, n, k, kPad, s } = ws;
   const vOf = (i: number) => F.V + i * n * 4;
   const Hv = ws.alloc(s * k * 8);
-  const rowScratch = ws.alloc(Math.max(1, ws.wBlocks.length) * kPad * 8);
-  const totalRows = ws.wBlocks.reduce((a, b) => a + b.rows, 0);
+  const rowScratch = ws.alloc(Math.max(1, ws.wTasks.length) * kPad * 8);
+  const totalRows = strata.reduce((a, x) => a + x.rows, 0);
 
   // v(i) ← max(0, (c − t − λ_v/2) / m): exact, so once is enough (vUpdates = 0: off).
   const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
@@ -235,12 +263,12 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
   const prepareW = new PlanBuilder().work(2 * s * n * k);
   strata.forEach((_, i) => ws.hv(prepareW.task(), vOf(i), Hv + i * k * 8));
 
-  const updateW = wPlan(ws, (plan, b, offset, index) =>
+  const updateW = wPlan(ws, (plan, b, w, p, index) =>
     plan.call("hals_update_rows", [
-      F.W[b.stratum] + offset,
+      w,
       b.rows,
       k,
-      ws.P[b.stratum] + offset,
+      p,
       ws.HHt,
       Hv + b.stratum * k * 8,
       0,

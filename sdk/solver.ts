@@ -25,7 +25,11 @@
  * then the numerator N (n×k; its first slot is N itself), not two more n×k matrices. No m×n
  * temporaries exist: besides N, the workspace is P(i) = A(i) Hᵀ (the size of W(i)) and
  * per-task scratch (a chunk of Hᵀ w(i) for the v updates, the shift term of a block of Hᵀ rows
- * for the H update). Nothing is allocated per iteration.
+ * for the H update). A CSR stratum's P(i) is kept only when the loss is wanted every iteration:
+ * otherwise each W task forms P's rows of a block (64 rows) in its scratch right before the
+ * block's update, the same sums as the kept P(i) had (so the same factors, bit for bit), and the
+ * final loss forms them once more for ⟨W, P⟩. That is m_i×k float32 less per stratum, the most
+ * where many strata have few non-zeros per row. Nothing is allocated per iteration.
  *
  * @module
  */
@@ -38,6 +42,7 @@ import {
   type Block,
   halsRule,
   halsSweeps,
+  hScratchValueBytes,
   hTaskScratchBytes,
   multiplicativeRule,
   type RulePlans,
@@ -71,6 +76,8 @@ const CSR_BLOCK_NNZ = 16384;
 const UPDATE_BLOCK_ROWS = 256;
 /** Rows of Hᵀ per slot of H Hᵀ (at most one slot per this many rows, and no more than the W(i)'s). */
 const H_GRAM_ROWS = 2048;
+/** Row blocks of the W(i) updates whose P rows are formed in scratch (streamed strata). */
+const STREAMED_BLOCK_ROWS = 64;
 /** Column chunks of the v updates (grouped into at most SLOTS tasks, each with one scratch). */
 const V_CHUNK_COLS = 2048;
 
@@ -92,13 +99,24 @@ export interface SolverOptions {
   sweeps?: number;
   /** Runs the plans (default: the calling thread only). */
   executor?: Executor;
+  /**
+   * Whether `loss()` is wanted before every update (tracked loss, `tol`), not only at the end
+   * (default true). When false, P(i) of the CSR strata is formed block by block inside the W(i)
+   * update instead of being kept (m_i×k float32 less each).
+   */
+  lossEveryIteration?: boolean;
 }
 
-/** Splits `rows` into blocks of about `size` rows (multiples of 4, the dense kernel's tile). */
-function rowBlocks(stratum: number, rows: number, size: number): Block[] {
+/**
+ * Splits `rows` rows from `first` on into blocks of about `size` rows (multiples of 4, the dense
+ * kernel's tile).
+ */
+function rowBlocks(stratum: number, rows: number, size: number, first = 0): Block[] {
   const step = Math.max(4, Math.round(size / 4) * 4);
   const blocks: Block[] = [];
-  for (let row = 0; row < rows; row += step) blocks.push({ stratum, row, rows: Math.min(step, rows - row) });
+  for (let row = 0; row < rows; row += step) {
+    blocks.push({ stratum, row: first + row, rows: Math.min(step, rows - row) });
+  }
   return blocks;
 }
 
@@ -161,6 +179,9 @@ export class Solver {
   #HHt = 0;
   /** Per stratum: H v(i) (k float64), v(i)ᵀv(i), v(i)ᵀc(i), ⟨W(i), P(i)⟩: the loss terms. */
   #lossTerms = 0;
+  /** Per streamed block (see #build): ⟨W, P⟩ of its rows, float64, and the block's stratum. */
+  #wpParts = 0;
+  #wpStrata: number[] = [];
   /** One float64: sums of the penalty. */
   #sum = 0;
   /** Whether H's memory holds Hᵀ now (sparse strata only: transposed in place until `free()`). */
@@ -210,13 +231,38 @@ export class Solver {
     const htOnly = !hasDense;
     if (htOnly) this.#transposeH(k, n);
 
-    const P = strata.map((x) => alloc(x.rows * k * 4));
+    // P(i) = A(i) Hᵀ is kept for the dense strata (formed in the pass that forms the numerator)
+    // and, when the loss is wanted every iteration, for the CSR strata. Otherwise a CSR
+    // stratum's P(i) is "streamed": formed one row block at a time into the W task's scratch,
+    // right before the block's update (and, for the final loss, before its ⟨W, P⟩).
+    const lossEveryIteration = this.#options.lossEveryIteration ?? true;
+    const streamed = strata.map((x) => x.kind === "csr" && !lossEveryIteration);
+    const P = strata.map((x, i) => streamed[i] ? 0 : alloc(x.rows * k * 4));
     const wSums = this.#wSums = alloc(s * k * 8);
     const wSumsF32 = alloc(s * kPad * 4);
     const productBlocks = strata.flatMap((x, i) =>
       x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrBlocks(core, i, x)
     );
     const wBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
+    // The W(i) updates by the same blocks in at most SLOTS tasks; a streamed stratum's blocks
+    // split further (the rows are independent), so each task's P scratch stays small.
+    const streamedRows = Math.min(
+      STREAMED_BLOCK_ROWS,
+      Math.max(0, ...wBlocks.filter((b) => streamed[b.stratum]).map((b) => b.rows)),
+    );
+    const wTasks = groups(wBlocks, Math.min(SLOTS, wBlocks.length)).map((group, index) => {
+      const blocks = group.flatMap((b) =>
+        streamed[b.stratum] ? rowBlocks(b.stratum, b.rows, streamedRows, b.row) : [b]
+      );
+      const pScratch = blocks.some((b) => streamed[b.stratum]) ? alloc(streamedRows * k * 4) : 0;
+      return { blocks, pScratch, index };
+    });
+    /** Per streamed block, in wTasks order: its ⟨W, P⟩ (float64), for the final loss. */
+    const streamedBlocks = wTasks.flatMap((task) =>
+      task.blocks.filter((b) => streamed[b.stratum]).map((block) => ({ block, pScratch: task.pScratch }))
+    );
+    const wpParts = this.#wpParts = streamedBlocks.length > 0 ? alloc(streamedBlocks.length * 8) : 0;
+    this.#wpStrata = streamedBlocks.map(({ block }) => block.stratum);
     // Slots for the Gram matrix of the W(i): never more than blocks to fill them.
     const gramSlotCount = Math.min(SLOTS, wBlocks.length);
     const gramSlots = alloc(gramSlotCount * k * k * 8);
@@ -252,9 +298,10 @@ export class Solver {
 
     const hBlocks = rowBlocks(0, n, UPDATE_BLOCK_ROWS);
     const hBlockRows = Math.min(n, hBlocks[0]?.rows ?? 0);
+    const hScratchBytes = hScratchValueBytes(this.#kind);
     const hTasks = fixH ? [] : groups(hBlocks, Math.min(SLOTS, hBlocks.length)).map((blocks) => ({
       blocks,
-      scratch: alloc(hTaskScratchBytes(hBlockRows, kPad)),
+      scratch: alloc(hTaskScratchBytes(hBlockRows, kPad, hScratchBytes)),
     }));
     const totalRows = strata.reduce((a, x) => a + x.rows, 0);
     const chunks = [];
@@ -272,7 +319,14 @@ export class Solver {
       kPad,
       s,
       alloc,
-      P,
+      blockProducts: (plan, b, pScratch) => {
+        if (!streamed[b.stratum]) return P[b.stratum] + b.row * k * 4;
+        const x = strata[b.stratum];
+        const indptr = core.heap.i32(x.indptr + b.row * 4, b.rows + 1);
+        plan.work(2 * (indptr[b.rows] - indptr[0]) * k);
+        plan.call("csr_mul_f64", [x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, pScratch, 0]);
+        return pScratch;
+      },
       wSums,
       wSumsF32,
       gramSum,
@@ -288,9 +342,10 @@ export class Solver {
           ? plan.call("ht_gemv_f64", [Ht + j0 * k * 4, len, k, w, out])
           : plan.call("hals_htw_f64", [F.H + j0 * 4, k, len, n, w, out]),
       vTasks,
-      wBlocks,
+      wTasks,
       hTasks,
       hBlockRows,
+      hScratchBytes,
     };
     const ruleOptions = {
       vUpdates: this.#options.vUpdates,
@@ -317,10 +372,26 @@ export class Solver {
       }
     };
 
-    // P = A Hᵀ only: one task per block (rows of P are disjoint).
-    const products = new PlanBuilder();
-    for (const b of productBlocks) productCall(products.task(), b, true, -1);
-    products.work(2 * totalNnz * k);
+    // P = A Hᵀ of the kept P(i) only: one task per block (rows of P are disjoint). For the final
+    // loss (`forLoss`) also ⟨W, P⟩ of every streamed block, its rows of P formed in its W task's
+    // scratch, a result per block (summed in block order by loss()).
+    const keptNnz = strata.reduce((a, x, i) => a + (streamed[i] ? 0 : x.nnz), 0);
+    const productsPlan = (forLoss: boolean) => {
+      const plan = new PlanBuilder();
+      for (const b of productBlocks) if (!streamed[b.stratum]) productCall(plan.task(), b, true, -1);
+      plan.work(2 * keptNnz * k);
+      if (!forLoss) return plan;
+      let part = 0;
+      for (const task of wTasks) {
+        plan.task();
+        for (const b of task.blocks) {
+          if (!streamed[b.stratum]) continue;
+          const p = ws.blockProducts(plan, b, task.pScratch);
+          plan.call("f32_dot_f32_f64", [F.W[b.stratum] + b.row * k * 4, p, b.rows * k], wpParts + part++ * 8);
+        }
+      }
+      return plan;
+    };
 
     // Numerators Σ W(i)ᵀ A(i). Dense blocks into the slots: one task per slot, its blocks in
     // order; with `withP` (the reference schedule's single pass) they also form their rows of P
@@ -346,10 +417,12 @@ export class Solver {
       }
       return plan.work((withP ? 4 : 2) * (totalNnz - csrNnz) * k + 2 * csrNnz * k);
     };
-    // P = A Hᵀ of the CSR blocks alone, for the reference schedule's pass.
+    // P = A Hᵀ of the kept CSR P(i) alone, for the reference schedule's pass.
     const csrProducts = new PlanBuilder();
-    for (const b of productBlocks) if (strata[b.stratum].kind === "csr") productCall(csrProducts.task(), b, true, -1);
-    csrProducts.work(2 * strata.reduce((a, x) => a + (x.kind === "csr" ? x.nnz : 0), 0) * k);
+    for (const b of productBlocks) {
+      if (strata[b.stratum].kind === "csr" && !streamed[b.stratum]) productCall(csrProducts.task(), b, true, -1);
+    }
+    csrProducts.work(2 * strata.reduce((a, x, i) => a + (x.kind === "csr" && !streamed[i] ? x.nnz : 0), 0) * k);
     // Slots added in order into the first, in chunks of columns; then the dense part
     // transposed into Nt (added to the CSR part when there is one).
     const reduceNumerators = new PlanBuilder();
@@ -407,15 +480,16 @@ export class Solver {
       .call("f64_sum_slots", [HHt, gramSlots, hGramSlots, k * k, k * k])
       .call("f64_to_f32_padded", [HHt, k, k, HHtF32, kPad]);
 
-    // Loss terms per stratum: H v(i) in float64, vᵀv, vᵀc, ⟨W, P⟩.
+    // Loss terms per stratum: H v(i) in float64, vᵀv, vᵀc, ⟨W, P⟩ (of a kept P(i): the
+    // streamed ones come from the final loss's products pass).
     const loss = new PlanBuilder();
     strata.forEach((x, i) => {
       const terms = lossTerms + i * (k + 3) * 8;
       ws.hv(loss.task(), vOf(i), terms);
       loss
         .call("f32_dot_f32_f64", [vOf(i), vOf(i), n], terms + k * 8)
-        .call("f32_dot_f64_f64", [vOf(i), x.colSums, n], terms + (k + 1) * 8)
-        .call("f32_dot_f32_f64", [F.W[i], P[i], x.rows * k], terms + (k + 2) * 8);
+        .call("f32_dot_f32_f64", [vOf(i), x.colSums, n], terms + (k + 1) * 8);
+      if (!streamed[i]) loss.call("f32_dot_f32_f64", [F.W[i], P[i], x.rows * k], terms + (k + 2) * 8);
     });
     loss.work(2 * s * n * (k + 2) + 2 * totalRows * k);
 
@@ -423,11 +497,13 @@ export class Solver {
     // The initial H comes from the factors: Hᵀ is derived from it once.
     if (!htOnly) core.kernels.f32_transpose(F.H, k, n, Ht, 0);
     const reference = this.#options.schedule === "reference" && this.#kind === "mu";
+    const products = build(productsPlan(true));
+    const keptCsr = strata.some((x, i) => x.kind === "csr" && !streamed[i]);
     return {
-      products: build(products),
+      products,
       productsForUpdate: reference && !fixH
-        ? [...(hasCsr ? [build(csrProducts)] : []), build(numeratorPlan(true))]
-        : [build(products)],
+        ? [...(keptCsr ? [build(csrProducts)] : []), build(numeratorPlan(true))]
+        : [wpParts === 0 ? products : build(productsPlan(false))],
       numerators: fixH ? undefined : build(numeratorPlan(false)),
       reduceNumerators: fixH || !hasDense || slots === 1 ? undefined : build(reduceNumerators),
       transposeNumerators: fixH || !hasDense ? undefined : build(transposeNumerators),
@@ -473,9 +549,9 @@ export class Solver {
   }
 
   /**
-   * The pass over the data that starts an iteration: P(i) = A(i) Hᵀ for every stratum and,
-   * when `forUpdate` under the reference schedule, Σ_i W(i)ᵀ A(i) from the same pass.
-   * `forUpdate = false` computes only what the loss needs (the final loss of a fit).
+   * The pass over the data that starts an iteration: P(i) = A(i) Hᵀ for every stratum whose
+   * P(i) is kept and, when `forUpdate` under the reference schedule, Σ_i W(i)ᵀ A(i) from the
+   * same pass. `forUpdate = false` computes what the loss needs (the final loss of a fit).
    */
   computeProducts(forUpdate: boolean): void {
     if (!forUpdate) this.#executor.run(this.#plans.products);
@@ -503,14 +579,19 @@ export class Solver {
     for (let e = 0; e < k * k; e++) total += G[e] * HHt[e];
     const w = heap.f64(this.#wSums, s * k);
     let wTotal = 0;
+    const wpStreamed = new Float64Array(s);
+    const parts = heap.f64(this.#wpParts, this.#wpStrata.length);
+    this.#wpStrata.forEach((stratum, part) => wpStreamed[stratum] += parts[part]);
+    const streamed = new Set(this.#wpStrata);
     this.#strata.strata.forEach((stratum, i) => {
       const terms = heap.f64(this.#lossTerms + i * (k + 3) * 8, k + 3);
+      const wp = streamed.has(i) ? wpStreamed[i] : terms[k + 2];
       let wHv = 0;
       for (let q = 0; q < k; q++) {
         wHv += w[i * k + q] * terms[q];
         wTotal += w[i * k + q];
       }
-      total += stratum.normSq + stratum.rows * terms[k] - 2 * terms[k + 1] - 2 * terms[k + 2] + 2 * wHv;
+      total += stratum.normSq + stratum.rows * terms[k] - 2 * terms[k + 1] - 2 * wp + 2 * wHv;
     });
     const { l1V = 0, l1W = 0, l1H = 0 } = this.#options;
     let penalty = 0;

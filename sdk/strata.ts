@@ -28,7 +28,7 @@ export interface ResidentStratum {
   readonly values: number;
   /** Stored entries (`m_i × n` for dense strata). */
   readonly nnz: number;
-  /** `A(i)ᵀ 1`: `n` float64. */
+  /** `c(i) = A(i)ᵀ 1`: `n` float32 (summed in float64, rounded once). */
   readonly colSums: number;
   /** `‖A(i)‖²_F`, accumulated in float64. */
   readonly normSq: number;
@@ -42,6 +42,24 @@ export interface ResidentStrata {
   /** `Σ_i ‖A(i)‖²_F`. */
   readonly normSq: number;
   free(): void;
+}
+
+/**
+ * `c(i) = A(i)ᵀ 1` as `cols` float32 (owned): `sum` writes the sums in float64 into a temporary,
+ * rounded to float32 once. Float32, as every other stored quantity: c(i) weighs as much as v(i),
+ * which for many strata over many columns is much of a fit's memory.
+ */
+function columnSums(core: Core, cols: number, owned: number[], sum: (sums: number) => void): number {
+  const colSums = core.heap.alloc(cols * 4);
+  owned.push(colSums);
+  const sums = core.heap.alloc(cols * 8);
+  try {
+    sum(sums);
+    core.kernels.f64_to_f32_padded(sums, 1, cols, colSums, cols);
+  } finally {
+    core.heap.release(sums);
+  }
+  return colSums;
 }
 
 function describeValue(x: unknown): string | undefined {
@@ -133,9 +151,7 @@ function loadDense(core: Core, stratum: DenseStratum, place: Place, owned: numbe
       out[r * cols + j] = x;
     }
   }
-  const colSums = core.heap.alloc(cols * 8);
-  owned.push(colSums);
-  core.kernels.f32_colsum_f64(ptr, rows, cols, colSums);
+  const colSums = columnSums(core, cols, owned, (sums) => core.kernels.f32_colsum_f64(ptr, rows, cols, sums));
   return {
     rows,
     kind: "dense",
@@ -211,9 +227,12 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
     }
     if (!sorted) sortRow(outIdx, outVal, start, stop);
   }
-  const colSums = core.heap.alloc(cols * 8);
-  owned.push(colSums);
-  core.kernels.csr_colsum_f64(idxBlock, valBlock, nnz, cols, colSums);
+  const colSums = columnSums(
+    core,
+    cols,
+    owned,
+    (sums) => core.kernels.csr_colsum_f64(idxBlock, valBlock, nnz, cols, sums),
+  );
   return {
     rows,
     kind: "csr",

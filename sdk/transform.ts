@@ -152,6 +152,7 @@ export async function transform(
       l1W: model.l1W,
       fixH: true,
       fixV: known !== null,
+      lossEveryIteration: settings.trackLoss || settings.tol > 0,
     });
     const normA = Math.sqrt(resident.normSq);
     const run = await iterate(solver, {

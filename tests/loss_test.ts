@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type CsrStratum, fit, type Stratum } from "../sdk/mod.ts";
+import { type CsrStratum, fit, type FitOptions, type Stratum } from "../sdk/mod.ts";
 import { csrStrata, denseStrata, toMat } from "./fixtures.ts";
 import { mat, referenceLoss } from "./reference.ts";
 
@@ -85,4 +85,37 @@ describe("loss", () => {
       untracked.free();
     }
   });
+
+  // Without a tracked loss, a CSR stratum's P = A Hᵀ is formed a row block at a time inside the
+  // W update (and for the final loss) instead of being kept: the same factors, bit for bit, and
+  // the final loss to rounding (⟨W, P⟩ summed by blocks). Strata of several 256-row blocks.
+  const untrackedCases: [string, () => Stratum[], Omit<FitOptions, "rank">][] = [
+    ["CSR, MU, reference schedule", () => csrStrata(11, [600, 300, 257], 40, 0.1), { solver: "mu" }],
+    ["CSR, MU, sequential schedule", () => csrStrata(12, [520, 90], 33, 0.15), {
+      solver: "mu",
+      schedule: "sequential",
+    }],
+    ["CSR, HALS", () => csrStrata(13, [700, 260], 29, 0.1), { solver: "hals" }],
+    ["dense and CSR, HALS, 2 threads", () => [...denseStrata(14, [300], 35), ...csrStrata(15, [530], 35, 0.2)], {
+      solver: "hals",
+      threads: 2,
+    }],
+  ];
+  for (const [label, make, options] of untrackedCases) {
+    it(`gives the same factors with and without a tracked loss (${label})`, async () => {
+      const strata = make();
+      const settings: FitOptions = { maxIter: 12, seed: 5, ...options, rank: 4 };
+      const tracked = await fit(strata, settings);
+      const untracked = await fit(strata, { ...settings, trackLoss: false });
+      try {
+        assert.deepEqual(untracked.H, tracked.H);
+        untracked.W.forEach((w, i) => assert.deepEqual(w, tracked.W[i], `W(${i})`));
+        untracked.V.forEach((v, i) => assert.deepEqual(v, tracked.V[i], `v(${i})`));
+        assert.ok(Math.abs(untracked.loss / tracked.loss - 1) < 1e-12, `${untracked.loss} vs ${tracked.loss}`);
+      } finally {
+        tracked.free();
+        untracked.free();
+      }
+    });
+  }
 });

@@ -102,12 +102,12 @@ function vUpdates(n: number): Case[] {
   return [
     {
       kernel: "v_update",
-      regions: [f32(n), f64(n), f64(n)],
+      regions: [f32(n), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, 7, n, 1e-9],
     },
     ...[-0.5, 0.5].map((shift) => ({
       kernel: "hals_v_update",
-      regions: [f32(n, true), f64(n), f64(n)],
+      regions: [f32(n, true), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, n, 7, shift],
     })),
   ];
