@@ -262,6 +262,15 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   if (has("hals_gram_f64")) steps.push(["hals_gram_f64 Ht", () => K.hals_gram_f64(Ht, n, k, HHt)]);
   const shiftF64 = alloc(n * k * 8);
   steps.push(["hals_shift_f64 (HALS H update, all rows)", () => K.hals_shift_f64(V, n, s, n, wSums, k, shiftF64)]);
+  // The HALS H update's coordinate sweep (one, as SpamAssassin gets): on a copy of Hᵀ, with
+  // G = Σ W(i)ᵀ W(i) and the shift term of the current factors (formed below).
+  const gramSum = alloc(k * k * 8);
+  const halsScratch = alloc(k * 8);
+  if (has("hals_update_rows")) {
+    steps.push(["hals_update_rows (HALS H update, 1 sweep)", () => {
+      K.hals_update_rows(HtCopy, n, k, Nt, gramSum, shiftF64, k, 0, 1, halsScratch);
+    }]);
+  }
   steps.push(["hals_v_update ×5", () => {
     for (let i = 0; i < s; i++) {
       K.hals_v_update(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 8, n, resident[i].rows, 0);
@@ -290,11 +299,16 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   K.f32_gram_acc_f64(Ht, n, k, HHt, gramScratch);
   K.f64_to_f32_padded(HHt, k, k, HHtF32, kPad);
   K.f64_to_f32_padded(wSums, s, k, wSumsF32, kPad);
+  K.zero_bytes(gramSum, k * k * 8);
+  for (const x of resident) K.f32_gram_acc_f64(x.W, x.rows, k, gramSum, gramScratch);
+  K.hals_shift_f64(V, n, s, n, wSums, k, shiftF64);
 
   /** Before a timed call: the steps that update in place start from the same values. */
   const reset = (name: string) => {
     if (name.startsWith("v_update")) f32(Vcopy, s * n).set(f32(V, s * n));
-    if (name.startsWith("mu_update_rows")) f32(HtCopy, n * k).set(f32(Ht, n * k));
+    if (name.startsWith("mu_update_rows") || name.startsWith("hals_update_rows")) {
+      f32(HtCopy, n * k).set(f32(Ht, n * k));
+    }
   };
   return { steps, reset };
 }

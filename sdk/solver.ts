@@ -72,8 +72,13 @@ export function numeratorSlots(nnz: number, n: number): number {
 const DENSE_BLOCK_ENTRIES = 65536;
 /** CSR product blocks hold about this many non-zeros. */
 const CSR_BLOCK_NNZ = 16384;
-/** Row blocks of the updates of W(i) and Hᵀ. */
+/** Row blocks of the W(i) updates (and of the slots of their Gram matrix: part of the arithmetic). */
 const UPDATE_BLOCK_ROWS = 256;
+/**
+ * Row blocks of the Hᵀ update, each with its shift term in its task's scratch (SLOTS tasks):
+ * the rows are independent, so the size changes no result, only the scratch and the calls.
+ */
+const H_BLOCK_ROWS = 128;
 /** Rows of Hᵀ per slot of H Hᵀ (at most one slot per this many rows, and no more than the W(i)'s). */
 const H_GRAM_ROWS = 2048;
 /** Row blocks of the W(i) updates whose P rows are formed in scratch (streamed strata). */
@@ -296,7 +301,7 @@ export class Solver {
       )
       : [];
 
-    const hBlocks = rowBlocks(0, n, UPDATE_BLOCK_ROWS);
+    const hBlocks = rowBlocks(0, n, H_BLOCK_ROWS);
     const hBlockRows = Math.min(n, hBlocks[0]?.rows ?? 0);
     const hScratchBytes = hScratchValueBytes(this.#kind);
     const hTasks = fixH ? [] : groups(hBlocks, Math.min(SLOTS, hBlocks.length)).map((blocks) => ({
