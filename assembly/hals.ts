@@ -28,6 +28,16 @@
  * descent does). Every step is an exact minimization, so the objective never increases (up to
  * float32 rounding of the stored entry).
  *
+ * Sparse rows (SIMD build, k ≤ 64): a coordinate can move only if Gram[q,q] > 0 and x[q] ≠ 0
+ * or g[q] > 0 (at x[q] = 0 with g[q] ≤ 0 the minimizer is 0 again), and in sparse factors most
+ * are neither (SpamAssassin's Hᵀ under HALS: 82 % zeros). Such a row keeps bit masks of x ≠ 0
+ * (`nonzero`), g > 0 (`positive`, renewed as g is updated after a move) and Gram[q,q] > 0
+ * (`active`): its residual visits the set bits of `nonzero`, and each sweep jumps from one
+ * candidate to the next (count-trailing-zeros) instead of testing every coordinate, branches
+ * that sparse factors make unpredictable. The candidates run the same code in the same order,
+ * and the others would have left every value as it was: the same bits, so rows with more
+ * non-zeros than zeros (where the masks cost more than they save) take the plain sweep.
+ *
  * Num: rows×k float32. Gram: k×k float64, symmetric. Off: float64, row r at r · offsetStride.
  * scratch: k float64 (g).
  */
@@ -38,6 +48,13 @@ export function hals_update_rows(
   const uk = <usize>k;
   const k2 = uk & ~1;
   const rowBytes = uk << 3;
+  const masks = ASC_FEATURE_SIMD && uk <= 64;
+  let active: u64 = 0;
+  if (masks) {
+    for (let q: usize = 0; q < uk; q++) {
+      if (load<f64>(gram + q * rowBytes + (q << 3)) > 0) active |= (<u64>1) << q;
+    }
+  }
   for (let r: usize = 0; r < <usize>rows; r++) {
     const xr = x + r * uk * 4;
     const nr = num + r * uk * 4;
@@ -46,10 +63,40 @@ export function hals_update_rows(
     for (let q: usize = 0; q < uk; q++) {
       store<f64>(scratch + (q << 3), <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) - shift);
     }
-    for (let p: usize = 0; p < uk; p++) {
-      const xp = <f64>load<f32>(xr + (p << 2));
-      if (xp == 0) continue;
-      subScaledRow(scratch, xp, gram + p * rowBytes, k2, uk);
+    if (masks) {
+      let nonzero = nonzeroBits(xr, uk);
+      for (let bits = nonzero; bits != 0; bits &= bits - 1) {
+        const p = <usize>ctz(bits);
+        subScaledRow(scratch, <f64>load<f32>(xr + (p << 2)), gram + p * rowBytes, k2, uk);
+      }
+      if (<usize>popcnt(nonzero) * 2 < uk) {
+        for (let sweep = 0; sweep < sweeps; sweep++) {
+          let positive = positiveBits(scratch, uk);
+          let candidates = (nonzero | positive) & active;
+          while (candidates != 0) {
+            const q = <usize>ctz(candidates);
+            const gq = gram + q * rowBytes;
+            const o = xr + (q << 2);
+            const old = load<f32>(o);
+            const value = <f64>old + load<f64>(scratch + (q << 3)) / load<f64>(gq + (q << 3));
+            const stored: f32 = value > 0 ? <f32>value : 0;
+            const bit = (<u64>1) << q;
+            if (stored != old) {
+              store<f32>(o, stored);
+              positive = subScaledRowBits(scratch, <f64>stored - <f64>old, gq, k2, uk);
+              nonzero = stored != 0 ? nonzero | bit : nonzero & ~bit;
+            }
+            candidates = (nonzero | positive) & active & ~((bit << 1) - 1);
+          }
+        }
+        continue;
+      }
+    } else {
+      for (let p: usize = 0; p < uk; p++) {
+        const xp = <f64>load<f32>(xr + (p << 2));
+        if (xp == 0) continue;
+        subScaledRow(scratch, xp, gram + p * rowBytes, k2, uk);
+      }
     }
     for (let sweep = 0; sweep < sweeps; sweep++) {
       for (let q: usize = 0; q < uk; q++) {
@@ -66,6 +113,57 @@ export function hals_update_rows(
       }
     }
   }
+}
+
+/** Bit q set where x[q] ≠ 0 (NaN included, −0 not), for k ≤ 64 float32 x. */
+// @ts-ignore: decorator
+@inline function nonzeroBits(x: usize, k: usize): u64 {
+  let bits: u64 = 0;
+  let q: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f32x4.splat(0);
+    for (; q + 4 <= k; q += 4) bits |= (<u64><u32>i32x4.bitmask(f32x4.ne(v128.load(x + (q << 2)), zero))) << q;
+  }
+  for (; q < k; q++) if (load<f32>(x + (q << 2)) != 0) bits |= (<u64>1) << q;
+  return bits;
+}
+
+/** Bit q set where g[q] > 0, for k ≤ 64 float64 g. */
+// @ts-ignore: decorator
+@inline function positiveBits(g: usize, k: usize): u64 {
+  let bits: u64 = 0;
+  let q: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const zero = f64x2.splat(0);
+    const k2 = k & ~1;
+    for (; q < k2; q += 2) bits |= (<u64><u32>i64x2.bitmask(f64x2.gt(v128.load(g + (q << 3)), zero))) << q;
+  }
+  for (; q < k; q++) if (load<f64>(g + (q << 3)) > 0) bits |= (<u64>1) << q;
+  return bits;
+}
+
+/** subScaledRow, returning positiveBits of the result (k ≤ 64). */
+// @ts-ignore: decorator
+@inline function subScaledRowBits(y: usize, a: f64, row: usize, k2: usize, k: usize): u64 {
+  let bits: u64 = 0;
+  let p: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const av = f64x2.splat(a);
+    const zero = f64x2.splat(0);
+    for (; p < k2; p += 2) {
+      const o = y + (p << 3);
+      const value = f64x2.sub(v128.load(o), f64x2.mul(av, v128.load(row + (p << 3))));
+      v128.store(o, value);
+      bits |= (<u64><u32>i64x2.bitmask(f64x2.gt(value, zero))) << p;
+    }
+  }
+  for (; p < k; p++) {
+    const o = y + (p << 3);
+    const value = load<f64>(o) - a * load<f64>(row + (p << 3));
+    store<f64>(o, value);
+    if (value > 0) bits |= (<u64>1) << p;
+  }
+  return bits;
 }
 
 /** y[0..k) −= a · row[0..k) in float64 (f64x2 over the first k2 = k & ~1 entries). */

@@ -27,7 +27,10 @@ function dis(file: string): string {
 }
 
 type Exports = Record<string, (...args: number[]) => number>;
-type Region = { type: "f32" | "f64"; length: number; zero?: boolean } | { type: "i32"; values: number[] };
+/** A region of memory for a case: uniform values in [0.05, 1.05), all zero, or about two thirds zero ("sparse"). */
+type Region =
+  | { type: "f32" | "f64"; length: number; zero?: boolean; sparse?: boolean }
+  | { type: "i32"; values: number[] };
 type Case = { kernel: string; regions: Region[]; args: (p: number[]) => number[] };
 
 /** A build instantiated on a plain memory of its own. */
@@ -53,7 +56,10 @@ function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, reg
       const view = region.type === "f32"
         ? new Float32Array(memory.buffer, end, region.length)
         : new Float64Array(memory.buffer, end, region.length);
-      for (let i = 0; i < view.length; i++) view[i] = region.zero ? 0 : 0.05 + random.nextUint32() / 2 ** 32;
+      for (let i = 0; i < view.length; i++) {
+        const u = random.nextUint32();
+        view[i] = region.zero || (region.sparse && u % 3 !== 0) ? 0 : 0.05 + u / 2 ** 32;
+      }
       end += view.byteLength;
     }
     end = (end + 15) & ~15;
@@ -207,6 +213,17 @@ function cases(): Case[] {
   }
   // The row updates' column groups (16, then 8, then 4 columns, then the partial vector).
   for (const k of [12, 16, 20, 23, 28, 45]) out.push(...rowUpdates(3, k));
+  // HALS rows of sparse factors (two thirds zero; Num − Off of both signs), where the SIMD build
+  // visits only the coordinates that can move (k ≤ 64; 65 takes the plain loop), 1 and 3 sweeps.
+  for (const k of [1, 2, 5, 20, 31, 63, 64, 65]) {
+    for (const sweeps of [1, 3]) {
+      out.push({
+        kernel: "hals_update_rows",
+        regions: [{ type: "f32", length: 9 * k, sparse: true }, f32(9 * k), f64(k * k), f64(9 * k), f64(k)],
+        args: ([x, num, gram, off, scratch]: number[]) => [x, 9, k, num, gram, off, k, 0.01, sweeps, scratch],
+      });
+    }
+  }
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
   for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
   // The CSC pass (csr(n, m, …) is the CSC form of an m×n pattern).
