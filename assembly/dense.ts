@@ -71,12 +71,27 @@ export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize
           store<f32>(pq + 3 * kBytes, s30); store<f32>(pq + 3 * kBytes + 4, s31);
         }
         if (q < k) {
-          const hq = h + <usize>q * rowBytes;
+          // The odd topic: a 4-row × 1-topic tile, four independent chains (dotRow's lanes and
+          // sums, row by row).
+          const h0 = h + <usize>q * rowBytes;
+          let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+          let j: usize = 0;
+          for (; j < n4; j += 16) {
+            const y0 = v128.load(h0 + j);
+            c0 = f32x4.add(c0, f32x4.mul(v128.load(a0 + j), y0));
+            c1 = f32x4.add(c1, f32x4.mul(v128.load(a1 + j), y0));
+            c2 = f32x4.add(c2, f32x4.mul(v128.load(a2 + j), y0));
+            c3 = f32x4.add(c3, f32x4.mul(v128.load(a3 + j), y0));
+          }
+          let s0 = hsum(c0), s1 = hsum(c1), s2 = hsum(c2), s3 = hsum(c3);
+          for (; j < end; j += 4) {
+            const y0 = load<f32>(h0 + j);
+            s0 += load<f32>(a0 + j) * y0; s1 += load<f32>(a1 + j) * y0;
+            s2 += load<f32>(a2 + j) * y0; s3 += load<f32>(a3 + j) * y0;
+          }
           const pq = p0 + (<usize>q << 2);
-          store<f32>(pq, dotRow(a0, hq, n));
-          store<f32>(pq + kBytes, dotRow(a1, hq, n));
-          store<f32>(pq + 2 * kBytes, dotRow(a2, hq, n));
-          store<f32>(pq + 3 * kBytes, dotRow(a3, hq, n));
+          store<f32>(pq, s0); store<f32>(pq + kBytes, s1);
+          store<f32>(pq + 2 * kBytes, s2); store<f32>(pq + 3 * kBytes, s3);
         }
       }
       if (nacc != 0) {
