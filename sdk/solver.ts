@@ -187,6 +187,8 @@ export class Solver {
   /** Per streamed block (see #build): ⟨W, P⟩ of its rows, float64, and the block's stratum. */
   #wpParts = 0;
   #wpStrata: number[] = [];
+  /** Per stratum: whether its P(i) is streamed (its ⟨W, P⟩ is in #wpParts, not in the loss terms). */
+  #streamed: boolean[] = [];
   /** One float64: sums of the penalty. */
   #sum = 0;
   /** Whether H's memory holds Hᵀ now (sparse strata only: transposed in place until `free()`). */
@@ -241,7 +243,7 @@ export class Solver {
     // stratum's P(i) is "streamed": formed one row block at a time into the W task's scratch,
     // right before the block's update (and, for the final loss, before its ⟨W, P⟩).
     const lossEveryIteration = this.#options.lossEveryIteration ?? true;
-    const streamed = strata.map((x) => x.kind === "csr" && !lossEveryIteration);
+    const streamed = this.#streamed = strata.map((x) => x.kind === "csr" && !lossEveryIteration);
     const P = strata.map((x, i) => streamed[i] ? 0 : alloc(x.rows * k * 4));
     const wSums = this.#wSums = alloc(s * k * 8);
     const wSumsF32 = alloc(s * kPad * 4);
@@ -574,29 +576,30 @@ export class Solver {
    * or W last changed. Rounding can leave a tiny negative F near an exact fit: it is clamped to 0.
    */
   loss(): number {
-    const { heap } = this.#core;
     const { cols: n, rank: k } = this.#factors.shape;
     const s = this.#strata.strata.length;
     this.#executor.run(this.#plans.loss);
-    const G = heap.f64(this.#gramSum, k * k);
-    const HHt = heap.f64(this.#HHt, k * k);
+    // One float64 view of the memory, indexed by byte offset / 8 (no views made per call).
+    const f64 = this.#f64();
+    const G = this.#gramSum / 8, HHt = this.#HHt / 8;
     let total = 0;
-    for (let e = 0; e < k * k; e++) total += G[e] * HHt[e];
-    const w = heap.f64(this.#wSums, s * k);
+    for (let e = 0; e < k * k; e++) total += f64[G + e] * f64[HHt + e];
+    const w = this.#wSums / 8;
     let wTotal = 0;
-    const wpStreamed = new Float64Array(s);
-    const parts = heap.f64(this.#wpParts, this.#wpStrata.length);
-    this.#wpStrata.forEach((stratum, part) => wpStreamed[stratum] += parts[part]);
-    const streamed = new Set(this.#wpStrata);
+    const parts = this.#wpParts / 8;
     this.#strata.strata.forEach((stratum, i) => {
-      const terms = heap.f64(this.#lossTerms + i * (k + 3) * 8, k + 3);
-      const wp = streamed.has(i) ? wpStreamed[i] : terms[k + 2];
+      const terms = (this.#lossTerms + i * (k + 3) * 8) / 8;
+      let wp = f64[terms + k + 2];
+      if (this.#streamed[i]) {
+        wp = 0;
+        this.#wpStrata.forEach((of, part) => of === i && (wp += f64[parts + part]));
+      }
       let wHv = 0;
       for (let q = 0; q < k; q++) {
-        wHv += w[i * k + q] * terms[q];
-        wTotal += w[i * k + q];
+        wHv += f64[w + i * k + q] * f64[terms + q];
+        wTotal += f64[w + i * k + q];
       }
-      total += stratum.normSq + stratum.rows * terms[k] - 2 * terms[k + 1] - 2 * wp + 2 * wHv;
+      total += stratum.normSq + stratum.rows * f64[terms + k] - 2 * f64[terms + k + 1] - 2 * wp + 2 * wHv;
     });
     const { l1V = 0, l1W = 0, l1H = 0 } = this.#options;
     let penalty = 0;
@@ -605,6 +608,15 @@ export class Solver {
     if (l1H > 0) penalty += l1H * this.#total(this.#factors.H, k * n);
     this.lastPenalty = penalty;
     return Math.sqrt(Math.max(total, 0) + penalty);
+  }
+
+  #view: Float64Array | undefined;
+
+  /** A float64 view of the whole memory (re-made after the memory grows). */
+  #f64(): Float64Array {
+    const buffer = this.#core.memory.buffer;
+    if (this.#view?.buffer !== buffer) this.#view = new Float64Array(buffer);
+    return this.#view;
   }
 
   /** Σ of `length` float32 values at `ptr`, in float64. */
