@@ -5,12 +5,16 @@
 // at the peak, summed by the two innermost SDK call sites that allocated them. A measuring tool,
 // not part of the SDK.
 
+import process from "node:process";
 import { fit, init } from "../sdk/mod.ts";
 import { getCore } from "../sdk/core.ts";
 import { dataBytes, factorBytes, namedWorkload } from "./workloads.ts";
 
-const { strata, rank, trackLoss } = namedWorkload(Deno.args[0] ?? "spam");
-const threads = Number(Deno.args[1] ?? 2);
+/** The command line after the script (Deno and Bun alike). */
+const args = process.argv.slice(2);
+
+const { strata, rank, trackLoss } = namedWorkload(args[0] ?? "spam");
+const threads = Number(args[1] ?? 2);
 await init();
 const heap = getCore().heap;
 const alloc = heap.alloc.bind(heap);

