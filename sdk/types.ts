@@ -139,7 +139,11 @@ export interface FitOptions {
   l1W?: number;
   /** L1 weight `λ_H ≥ 0` on H (default 0); see `l1V`. */
   l1H?: number;
-  /** Compute the loss before every iteration (default true; it costs no extra pass). */
+  /**
+   * Compute the loss before every iteration (default true; it costs no extra pass). `false`
+   * also saves memory with sparse strata: their `A(i) Hᵀ` (m_i×k float32 each) is then formed
+   * a block at a time instead of kept.
+   */
   trackLoss?: boolean;
   /** Names of the `n` columns, kept on the model (used by `topFeatures`). */
   columnNames?: string[];
