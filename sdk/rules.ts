@@ -204,7 +204,7 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
   const updateV = options.fixV ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
     const x = strata[i];
     for (let u = 0; u < options.vUpdates; u++) {
-      plan.call("v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 8, t, x.rows, len, EPS + options.l1V / 2]);
+      plan.call("v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 4, t, x.rows, len, EPS + options.l1V / 2]);
     }
   }).work(s * n * (2 * k + 4 * options.vUpdates));
 
@@ -257,7 +257,7 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
   // v(i) ← max(0, (c − t − λ_v/2) / m): exact, so once is enough (vUpdates = 0: off).
   const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
     const x = strata[i];
-    plan.call("hals_v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 8, t, len, x.rows, options.l1V / 2]);
+    plan.call("hals_v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 4, t, len, x.rows, options.l1V / 2]);
   }).work(s * n * (2 * k + 4));
 
   const prepareW = new PlanBuilder().work(2 * s * n * k);
