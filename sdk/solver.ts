@@ -253,9 +253,9 @@ export class Solver {
     const wBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
     // The W(i) updates by the same blocks in at most SLOTS tasks; a streamed stratum's blocks
     // split further (the rows are independent), so each task's P scratch stays small.
-    const streamedRows = Math.min(
-      STREAMED_BLOCK_ROWS,
-      Math.max(0, ...wBlocks.filter((b) => streamed[b.stratum]).map((b) => b.rows)),
+    const streamedRows = wBlocks.reduce(
+      (m, b) => streamed[b.stratum] ? Math.max(m, Math.min(b.rows, STREAMED_BLOCK_ROWS)) : m,
+      0,
     );
     const wTasks = groups(wBlocks, Math.min(SLOTS, wBlocks.length)).map((group, index) => {
       const blocks = group.flatMap((b) =>
@@ -264,12 +264,10 @@ export class Solver {
       const pScratch = blocks.some((b) => streamed[b.stratum]) ? alloc(streamedRows * k * 4) : 0;
       return { blocks, pScratch, index };
     });
-    /** Per streamed block, in wTasks order: its ⟨W, P⟩ (float64), for the final loss. */
-    const streamedBlocks = wTasks.flatMap((task) =>
-      task.blocks.filter((b) => streamed[b.stratum]).map((block) => ({ block, pScratch: task.pScratch }))
-    );
+    // Per streamed block, in wTasks order: its ⟨W, P⟩ (float64), for the final loss.
+    const streamedBlocks = wTasks.flatMap((task) => task.blocks.filter((b) => streamed[b.stratum]));
     const wpParts = this.#wpParts = streamedBlocks.length > 0 ? alloc(streamedBlocks.length * 8) : 0;
-    this.#wpStrata = streamedBlocks.map(({ block }) => block.stratum);
+    this.#wpStrata = streamedBlocks.map((b) => b.stratum);
     // Slots for the Gram matrix of the W(i): never more than blocks to fill them.
     const gramSlotCount = Math.min(SLOTS, wBlocks.length);
     const gramSlots = alloc(gramSlotCount * k * k * 8);
