@@ -28,10 +28,9 @@ import { cores } from "../sdk/platform.ts";
 import { explicitStart, toMat } from "../tests/fixtures.ts";
 import { referenceFit, type RefStratum } from "../tests/reference.ts";
 import { simdCeilingGflops } from "./ceiling.ts";
-import { spamAssassinCorpus } from "./corpus.ts";
 import { tfidfLike, uniformDense } from "./data.ts";
 import { numpyAvailable, runBaseline } from "./numpy.ts";
-import { colsOf, dataBytes, factorBytes, rowsOf } from "./workloads.ts";
+import { colsOf, dataBytes, factorBytes, namedWorkload, rowsOf, spamWorkload } from "./workloads.ts";
 import { runSolverComparison, type SolverComparison } from "./solvers.ts";
 
 const HELP = `npm run bench -- [options]   (deno run -A bench/bench.ts, bun bench/bench.ts)
@@ -185,9 +184,7 @@ if (flags["compare-numpy"] && !compareNumpy) log("(--compare-numpy: python3 with
 const workloads: Workload[] = [
   {
     name: "synthetic 4 × 100 × 100, rank 5, loss every iteration",
-    strata: syntheticStrata({ seed: 0 }).strata,
-    rank: 5,
-    trackLoss: true,
+    ...namedWorkload("synthetic"),
     iters: quick ? [200, 1000] : [1000, 6000],
     refIters: [2, quick ? 12 : 30],
     numpyIters: quick ? 200 : 1000,
@@ -195,9 +192,7 @@ const workloads: Workload[] = [
   },
   {
     name: "dense 4 × 1000 × 1000, rank 20, loss every iteration",
-    strata: uniformDense(4, 1000, 1000, 2),
-    rank: 20,
-    trackLoss: true,
+    ...namedWorkload("dense"),
     iters: quick ? [3, 13] : [10, 60],
     refIters: [1, 2],
     numpyIters: quick ? 5 : 20,
@@ -205,22 +200,19 @@ const workloads: Workload[] = [
   },
   {
     name: "sparse TF-IDF-like 16,000 × 6,000, 80k non-zeros, 20 strata, rank 20, no loss",
-    strata: tfidfLike(16000, 6000, 80000, 20, 3),
-    rank: 20,
-    trackLoss: false,
+    ...namedWorkload("tfidf"),
     iters: quick ? [10, 40] : [30, 230],
     refIters: [1, quick ? 2 : 4],
     numpyIters: quick ? 10 : 50,
   },
 ];
-const spam = spamAssassinCorpus();
+const spam = spamWorkload();
 if (spam) {
+  const { corpus, ...workload } = spam;
   workloads.push({
-    name: `sparse TF-IDF of spam-assassin, ${spam.documents} emails × ${spam.vocabulary.length} terms, ` +
-      `${spam.nnz} non-zeros, ${spam.strata.length} strata, rank 20, no loss`,
-    strata: spam.strata,
-    rank: 20,
-    trackLoss: false,
+    name: `sparse TF-IDF of spam-assassin, ${corpus.documents} emails × ${corpus.vocabulary.length} terms, ` +
+      `${corpus.nnz} non-zeros, ${corpus.strata.length} strata, rank 20, no loss`,
+    ...workload,
     iters: quick ? [10, 30] : [20, 120],
     numpyIters: quick ? 10 : 30,
     target: 10,

