@@ -47,17 +47,8 @@ export class Executor {
     }
     for (const call of plan.inline) {
       const value = call.run();
-      if (call.result !== 0) this.#results()[call.result / 8] = value;
+      if (call.result !== 0) this.#core.heap.f64Memory()[call.result / 8] = value;
     }
-  }
-
-  #resultView: Float64Array | undefined;
-
-  /** A float64 view of the whole memory, for scalar results (re-made after the memory grows). */
-  #results(): Float64Array {
-    const buffer = this.#core.memory.buffer;
-    if (this.#resultView?.buffer !== buffer) this.#resultView = new Float64Array(buffer);
-    return this.#resultView;
   }
 }
 

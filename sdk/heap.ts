@@ -119,6 +119,18 @@ export class Heap {
     return new Float64Array(this.#memory.buffer, ptr, length);
   }
 
+  #wholeF64: Float64Array | undefined;
+
+  /**
+   * A float64 view of the whole memory, kept until the memory grows: scalar results and loss terms
+   * read through it by byte offset / 8, without making a view per read.
+   */
+  f64Memory(): Float64Array {
+    const buffer = this.#memory.buffer;
+    if (this.#wholeF64?.buffer !== buffer) this.#wholeF64 = new Float64Array(buffer);
+    return this.#wholeF64;
+  }
+
   /** An int32 view of `length` elements at `ptr`. */
   i32(ptr: number, length: number): Int32Array {
     return new Int32Array(this.#memory.buffer, ptr, length);

@@ -578,7 +578,7 @@ export class Solver {
     const s = this.#strata.strata.length;
     this.#executor.run(this.#plans.loss);
     // One float64 view of the memory, indexed by byte offset / 8 (no views made per call).
-    const f64 = this.#f64();
+    const f64 = this.#core.heap.f64Memory();
     const G = this.#gramSum / 8, HHt = this.#HHt / 8;
     let total = 0;
     for (let e = 0; e < k * k; e++) total += f64[G + e] * f64[HHt + e];
@@ -606,15 +606,6 @@ export class Solver {
     if (l1H > 0) penalty += l1H * this.#total(this.#factors.H, k * n);
     this.lastPenalty = penalty;
     return Math.sqrt(Math.max(total, 0) + penalty);
-  }
-
-  #view: Float64Array | undefined;
-
-  /** A float64 view of the whole memory (re-made after the memory grows). */
-  #f64(): Float64Array {
-    const buffer = this.#core.memory.buffer;
-    if (this.#view?.buffer !== buffer) this.#view = new Float64Array(buffer);
-    return this.#view;
   }
 
   /** Σ of `length` float32 values at `ptr`, in float64. */
