@@ -7,7 +7,7 @@
 
 import { init } from "./core.ts";
 import { type Executor, executorFor } from "./executor.ts";
-import { iterate } from "./iterate.ts";
+import { iterate, lossEveryIteration } from "./iterate.ts";
 import type { Factors } from "./factors.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./nndsvd.ts";
@@ -73,7 +73,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     solver = new Solver(core, resident, factors, {
       ...settings,
       executor,
-      lossEveryIteration: settings.trackLoss || settings.tol > 0,
+      lossEveryIteration: lossEveryIteration(settings),
     });
 
     const normA = Math.sqrt(resident.normSq);

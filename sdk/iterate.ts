@@ -38,6 +38,14 @@ export interface IterateResult {
   elapsedMs: number;
 }
 
+/**
+ * Whether the loop computes the loss before every iteration, not only at the end: when it is
+ * tracked, or when `tol` needs it. The solver is told the same (its `lossEveryIteration`).
+ */
+export function lossEveryIteration(settings: { trackLoss: boolean; tol: number }): boolean {
+  return settings.trackLoss || settings.tol > 0;
+}
+
 /** Loops yield to the event loop at least this often, so timers and abort signals can fire. */
 const YIELD_EVERY_MS = 50;
 
@@ -50,7 +58,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
  */
 export async function iterate(solver: IterativeSolver, settings: IterateSettings): Promise<IterateResult> {
   const { maxIter, tol, normA, onProgress, signal, action } = settings;
-  const trackLoss = settings.trackLoss || tol > 0;
+  const trackLoss = lossEveryIteration(settings);
   const history: number[] = [];
   const started = performance.now();
   let lastYield = started;

@@ -9,7 +9,7 @@
 import { init } from "./core.ts";
 import { type Factors, randomFactors } from "./factors.ts";
 import type { Model } from "./model.ts";
-import { iterate } from "./iterate.ts";
+import { iterate, lossEveryIteration } from "./iterate.ts";
 import { type Executor, executorFor } from "./executor.ts";
 import { Solver } from "./solver.ts";
 import { loadStrata } from "./strata.ts";
@@ -152,7 +152,7 @@ export async function transform(
       l1W: model.l1W,
       fixH: true,
       fixV: known !== null,
-      lossEveryIteration: settings.trackLoss || settings.tol > 0,
+      lossEveryIteration: lossEveryIteration(settings),
     });
     const normA = Math.sqrt(resident.normSq);
     const run = await iterate(solver, {
