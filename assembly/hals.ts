@@ -83,7 +83,7 @@ export function hals_update_rows(
             const bit = (<u64>1) << q;
             if (stored != old) {
               store<f32>(o, stored);
-              positive = subScaledRowBits(scratch, <f64>stored - <f64>old, gq, k2, uk);
+              positive = subScaledRow(scratch, <f64>stored - <f64>old, gq, k2, uk, true);
               nonzero = stored != 0 ? nonzero | bit : nonzero & ~bit;
             }
             candidates = (nonzero | positive) & active & ~((bit << 1) - 1);
@@ -142,9 +142,13 @@ export function hals_update_rows(
   return bits;
 }
 
-/** subScaledRow, returning positiveBits of the result (k ≤ 64). */
+/**
+ * y[0..k) −= a · row[0..k) in float64 (f64x2 over the first k2 = k & ~1 entries). With
+ * `positive` (a constant at every call site, so the other branch compiles away) it also
+ * returns positiveBits of the result (k ≤ 64), formed as the values are written; else 0.
+ */
 // @ts-ignore: decorator
-@inline function subScaledRowBits(y: usize, a: f64, row: usize, k2: usize, k: usize): u64 {
+@inline function subScaledRow(y: usize, a: f64, row: usize, k2: usize, k: usize, positive: bool = false): u64 {
   let bits: u64 = 0;
   let p: usize = 0;
   if (ASC_FEATURE_SIMD) {
@@ -154,33 +158,16 @@ export function hals_update_rows(
       const o = y + (p << 3);
       const value = f64x2.sub(v128.load(o), f64x2.mul(av, v128.load(row + (p << 3))));
       v128.store(o, value);
-      bits |= (<u64><u32>i64x2.bitmask(f64x2.gt(value, zero))) << p;
+      if (positive) bits |= (<u64><u32>i64x2.bitmask(f64x2.gt(value, zero))) << p;
     }
   }
   for (; p < k; p++) {
     const o = y + (p << 3);
     const value = load<f64>(o) - a * load<f64>(row + (p << 3));
     store<f64>(o, value);
-    if (value > 0) bits |= (<u64>1) << p;
+    if (positive && value > 0) bits |= (<u64>1) << p;
   }
   return bits;
-}
-
-/** y[0..k) −= a · row[0..k) in float64 (f64x2 over the first k2 = k & ~1 entries). */
-// @ts-ignore: decorator
-@inline function subScaledRow(y: usize, a: f64, row: usize, k2: usize, k: usize): void {
-  let p: usize = 0;
-  if (ASC_FEATURE_SIMD) {
-    const av = f64x2.splat(a);
-    for (; p < k2; p += 2) {
-      const o = y + (p << 3);
-      v128.store(o, f64x2.sub(v128.load(o), f64x2.mul(av, v128.load(row + (p << 3)))));
-    }
-  }
-  for (; p < k; p++) {
-    const o = y + (p << 3);
-    store<f64>(o, load<f64>(o) - a * load<f64>(row + (p << 3)));
-  }
 }
 
 /**
