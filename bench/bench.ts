@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: milliseconds per iteration of the wasm core, side by side in one run with
- * the plain float64 TypeScript reference (tests/reference.ts) and, with `--compare-numpy`, the
+ * the plain float64 TypeScript reference (testing/reference.ts) and, with `--compare-numpy`, the
  * NumPy baseline on the very same data and start; the machine's SIMD ceiling in this runtime
  * and the GFLOP/s achieved; threads 1 against N; how time grows with rows and non-zeros; and
  * the paper's full synthetic experiment; with `--solvers`, the solvers and starts (bench/solvers.ts:
@@ -23,10 +23,10 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { fit, type Stratum, syntheticStrata } from "../sdk/mod.ts";
-import { getCore } from "../sdk/core.ts";
-import { cores } from "../sdk/platform.ts";
-import { explicitStart, toMat } from "../tests/fixtures.ts";
-import { referenceFit, type RefStratum } from "../tests/reference.ts";
+import { getCore } from "../sdk/runtime/core.ts";
+import { cores } from "../sdk/runtime/platform.ts";
+import { explicitStart, toMat } from "../testing/fixtures.ts";
+import { referenceFit, type RefStratum } from "../testing/reference.ts";
 import { simdCeilingGflops } from "./ceiling.ts";
 import { tfidfLike, uniformDense } from "./data.ts";
 import { numpyAvailable, runBaseline } from "./numpy.ts";

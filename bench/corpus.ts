@@ -12,10 +12,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CsrStratum } from "../sdk/mod.ts";
-import { readDocuments } from "../cli/read_text.ts";
-import { stopWords } from "../cli/stop_words.ts";
-import { splitRows } from "../cli/text.ts";
-import { tfidf } from "../cli/tfidf.ts";
+import { readDocuments } from "../text/read_text.ts";
+import { stopWords } from "../text/stop_words.ts";
+import { splitRows } from "../text/split_rows.ts";
+import { tfidf } from "../text/tfidf.ts";
 
 /** A text corpus as CSR strata with its vocabulary. */
 export interface Corpus {

@@ -19,10 +19,10 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { Random } from "../sdk/random.ts";
-import { readDocuments } from "../cli/read_text.ts";
-import { stopWords } from "../cli/stop_words.ts";
-import { tfidf } from "../cli/tfidf.ts";
+import { Random } from "../sdk/start/random.ts";
+import { readDocuments } from "../text/read_text.ts";
+import { stopWords } from "../text/stop_words.ts";
+import { tfidf } from "../text/tfidf.ts";
 
 const { values: flags } = parseArgs({
   options: {

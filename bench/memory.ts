@@ -7,7 +7,7 @@
 
 import process from "node:process";
 import { fit, init } from "../sdk/mod.ts";
-import { getCore } from "../sdk/core.ts";
+import { getCore } from "../sdk/runtime/core.ts";
 import { dataBytes, factorBytes, namedWorkload } from "./workloads.ts";
 
 /** The command line after the script (Deno and Bun alike). */

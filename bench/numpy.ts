@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { mtxText } from "../cli/write_mtx.ts";
+import { mtxText } from "../io/write_mtx.ts";
 import type { InitialFactors, Stratum } from "../sdk/mod.ts";
 
 export const BASELINE = fileURLToPath(new URL("../../shared/bench/numpy_baseline.py", import.meta.url));

@@ -14,8 +14,8 @@
 
 import process from "node:process";
 import { fit } from "../sdk/mod.ts";
-import { PlanBuilder } from "../sdk/plan.ts";
-import { Executor } from "../sdk/executor.ts";
+import { PlanBuilder } from "../sdk/threads/plan.ts";
+import { Executor } from "../sdk/threads/executor.ts";
 import { namedWorkload } from "./workloads.ts";
 
 /** The command line after the script (Deno and Bun alike). */

@@ -37,7 +37,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { fit, type FitOptions, type Model, type SolverKind, type Stratum, syntheticStrata } from "../sdk/mod.ts";
-import { cores } from "../sdk/platform.ts";
+import { cores } from "../sdk/runtime/platform.ts";
 import { tfidfLike } from "./data.ts";
 import { type Corpus, spamAssassinCorpus } from "./corpus.ts";
 import { CAL_HOUSING, californiaStrata, mnistStrata } from "./experiments/data.ts";

@@ -7,7 +7,7 @@
  */
 
 import type { Stratum } from "../sdk/mod.ts";
-import { toMat } from "../tests/fixtures.ts";
+import { toMat } from "../testing/fixtures.ts";
 import { type Corpus, spamAssassinCorpus } from "./corpus.ts";
 import { syntheticStrata, tfidfLike, uniformDense } from "./data.ts";
 

@@ -6,28 +6,12 @@
  * @module
  */
 
+import { InputError, UsageError } from "../io/errors.ts";
+
+export { InputError, UsageError };
+
 /** Exit codes (documented in `snmf --help`). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
-
-/** A wrong command line: unknown option, missing argument, bad option value. Exit 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/** A malformed input file, naming the file and, where it applies, the 1-based line. Exit 2. */
-export class InputError extends Error {
-  override name = "InputError";
-  readonly file: string;
-  readonly line: number | undefined;
-  readonly problem: string;
-
-  constructor(file: string, line: number | undefined, problem: string) {
-    super(line === undefined ? `${file}: ${problem}` : `${file} line ${line}: ${problem}`);
-    this.file = file;
-    this.line = line;
-    this.problem = problem;
-  }
-}
 
 /** The run was stopped by Ctrl-C (SIGINT). Exit 130. */
 export class Interrupted extends Error {

@@ -7,11 +7,11 @@
 import process from "node:process";
 import { fit as fitModel, type FitOptions, type ProgressInfo, type Stratum } from "../sdk/mod.ts";
 import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, parse, stringOption } from "./args.ts";
-import { checkWritable } from "./atomic_write.ts";
+import { checkWritable } from "../io/atomic_write.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { writeModel } from "./model_file.ts";
-import { readStrata } from "./read_input.ts";
+import { readStrata } from "../io/read_input.ts";
 import { fitSummary, formatFitSummary } from "./summary.ts";
 
 const DEFAULTS = { rank: 5, iters: 100 };

@@ -6,9 +6,9 @@
  */
 
 import { type InitialFactors, Model } from "../sdk/mod.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError } from "./errors.ts";
-import { readText } from "./read_csv.ts";
+import { readText } from "../io/read_csv.ts";
 
 /** The 1-based line of a JSON.parse error, where the engine's message gives a position. */
 function errorLine(text: string, message: string): number | undefined {

@@ -6,7 +6,7 @@
 
 import process from "node:process";
 import { integerOption, parse, stringOption } from "./args.ts";
-import { checkWritable, writeFileAtomic } from "./atomic_write.ts";
+import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { UsageError } from "./errors.ts";
 import { readModel } from "./model_file.ts";
 

@@ -6,6 +6,9 @@
  */
 
 import type { Model } from "../sdk/mod.ts";
+import type { Feature, TopFeatures } from "../report/top_features.ts";
+
+export { type Feature, type TopFeatures, topFeatures } from "../report/top_features.ts";
 
 /** The `--json` summary of a fit. */
 export interface FitSummary {
@@ -66,47 +69,6 @@ export function formatFitSummary(summary: FitSummary): string[] {
       `${s.name.padEnd(width)}  ${String(s.rows).padStart(7)}  ${summary.vMeans[i].toPrecision(4).padStart(9)}`
     ),
   ];
-}
-
-/** One feature (column) and its weight. */
-export interface Feature {
-  /** 0-based column index. */
-  column: number;
-  /** The column's name, when the model has column names. */
-  name?: string;
-  value: number;
-}
-
-/** Top features of each v(i) and each topic, with their weights. */
-export interface TopFeatures {
-  strata: { name: string; features: Feature[] }[];
-  topics: { topic: number; features: Feature[] }[];
-}
-
-/** Indices of the `count` largest values, largest first (ties: lower index first), as the SDK orders them. */
-function topIndices(values: ArrayLike<number>, count: number): number[] {
-  const order = Array.from({ length: values.length }, (_, j) => j);
-  order.sort((a, b) => values[b] - values[a] || a - b);
-  return order.slice(0, Math.max(0, Math.min(count, values.length)));
-}
-
-function features(model: Model, values: ArrayLike<number>, count: number): Feature[] {
-  const names = model.columnNames;
-  return topIndices(values, count).map((j) =>
-    names ? { column: j, name: names[j], value: values[j] } : { column: j, value: values[j] }
-  );
-}
-
-/** The `count` largest entries of each v(i) and each row of H, named by the model's column names. */
-export function topFeatures(model: Model, count: number): TopFeatures {
-  const V = model.V;
-  const strata = model.names.map((name, i) => ({ name, features: features(model, V[i], count) }));
-  const H = model.H;
-  const topics = Array.from({ length: model.rank }, (_, q) => ({
-    topic: q + 1,
-    features: features(model, H.subarray(q * model.cols, (q + 1) * model.cols), count),
-  }));
-  return { strata, topics };
 }
 
 /** Tables of top features: one line per stratum and per topic. */

@@ -11,15 +11,16 @@ import { join } from "node:path";
 import process from "node:process";
 import { type CsrStratum, fit } from "../sdk/mod.ts";
 import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, integerOption, parse, stringOption } from "./args.ts";
-import { checkWritable, writeFileAtomic } from "./atomic_write.ts";
+import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { UsageError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { writeModel } from "./model_file.ts";
-import { decoderFor, readDocuments } from "./read_text.ts";
-import { stopWords } from "./stop_words.ts";
+import { decoderFor, readDocuments } from "../text/read_text.ts";
+import { stopWords } from "../text/stop_words.ts";
 import { fitSummary, formatFitSummary, formatTopFeatures, topFeatures } from "./summary.ts";
-import { type DfLimit, parseDfLimit, tfidf, TfidfError, type TfidfMatrix } from "./tfidf.ts";
-import { mtxText } from "./write_mtx.ts";
+import { type DfLimit, parseDfLimit, tfidf, TfidfError, type TfidfMatrix } from "../text/tfidf.ts";
+import { splitRows } from "../text/split_rows.ts";
+import { mtxText } from "../io/write_mtx.ts";
 
 const DEFAULTS = { rank: 20, iters: 100 };
 
@@ -75,26 +76,6 @@ function dfOption(text: string | undefined, name: string, fallback: DfLimit): Df
     );
   }
   return limit;
-}
-
-/** The rows of each stratum, cut out of the matrix of all documents. */
-export function splitRows(matrix: TfidfMatrix, strata: { name: string; documents: string[] }[]): CsrStratum[] {
-  let first = 0;
-  return strata.map(({ name, documents }) => {
-    const rows = documents.length;
-    const start = matrix.indptr[first];
-    const stop = matrix.indptr[first + rows];
-    const indptr = matrix.indptr.slice(first, first + rows + 1).map((p) => p - start);
-    first += rows;
-    return {
-      name,
-      rows,
-      cols: matrix.cols,
-      indptr,
-      indices: matrix.indices.subarray(start, stop),
-      values: matrix.values.subarray(start, stop),
-    };
-  });
 }
 
 /** Checks, before the fit, that every stratum name can be a file name in --tfidf-dir. */

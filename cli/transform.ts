@@ -8,11 +8,11 @@
 import process from "node:process";
 import { type SolverKind, type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
 import { choiceOption, integerOption, numberOption, parse, stringOption } from "./args.ts";
-import { checkWritable, writeFileAtomic } from "./atomic_write.ts";
+import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { readModel } from "./model_file.ts";
-import { readRows } from "./read_input.ts";
+import { readRows } from "../io/read_input.ts";
 
 export const TRANSFORM_HELP = `snmf transform — loadings W of new rows, with the model's topics H fixed
 

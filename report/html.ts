@@ -7,7 +7,7 @@
  */
 
 import type { Model } from "../sdk/mod.ts";
-import { type Feature, type TopFeatures, topFeatures } from "../cli/summary.ts";
+import { type Feature, type TopFeatures, topFeatures } from "./top_features.ts";
 import { type Bar, type Cell, curvesSpec, groupedBarsSpec, heatmapSpec, renderSvg } from "./charts.ts";
 import { imagePng, pngDataUri, SHIFTS_HEATMAP_LEGEND, shiftsHeatmapPng } from "./png.ts";
 

@@ -6,12 +6,12 @@
  * @module
  */
 
-export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./core.ts";
+export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./runtime/core.ts";
 export { fit } from "./fit.ts";
 export { Model, type ModelJSON } from "./model.ts";
-export { type Platform, platform } from "./platform.ts";
-export { Random } from "./random.ts";
-export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./synthetic.ts";
+export { type Platform, platform } from "./runtime/platform.ts";
+export { Random } from "./start/random.ts";
+export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./input/synthetic.ts";
 export { transform, type TransformOptions, type TransformResult } from "./transform.ts";
 export type {
   CsrStratum,
@@ -25,5 +25,5 @@ export type {
   SolverKind,
   Stratum,
 } from "./types.ts";
-export { DEFAULTS } from "./validate.ts";
-export { EPS } from "./rules.ts";
+export { DEFAULTS } from "./input/options.ts";
+export { EPS } from "./solve/rules.ts";

@@ -5,16 +5,16 @@
  * @module
  */
 
-import { init } from "./core.ts";
-import { type Executor, executorFor } from "./executor.ts";
-import { iterate, lossEveryIteration } from "./iterate.ts";
-import type { Factors } from "./factors.ts";
+import { init } from "./runtime/core.ts";
+import { type Executor, executorFor } from "./threads/executor.ts";
+import { iterate, lossEveryIteration } from "./solve/iterate.ts";
+import type { Factors } from "./input/factors.ts";
 import { Model } from "./model.ts";
-import { startFactors } from "./nndsvd.ts";
-import { Solver } from "./solver.ts";
-import { loadStrata } from "./strata.ts";
+import { startFactors } from "./start/nndsvd.ts";
+import { Solver } from "./solve/solver.ts";
+import { loadStrata } from "./input/strata.ts";
 import type { FitOptions, Stratum } from "./types.ts";
-import { resolveOptions } from "./validate.ts";
+import { resolveOptions } from "./input/options.ts";
 
 const ACTION = "Cannot fit model";
 

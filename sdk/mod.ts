@@ -22,7 +22,7 @@
 // node:worker_threads / node:os where the host has them. Bundles for other hosts are built
 // from sdk/hosts/ (scripts/build.mjs); all of them export exactly sdk/api.ts.
 
-import { setWasmLoader } from "./core.ts";
+import { setWasmLoader } from "./runtime/core.ts";
 import { embeddedLoader } from "./hosts/embedded.ts";
 import { registerNodeApis } from "./hosts/node_apis.ts";
 

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { getCore } from "./core.ts";
-import { explicitFactors, Factors } from "./factors.ts";
+import { getCore } from "./runtime/core.ts";
+import { explicitFactors, Factors } from "./input/factors.ts";
 import type { Schedule, SolverKind } from "./types.ts";
 
 /** How a fit started: the published random start, NNDSVD, or explicit factors. */

@@ -6,15 +6,15 @@
  * @module
  */
 
-import { init } from "./core.ts";
-import { type Factors, randomFactors } from "./factors.ts";
+import { init } from "./runtime/core.ts";
+import { type Factors, randomFactors } from "./input/factors.ts";
 import type { Model } from "./model.ts";
-import { iterate, lossEveryIteration } from "./iterate.ts";
-import { type Executor, executorFor } from "./executor.ts";
-import { Solver } from "./solver.ts";
-import { loadStrata } from "./strata.ts";
+import { iterate, lossEveryIteration } from "./solve/iterate.ts";
+import { type Executor, executorFor } from "./threads/executor.ts";
+import { Solver } from "./solve/solver.ts";
+import { loadStrata } from "./input/strata.ts";
 import type { ProgressInfo, SolverKind, Stratum } from "./types.ts";
-import { resolveOptions } from "./validate.ts";
+import { resolveOptions } from "./input/options.ts";
 
 const ACTION = "Cannot transform";
 

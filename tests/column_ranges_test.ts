@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fit, init } from "../sdk/mod.ts";
-import { columnRangeCount, columnRanges } from "../sdk/column_ranges.ts";
-import { loadStrata } from "../sdk/strata.ts";
-import { csrStrata, testHeap } from "./fixtures.ts";
+import { columnRangeCount, columnRanges } from "../sdk/solve/column_ranges.ts";
+import { loadStrata } from "../sdk/input/strata.ts";
+import { csrStrata, testHeap } from "../testing/fixtures.ts";
 
 /** csrStrata's strata with their typed arrays typed. */
 function csr(seed: number, rows: number[], n: number, density: number) {

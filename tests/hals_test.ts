@@ -13,10 +13,10 @@ import {
   type Stratum,
   syntheticStrata,
 } from "../sdk/mod.ts";
-import { halsSweeps } from "../sdk/rules.ts";
-import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "./fixtures.ts";
-import { referenceHalsStep, referencePenalizedMuStep } from "./hals_reference.ts";
-import { mat, referenceLoss, type RefState } from "./reference.ts";
+import { halsSweeps } from "../sdk/solve/rules.ts";
+import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "../testing/fixtures.ts";
+import { referenceHalsStep, referencePenalizedMuStep } from "../testing/hals_reference.ts";
+import { mat, referenceLoss, type RefState } from "../testing/reference.ts";
 
 /** Largest relative rise from one loss to the next. */
 function largestRise(history: Float64Array): number {
@@ -137,7 +137,7 @@ describe("objective", () => {
   });
 });
 
-describe("the solvers agree with the float64 references of tests/hals_reference.ts", () => {
+describe("the solvers agree with the float64 references of testing/hals_reference.ts", () => {
   const l1s = [
     { l1V: 0, l1W: 0, l1H: 0 },
     { l1V: 4, l1W: 0.5, l1H: 0.5 },

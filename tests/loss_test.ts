@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type CsrStratum, fit, type FitOptions, type Stratum } from "../sdk/mod.ts";
-import { csrStrata, denseStrata, toMat } from "./fixtures.ts";
-import { mat, referenceLoss } from "./reference.ts";
+import { csrStrata, denseStrata, toMat } from "../testing/fixtures.ts";
+import { mat, referenceLoss } from "../testing/reference.ts";
 
 /** Largest relative rise from one loss to the next. */
 function largestRise(history: Float64Array): number {

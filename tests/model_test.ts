@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fit, getCore, Model, syntheticStrata } from "../sdk/mod.ts";
-import { csrStrata, denseStrata } from "./fixtures.ts";
+import { csrStrata, denseStrata } from "../testing/fixtures.ts";
 
 describe("reproducibility", () => {
   it("gives the same factors, bit for bit, for the same seed", async () => {

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type CsrStratum, fit, type Model, type Stratum } from "../sdk/mod.ts";
-import { symmetricEigen } from "../sdk/nndsvd.ts";
-import { Random } from "../sdk/random.ts";
-import { csrStrata, denseStrata, flat, relativeError, toMat } from "./fixtures.ts";
+import { symmetricEigen } from "../sdk/start/nndsvd.ts";
+import { Random } from "../sdk/start/random.ts";
+import { csrStrata, denseStrata, flat, relativeError, toMat } from "../testing/fixtures.ts";
 
 const start = (strata: Stratum[], rank: number, solver: "mu" | "hals", seed = 1) =>
   fit(strata, { rank, maxIter: 0, init: "nndsvd", solver, seed });

@@ -1,12 +1,12 @@
-// The wasm core against the plain float64 reference (tests/reference.ts): from the same
+// The wasm core against the plain float64 reference (testing/reference.ts): from the same
 // explicit start, 50 iterations (20 on the wide strata) of both schedules on dense and on sparse
 // strata, narrow and wide, agree to 1e-4 relative in V, W, H and the loss history.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fit, type Schedule, type Stratum } from "../sdk/mod.ts";
-import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "./fixtures.ts";
-import { referenceFit } from "./reference.ts";
+import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "../testing/fixtures.ts";
+import { referenceFit } from "../testing/reference.ts";
 
 const TOLERANCE = 1e-4;
 

@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fit, type Model, type Schedule, type Stratum, transform } from "../sdk/mod.ts";
-import { init } from "../sdk/core.ts";
-import { PlanBuilder } from "../sdk/plan.ts";
-import { Pool } from "../sdk/pool.ts";
-import { csrStrata, denseStrata, testHeap } from "./fixtures.ts";
+import { init } from "../sdk/runtime/core.ts";
+import { PlanBuilder } from "../sdk/threads/plan.ts";
+import { Pool } from "../sdk/threads/pool.ts";
+import { csrStrata, denseStrata, testHeap } from "../testing/fixtures.ts";
 
 /** Big enough that every product plan passes the executor's threshold for waking workers. */
 const strata: Stratum[] = [

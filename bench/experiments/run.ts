@@ -26,7 +26,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { writeFileAtomic } from "../../cli/atomic_write.ts";
+import { writeFileAtomic } from "../../io/atomic_write.ts";
 import { runCalifornia } from "./california.ts";
 import { environment, type ExperimentResult } from "./common.ts";
 import { experimentsMarkdown } from "./markdown.ts";
@@ -34,7 +34,7 @@ import { CAL_HOUSING, californiaStrata } from "./data.ts";
 import { runMnist } from "./mnist.ts";
 import { runSynthetic } from "./synthetic.ts";
 import { newsgroupsCorpus, runText, sotuCorpus, spamAssassinCorpus } from "./text.ts";
-import { cores } from "../../sdk/platform.ts";
+import { cores } from "../../sdk/runtime/platform.ts";
 import { textCorpus } from "../corpus.ts";
 import {
   californiaSolvers,

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { ModelJSON } from "../../sdk/mod.ts";
 import { type Bar, groupedBarsSpec, renderSvg } from "../../report/charts.ts";
 import { SHIFTS_HEATMAP_LEGEND, shiftsHeatmapPng } from "../../report/png.ts";
-import { readMtx } from "../../cli/read_mtx.ts";
+import { readMtx } from "../../io/read_mtx.ts";
 import { type ExperimentResult, type Figure, fmt, fmtSpread, row, snmf, spread, type Table } from "./common.ts";
 import { eraOf, ERAS, sotuAddresses, SPAM_ASSASSIN_DIR } from "./data.ts";
 

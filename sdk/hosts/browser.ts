@@ -9,7 +9,7 @@
  * @module
  */
 
-import { setWasmLoader, wasmFileName } from "../core.ts";
+import { setWasmLoader, wasmFileName } from "../runtime/core.ts";
 import { fetchModule } from "./fetch.ts";
 
 const FILES: Readonly<Record<string, () => URL>> = {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { setWasmLoader } from "../core.ts";
+import { setWasmLoader } from "../runtime/core.ts";
 import { fileLoader } from "./file_loader.ts";
 
 setWasmLoader(fileLoader);

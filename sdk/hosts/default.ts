@@ -5,7 +5,7 @@
  * @module
  */
 
-import { setWasmLoader } from "../core.ts";
+import { setWasmLoader } from "../runtime/core.ts";
 import { embeddedLoader } from "./embedded.ts";
 
 setWasmLoader(embeddedLoader);

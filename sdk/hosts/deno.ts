@@ -6,7 +6,7 @@
  * @module
  */
 
-import { setWasmLoader, type WasmBuild, wasmFileName } from "../core.ts";
+import { setWasmLoader, type WasmBuild, wasmFileName } from "../runtime/core.ts";
 import { fetchModule } from "./fetch.ts";
 import { registerNodeApis } from "./node_apis.ts";
 

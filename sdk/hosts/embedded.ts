@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type WasmBuild, wasmFileName, type WasmLoader } from "../core.ts";
+import { type WasmBuild, wasmFileName, type WasmLoader } from "../runtime/core.ts";
 import { decodeBase64, WASM_BASE64 } from "../generated/wasm_bytes.ts";
 
 function bytes(build: WasmBuild): Uint8Array<ArrayBuffer> {

@@ -6,7 +6,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import { type WasmBuild, wasmFileName, type WasmLoader } from "../core.ts";
+import { type WasmBuild, wasmFileName, type WasmLoader } from "../runtime/core.ts";
 
 function read(build: WasmBuild): Uint8Array {
   const url = new URL(wasmFileName(build), import.meta.url);

@@ -1,12 +1,12 @@
 /**
  * `node:worker_threads` and `node:os` for the thread pool, on hosts that have them (Node, Deno;
  * Bun has them too but its Web Workers are used). Imported only by entry modules, never by the
- * runtime-neutral SDK (sdk/host_apis.ts).
+ * runtime-neutral SDK (sdk/runtime/host_apis.ts).
  *
  * @module
  */
 
-import { type NodeWorkerThreads, setHostApis } from "../host_apis.ts";
+import { type NodeWorkerThreads, setHostApis } from "../runtime/host_apis.ts";
 
 /** Registers `node:worker_threads` and `os.availableParallelism()` (loaded on first use). */
 export function registerNodeApis(): void {

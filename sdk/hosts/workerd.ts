@@ -9,7 +9,7 @@
 
 // @deno-types="./wasm_module.d.ts"
 import wasm from "./snmf.wasm";
-import { setWasmLoader } from "../core.ts";
+import { setWasmLoader } from "../runtime/core.ts";
 
 setWasmLoader({ load: () => Promise.resolve(wasm), loadSync: () => wasm });
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { childEnv, cleanup, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 import { COLUMNS, csv, mtx, strataValues } from "./data.ts";
 import { InputError } from "../../cli/errors.ts";
-import { readStrata } from "../../cli/read_input.ts";
+import { readStrata } from "../../io/read_input.ts";
 
 /** Each test spawns the command several times: more than bun test's default 5 s. */
 const SLOW = { timeout: 60_000 };

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Core } from "./core.ts";
+import type { Core } from "../runtime/core.ts";
 import type { Plan } from "./plan.ts";
-import { cores, platform } from "./platform.ts";
+import { cores, platform } from "../runtime/platform.ts";
 import { Pool } from "./pool.ts";
 
 /**

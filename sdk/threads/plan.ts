@@ -10,8 +10,8 @@
  * @module
  */
 
-import type { Core, KernelName } from "./core.ts";
-import { KERNEL_NAMES } from "./core.ts";
+import type { Core, KernelName } from "../runtime/core.ts";
+import { KERNEL_NAMES } from "../runtime/core.ts";
 
 export const CALL_WORDS = 12;
 const MAX_ARGS = CALL_WORDS - 2;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Core } from "../sdk/core.ts";
+import type { Core } from "../sdk/runtime/core.ts";
 import { type CsrStratum, type DenseStratum, Random } from "../sdk/mod.ts";
 import { type Mat, mat, type RefState } from "./reference.ts";
 

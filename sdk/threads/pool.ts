@@ -12,10 +12,10 @@
  * @module
  */
 
-import { type Core, KERNEL_NAMES } from "./core.ts";
-import { nodeWorkerThreads } from "./host_apis.ts";
+import { type Core, KERNEL_NAMES } from "../runtime/core.ts";
+import { nodeWorkerThreads } from "../runtime/host_apis.ts";
 import { CALL_WORDS, type Plan } from "./plan.ts";
-import { platform } from "./platform.ts";
+import { platform } from "../runtime/platform.ts";
 import {
   CONTROL_CALLS,
   CONTROL_COUNT,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { FitOptions, Schedule, SolverKind } from "./types.ts";
+import type { FitOptions, Schedule, SolverKind } from "../types.ts";
 
 /** Options with every default filled in. */
 export interface ResolvedOptions {

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { Core } from "./core.ts";
-import type { CsrStratum, DenseStratum, Stratum } from "./types.ts";
+import type { Core } from "../runtime/core.ts";
+import type { CsrStratum, DenseStratum, Stratum } from "../types.ts";
 
 /** Largest finite float32. */
 const F32_MAX = 3.4028234663852886e38;
@@ -168,7 +168,7 @@ function loadDense(core: Core, stratum: DenseStratum, place: Place, owned: numbe
 
 /**
  * Sorts entries [start, stop) of a CSR row by column index, values alongside. The resident copy
- * keeps rows sorted: the numerator's column ranges (sdk/column_ranges.ts) need a range's entries
+ * keeps rows sorted: the numerator's column ranges (sdk/solve/column_ranges.ts) need a range's entries
  * of a row to be contiguous.
  */
 function sortRow(indices: Int32Array, values: Float32Array, start: number, stop: number): void {

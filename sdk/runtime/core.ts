@@ -124,7 +124,7 @@ export interface Kernels {
 export type KernelName = Exclude<keyof Kernels, "heap_base">;
 
 /**
- * Every kernel, in a fixed order: plans (sdk/plan.ts) name kernels by their index here, on the
+ * Every kernel, in a fixed order: plans (sdk/threads/plan.ts) name kernels by their index here, on the
  * calling thread and in workers alike.
  */
 export const KERNEL_NAMES: readonly KernelName[] = [
@@ -294,7 +294,7 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
  *
  * @example
  * ```ts
- * import { init } from "./mod.ts";
+ * import { init } from "../mod.ts";
  * const core = await init();
  * console.assert(core.memory instanceof WebAssembly.Memory);
  * ```

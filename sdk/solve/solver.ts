@@ -9,12 +9,12 @@
  * the v(i) again between the W(i) and H. "reference" (multiplicative updates only): W(i) and H
  * from the same old W, H (and the new v(i)), as the published code: both products from one pass.
  *
- * Every step is a plan (sdk/plan.ts) built once per fit: tasks over fixed row blocks, so the
+ * Every step is a plan (sdk/threads/plan.ts) built once per fit: tasks over fixed row blocks, so the
  * executor can spread them over threads. Sums over rows of dense strata (Wᵀ A, the Gram matrix
  * of the W(i)) go to partial buffers ("slots", a count fixed by the data's shape, never above
  * the number of blocks), block b to slot b mod slots, each slot summed in block order, and the
  * slots are added in order: the same arithmetic for every thread count. The CSR strata's
- * Σ Aᵀ W is split by ranges of columns instead (sdk/column_ranges.ts): disjoint rows of the
+ * Σ Aᵀ W is split by ranges of columns instead (sdk/solve/column_ranges.ts): disjoint rows of the
  * numerator, no partial buffers. Every update writes disjoint rows, so it too is independent of
  * the thread count.
  *
@@ -34,10 +34,10 @@
  * @module
  */
 
-import type { Core } from "./core.ts";
-import { Executor } from "./executor.ts";
-import type { Factors } from "./factors.ts";
-import { type Plan, PlanBuilder } from "./plan.ts";
+import type { Core } from "../runtime/core.ts";
+import { Executor } from "../threads/executor.ts";
+import type { Factors } from "../input/factors.ts";
+import { type Plan, PlanBuilder } from "../threads/plan.ts";
 import {
   type Block,
   halsRule,
@@ -48,9 +48,9 @@ import {
   type RulePlans,
   type Workspace,
 } from "./rules.ts";
-import type { ResidentStrata, ResidentStratum } from "./strata.ts";
+import type { ResidentStrata, ResidentStratum } from "../input/strata.ts";
 import { columnRangeCount, columnRanges } from "./column_ranges.ts";
-import type { Schedule, SolverKind } from "./types.ts";
+import type { Schedule, SolverKind } from "../types.ts";
 
 /**
  * Partial buffers for sums over row blocks. Fixed (not the thread count) so results do not

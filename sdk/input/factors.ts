@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { Core } from "./core.ts";
-import { Random } from "./random.ts";
-import type { InitialFactors, MatrixLike } from "./types.ts";
+import type { Core } from "../runtime/core.ts";
+import { Random } from "../start/random.ts";
+import type { InitialFactors, MatrixLike } from "../types.ts";
 
 /** Shapes of a model: the row count of each stratum, the columns and the rank. */
 export interface Shape {

@@ -4,15 +4,15 @@
  * buffers to add, and each row of the numerator gets the same terms in the same order as from
  * one pass (bit-identical for every number of ranges, so the count may follow the threads).
  *
- * The CSR rows are stored sorted by column (sdk/strata.ts), so a range's entries in a row are
+ * The CSR rows are stored sorted by column (sdk/input/strata.ts), so a range's entries in a row are
  * contiguous: per stratum and inner boundary, an int32 array gives each row's first entry at or
  * past the boundary.
  *
  * @module
  */
 
-import type { Core } from "./core.ts";
-import type { ResidentStratum } from "./strata.ts";
+import type { Core } from "../runtime/core.ts";
+import type { ResidentStratum } from "../input/strata.ts";
 
 /**
  * Ranges for the stored entries: up to `maxRanges`, one per 16 stored entries per row on average,

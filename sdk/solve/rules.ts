@@ -32,9 +32,9 @@
  * @module
  */
 
-import type { Factors } from "./factors.ts";
-import { PlanBuilder } from "./plan.ts";
-import type { ResidentStratum } from "./strata.ts";
+import type { Factors } from "../input/factors.ts";
+import { PlanBuilder } from "../threads/plan.ts";
+import type { ResidentStratum } from "../input/strata.ts";
 
 /** Added to every denominator of the multiplicative updates (algorithm.md): no 0/0. */
 export const EPS = 1e-9;

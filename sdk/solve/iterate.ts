@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ProgressInfo } from "./types.ts";
+import type { ProgressInfo } from "../types.ts";
 
 /** What the loop needs of a solver: one iteration is computeProducts, optionally loss, then update. */
 export interface IterativeSolver {

@@ -9,8 +9,8 @@
  */
 
 import stopwordsIso from "stopwords-iso/stopwords-iso.json" with { type: "json" };
-import { InputError } from "./errors.ts";
-import { readText } from "./read_csv.ts";
+import { InputError } from "../io/errors.ts";
+import { readText } from "../io/read_csv.ts";
 
 /** The stop words of `--stop-words english|none|FILE`. */
 export function stopWords(choice: string): Set<string> {

@@ -8,8 +8,8 @@
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { InputError, UsageError } from "./errors.ts";
-import { readText } from "./read_csv.ts";
+import { InputError, UsageError } from "../io/errors.ts";
+import { readText } from "../io/read_csv.ts";
 
 /** Documents grouped by stratum, strata in input order. */
 export interface TextStrata {

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { Random } from "./random.ts";
-import type { DenseStratum } from "./types.ts";
+import { Random } from "../start/random.ts";
+import type { DenseStratum } from "../types.ts";
 
 /** Options of {@link syntheticStrata} (defaults: the paper's 4 × 100 × 100, rank 5). */
 export interface SyntheticOptions {
@@ -31,7 +31,7 @@ export interface SyntheticData {
  *
  * @example
  * ```ts
- * import { syntheticStrata } from "./mod.ts";
+ * import { syntheticStrata } from "../mod.ts";
  * const { strata, trueVMeans } = syntheticStrata({ seed: 1 });
  * console.assert(strata.length === 4 && strata[0].data.length === 100 * 100);
  * console.assert(Math.abs(trueVMeans[3] - 3.5) < 0.1);

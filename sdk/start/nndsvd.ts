@@ -30,11 +30,11 @@
  * @module
  */
 
-import type { Core } from "./core.ts";
-import { explicitFactors, Factors, randomFactors, type Shape } from "./factors.ts";
+import type { Core } from "../runtime/core.ts";
+import { explicitFactors, Factors, randomFactors, type Shape } from "../input/factors.ts";
 import { Random } from "./random.ts";
-import type { ResidentStrata } from "./strata.ts";
-import type { FitOptions, SolverKind } from "./types.ts";
+import type { ResidentStrata } from "../input/strata.ts";
+import type { FitOptions, SolverKind } from "../types.ts";
 
 /** Columns added to the rank for the range finder. */
 const OVERSAMPLING = 10;
