@@ -26,4 +26,4 @@ export type {
   Stratum,
 } from "./types.ts";
 export { DEFAULTS } from "./input/options.ts";
-export { EPS } from "./solve/rules.ts";
+export { EPS } from "./solve/rules/mod.ts";

@@ -6,20 +6,14 @@
  */
 
 import type { Core } from "../sdk/runtime/core.ts";
+import { Arena } from "../sdk/runtime/heap.ts";
 import { type CsrStratum, type DenseStratum, Random } from "../sdk/mod.ts";
 import { type Mat, mat, type RefState } from "./reference.ts";
 
 /** Allocations on a core's heap for one test: `alloc` as the SDK's workspaces use it, `release` frees them all. */
 export function testHeap(core: Core): { alloc: (bytes: number) => number; release: () => void } {
-  const owned: number[] = [];
-  return {
-    alloc: (bytes) => {
-      const ptr = core.heap.alloc(bytes);
-      owned.push(ptr);
-      return ptr;
-    },
-    release: () => owned.splice(0).forEach((ptr) => core.heap.release(ptr)),
-  };
+  const arena = new Arena(core.heap);
+  return { alloc: (bytes) => arena.alloc(bytes), release: () => arena.free() };
 }
 
 /** Dense strata with values U(0, scale), rows[i] rows each, n columns (float32-exact values). */

@@ -17,6 +17,9 @@ export interface Shape {
   rank: number;
 }
 
+/** How H's memory is laid out: H itself (k×n), or Hᵀ (n×k) while a solver of sparse strata runs. */
+export type HLayout = "k×n" | "n×k";
+
 /** Factors resident in wasm memory. Pointers are byte offsets. */
 export class Factors {
   readonly core: Core;
@@ -25,8 +28,9 @@ export class Factors {
   readonly V: number;
   /** m_i×k float32 each. */
   readonly W: readonly number[];
-  /** k×n float32. */
+  /** H's memory: k×n float32, or n×k (Hᵀ) while {@link hLayout} says so. */
   readonly H: number;
+  #hLayout: HLayout = "k×n";
 
   constructor(core: Core, shape: Shape) {
     this.core = core;
@@ -48,9 +52,36 @@ export class Factors {
     return this.core.heap.f32(this.W[stratum], this.shape.rows[stratum] * this.shape.rank);
   }
 
-  /** H, a view of k×n float32, row-major. */
+  /** The layout of H's memory now. */
+  get hLayout(): HLayout {
+    return this.#hLayout;
+  }
+
+  /**
+   * H, a view of k×n float32, row-major.
+   * @throws {Error} while H's memory holds Hᵀ (a running solver of sparse strata keeps it so).
+   */
   h(): Float32Array {
+    if (this.#hLayout !== "k×n") throw new Error("Cannot read H: its memory holds Hᵀ (n×k) while the fit runs");
     return this.core.heap.f32(this.H, this.shape.rank * this.shape.cols);
+  }
+
+  /**
+   * Transposes H's memory in place (k×n ↔ n×k) through a temporary released at once, and flips
+   * {@link hLayout}.
+   */
+  transposeH(): void {
+    const { heap, kernels } = this.core;
+    const { rank: k, cols: n } = this.shape;
+    const [rows, cols] = this.#hLayout === "k×n" ? [k, n] : [n, k];
+    const temp = heap.alloc(rows * cols * 4);
+    try {
+      kernels.f32_transpose(this.H, rows, cols, temp, 0);
+      heap.f32(this.H, rows * cols).set(heap.f32(temp, rows * cols));
+    } finally {
+      heap.release(temp);
+    }
+    this.#hLayout = this.#hLayout === "k×n" ? "n×k" : "k×n";
   }
 
   free(): void {

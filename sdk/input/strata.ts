@@ -7,6 +7,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
+import { Arena } from "../runtime/heap.ts";
 import type { CsrStratum, DenseStratum, Stratum } from "../types.ts";
 
 /** Largest finite float32. */
@@ -49,9 +50,8 @@ export interface ResidentStrata {
  * rounded to float32 once. Float32, as every other stored quantity: c(i) weighs as much as v(i),
  * which for many strata over many columns is much of a fit's memory.
  */
-function columnSums(core: Core, cols: number, owned: number[], sum: (sums: number) => void): number {
-  const colSums = core.heap.alloc(cols * 4);
-  owned.push(colSums);
+function columnSums(core: Core, cols: number, arena: Arena, sum: (sums: number) => void): number {
+  const colSums = arena.alloc(cols * 4);
   const sums = core.heap.alloc(cols * 8);
   try {
     sum(sums);
@@ -132,12 +132,11 @@ function denseShape(stratum: DenseStratum, place: Place): { rows: number; cols: 
   return { rows: r, cols: c, nested };
 }
 
-function loadDense(core: Core, stratum: DenseStratum, place: Place, owned: number[]): Omit<ResidentStratum, "name"> {
+function loadDense(core: Core, stratum: DenseStratum, place: Place, arena: Arena): Omit<ResidentStratum, "name"> {
   const { rows, cols, nested } = denseShape(stratum, place);
   if (rows === 0) throw place.range("has no rows");
   if (cols === 0) throw place.range("has no columns");
-  const ptr = core.heap.alloc(rows * cols * 4);
-  owned.push(ptr);
+  const ptr = arena.alloc(rows * cols * 4);
   const out = core.heap.f32(ptr, rows * cols);
   const data = stratum.data;
   for (let r = 0; r < rows; r++) {
@@ -151,7 +150,7 @@ function loadDense(core: Core, stratum: DenseStratum, place: Place, owned: numbe
       out[r * cols + j] = x;
     }
   }
-  const colSums = columnSums(core, cols, owned, (sums) => core.kernels.f32_colsum_f64(ptr, rows, cols, sums));
+  const colSums = columnSums(core, cols, arena, (sums) => core.kernels.f32_colsum_f64(ptr, rows, cols, sums));
   return {
     rows,
     kind: "dense",
@@ -179,7 +178,7 @@ function sortRow(indices: Int32Array, values: Float32Array, start: number, stop:
   values.set(sortedValues, start);
 }
 
-function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[]): Omit<ResidentStratum, "name"> {
+function loadCsr(core: Core, stratum: CsrStratum, place: Place, arena: Arena): Omit<ResidentStratum, "name"> {
   const { rows, cols, indptr, indices, values } = stratum;
   if (!isPositiveInteger(rows)) throw place.range(`rows must be a positive integer, got ${rows}`);
   if (!isPositiveInteger(cols)) throw place.range(`cols must be a positive integer, got ${cols}`);
@@ -193,12 +192,9 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
   if (values.length !== nnz) throw place.range(`has ${nnz} indices but ${values.length} values`);
   if (indptr[0] !== 0) throw place.range(`indptr[0] is ${indptr[0]}, expected 0`);
   if (indptr[rows] !== nnz) throw place.range(`indptr[${rows}] is ${indptr[rows]}, expected the ${nnz} stored entries`);
-  const ptrBlock = core.heap.alloc((rows + 1) * 4);
-  owned.push(ptrBlock);
-  const idxBlock = core.heap.alloc(nnz * 4);
-  owned.push(idxBlock);
-  const valBlock = core.heap.alloc(nnz * 4);
-  owned.push(valBlock);
+  const ptrBlock = arena.alloc((rows + 1) * 4);
+  const idxBlock = arena.alloc(nnz * 4);
+  const valBlock = arena.alloc(nnz * 4);
   const outPtr = core.heap.i32(ptrBlock, rows + 1);
   const outIdx = core.heap.i32(idxBlock, nnz);
   const outVal = core.heap.f32(valBlock, nnz);
@@ -230,7 +226,7 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
   const colSums = columnSums(
     core,
     cols,
-    owned,
+    arena,
     (sums) => core.kernels.csr_colsum_f64(idxBlock, valBlock, nnz, cols, sums),
   );
   return {
@@ -257,8 +253,8 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
 export function loadStrata(core: Core, strata: readonly Stratum[], action: string): ResidentStrata {
   if (!Array.isArray(strata)) throw new TypeError(`${action}: strata must be an array`);
   if (strata.length === 0) throw new RangeError(`${action}: no strata given`);
-  const owned: number[] = [];
-  const free = () => owned.splice(0).forEach((ptr) => core.heap.release(ptr));
+  const arena = new Arena(core.heap);
+  const free = () => arena.free();
   try {
     const resident: ResidentStratum[] = [];
     let cols = -1;
@@ -272,7 +268,7 @@ export function loadStrata(core: Core, strata: readonly Stratum[], action: strin
       if (names.has(name)) throw new RangeError(`${action}: stratum ${index} repeats the name "${name}"`);
       names.add(name);
       const place = new Place(action, index, name);
-      const loaded = isCsr(stratum) ? loadCsr(core, stratum, place, owned) : loadDense(core, stratum, place, owned);
+      const loaded = isCsr(stratum) ? loadCsr(core, stratum, place, arena) : loadDense(core, stratum, place, arena);
       if (cols >= 0 && loaded.cols !== cols) {
         throw place.range(`has ${loaded.cols} columns, expected ${cols} as in stratum 0`);
       }

@@ -150,3 +150,28 @@ export class Heap {
     this.#memory.grow(pages);
   }
 }
+
+/**
+ * Blocks allocated together and released together: a fit's workspace, a start's temporaries, a
+ * load's strata. `free()` releases every block (idempotent).
+ */
+export class Arena {
+  readonly #heap: Heap;
+  readonly #owned: number[] = [];
+
+  constructor(heap: Heap) {
+    this.#heap = heap;
+  }
+
+  /** Allocates `bytes` (see {@link Heap.alloc}) owned by the arena. */
+  alloc(bytes: number): number {
+    const ptr = this.#heap.alloc(bytes);
+    this.#owned.push(ptr);
+    return ptr;
+  }
+
+  /** Releases every block allocated so far. */
+  free(): void {
+    this.#owned.splice(0).forEach((ptr) => this.#heap.release(ptr));
+  }
+}

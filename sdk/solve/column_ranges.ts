@@ -14,15 +14,6 @@
 import type { Core } from "../runtime/core.ts";
 import type { ResidentStratum } from "../input/strata.ts";
 
-/**
- * Ranges for the stored entries: up to `maxRanges`, one per 16 stored entries per row on average,
- * so the split arrays (4 bytes per row and inner boundary) stay within 1/32 of the CSR data's
- * bytes (8 per entry).
- */
-export function columnRangeCount(nnz: number, rows: number, maxRanges: number): number {
-  return Math.max(1, Math.min(maxRanges, Math.floor(nnz / (16 * Math.max(1, rows)))));
-}
-
 /** One range of columns [c0, c1): for each CSR stratum, where each row's entries in it start and end. */
 export interface ColumnRange {
   c0: number;

@@ -10,6 +10,8 @@ import type { ProgressInfo } from "../types.ts";
 
 /** What the loop needs of a solver: one iteration is computeProducts, optionally loss, then update. */
 export interface IterativeSolver {
+  /** Whether the loss is wanted before every update (decided when the solver was made). */
+  readonly lossEveryIteration: boolean;
   computeProducts(forUpdate: boolean): void;
   loss(): number;
   update(): void;
@@ -19,8 +21,8 @@ export interface IterativeSolver {
 
 export interface IterateSettings {
   maxIter: number;
+  /** Needs a solver that computes the loss every iteration when positive. */
   tol: number;
-  trackLoss: boolean;
   /** ‖A‖_F, for the normalized loss. */
   normA: number;
   onProgress?: (info: ProgressInfo) => void;
@@ -39,8 +41,9 @@ export interface IterateResult {
 }
 
 /**
- * Whether the loop computes the loss before every iteration, not only at the end: when it is
- * tracked, or when `tol` needs it. The solver is told the same (its `lossEveryIteration`).
+ * Whether a fit computes the loss before every iteration, not only at the end: when it is
+ * tracked, or when `tol` needs it. Decided once, for the solver (its `lossEveryIteration`, which
+ * the loop follows).
  */
 export function lossEveryIteration(settings: { trackLoss: boolean; tol: number }): boolean {
   return settings.trackLoss || settings.tol > 0;
@@ -58,7 +61,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
  */
 export async function iterate(solver: IterativeSolver, settings: IterateSettings): Promise<IterateResult> {
   const { maxIter, tol, normA, onProgress, signal, action } = settings;
-  const trackLoss = lossEveryIteration(settings);
+  const trackLoss = solver.lossEveryIteration;
+  if (tol > 0 && !trackLoss) throw new Error(`${action}: tol needs a solver that computes the loss every iteration`);
   const history: number[] = [];
   const started = performance.now();
   let lastYield = started;

@@ -31,6 +31,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
+import { Arena } from "../runtime/heap.ts";
 import { explicitFactors, Factors, randomFactors, type Shape } from "../input/factors.ts";
 import { Random } from "./random.ts";
 import type { ResidentStrata } from "../input/strata.ts";
@@ -100,23 +101,6 @@ export function symmetricEigen(matrix: ArrayLike<number>, l: number): { values: 
   return { values, vectors };
 }
 
-/** The NNDSVD computation's wasm blocks, freed together. */
-class Workspace {
-  readonly #core: Core;
-  readonly #owned: number[] = [];
-  constructor(core: Core) {
-    this.#core = core;
-  }
-  alloc(bytes: number): number {
-    const ptr = this.#core.heap.alloc(bytes);
-    this.#owned.push(ptr);
-    return ptr;
-  }
-  free(): void {
-    this.#owned.splice(0).forEach((ptr) => this.#core.heap.release(ptr));
-  }
-}
-
 /** A block of rows of a stacked thin matrix: `rows × l` float32 at `ptr`. */
 interface Block {
   ptr: number;
@@ -124,128 +108,204 @@ interface Block {
 }
 
 /**
+ * The stacked strata B (rows A(i) − 1 v0(i)ᵀ, v0(i) in the factors' V) as an operator on thin
+ * matrices of l columns, with the buffers its products and orthonormalizations use (one arena).
+ * `Zt` (n×l) is the right-hand thin matrix, `Y(i)`, `Q(i)` (m_i×l) the left-hand ones.
+ */
+class StackedOperator {
+  readonly #core: Core;
+  readonly #strata: ResidentStrata["strata"];
+  readonly #V: number;
+  readonly n: number;
+  readonly l: number;
+  readonly Y: Block[];
+  readonly Q: Block[];
+  /** n×l, and its orthonormalization partner. */
+  Zt: number;
+  Z2: number;
+  /** l×n: Z for the dense kernel, and the dense part of Qᵀ A. */
+  readonly #ZT: number;
+  readonly #Zkn: number;
+  /** l×l float64: a Gram matrix, and the orthonormalizing transform. */
+  readonly gram: number;
+  readonly #T: number;
+  /** l float64, s×l float64, n×l float64: the shift's terms. */
+  readonly #vx: number;
+  readonly #qSums: number;
+  readonly #shiftNl: number;
+
+  constructor(core: Core, strata: ResidentStrata, V: number, n: number, l: number, arena: Arena) {
+    this.#core = core;
+    this.#strata = strata.strata;
+    this.#V = V;
+    this.n = n;
+    this.l = l;
+    this.Y = this.#strata.map((st) => ({ ptr: arena.alloc(st.rows * l * 4), rows: st.rows }));
+    this.Q = this.#strata.map((st) => ({ ptr: arena.alloc(st.rows * l * 4), rows: st.rows }));
+    this.Zt = arena.alloc(n * l * 4);
+    this.Z2 = arena.alloc(n * l * 4);
+    this.#ZT = arena.alloc(l * n * 4);
+    this.#Zkn = arena.alloc(l * n * 4);
+    this.gram = arena.alloc(l * l * 8);
+    this.#T = arena.alloc(l * l * 8);
+    this.#vx = arena.alloc(l * 8);
+    this.#qSums = arena.alloc(this.#strata.length * l * 8);
+    this.#shiftNl = arena.alloc(n * l * 8);
+  }
+
+  /**
+   * `to` = `from` X with X = V Λ^(−1/2) from the eigendecomposition of the stacked Gram matrix
+   * fromᵀ from = V Λ Vᵀ (directions with λ ≤ DROP λ_max dropped): an orthonormal basis of the span.
+   */
+  orthonormalize(from: Block[], to: Block[]): void {
+    const { kernels, heap } = this.#core;
+    const l = this.l;
+    const G = new Float64Array(l * l);
+    for (const b of from) {
+      kernels.hals_gram_f64(b.ptr, b.rows, l, this.gram);
+      const g = heap.f64(this.gram, l * l);
+      for (let e = 0; e < l * l; e++) G[e] += g[e];
+    }
+    const { values, vectors } = symmetricEigen(G, l);
+    const t = heap.f64(this.#T, l * l);
+    const cut = Math.max(values[0], 0) * DROP;
+    for (let c = 0; c < l; c++) {
+      const scale = values[c] > cut && values[c] > 0 ? 1 / Math.sqrt(values[c]) : 0;
+      for (let r = 0; r < l; r++) t[r * l + c] = vectors[r * l + c] * scale;
+    }
+    from.forEach((b, i) => kernels.f32_rmul_f64(b.ptr, b.rows, l, this.#T, l, to[i].ptr));
+  }
+
+  /** Y(i) = B(i) Z = A(i) Z − 1 (v0(i)ᵀ Z), Z = Zt (n×l). */
+  timesZ(): void {
+    const { kernels } = this.#core;
+    const { n, l } = this;
+    kernels.f32_transpose(this.Zt, n, l, this.#ZT, 0);
+    this.#strata.forEach((st, i) => {
+      const y = this.Y[i].ptr;
+      if (st.kind === "dense") kernels.f32_aht_wta(st.data, st.rows, n, this.#ZT, l, y, 0, 0);
+      else kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, this.Zt, l, y, 0, 0);
+      kernels.hals_matvec_f64(this.#ZT, l, n, this.#V + i * n * 4, this.#vx);
+      kernels.f32_sub_rowvec_f64(y, st.rows, l, this.#vx);
+    });
+  }
+
+  /** Zt = Bᵀ Q = Σ_i A(i)ᵀ Q(i) − v0(i) (1ᵀ Q(i)) (n×l). */
+  transposeTimesQ(): void {
+    const { kernels, heap } = this.#core;
+    const { n, l } = this;
+    heap.f32(this.Zt, n * l).fill(0);
+    heap.f32(this.#Zkn, l * n).fill(0);
+    let dense = false;
+    this.#strata.forEach((st, i) => {
+      const q = this.Q[i].ptr;
+      if (st.kind === "dense") {
+        dense = true;
+        kernels.f32_aht_wta(st.data, st.rows, n, 0, l, 0, q, this.#Zkn);
+      } else {
+        kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, 0, l, 0, q, this.Zt);
+      }
+      kernels.f32_colsum_f64(q, st.rows, l, this.#qSums + i * l * 8);
+    });
+    if (dense) kernels.f32_transpose(this.#Zkn, l, n, this.Zt, 1);
+    kernels.hals_shift_f64(this.#V, n, this.#strata.length, n, this.#qSums, l, this.#shiftNl);
+    kernels.f32_sub_rowvec_f64(this.Zt, 1, n * l, this.#shiftNl);
+  }
+}
+
+/**
+ * The range finder: Y = B Ω for a Gaussian Ω (fixed seed), then `iterations` power iterations,
+ * each re-orthonormalized; leaves an orthonormal basis of B's dominant range in `op.Q`.
+ */
+function rangeBasis(core: Core, op: StackedOperator, iterations: number): void {
+  const random = new Random(NNDSVD_SEED);
+  const omega = core.heap.f32(op.Zt, op.n * op.l);
+  for (let e = 0; e < op.n * op.l; e++) omega[e] = gaussian(random);
+  op.timesZ();
+  op.orthonormalize(op.Y, op.Q);
+  for (let it = iterations; it > 0; it--) {
+    op.transposeTimesQ();
+    op.orthonormalize([{ ptr: op.Zt, rows: op.n }], [{ ptr: op.Z2, rows: op.n }]);
+    [op.Zt, op.Z2] = [op.Z2, op.Zt];
+    op.timesZ();
+    op.orthonormalize(op.Y, op.Q);
+  }
+  // The basis B is projected on is orthonormalized once more (the iterations only need its span).
+  op.orthonormalize(op.Q, op.Y);
+  op.Q.forEach((q, i) => [q.ptr, op.Y[i].ptr] = [op.Y[i].ptr, q.ptr]);
+}
+
+/**
+ * The rank-k truncated SVD of B from its range basis: B ≈ Q C with C = Qᵀ B (l×n, kept as Cᵀ =
+ * Bᵀ Q), C Cᵀ = U Σ² Uᵀ. Writes the left vectors u_j = Q U[:,j] into the W(i) and returns the
+ * singular values, their cut, and the right vectors y_j = Cᵀ U[:,j] / σ_j (n×k float32, at `Ht`).
+ */
+function truncatedSvd(core: Core, op: StackedOperator, factors: Factors, arena: Arena) {
+  const { kernels, heap } = core;
+  const { n, l } = op;
+  const k = factors.shape.rank;
+  op.transposeTimesQ();
+  kernels.hals_gram_f64(op.Zt, n, l, op.gram);
+  const { values, vectors } = symmetricEigen(heap.f64(op.gram, l * l), l);
+  const sigma = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j] ?? 0, 0)));
+  const cut = sigma[0] * Math.sqrt(DROP);
+  const Uk = arena.alloc(l * k * 8);
+  const u = heap.f64(Uk, l * k);
+  for (let r = 0; r < l; r++) for (let j = 0; j < k; j++) u[r * k + j] = vectors[r * l + j];
+  op.Q.forEach((q, i) => kernels.f32_rmul_f64(q.ptr, q.rows, l, Uk, k, factors.W[i]));
+  const uScaled = heap.f64(Uk, l * k);
+  for (let r = 0; r < l; r++) {
+    for (let j = 0; j < k; j++) uScaled[r * k + j] = sigma[j] > cut ? uScaled[r * k + j] / sigma[j] : 0;
+  }
+  const Ht = arena.alloc(n * k * 4);
+  kernels.f32_rmul_f64(op.Zt, n, l, Uk, k, Ht);
+  return { sigma, cut, Ht };
+}
+
+/** v0(i): each stratum's column minima (the starting shift), into V. */
+function columnMinima(core: Core, strata: ResidentStrata, factors: Factors): void {
+  const n = factors.shape.cols;
+  strata.strata.forEach((st, i) => {
+    if (st.kind === "dense") core.kernels.f32_colmin(st.data, st.rows, n, factors.V + i * n * 4);
+    else csrColumnMin(core, st.indices, st.values, st.nnz, st.rows, n, factors.v(i));
+  });
+}
+
+/** The value NNDSVDa fills zeros with: the mean of B (the mean of the data when B is zero). */
+function fillValue(core: Core, strata: ResidentStrata, factors: Factors): number {
+  const { cols: n } = factors.shape;
+  const M = factors.shape.rows.reduce((a, b) => a + b, 0);
+  const list = strata.strata;
+  const meanA = list.reduce((sum, st) => sum + core.heap.f32(st.colSums, n).reduce((a, b) => a + b, 0), 0) / (M * n);
+  let shiftMass = 0;
+  list.forEach((st, i) => shiftMass += st.rows * factors.v(i).reduce((a, b) => a + b, 0));
+  const meanB = Math.max(meanA - shiftMass / (M * n), 0);
+  return meanB > 0 ? meanB : meanA;
+}
+
+/**
  * NNDSVD factors of the strata (see the module comment). `fillZeros` gives NNDSVDa (for the
  * multiplicative updates).
  */
 export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, fillZeros: boolean): Factors {
-  const { kernels, heap } = core;
   const { cols: n, rank: k } = shape;
-  const list = strata.strata;
-  const s = list.length;
   const M = shape.rows.reduce((a, b) => a + b, 0);
   const l = Math.min(k + OVERSAMPLING, n, M);
   const factors = new Factors(core, shape);
-  const ws = new Workspace(core);
+  const arena = new Arena(core.heap);
   try {
-    // v0(i): column minima (the starting shift), in V.
-    list.forEach((st, i) => {
-      const v0 = factors.V + i * n * 4;
-      if (st.kind === "dense") kernels.f32_colmin(st.data, st.rows, n, v0);
-      else csrColumnMin(core, st.indices, st.values, st.nnz, st.rows, n, factors.v(i));
-    });
-    const Y: Block[] = list.map((st) => ({ ptr: ws.alloc(st.rows * l * 4), rows: st.rows }));
-    const Q: Block[] = list.map((st) => ({ ptr: ws.alloc(st.rows * l * 4), rows: st.rows }));
-    let Zt = ws.alloc(n * l * 4); // n×l
-    let Z2 = ws.alloc(n * l * 4); // n×l, orthonormalization partner of Zt
-    const ZT = ws.alloc(l * n * 4); // l×n, for the dense kernel
-    const Zkn = ws.alloc(l * n * 4); // l×n accumulation of dense Qᵀ A
-    const gram = ws.alloc(l * l * 8);
-    const T = ws.alloc(l * l * 8);
-    const vx = ws.alloc(l * 8);
-    const qSums = ws.alloc(s * l * 8);
-    const shiftNl = ws.alloc(n * l * 8);
-
-    const orthonormalize = (from: Block[], to: Block[]) => {
-      const G = new Float64Array(l * l);
-      for (const b of from) {
-        kernels.hals_gram_f64(b.ptr, b.rows, l, gram);
-        const g = heap.f64(gram, l * l);
-        for (let e = 0; e < l * l; e++) G[e] += g[e];
-      }
-      const { values, vectors } = symmetricEigen(G, l);
-      const t = heap.f64(T, l * l);
-      const cut = Math.max(values[0], 0) * DROP;
-      for (let c = 0; c < l; c++) {
-        const scale = values[c] > cut && values[c] > 0 ? 1 / Math.sqrt(values[c]) : 0;
-        for (let r = 0; r < l; r++) t[r * l + c] = vectors[r * l + c] * scale;
-      }
-      from.forEach((b, i) => kernels.f32_rmul_f64(b.ptr, b.rows, l, T, l, to[i].ptr));
-    };
-
-    /** Y(i) = B(i) Z = A(i) Z − 1 (v0(i)ᵀ Z), Z = Zt (n×l). */
-    const timesZ = () => {
-      kernels.f32_transpose(Zt, n, l, ZT, 0);
-      list.forEach((st, i) => {
-        if (st.kind === "dense") kernels.f32_aht_wta(st.data, st.rows, n, ZT, l, Y[i].ptr, 0, 0);
-        else kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, Zt, l, Y[i].ptr, 0, 0);
-        kernels.hals_matvec_f64(ZT, l, n, factors.V + i * n * 4, vx);
-        kernels.f32_sub_rowvec_f64(Y[i].ptr, st.rows, l, vx);
-      });
-    };
-    /** Zt = Bᵀ Q = Σ_i A(i)ᵀ Q(i) − v0(i) (1ᵀ Q(i)) (n×l). */
-    const transposeTimesQ = () => {
-      heap.f32(Zt, n * l).fill(0);
-      heap.f32(Zkn, l * n).fill(0);
-      let dense = false;
-      list.forEach((st, i) => {
-        if (st.kind === "dense") {
-          dense = true;
-          kernels.f32_aht_wta(st.data, st.rows, n, 0, l, 0, Q[i].ptr, Zkn);
-        } else {
-          kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, 0, l, 0, Q[i].ptr, Zt);
-        }
-        kernels.f32_colsum_f64(Q[i].ptr, st.rows, l, qSums + i * l * 8);
-      });
-      if (dense) kernels.f32_transpose(Zkn, l, n, Zt, 1);
-      kernels.hals_shift_f64(factors.V, n, s, n, qSums, l, shiftNl);
-      kernels.f32_sub_rowvec_f64(Zt, 1, n * l, shiftNl);
-    };
-
-    // Range finder: Ω, then Y = B Ω and q power iterations.
-    const random = new Random(NNDSVD_SEED);
-    const omega = heap.f32(Zt, n * l);
-    for (let e = 0; e < n * l; e++) omega[e] = gaussian(random);
-    timesZ();
-    orthonormalize(Y, Q);
-    for (let it = powerIterations(k, M, n); it > 0; it--) {
-      transposeTimesQ();
-      orthonormalize([{ ptr: Zt, rows: n }], [{ ptr: Z2, rows: n }]);
-      [Zt, Z2] = [Z2, Zt];
-      timesZ();
-      orthonormalize(Y, Q);
-    }
-    // The basis B is projected on is orthonormalized once more (the iterations only need its span).
-    orthonormalize(Q, Y);
-    for (let i = 0; i < s; i++) [Q[i].ptr, Y[i].ptr] = [Y[i].ptr, Q[i].ptr];
-    // B ≈ Q C with C = Qᵀ B (l×n, kept as Cᵀ = Bᵀ Q in Zt); C Cᵀ = U Σ² Uᵀ.
-    transposeTimesQ();
-    kernels.hals_gram_f64(Zt, n, l, gram);
-    const { values, vectors } = symmetricEigen(heap.f64(gram, l * l), l);
-    const sigma = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j] ?? 0, 0)));
-    const cut = sigma[0] * Math.sqrt(DROP);
-    // Left vectors u_j = Q U[:,j] into W(i); right vectors y_j = Cᵀ U[:,j] / σ_j into Ht (n×k).
-    const Uk = ws.alloc(l * k * 8);
-    const u = heap.f64(Uk, l * k);
-    for (let r = 0; r < l; r++) for (let j = 0; j < k; j++) u[r * k + j] = vectors[r * l + j];
-    list.forEach((st, i) => kernels.f32_rmul_f64(Q[i].ptr, st.rows, l, Uk, k, factors.W[i]));
-    const uScaled = heap.f64(Uk, l * k);
-    for (let r = 0; r < l; r++) {
-      for (let j = 0; j < k; j++) uScaled[r * k + j] = sigma[j] > cut ? uScaled[r * k + j] / sigma[j] : 0;
-    }
-    const Ht = ws.alloc(n * k * 4);
-    kernels.f32_rmul_f64(Zt, n, l, Uk, k, Ht);
-    nonNegativeParts(factors, heap.f32(Ht, n * k), sigma, cut);
-    const meanA = list.reduce((sum, st) => sum + heap.f32(st.colSums, n).reduce((a, b) => a + b, 0), 0) / (M * n);
-    let shiftMass = 0;
-    list.forEach((st, i) => shiftMass += st.rows * factors.v(i).reduce((a, b) => a + b, 0));
-    const meanB = Math.max(meanA - shiftMass / (M * n), 0);
-    fill(factors, meanB > 0 ? meanB : meanA, fillZeros);
+    columnMinima(core, strata, factors);
+    const op = new StackedOperator(core, strata, factors.V, n, l, arena);
+    rangeBasis(core, op, powerIterations(k, M, n));
+    const { sigma, cut, Ht } = truncatedSvd(core, op, factors, arena);
+    nonNegativeParts(factors, core.heap.f32(Ht, n * k), sigma, cut);
+    fill(factors, fillValue(core, strata, factors), fillZeros);
     return factors;
   } catch (error) {
     factors.free();
     throw error;
   } finally {
-    ws.free();
+    arena.free();
   }
 }
 

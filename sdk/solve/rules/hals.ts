@@ -1,0 +1,73 @@
+/**
+ * HALS: exact block-coordinate descent on the objective (docs/algorithm.md, "HALS"), float64 Gram
+ * matrices, shift term and residuals over float32 storage. Every step is the exact minimizer over
+ * its block, so the objective never rises:
+ *
+ *   v(i) ← max(0, (c(i) − Hᵀ w(i) − λ_v/2) / m_i)                          (closed form)
+ *   W(i)[:,q] ← max(0, W(i)[:,q] + (P(i)[:,q] − (H v(i))_q − λ_W/2 − W(i) (HHᵀ)[:,q]) / (HHᵀ)_qq)
+ *   H[q,:]    ← max(0, H[q,:] + (N[q,:] − S[q,:] − λ_H/2 − (G H)[q,:]) / G_qq)
+ *
+ * for q = 0 … k−1 in turn (`sweeps` times). The column updates are separable by rows (a row's
+ * gradient involves only that row), so they run as row blocks on any thread.
+ *
+ * @module
+ */
+
+import { PlanBuilder } from "../../threads/plan.ts";
+import { hTimes } from "../plans/products.ts";
+import { vOf } from "../plans/context.ts";
+import type { Partition } from "../partition.ts";
+import { hPlan, type Rule, vPlan, wPlan } from "./rule.ts";
+
+/** HALS. Own buffers: H v(i) (s×k float64) and a float64 row of scratch per W task. */
+export const halsRule: Rule = {
+  hScratchBytes: 8,
+  buffers: (p: Partition) => ({
+    Hv: p.s * p.k * 8,
+    rowScratch: Math.max(1, p.wTasks.length) * p.kPad * 8,
+  }),
+  plans(ctx, options, { Hv, rowScratch }) {
+    const { strata, factors: F, p, ws } = ctx;
+    const { n, k, kPad, s } = p;
+    // v(i) in closed form: exact, so once is enough (vUpdates = 0: off).
+    const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
+      const x = strata[i];
+      plan.call("hals_v_update", [vOf(ctx, i) + j0 * 4, x.colSums + j0 * 4, t, len, x.rows, options.l1V / 2]);
+    }).work(s * n * (2 * k + 4));
+
+    const prepareW = new PlanBuilder().work(2 * s * n * k);
+    strata.forEach((_, i) => hTimes(ctx, prepareW.task(), vOf(ctx, i), Hv + i * k * 8));
+
+    const updateW = wPlan(ctx, (plan, b, w, P, task) =>
+      plan.call("hals_update_rows", [
+        w,
+        b.rows,
+        k,
+        P,
+        ws.HHt,
+        Hv + b.stratum * k * 8,
+        0,
+        options.l1W / 2,
+        options.sweeps,
+        rowScratch + task * kPad * 8,
+      ])).work(2 * k * k * (1 + options.sweeps) * p.totalRows);
+
+    // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first.
+    const updateH = hPlan(ctx, halsRule.hScratchBytes, (plan, b, shift, row) =>
+      plan
+        .call("hals_shift_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
+        .call("hals_update_rows", [
+          ws.Ht + b.row * k * 4,
+          b.rows,
+          k,
+          ws.Nt + b.row * k * 4,
+          ws.gramSum,
+          shift,
+          k,
+          options.l1H / 2,
+          options.sweeps,
+          row,
+        ])).work(2 * n * k * (k * (1 + options.sweeps) + s));
+    return { updateV, prepareW, updateW, updateH };
+  },
+};

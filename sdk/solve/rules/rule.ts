@@ -1,0 +1,104 @@
+/**
+ * What an update rule is: the plans that update v(i), W(i) and H (docs/algorithm.md gives each
+ * rule's formulas), over the workspace of sdk/solve/workspace.ts, with the buffers of its own it
+ * needs. The solver owns the passes over the data, the statistics and the order of the steps
+ * (sdk/solve/schedule.ts); a new rule (another divergence, a masked objective) is a new module
+ * registered in sdk/solve/rules/mod.ts.
+ *
+ * @module
+ */
+
+import { PlanBuilder } from "../../threads/plan.ts";
+import type { Block } from "../partition.ts";
+import type { PlanContext } from "../plans/context.ts";
+import { blockProducts, htTimes } from "../plans/products.ts";
+import { wRow } from "../plans/context.ts";
+import type { RuleBuffers } from "../workspace.ts";
+
+/** Options the rules read. */
+export interface RuleOptions {
+  vUpdates: number;
+  fixV?: boolean;
+  l1V: number;
+  l1W: number;
+  l1H: number;
+  /** HALS: coordinate sweeps per block update (sdk/solve/tuning.ts, halsSweeps). */
+  sweeps: number;
+}
+
+/** The plans of one rule. */
+export interface RulePlans {
+  /** Every v(i), by chunks of columns (no tasks when v is fixed). */
+  updateV: PlanBuilder;
+  /** What the W(i) rows read besides P (H v(i) for every stratum). */
+  prepareW: PlanBuilder;
+  /** The W(i), by row blocks. */
+  updateW: PlanBuilder;
+  /** Hᵀ, by row blocks (N, G and the w(i) current). */
+  updateH: PlanBuilder;
+}
+
+/** An update rule: its buffers and its plans. */
+export interface Rule extends RuleBuffers {
+  /** `buffers` are the pointers of the rule's own buffers (named as in `buffers(p)`). */
+  plans(ctx: PlanContext, options: RuleOptions, buffers: Record<string, number>): RulePlans;
+}
+
+/**
+ * The v(i) update plan: tasks over chunks of columns; for each chunk and stratum, t = (Hᵀ w(i))
+ * on the chunk (float64, into the task's scratch), then `update` adds the calls that read it.
+ */
+export function vPlan(
+  ctx: PlanContext,
+  update: (plan: PlanBuilder, stratum: number, j0: number, len: number, t: number) => void,
+): PlanBuilder {
+  const plan = new PlanBuilder();
+  ctx.p.vTasks.forEach((chunks, task) => {
+    const scratch = ctx.ws.vScratch[task];
+    plan.task();
+    for (const { j0, len } of chunks) {
+      ctx.strata.forEach((_, i) => {
+        htTimes(ctx, plan, j0, len, ctx.ws.wSums + i * ctx.p.k * 8, scratch);
+        update(plan, i, j0, len, scratch);
+      });
+    }
+  });
+  return plan;
+}
+
+/**
+ * The W(i) update plan: the row blocks in their tasks; `update` adds a block's call, given where
+ * W(i)'s rows of the block are, where P's rows are and the task's index (for the rule's scratch).
+ */
+export function wPlan(
+  ctx: PlanContext,
+  update: (plan: PlanBuilder, block: Block, w: number, p: number, task: number) => void,
+): PlanBuilder {
+  const plan = new PlanBuilder();
+  ctx.p.wTasks.forEach((task, t) => {
+    plan.task();
+    for (const b of task.blocks) {
+      const p = blockProducts(ctx, plan, b, ctx.ws.pScratch[t]);
+      update(plan, b, wRow(ctx, b.stratum, b.row), p, t);
+    }
+  });
+  return plan;
+}
+
+/**
+ * The Hᵀ update plan: the row blocks in their tasks; `update` adds a block's calls, given the
+ * task's scratch for the block's shift term and for one row.
+ */
+export function hPlan(
+  ctx: PlanContext,
+  valueBytes: number,
+  update: (plan: PlanBuilder, block: Block, shift: number, row: number) => void,
+): PlanBuilder {
+  const plan = new PlanBuilder();
+  ctx.p.hTasks.forEach((blocks, task) => {
+    const scratch = ctx.ws.hScratch[task];
+    plan.task();
+    for (const b of blocks) update(plan, b, scratch, scratch + ctx.p.hBlockRows * ctx.p.kPad * valueBytes);
+  });
+  return plan;
+}
