@@ -34,7 +34,7 @@ describe("workspace", () => {
   it("sizes every named buffer from the shapes (two dense strata 10 and 6 × 12, rank 3, HALS)", () => {
     const { data, factors } = resident(denseStrata(1, [10, 6], 12), 3);
     try {
-      const p = partition(core, data.strata, { rank: 3, lossEveryIteration: true, fixH: false, threads: 1 });
+      const p = partition(data.strata, { rank: 3, lossEveryIteration: true, fixH: false, threads: 1 });
       const sizes = workspaceSizes(p, data.strata, RULES.hals);
       // k = 3, kPad = 4, s = 2, n = 12; 2 W blocks (so 2 Gram slots and 2 W tasks); one Hᵀ block of 12 rows.
       assert.deepEqual(sizes, {
@@ -68,7 +68,7 @@ describe("workspace", () => {
   it("streams P(i) of CSR strata without a tracked loss: no P(i), scratch per W task, a ⟨W, P⟩ per block", () => {
     const { data, factors } = resident(csrStrata(2, [300, 70], 40, 0.2), 4);
     try {
-      const p = partition(core, data.strata, { rank: 4, lossEveryIteration: false, fixH: false, threads: 2 });
+      const p = partition(data.strata, { rank: 4, lossEveryIteration: false, fixH: false, threads: 2 });
       const sizes = workspaceSizes(p, data.strata, RULES.mu);
       assert.deepEqual(sizes.P, [0, 0]);
       assert.equal(sizes.Ht, 0, "H's memory holds Hᵀ");
@@ -87,7 +87,7 @@ describe("workspace", () => {
     const { data, factors } = resident(strata, 5);
     try {
       for (const rule of [RULES.mu, RULES.hals]) {
-        const p = partition(core, data.strata, { rank: 5, lossEveryIteration: false, fixH: false, threads: 3 });
+        const p = partition(data.strata, { rank: 5, lossEveryIteration: false, fixH: false, threads: 3 });
         const sizes = workspaceSizes(p, data.strata, rule);
         const before = core.heap.allocatedBytes;
         const workspace = new Workspace(core, sizes, data.strata, p, factors.H);

@@ -9,6 +9,7 @@
 import type { Core } from "../runtime/core.ts";
 import { Arena } from "../runtime/heap.ts";
 import type { CsrStratum, DenseStratum, Stratum } from "../types.ts";
+import { describeStrata, isArrayLike, type StratumLayout } from "./shapes.ts";
 
 /** Largest finite float32. */
 const F32_MAX = 3.4028234663852886e38;
@@ -75,67 +76,8 @@ function isNonNegativeFloat32(x: unknown): x is number {
   return typeof x === "number" && x >= 0 && x <= F32_MAX;
 }
 
-function isCsr(stratum: Stratum): stratum is CsrStratum {
-  return (stratum as CsrStratum).indptr !== undefined;
-}
-
-/** Builds error messages of the form "<action>: stratum 2 ("b") <detail>". */
-class Place {
-  constructor(readonly action: string, readonly index: number, readonly name: string) {}
-  get label(): string {
-    return `stratum ${this.index} ("${this.name}")`;
-  }
-  type(detail: string): TypeError {
-    return new TypeError(`${this.action}: ${this.label} ${detail}`);
-  }
-  range(detail: string): RangeError {
-    return new RangeError(`${this.action}: ${this.label} ${detail}`);
-  }
-}
-
-const isPositiveInteger = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x > 0;
-const isArrayLike = (x: unknown): x is ArrayLike<unknown> =>
-  typeof x === "object" && x !== null && typeof (x as ArrayLike<unknown>).length === "number";
-
-/** Rows and columns of a dense stratum, and whether its data comes as one array per row. */
-function denseShape(stratum: DenseStratum, place: Place): { rows: number; cols: number; nested: boolean } {
-  const { data } = stratum;
-  if (!isArrayLike(data)) throw place.type("has no data array");
-  const nested = data.length > 0 && isArrayLike(data[0]);
-  if (nested) {
-    const rows = data.length;
-    const cols = (data[0] as ArrayLike<number>).length;
-    if (stratum.rows !== undefined && stratum.rows !== rows) {
-      throw place.range(`has ${rows} rows of data but rows is ${stratum.rows}`);
-    }
-    if (stratum.cols !== undefined && stratum.cols !== cols) {
-      throw place.range(`has ${cols} columns in row 0 but cols is ${stratum.cols}`);
-    }
-    return { rows, cols, nested };
-  }
-  const length = data.length;
-  const { rows, cols } = stratum;
-  if (rows === undefined && cols === undefined) {
-    if (length === 0) throw place.range("has no rows");
-    throw place.type("gives flat data without rows or cols");
-  }
-  for (const [key, value] of [["rows", rows], ["cols", cols]] as const) {
-    if (value !== undefined && !isPositiveInteger(value)) {
-      throw place.range(`${key} must be a positive integer, got ${value}`);
-    }
-  }
-  const c = cols ?? length / rows!;
-  const r = rows ?? length / cols!;
-  if (!Number.isInteger(r) || !Number.isInteger(c) || r * c !== length) {
-    throw place.range(`has ${length} values, which is not rows × cols (${rows ?? "?"} × ${cols ?? "?"})`);
-  }
-  return { rows: r, cols: c, nested };
-}
-
-function loadDense(core: Core, stratum: DenseStratum, place: Place, arena: Arena): Omit<ResidentStratum, "name"> {
-  const { rows, cols, nested } = denseShape(stratum, place);
-  if (rows === 0) throw place.range("has no rows");
-  if (cols === 0) throw place.range("has no columns");
+function loadDense(core: Core, stratum: DenseStratum, layout: StratumLayout, arena: Arena): ResidentStratum {
+  const { rows, cols, nested, place } = layout;
   const ptr = arena.alloc(rows * cols * 4);
   const out = core.heap.f32(ptr, rows * cols);
   const data = stratum.data;
@@ -152,6 +94,7 @@ function loadDense(core: Core, stratum: DenseStratum, place: Place, arena: Arena
   }
   const colSums = columnSums(core, cols, arena, (sums) => core.kernels.f32_colsum_f64(ptr, rows, cols, sums));
   return {
+    name: layout.name,
     rows,
     kind: "dense",
     data: ptr,
@@ -178,20 +121,9 @@ function sortRow(indices: Int32Array, values: Float32Array, start: number, stop:
   values.set(sortedValues, start);
 }
 
-function loadCsr(core: Core, stratum: CsrStratum, place: Place, arena: Arena): Omit<ResidentStratum, "name"> {
-  const { rows, cols, indptr, indices, values } = stratum;
-  if (!isPositiveInteger(rows)) throw place.range(`rows must be a positive integer, got ${rows}`);
-  if (!isPositiveInteger(cols)) throw place.range(`cols must be a positive integer, got ${cols}`);
-  for (const [key, value] of [["indptr", indptr], ["indices", indices], ["values", values]] as const) {
-    if (!isArrayLike(value)) throw place.type(`has no ${key} array`);
-  }
-  if (indptr.length !== rows + 1) {
-    throw place.range(`indptr has length ${indptr.length}, expected rows + 1 = ${rows + 1}`);
-  }
-  const nnz = indices.length;
-  if (values.length !== nnz) throw place.range(`has ${nnz} indices but ${values.length} values`);
-  if (indptr[0] !== 0) throw place.range(`indptr[0] is ${indptr[0]}, expected 0`);
-  if (indptr[rows] !== nnz) throw place.range(`indptr[${rows}] is ${indptr[rows]}, expected the ${nnz} stored entries`);
+function loadCsr(core: Core, stratum: CsrStratum, layout: StratumLayout, arena: Arena): ResidentStratum {
+  const { rows, cols, nnz, place } = layout;
+  const { indptr, indices, values } = stratum;
   const ptrBlock = arena.alloc((rows + 1) * 4);
   const idxBlock = arena.alloc(nnz * 4);
   const valBlock = arena.alloc(nnz * 4);
@@ -230,6 +162,7 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, arena: Arena): O
     (sums) => core.kernels.csr_colsum_f64(idxBlock, valBlock, nnz, cols, sums),
   );
   return {
+    name: layout.name,
     rows,
     kind: "csr",
     data: 0,
@@ -244,40 +177,30 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, arena: Arena): O
 }
 
 /**
- * Validates `strata` and copies them into wasm memory.
+ * Validates `strata` and copies them into wasm memory, given their layouts (from
+ * {@link describeStrata}, by default now: structure and shapes are checked there, values here).
  *
- * @throws {TypeError} for a missing or wrongly typed array.
- * @throws {RangeError} for a bad value, shape or CSR structure, naming stratum, row and column
- *   (0-based), and for column counts that differ between strata.
+ * @throws {RangeError} for a bad value or CSR row structure, naming stratum, row and column
+ *   (0-based), and for data that are zero everywhere. Nothing stays allocated after an error.
  */
-export function loadStrata(core: Core, strata: readonly Stratum[], action: string): ResidentStrata {
-  if (!Array.isArray(strata)) throw new TypeError(`${action}: strata must be an array`);
-  if (strata.length === 0) throw new RangeError(`${action}: no strata given`);
+export function loadStrata(
+  core: Core,
+  strata: readonly Stratum[],
+  action: string,
+  layouts: readonly StratumLayout[] = describeStrata(strata, action),
+): ResidentStrata {
   const arena = new Arena(core.heap);
   const free = () => arena.free();
   try {
-    const resident: ResidentStratum[] = [];
-    let cols = -1;
-    const names = new Set<string>();
-    strata.forEach((stratum, index) => {
-      if (typeof stratum !== "object" || stratum === null) {
-        throw new TypeError(`${action}: stratum ${index} is not an object`);
-      }
-      const name = stratum.name ?? `stratum ${index}`;
-      if (typeof name !== "string") throw new TypeError(`${action}: stratum ${index} has a name that is not a string`);
-      if (names.has(name)) throw new RangeError(`${action}: stratum ${index} repeats the name "${name}"`);
-      names.add(name);
-      const place = new Place(action, index, name);
-      const loaded = isCsr(stratum) ? loadCsr(core, stratum, place, arena) : loadDense(core, stratum, place, arena);
-      if (cols >= 0 && loaded.cols !== cols) {
-        throw place.range(`has ${loaded.cols} columns, expected ${cols} as in stratum 0`);
-      }
-      cols = loaded.cols;
-      resident.push({ name, ...loaded });
+    const resident = layouts.map((layout) => {
+      const stratum = strata[layout.index];
+      return layout.kind === "csr"
+        ? loadCsr(core, stratum as CsrStratum, layout, arena)
+        : loadDense(core, stratum as DenseStratum, layout, arena);
     });
     const normSq = resident.reduce((sum, s) => sum + s.normSq, 0);
     if (normSq === 0) throw new RangeError(`${action}: every entry of every stratum is zero`);
-    return { strata: resident, cols, normSq, free };
+    return { strata: resident, cols: layouts[0].cols, normSq, free };
   } catch (error) {
     free();
     throw error;

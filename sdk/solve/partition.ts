@@ -11,6 +11,15 @@
 
 import type { Core } from "../runtime/core.ts";
 import type { ResidentStratum } from "../input/strata.ts";
+
+/** What the partition needs of a stratum: its shape, its kind and its stored entries. */
+export interface StratumShape {
+  readonly rows: number;
+  readonly cols: number;
+  readonly kind: "dense" | "csr";
+  /** Stored entries (rows × cols for a dense stratum). */
+  readonly nnz: number;
+}
 import {
   columnRangeCount,
   CSR_BLOCK_NNZ,
@@ -111,8 +120,8 @@ export function rowBlocks(stratum: number, rows: number, size: number, first = 0
   return blocks;
 }
 
-/** Blocks of a CSR stratum holding about CSR_BLOCK_NNZ stored entries each (whole rows). */
-function csrBlocks(core: Core, index: number, x: ResidentStratum): Block[] {
+/** Blocks of a resident CSR stratum holding about CSR_BLOCK_NNZ stored entries each (whole rows). */
+export function csrBlocks(core: Core, index: number, x: ResidentStratum): Block[] {
   const indptr = core.heap.i32(x.indptr, x.rows + 1);
   const blocks: Block[] = [];
   let start = 0;
@@ -168,8 +177,16 @@ export interface PartitionOptions {
   threads: number;
 }
 
-/** The blocking of a fit of `strata` (resident, with their CSR row offsets in memory). */
-export function partition(core: Core, strata: readonly ResidentStratum[], options: PartitionOptions): Partition {
+/**
+ * The blocking of a fit of `strata`. `csrProductBlocks` gives the product blocks of a CSR stratum
+ * (they follow its row offsets: {@link csrBlocks}); without it they are left out, which leaves
+ * every size of the workspace as it is (the memory estimate: sdk/solve/memory.ts).
+ */
+export function partition(
+  strata: readonly StratumShape[],
+  options: PartitionOptions,
+  csrProductBlocks: (stratum: number) => Block[] = () => [],
+): Partition {
   const { rank: k, fixH, lossEveryIteration } = options;
   const n = strata[0].cols;
   const s = strata.length;
@@ -182,7 +199,7 @@ export function partition(core: Core, strata: readonly ResidentStratum[], option
   const csrNnz = csr.reduce((a, x) => a + x.nnz, 0);
   const csrRows = csr.reduce((a, x) => a + x.rows, 0);
   const productBlocks = strata.flatMap((x, i) =>
-    x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrBlocks(core, i, x)
+    x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrProductBlocks(i)
   );
   const denseBlocks = productBlocks.filter((b) => strata[b.stratum].kind === "dense");
   const wBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));

@@ -23,7 +23,7 @@ import type { Plan, PlanBuilder } from "../threads/plan.ts";
 import type { Factors } from "../input/factors.ts";
 import type { ResidentStrata } from "../input/strata.ts";
 import type { Schedule as ScheduleKind, SolverKind } from "../types.ts";
-import { partition } from "./partition.ts";
+import { csrBlocks, partition } from "./partition.ts";
 import type { PlanContext } from "./plans/context.ts";
 import { lossFromTerms, lossTermsPlan } from "./plans/loss.ts";
 import { numeratorPlan, reduceNumeratorsPlan, transposeNumeratorsPlan } from "./plans/numerators.ts";
@@ -130,12 +130,12 @@ export class Solver {
     this.lossEveryIteration = options.lossEveryIteration ?? true;
     const fixH = options.fixH === true;
     this.#schedule = scheduleOf(options.solver, options.schedule, fixH);
-    const p = partition(core, strata.strata, {
+    const p = partition(strata.strata, {
       rank: factors.shape.rank,
       lossEveryIteration: this.lossEveryIteration,
       fixH,
       threads: this.#executor.threads,
-    });
+    }, (i) => csrBlocks(core, i, strata.strata[i]));
     // Sparse strata only: H's memory holds Hᵀ for the fit (before the workspace is allocated, so
     // the transposition's temporary is reused by it).
     if (p.htOnly) factors.transposeH();

@@ -11,7 +11,7 @@ import type { Core } from "../runtime/core.ts";
 import { Arena } from "../runtime/heap.ts";
 import type { ResidentStratum } from "../input/strata.ts";
 import { type ColumnRange, columnRanges } from "./column_ranges.ts";
-import type { Partition } from "./partition.ts";
+import type { Partition, StratumShape } from "./partition.ts";
 
 /** Bytes of the named buffers: one number, or one per stratum / slot / task (0: not allocated). */
 export interface WorkspaceSizes {
@@ -62,7 +62,7 @@ export interface RuleBuffers {
 }
 
 /** The bytes of every named buffer of a fit with partition `p` and rule `rule`. */
-export function workspaceSizes(p: Partition, strata: readonly ResidentStratum[], rule: RuleBuffers): WorkspaceSizes {
+export function workspaceSizes(p: Partition, strata: readonly StratumShape[], rule: RuleBuffers): WorkspaceSizes {
   const { n, k, kPad, s } = p;
   return {
     P: strata.map((x, i) => p.streamed[i] ? 0 : x.rows * k * 4),

@@ -1,0 +1,93 @@
+// A/B timing of two source trees of the SDK, interleaved: for each workload and solver, each round
+// times the old tree then the new one (each in a fresh process), and the medians over the rounds
+// are compared. Milliseconds per iteration are the difference of a long and a short fit divided by
+// the difference of their iterations (so loading, the start and the first tier-up cancel out).
+//
+//   deno run -A bench/ab.ts --old /path/to/other/checkout [--runtime deno|bun] [--rounds 5]
+//                           [--workloads synthetic,dense,tfidf,spam] [--threads 2]
+//
+// The other checkout needs its sdk/generated/ (`node scripts/build.mjs --wasm` there). The data
+// come from this tree's bench/workloads.ts for both, so both fit the same bytes.
+
+import { execFileSync } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    old: { type: "string" },
+    runtime: { type: "string", default: "deno" },
+    rounds: { type: "string", default: "5" },
+    workloads: { type: "string", default: "synthetic,dense,tfidf,spam" },
+    threads: { type: "string", default: "2" },
+    child: { type: "string" },
+    workload: { type: "string" },
+    solver: { type: "string" },
+  },
+});
+
+/** Iterations of the short and the long fit per workload. */
+const ITERS: Record<string, [number, number]> = {
+  spam: [10, 60],
+  synthetic: [100, 2100],
+  dense: [5, 45],
+  tfidf: [10, 110],
+};
+
+/** In a child: fits the workload with the SDK of `tree` and prints ms per iteration. */
+async function child(tree: string, workload: string, solver: "mu" | "hals", threads: number): Promise<void> {
+  const { fit } = await import(join(tree, "sdk/mod.ts"));
+  const { namedWorkload } = await import("./workloads.ts");
+  const { strata, rank, trackLoss } = namedWorkload(workload);
+  const [short, long] = ITERS[workload];
+  const time = async (maxIter: number) => {
+    const started = performance.now();
+    const model = await fit(strata, { rank, maxIter, seed: 1, solver, trackLoss, threads });
+    const ms = performance.now() - started;
+    model.free();
+    return ms;
+  };
+  await time(short); // warm-up: workers, tier-up
+  const a = await time(short);
+  const b = await time(long);
+  console.log(JSON.stringify({ msPerIter: (b - a) / (long - short) }));
+}
+
+function measure(tree: string, workload: string, solver: string): number {
+  const script = fileURLToPath(import.meta.url);
+  const args = ["--child", tree, "--workload", workload, "--solver", solver, "--threads", values.threads!];
+  const command = values.runtime === "bun"
+    ? [join(ROOT, "node_modules/.bin/bun"), [script, ...args]]
+    : [join(ROOT, "node_modules/.bin/deno"), ["run", "-A", script, ...args]];
+  const out = execFileSync(command[0] as string, command[1] as string[], { encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").pop()!).msPerIter;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (values.child) {
+  await child(values.child, values.workload!, values.solver as "mu" | "hals", Number(values.threads));
+} else {
+  if (!values.old) throw new Error("--old /path/to/checkout is required");
+  const old = resolve(values.old);
+  console.log(`runtime ${values.runtime}, ${values.threads} threads, ${values.rounds} rounds, old ${old}, new ${ROOT}`);
+  for (const workload of values.workloads!.split(",")) {
+    for (const solver of ["mu", "hals"]) {
+      const times = { old: [] as number[], new: [] as number[] };
+      for (let r = 0; r < Number(values.rounds); r++) {
+        times.old.push(measure(old, workload, solver));
+        times.new.push(measure(ROOT, workload, solver));
+      }
+      const [o, n] = [median(times.old), median(times.new)];
+      console.log(
+        `${workload.padEnd(9)} ${solver.padEnd(4)} old ${o.toFixed(3)} ms/it, new ${n.toFixed(3)} ms/it: new/old ${
+          (n / o).toFixed(3)
+        }  (old ${times.old.map((t) => t.toFixed(3)).join(" ")}; new ${times.new.map((t) => t.toFixed(3)).join(" ")})`,
+      );
+    }
+  }
+}

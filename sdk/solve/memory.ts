@@ -1,0 +1,112 @@
+/**
+ * How much WebAssembly memory a fit of a given shape needs, from the shapes alone (no data read,
+ * nothing allocated): the strata as stored, the factors, and the larger of the start's
+ * temporaries (NNDSVD) and the solver's workspace with its plans. `fit()` checks it before it
+ * copies anything; `memoryNeeded()` lets a caller ask first.
+ *
+ * @module
+ */
+
+import { CALL_WORDS } from "../threads/plan.ts";
+import { partition, type StratumShape } from "./partition.ts";
+import { RULES } from "./rules/mod.ts";
+import { CSR_BLOCK_NNZ } from "./tuning.ts";
+import { workspaceBytes, workspaceSizes } from "./workspace.ts";
+
+/** The shape of a fit, as {@link memoryNeeded} takes it. */
+export interface FitShape {
+  /** Each stratum's rows and columns, and for a sparse (CSR) stratum its stored entries. */
+  strata: readonly { rows: number; cols: number; nnz?: number }[];
+  rank: number;
+  /** Default "hals". */
+  solver?: "mu" | "hals";
+  /** Whether the loss is computed every iteration (`trackLoss || tol > 0`; default true). */
+  lossEveryIteration?: boolean;
+  /** Default "random". */
+  init?: "random" | "nndsvd" | "explicit";
+  /** Threads (only the CSR numerator's split arrays depend on it; default 8, the most they use). */
+  threads?: number;
+}
+
+/** Bytes of WebAssembly memory a fit needs, by part. */
+export interface MemoryEstimate {
+  /** The strata as stored (float32 dense; CSR int32 offsets and indices, float32 values) and their column sums. */
+  data: number;
+  /** V (s×n), the W(i) (m_i×k) and H (k×n), float32. */
+  factors: number;
+  /** The NNDSVD start's temporaries (0 for other starts), freed before the solver starts. */
+  start: number;
+  /** The solver's buffers and the encoding of its plans. */
+  workspace: number;
+  /** What the fit holds at its peak: data + factors + the larger of start and workspace. */
+  total: number;
+}
+
+/** Bytes the allocator hands out for `bytes` (16-byte blocks). */
+const block = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+
+/** Each stratum's storage: dense m×n float32, or CSR (m+1) int32 offsets and nnz int32 + float32. */
+function dataBytes(strata: readonly StratumShape[]): number {
+  return strata.reduce(
+    (sum, x) =>
+      sum + block(x.cols * 4) +
+      (x.kind === "dense" ? block(x.rows * x.cols * 4) : block((x.rows + 1) * 4) + 2 * block(x.nnz * 4)),
+    0,
+  );
+}
+
+/** NNDSVD's temporaries (sdk/start/nndsvd.ts): Y, Q (m_i×l), four n×l float32, the n×l float64 shift, small ones. */
+function nndsvdBytes(strata: readonly StratumShape[], n: number, k: number): number {
+  const rows = strata.reduce((sum, x) => sum + x.rows, 0);
+  const l = Math.min(k + 10, n, rows);
+  return strata.reduce((sum, x) => sum + 2 * block(x.rows * l * 4), 0) + 4 * block(n * l * 4) +
+    2 * block(l * l * 8) + block(l * 8) + block(strata.length * l * 8) + block(n * l * 8) + block(l * k * 8) +
+    block(n * k * 4);
+}
+
+/**
+ * An upper bound of the plans' encodings: CALL_WORDS float64 per call, counting the calls of every
+ * plan from the partition (each block, chunk, slot and range makes at most a few calls).
+ */
+function planBytes(p: ReturnType<typeof partition>, strata: readonly StratumShape[], vUpdates: number): number {
+  const csrBlocks = strata.reduce((sum, x) => sum + (x.kind === "csr" ? Math.floor(x.nnz / CSR_BLOCK_NNZ) + 1 : 0), 0);
+  const productBlocks = p.productBlocks.length + csrBlocks;
+  const wBlocks = p.wTasks.reduce((sum, task) => sum + task.blocks.length, 0);
+  const hBlocks = p.hTasks.reduce((sum, task) => sum + task.length, 0);
+  const vChunks = p.vTasks.reduce((sum, task) => sum + task.length, 0);
+  const calls = 3 * productBlocks + 4 * p.streamedBlocks.length + 2 * (p.numeratorSlots + p.denseBlocks.length) +
+    2 * p.columnRanges * (p.s + 1) + p.reduceChunks.length + vChunks * p.s * (2 + vUpdates) + 2 * wBlocks +
+    2 * hBlocks + p.s + 2 * p.gramSlots + p.wBlocks.length + 2 * p.hGramRanges.length + 7 * p.s + 16;
+  // One encoding per plan: its calls, and its task bounds (an int32 per task and one more).
+  return block(calls * CALL_WORDS * 8) + 20 * block(4 * (calls + 1));
+}
+
+/**
+ * The WebAssembly memory a fit of `shape` needs, by part (bytes; see {@link MemoryEstimate}).
+ * The memory holds at most 4 GiB (wasm32), less what other live models hold.
+ *
+ * @example
+ * ```ts
+ * import { memoryNeeded } from "../mod.ts";
+ * const need = memoryNeeded({ strata: [{ rows: 540_000, cols: 1_000 }], rank: 20 });
+ * console.assert(need.data > 540_000 * 1_000 * 4 && need.total < 4 * 2 ** 30);
+ * ```
+ */
+export function memoryNeeded(shape: FitShape): MemoryEstimate {
+  const strata: StratumShape[] = shape.strata.map((x) =>
+    x.nnz === undefined
+      ? { rows: x.rows, cols: x.cols, kind: "dense", nnz: x.rows * x.cols }
+      : { rows: x.rows, cols: x.cols, kind: "csr", nnz: x.nnz }
+  );
+  const { rank: k } = shape;
+  const n = strata[0]?.cols ?? 0;
+  const lossEveryIteration = shape.lossEveryIteration ?? true;
+  const p = partition(strata, { rank: k, lossEveryIteration, fixH: false, threads: shape.threads ?? 8 });
+  const rule = RULES[shape.solver ?? "hals"];
+  const data = dataBytes(strata);
+  const factors = block(strata.length * n * 4) + strata.reduce((sum, x) => sum + block(x.rows * k * 4), 0) +
+    block(k * n * 4);
+  const start = shape.init === "nndsvd" ? nndsvdBytes(strata, n, k) : 0;
+  const workspace = workspaceBytes(workspaceSizes(p, strata, rule)) + planBytes(p, strata, 2);
+  return { data, factors, start, workspace, total: data + factors + Math.max(start, workspace) };
+}

@@ -1,0 +1,53 @@
+// memoryNeeded(): the memory a fit of a given shape needs, from the shapes alone, against the
+// allocator's peak over a real fit of that shape (never below it, and not far above).
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fit, type Stratum } from "../sdk/mod.ts";
+import { init } from "../sdk/runtime/core.ts";
+import { memoryNeeded } from "../sdk/solve/memory.ts";
+import { csrStrata, denseStrata } from "../testing/fixtures.ts";
+
+const core = await init();
+
+const shapeOf = (s: Stratum) =>
+  "indptr" in s ? { rows: s.rows, cols: s.cols, nnz: s.indices.length } : { rows: s.rows!, cols: s.cols! };
+
+describe("memoryNeeded", () => {
+  const cases: [string, Stratum[], { solver: "mu" | "hals"; trackLoss: boolean; init: "random" | "nndsvd" }][] = [
+    ["dense, HALS", denseStrata(1, [300, 120], 90), { solver: "hals", trackLoss: true, init: "random" }],
+    ["dense, MU, NNDSVD", denseStrata(2, [300, 120], 90), { solver: "mu", trackLoss: true, init: "nndsvd" }],
+    ["CSR, HALS, loss not tracked", csrStrata(3, [800, 500], 400, 0.02), {
+      solver: "hals",
+      trackLoss: false,
+      init: "random",
+    }],
+    ["CSR, MU, NNDSVD", csrStrata(4, [800, 500], 400, 0.02), { solver: "mu", trackLoss: true, init: "nndsvd" }],
+    ["mixed, HALS, wide", [...denseStrata(5, [40], 3000), ...csrStrata(6, [200], 3000, 0.01)], {
+      solver: "hals",
+      trackLoss: true,
+      init: "random",
+    }],
+  ];
+  for (const [label, strata, options] of cases) {
+    it(`bounds the peak of a fit from above, within 25 % (${label})`, async () => {
+      const rank = 6;
+      const need = memoryNeeded({
+        strata: strata.map(shapeOf),
+        rank,
+        solver: options.solver,
+        lossEveryIteration: options.trackLoss,
+        init: options.init,
+        threads: 2,
+      });
+      core.heap.resetPeak();
+      const before = core.heap.allocatedBytes;
+      const model = await fit(strata, { rank, maxIter: 3, seed: 1, threads: 2, ...options });
+      const peak = core.heap.peakBytes - before;
+      model.free();
+      assert.equal(need.total, need.data + need.factors + Math.max(need.start, need.workspace));
+      assert.ok(need.total >= peak, `estimate ${need.total} below the peak ${peak}`);
+      assert.ok(need.total <= 1.25 * peak, `estimate ${need.total} more than 25 % above the peak ${peak}`);
+    });
+  }
+});
