@@ -20,9 +20,18 @@ let charts = 0;
  * without their references crossing.
  * @example
  * ```ts
- * import { renderSvg } from "./charts.ts";
- * const svg = await renderSvg({ data: { values: [{ x: 1 }] }, mark: "point", encoding: { x: { field: "x", type: "quantitative" } } });
- * console.assert(svg.startsWith("<svg"));
+ * import assert from "node:assert/strict";
+ * import { type ChartSpec, renderSvg } from "./charts.ts";
+ *
+ * const spec: ChartSpec = {
+ *   data: { values: [{ x: 1, y: 2 }, { x: 2, y: 1 }] },
+ *   mark: { type: "line", clip: true }, // a clip path: an id, and a reference to it
+ *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+ * };
+ * const svg = await renderSvg(spec, "first-");
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.match(svg, /id="first-clip1"/);
+ * assert.match(svg, /url\(#first-clip1\)/);
  * ```
  */
 export async function renderSvg(spec: ChartSpec, idPrefix = `c${++charts}-`): Promise<string> {

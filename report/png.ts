@@ -86,9 +86,12 @@ function colorRange(values: ArrayLike<number>, colorMap: ColorMapName, max: numb
  * @throws {RangeError} when `values` does not hold `width × height` numbers or `scale` is not a positive integer.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { imagePng } from "./png.ts";
+ *
  * const png = imagePng(new Float32Array(28 * 28).fill(0.5), 28, 28, 4);
- * console.assert(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // "PNG"
+ * assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+ * assert.equal(new DataView(png.buffer, png.byteOffset).getUint32(16), 28 * 4); // IHDR width: 4 pixels per value
  * ```
  */
 export function imagePng(

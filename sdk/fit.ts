@@ -30,14 +30,17 @@ const ACTION = "Cannot fit model";
  *
  * @example
  * ```ts
- * import { fit } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { fit } from "stratified-nmf";
+ *
  * const strata = [
  *   { name: "a", data: [[1, 2, 0], [2, 4, 1], [0, 1, 3]] },
  *   { name: "b", data: [[5, 2, 1], [6, 4, 2]] },
  * ];
  * const model = await fit(strata, { rank: 2, maxIter: 50, seed: 1 });
- * console.assert(model.lossHistory.length === 51);
- * console.assert(model.normalizedLoss < 0.2);
+ * assert.equal(model.lossHistory.length, 51); // the loss before each iteration, and the final one
+ * assert.ok(model.loss < model.lossHistory[0]);
+ * assert.ok(model.normalizedLoss < 0.2);
  * model.free();
  * ```
  */

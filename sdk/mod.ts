@@ -8,10 +8,15 @@
  *
  * @example
  * ```ts
- * import { fit, syntheticStrata } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { fit, syntheticStrata } from "stratified-nmf";
+ *
+ * // The paper's synthetic data: four strata whose shifts v(i) have means 0.5, 1.5, 2.5, 3.5.
  * const { strata } = syntheticStrata({ seed: 7 });
  * const model = await fit(strata, { rank: 5, maxIter: 200, seed: 1 });
- * console.assert(model.normalizedLoss < 0.05);
+ * assert.ok(model.normalizedLoss < 0.05);
+ * const means = model.vMeans(); // one mean per stratum: they keep the strata's order
+ * assert.ok(means[0] < means[1] && means[1] < means[2] && means[2] < means[3]);
  * model.free();
  * ```
  *

@@ -97,14 +97,17 @@ function stratumIndex(model: Model, stratum: number | string): number {
  *
  * @example
  * ```ts
- * import { fit, transform } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { fit, transform } from "stratified-nmf";
+ *
  * const strata = [
  *   { name: "a", data: [[1, 2, 0], [2, 4, 1], [0, 1, 3]] },
  *   { name: "b", data: [[5, 2, 1], [6, 4, 2]] },
  * ];
  * const model = await fit(strata, { rank: 2, maxIter: 100, seed: 1 });
  * const result = await transform(model, { data: [[1, 2, 1]] }, { stratum: "a", seed: 1 });
- * console.assert(result.W.length === 2 && result.loss >= 0);
+ * assert.equal(result.W.length, 1 * 2); // one new row × rank 2
+ * assert.ok(result.normalizedLoss < 0.1);
  * model.free();
  * ```
  */

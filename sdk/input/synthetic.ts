@@ -31,10 +31,13 @@ export interface SyntheticData {
  *
  * @example
  * ```ts
- * import { syntheticStrata } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { syntheticStrata } from "stratified-nmf";
+ *
  * const { strata, trueVMeans } = syntheticStrata({ seed: 1 });
- * console.assert(strata.length === 4 && strata[0].data.length === 100 * 100);
- * console.assert(Math.abs(trueVMeans[3] - 3.5) < 0.1);
+ * assert.equal(strata.length, 4);
+ * assert.equal(strata[0].data.length, 100 * 100); // 100 rows × 100 columns, flat
+ * assert.ok(Math.abs(trueVMeans[3] - 3.5) < 0.1);
  * ```
  */
 export function syntheticStrata(options: SyntheticOptions = {}): SyntheticData {

@@ -294,9 +294,12 @@ async function compile(source: WasmSource): Promise<WebAssembly.Module> {
  *
  * @example
  * ```ts
- * import { init } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { init } from "stratified-nmf";
+ *
  * const core = await init();
- * console.assert(core.memory instanceof WebAssembly.Memory);
+ * assert.ok(core.memory instanceof WebAssembly.Memory);
+ * assert.equal(await init({ shared: false }), core); // loaded once: later options are ignored
  * ```
  */
 export function init(options: InitOptions = {}): Promise<Core> {
