@@ -1,5 +1,5 @@
 /**
- * Benchmark workloads' data, generated from a seed (the shapes of algorithm.md's baseline
+ * Benchmark workloads' data, generated from a seed (the shapes of ../shared/docs/algorithm.md's baseline
  * table).
  *
  * @module

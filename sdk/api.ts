@@ -9,6 +9,7 @@
 export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./runtime/core.ts";
 export { fit } from "./fit.ts";
 export { Model, type ModelJSON } from "./model.ts";
+export { type FitShape, type MemoryEstimate, memoryNeeded } from "./solve/memory.ts";
 export { type Platform, platform } from "./runtime/platform.ts";
 export { Random } from "./start/random.ts";
 export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./input/synthetic.ts";

@@ -1,5 +1,5 @@
 /**
- * An independent float64 Stratified-NMF, written plainly from algorithm.md: the oracle the
+ * An independent float64 Stratified-NMF, written plainly from docs/algorithm.md: the oracle the
  * wasm core is tested against, and the "plain TypeScript" line of the benchmarks. Strata are
  * dense float64 matrices or CSR; the loss is computed by explicit reconstruction.
  *

@@ -87,9 +87,14 @@ function planBytes(p: ReturnType<typeof partition>, strata: readonly StratumShap
  *
  * @example
  * ```ts
- * import { memoryNeeded } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ * import { memoryNeeded } from "stratified-nmf";
+ *
+ * // One dense stratum of 540,000 × 1,000 (2.16 GB as float32), rank 20.
  * const need = memoryNeeded({ strata: [{ rows: 540_000, cols: 1_000 }], rank: 20 });
- * console.assert(need.data > 540_000 * 1_000 * 4 && need.total < 4 * 2 ** 30);
+ * assert.ok(need.data >= 540_000 * 1_000 * 4);
+ * assert.equal(need.total, need.data + need.factors + Math.max(need.start, need.workspace));
+ * assert.ok(need.total < 4 * 2 ** 30); // it fits in the 4 GiB of WebAssembly memory
  * ```
  */
 export function memoryNeeded(shape: FitShape): MemoryEstimate {

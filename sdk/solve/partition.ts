@@ -4,7 +4,7 @@
  * blocks, and which CSR strata form P(i) = A(i) Hᵀ a block at a time ("streamed"). Everything
  * here depends on the data's shape (and the CSR row offsets), never on the thread count, except
  * the number of column ranges of the CSR numerator, whose bits do not depend on it
- * (docs/algorithm.md, "Reduction order").
+ * (docs/algorithm.md, "Reduction order, what the bits depend on").
  *
  * @module
  */

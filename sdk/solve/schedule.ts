@@ -1,6 +1,7 @@
 /**
  * The order of the steps of one iteration, per solver and schedule, as data (docs/algorithm.md,
- * "Schedules"). Each step names a plan of the solver; a plan a fit does not have (the H steps
+ * "Iteration", "Multiplicative updates, sequential schedule", "Multiplicative updates, reference
+ * schedule", "HALS, order of an iteration"). Each step names a plan of the solver; a plan a fit does not have (the H steps
  * under a fixed H, the dense numerator's reduction without dense strata) is skipped.
  *
  * Before the steps, the products the update reads must be current: P(i) = A(i) Hᵀ of the kept

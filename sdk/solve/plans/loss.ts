@@ -1,5 +1,5 @@
 /**
- * The loss without a reconstruction (docs/algorithm.md, "The loss identity"):
+ * The loss without a reconstruction (docs/algorithm.md, "Loss identity"; its float64 terms: "Loss identity, precision"):
  *
  *   ‖A − 1vᵀ − WH‖² = ‖A‖² + m ‖v‖² + tr(G HHᵀ) − 2 vᵀc − 2 ⟨W, P⟩ + 2 wᵀ(H v)
  *
@@ -18,7 +18,7 @@ export const termWords = (k: number) => k + 3;
 
 /**
  * Per stratum: H v(i), vᵀv, vᵀc and ⟨W, P⟩ of a kept P(i) (a streamed stratum's ⟨W, P⟩ comes
- * per block from the products pass: sdk/solve/plans/products.ts).
+ * per block from the products pass: sdk/solve/plans/products.ts; docs/algorithm.md, "Loss identity, streamed P").
  */
 export function lossTermsPlan(ctx: PlanContext): PlanBuilder {
   const { p, ws, strata, factors } = ctx;

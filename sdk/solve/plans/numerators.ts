@@ -1,9 +1,10 @@
 /**
- * The numerator of the H update, N = Σ_i W(i)ᵀ A(i) (docs/algorithm.md), in the Hᵀ layout (n×k
+ * The numerator of the H update, N = Σ_i W(i)ᵀ A(i) (docs/algorithm.md, "Notation"), in the Hᵀ layout (n×k
  * float32). Dense strata: block b accumulates into partial numerator b mod slots (k×n float32
  * each), one task per slot running its blocks in order, the slots then added in order and the sum
  * transposed; CSR strata: one task per column range, writing that range's rows of Nt only, each
- * row's terms in the same order for any number of ranges (docs/algorithm.md, "Reduction order").
+ * row's terms in the same order for any number of ranges (docs/algorithm.md, "Reduction order, slots",
+ * "Reduction order, CSR numerator").
  *
  * @module
  */

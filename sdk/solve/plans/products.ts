@@ -1,7 +1,7 @@
 /**
  * The products with H of a fit: P(i) = A(i) Hᵀ (m_i×k float32) by row blocks, the thin products
  * H v(i) and Hᵀ w(i) from whichever of H (k×n) and Hᵀ (n×k) the fit keeps current, and ⟨W, P⟩ of
- * the streamed blocks for the loss (docs/algorithm.md, "Computing without dense temporaries").
+ * the streamed blocks for the loss (docs/algorithm.md, "Shapes and layouts", "Loss identity, streamed P").
  * Rows of P are disjoint between blocks: one task per block.
  *
  * @module

@@ -2,7 +2,7 @@
  * The statistics of the factors every update reads, kept current by the schedule: w(i) = W(i)ᵀ 1
  * (s×k float64), G = Σ W(i)ᵀ W(i) and H Hᵀ (k×k float64), with padded float32 copies (k×kPad) for
  * the multiplicative updates, and Hᵀ (or H) refreshed from the factor the update wrote. The Gram
- * matrices are summed through slots in a fixed order (docs/algorithm.md, "Reduction order").
+ * matrices are summed through slots in a fixed order (docs/algorithm.md, "Reduction order, slots").
  *
  * @module
  */

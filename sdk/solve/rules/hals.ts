@@ -1,5 +1,6 @@
 /**
- * HALS: exact block-coordinate descent on the objective (docs/algorithm.md, "HALS"), float64 Gram
+ * HALS: exact block-coordinate descent on the objective (docs/algorithm.md, "HALS, v(i)", "HALS, W(i)",
+ * "HALS, H"; why the loss never rises: "HALS, why the loss never rises"), float64 Gram
  * matrices, shift term and residuals over float32 storage. Every step is the exact minimizer over
  * its block, so the objective never rises:
  *

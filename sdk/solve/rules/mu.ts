@@ -1,5 +1,5 @@
 /**
- * The multiplicative updates (docs/algorithm.md, "Multiplicative updates"), with the L1 weights
+ * The multiplicative updates (docs/algorithm.md, "Multiplicative updates, rules"), with the L1 weights
  * in the denominators: float32 Gram matrices and shift term, float64 v ratios.
  *
  *   v(i) ← v(i) ⊙ c(i) / (m_i v(i) + Hᵀ w(i) + ε + λ_v/2)                   (vUpdates times)
@@ -15,7 +15,7 @@ import { vOf } from "../plans/context.ts";
 import type { Partition } from "../partition.ts";
 import { hPlan, type Rule, vPlan, wPlan } from "./rule.ts";
 
-/** Added to every denominator of the multiplicative updates (docs/algorithm.md): no 0/0. */
+/** Added to every denominator of the multiplicative updates (docs/algorithm.md, "Multiplicative updates, ε"): no 0/0. */
 export const EPS = 1e-9;
 
 /** The multiplicative updates. Own buffers: H v(i) (s×k float64 and s×kPad float32) and a row of scratch per W task. */
