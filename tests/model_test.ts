@@ -2,6 +2,7 @@
 // freeing and memory reuse, progress, stopping and cancellation.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fit, getCore, Model, syntheticStrata } from "../sdk/mod.ts";
 import { csrStrata, denseStrata } from "../testing/fixtures.ts";
@@ -278,5 +279,45 @@ describe("model settings", () => {
       /init must be "random", "nndsvd" or "explicit"/,
     );
     assert.throws(() => Model.fromJSON({ ...json, l1W: -1 }), /l1W must be a finite number ≥ 0, got -1/);
+  });
+});
+
+describe("model files of format 1", () => {
+  // Written by `snmf fit` of format 1 (commit 95a878b) from two CSV strata with a header:
+  // snmf fit strata/ --rank 2 --iters 12 --seed 5 --solver mu --schedule reference
+  //   --v-updates 3 --l1-v 0.125 --threads 1 --out model_v1.json
+  const file = new URL("./fixtures/model_v1.json", import.meta.url);
+  const json = JSON.parse(readFileSync(file, "utf8"));
+
+  it("load with the file's factors, settings and results", () => {
+    assert.equal(json.version, 1);
+    const model = Model.fromJSON(readFileSync(file, "utf8"));
+    try {
+      assert.deepEqual(model.names, ["north", "south"]);
+      assert.deepEqual(model.rows, [4, 3]);
+      assert.equal(model.cols, 4);
+      assert.equal(model.rank, 2);
+      assert.deepEqual(model.V, json.V.map((v: number[]) => Float32Array.from(v)));
+      assert.deepEqual(model.W, json.W.map((w: number[][]) => Float32Array.from(w.flat())));
+      assert.deepEqual(model.H, Float32Array.from(json.H.flat()));
+      assert.deepEqual(model.lossHistory, Float64Array.from(json.lossHistory));
+      assert.equal(model.lossHistory.length, 13);
+      assert.equal(model.loss, json.loss);
+      assert.equal(model.normalizedLoss, json.normalizedLoss);
+      assert.equal(model.iterations, 12);
+      assert.equal(model.converged, false);
+      assert.equal(model.elapsedMs, json.elapsedMs);
+      assert.equal(model.seed, 5);
+      assert.equal(model.solver, "mu");
+      assert.equal(model.schedule, "reference");
+      assert.equal(model.vUpdates, 3);
+      assert.equal(model.init, "random");
+      assert.deepEqual([model.l1V, model.l1W, model.l1H], [0.125, 0, 0]);
+      assert.equal(model.threads, 1);
+      assert.deepEqual(model.columnNames, ["height", "weight", "age", "income"]);
+      assert.deepEqual(model.topFeatures("south", 1), ["height"]);
+    } finally {
+      model.free();
+    }
   });
 });
