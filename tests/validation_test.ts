@@ -1,10 +1,11 @@
 // Every bad input gets a typed error, before any work starts, that names the place.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fit, getCore, type Stratum, transform } from "../sdk/mod.ts";
 import { closest } from "../sdk/input/checks.ts";
-import { OPTIONS } from "../sdk/input/options.ts";
+import { OPTION_NAMES, OPTIONS, optionSpec, SETTING_NAMES } from "../sdk/input/options.ts";
 
 const good = (): Stratum[] => [
   { name: "a", data: [[1, 2, 3], [4, 5, 6]] },
@@ -360,5 +361,34 @@ describe("valid edge cases", () => {
     assert.equal(model.iterations, 0);
     assert.equal(model.lossHistory.length, 1);
     model.free();
+  });
+});
+
+describe("README and the options table", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+  it("lists fit()'s options as the table does: name, default, meaning", () => {
+    const section = readme.slice(readme.indexOf("### `fit(strata, options)`"));
+    const rows = section.slice(section.indexOf("| option")).split("\n\n")[0].split("\n").slice(2);
+    const inReadme = rows.map((row) => row.slice(1, -1).split(" | ").map((cell) => cell.trim()));
+    const inCode = OPTION_NAMES.filter((name) => optionSpec(name).calls.includes("fit"))
+      .map((name) => [`\`${name}\``, optionSpec(name).defaultText, optionSpec(name).doc]);
+    assert.deepEqual(
+      inReadme,
+      inCode,
+      "README's options table differs from sdk/input/options.ts; the table's rows:\n" +
+        inCode.map((cells) => `| ${cells.join(" | ")} |`).join("\n"),
+    );
+  });
+
+  it("names transform()'s options and the model's settings as the table does", () => {
+    const transform = readme.slice(readme.indexOf("`transform(model, rows, options)` takes"));
+    const paragraph = transform.slice(0, transform.indexOf("\n\n"));
+    const named = [...paragraph.matchAll(/`(\w+)`/g)].map((match) => match[1]);
+    const options = OPTION_NAMES.filter((name) => optionSpec(name).calls.includes("transform"));
+    assert.deepEqual(named.filter((name) => Object.hasOwn(OPTIONS, name)), options);
+    const settings = /`settings`\s*\(`\{ ([^}]+) \}`/.exec(readme);
+    assert.ok(settings, "README lists the settings");
+    assert.deepEqual(settings[1].split(", "), SETTING_NAMES);
   });
 });

@@ -296,7 +296,7 @@ export const OPTIONS = {
     check: ofType<(info: ProgressInfo) => void>("a function", (value) => typeof value === "function"),
     calls: ["fit", "transform"],
     defaultText: "—",
-    doc: "called with `{ iteration, maxIter, loss, normalizedLoss, elapsedMs }` whenever the loss is computed",
+    doc: "called with `{ iteration, maxIter, loss, normalizedLoss, elapsedMs, penalty }` whenever the loss is computed",
   },
   signal: {
     check: ofType<AbortSignal>("an AbortSignal", (value) => value instanceof AbortSignal),
