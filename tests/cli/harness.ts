@@ -162,7 +162,7 @@ function builtArtifacts(): { dir: string; bundleSkip?: string; binarySkip?: stri
   // One cache per checkout: runs from other checkouts of the repository (at other commits) on
   // the same machine keep theirs, and never remove this one's entry while it is in use.
   const checkout = createHash("sha256").update(ROOT).digest("hex").slice(0, 8);
-  const cache = join(tmpdir(), "snmf-cli-tests-cache", checkout);
+  const cache = join(tmpdir(), `snmf-cli-tests-cache-${checkout}`);
   const hash = sourceHash();
   const final = join(cache, hash);
   if (existsSync(join(final, "complete"))) return { dir: final };
