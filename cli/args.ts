@@ -1,39 +1,69 @@
 /**
- * Argument parsing shared by the commands: `node:util`'s `parseArgs` with its errors turned
- * into usage errors, and checked conversions of option values.
+ * Argument parsing shared by the commands: `node:util`'s `parseArgs` with its errors turned into
+ * usage errors (an unknown flag with a suggestion), and the SDK options as flags: their names,
+ * parsing, checks and `--help` lines all come from the SDK's options table
+ * (`sdk/input/options.ts`), so a flag says and checks what the option does.
  *
  * @module
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { DEFAULTS, type FitOptions, type Schedule, type SolverKind } from "../sdk/mod.ts";
+import type { FitOptions, TransformOptions } from "../sdk/mod.ts";
+import { type Check, choice, closest, integer, plainQuote } from "../sdk/input/checks.ts";
+import { type Call, OPTION_NAMES, type OptionName, type Options, optionSpec } from "../sdk/input/options.ts";
 import { UsageError } from "./errors.ts";
 import { readInit } from "./model_file.ts";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
+type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
 
 /** Values of parsed options: strings, booleans, or undefined when absent. */
 export type Values = Record<string, string | boolean | undefined>;
 
 /**
- * Parses `args` against `options` (plus `-h, --help`). Unknown options, missing values and a
- * wrong number of positionals are usage errors.
+ * `--seed -5`: a value that starts with a dash and a digit is the value of the flag before it,
+ * not a flag (parseArgs would call it ambiguous): joined as `--seed=-5`.
+ */
+function joinNegativeValues(args: string[], options: ParseOptions): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") return [...joined, ...args.slice(i)];
+    const takesValue = arg.startsWith("--") && options[arg.slice(2)]?.type === "string";
+    if (takesValue && /^-\.?\d/.test(args[i + 1] ?? "")) joined.push(`${arg}=${args[++i]}`);
+    else joined.push(arg);
+  }
+  return joined;
+}
+
+/** The message of an unknown flag, with the closest known one (an SDK option's name counts: `--maxIter`). */
+function unknownFlag(message: string, options: ParseOptions): string {
+  const flag = /Unknown option '([^']+)'/.exec(message)?.[1] ?? message;
+  const names = new Map(Object.keys(options).map((name) => [name, name]));
+  for (const name of OPTION_NAMES) {
+    const spec = optionSpec(name);
+    if (spec.flag && names.has(spec.flag.name)) names.set(name, spec.flag.name);
+  }
+  const suggestion = closest(flag.replace(/^-+/, ""), names);
+  return `Unknown option '${flag}'` +
+    (suggestion ? ` (did you mean --${suggestion}?)` : " (run the command with --help for its options)");
+}
+
+/**
+ * Parses `args` against `options` (plus `-h, --help`). Unknown options (with a suggestion),
+ * missing values and a wrong number of positionals are usage errors.
  */
 export function parse(
   args: string[],
-  options: Options,
+  options: ParseOptions,
   positionals: { names: string[] },
 ): { values: Values; positionals: string[]; help: boolean } {
+  const all = { ...options, help: { type: "boolean", short: "h" } } as const satisfies ParseOptions;
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      options: { ...options, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: joinNegativeValues(args, all), options: all, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0]);
+    const { code, message } = error as { code?: string; message: string };
+    throw new UsageError(code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? unknownFlag(message, all) : message.split("\n")[0]);
   }
   const values = parsed.values as Values;
   const help = values.help === true;
@@ -54,106 +84,109 @@ export function stringOption(values: Values, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The value of `--name TEXT` as `check` reads and allows it. */
+function flagValue<T>(check: Check<T>, name: string, text: string): T {
+  const value = check.parse(text);
+  if (!check.is(value) || !check.allows(value)) {
+    throw new UsageError(`--${name} must be ${check.rule(plainQuote)}, got "${text}"`);
+  }
+  return value;
+}
+
 /** An integer option ≥ `min`, or `fallback` when absent. */
 export function integerOption(values: Values, name: string, min: number, fallback: number): number;
 export function integerOption(values: Values, name: string, min: number, fallback?: number): number | undefined;
 export function integerOption(values: Values, name: string, min: number, fallback?: number): number | undefined {
   const text = stringOption(values, name);
-  if (text === undefined) return fallback;
-  const value = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${text}"`);
-  }
-  return value;
-}
-
-/** A finite number option ≥ `min`, or `fallback` when absent. */
-export function numberOption(values: Values, name: string, min: number, fallback?: number): number | undefined {
-  const text = stringOption(values, name);
-  if (text === undefined) return fallback;
-  const value = text.trim() === "" ? NaN : Number(text);
-  if (!Number.isFinite(value) || value < min) {
-    throw new UsageError(`--${name} must be a number ≥ ${min}, got "${text}"`);
-  }
-  return value;
+  return text === undefined ? fallback : flagValue(integer(min), name, text);
 }
 
 /** One of `allowed`, or `fallback`. */
-export function choiceOption<T extends string>(values: Values, name: string, allowed: readonly T[], fallback: T): T {
+export function choiceOption<const T extends string>(
+  values: Values,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const text = stringOption(values, name);
-  if (text === undefined) return fallback;
-  if (!allowed.includes(text as T)) {
-    throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${text}"`);
-  }
-  return text as T;
-}
-
-/** The options every fitting command takes, as `parseArgs` options. */
-export const FIT_OPTIONS = {
-  rank: { type: "string" },
-  iters: { type: "string" },
-  "v-updates": { type: "string" },
-  tol: { type: "string" },
-  seed: { type: "string" },
-  schedule: { type: "string" },
-  "no-loss": { type: "boolean" },
-  solver: { type: "string" },
-  init: { type: "string" },
-  threads: { type: "string" },
-  "l1-v": { type: "string" },
-  "l1-w": { type: "string" },
-  "l1-h": { type: "string" },
-  out: { type: "string" },
-  json: { type: "boolean" },
-  quiet: { type: "boolean", short: "q" },
-} as const satisfies Options;
-
-/** Help text of {@link FIT_OPTIONS}, for a command whose defaults are `rank` and `iters`. */
-export function fitOptionsHelp(defaults: { rank: number; iters: number }): string {
-  return `  --rank K          rank: rows of H, columns of each W(i) (default ${defaults.rank})
-  --iters N         iterations at most (default ${defaults.iters})
-  --v-updates N     updates of each v(i) per iteration (default 2, as in the paper)
-  --tol T           stop when an iteration lowers the loss by less than T × the initial loss
-                    (default 0: run every iteration)
-  --seed S          seed of the random start (default: random, printed in the summary)
-  --schedule NAME   with --solver mu: sequential (default; the loss provably never rises) or
-                    reference (the published code's: W and H from the same state, one pass
-                    over the data)
-  --no-loss         do not compute the loss every iteration (only at the end; faster on
-                    sparse data, but no progress bar)
-  --solver NAME     hals (default: exact block-coordinate descent, far faster to a given
-                    loss) or mu (the paper's multiplicative updates, to reproduce it)
-  --init START      random (default: the published random start from --seed), nndsvd
-                    (deterministic SVD-based start), or a JSON FILE { "V", "W", "H" } such as
-                    a model file
-  --l1-v X, --l1-w X, --l1-h X
-                    L1 penalties on every v(i), W(i) and on H (default 0; --l1-v makes the
-                    v(i) sparse); the loss reported is then sqrt(F + penalty)
-  --threads N       worker threads (default: the machine's cores; same result for any N)`;
+  return text === undefined ? fallback : flagValue(choice(...allowed), name, text);
 }
 
 /** `--init`: a kind of start, or a file of starting factors (read and checked here). */
-function initOption(values: Values): FitOptions["init"] {
-  const text = stringOption(values, "init");
-  if (text === undefined || text === "random" || text === "nndsvd") return text;
-  return readInit(text);
+function initValue(text: string): FitOptions["init"] {
+  return text === "random" || text === "nndsvd" ? text : readInit(text);
 }
 
-/** `fit()` options from the parsed values (without progress, signal and names). */
-export function fitOptionsFrom(values: Values, defaults: { rank: number; iters: number }): FitOptions {
+/** Which SDK options a command takes as flags, and its own defaults. */
+export interface FlagChoice {
+  /** Only these options (default: every option of the call that has a flag). */
+  only?: OptionName[];
+  /** The command's defaults, applied and shown in `--help` (`snmf fit`: rank 5). */
+  defaults?: Partial<Options>;
+  /** How `--help` says a default that is not a value ("the model's"). */
+  defaultTexts?: Partial<Record<OptionName, string>>;
+}
+
+/** SDK options as flags: for parseArgs, for `--help`, and the options the parsed values give. */
+export interface SdkFlags {
+  /** The flags, as parseArgs options. */
+  options: ParseOptions;
+  /** Their `--help` lines. */
+  help: string;
+  /** The SDK options that the parsed values and the command's defaults give. */
+  read(values: Values): Partial<FitOptions & TransformOptions>;
+}
+
+/** `text` wrapped at `width` columns, lines after the first indented by `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines = [""];
+  for (const word of text.split(" ")) {
+    const line = lines[lines.length - 1];
+    if (line !== "" && line.length + 1 + word.length > width) lines.push(word);
+    else lines[lines.length - 1] = line === "" ? word : `${line} ${word}`;
+  }
+  return lines.join(`\n${indent}`);
+}
+
+/** The `--help` line of option `name` with the command's default. */
+function helpLine(name: OptionName, choice: FlagChoice): string {
+  const { flag, defaultText } = optionSpec(name);
+  const given = choice.defaults?.[name];
+  const shown = choice.defaultTexts?.[name] ?? (given !== undefined ? String(given) : defaultText.replace(/[`"]/g, ""));
+  const usage = `--${flag!.name}${flag!.value ? ` ${flag!.value}` : ""}`;
+  return `  ${usage.padEnd(16)}  ${wrap(flag!.help.replace("{default}", shown), 76, " ".repeat(20))}`;
+}
+
+/** The SDK options of `call` as flags, as `choice` selects them. */
+export function sdkFlags(call: Call, choice: FlagChoice = {}): SdkFlags {
+  const names = choice.only ?? OPTION_NAMES.filter((name) => optionSpec(name).calls.includes(call));
+  const flagged = names.filter((name) => optionSpec(name).flag);
+  const options: ParseOptions = {};
+  for (const name of flagged) {
+    const flag = optionSpec(name).flag!;
+    options[flag.name] = { type: flag.value ? "string" : "boolean" };
+  }
   return {
-    solver: choiceOption<SolverKind>(values, "solver", ["mu", "hals"], DEFAULTS.solver),
-    init: initOption(values),
-    threads: integerOption(values, "threads", 1),
-    l1V: numberOption(values, "l1-v", 0, 0),
-    l1W: numberOption(values, "l1-w", 0, 0),
-    l1H: numberOption(values, "l1-h", 0, 0),
-    rank: integerOption(values, "rank", 1, defaults.rank),
-    maxIter: integerOption(values, "iters", 0, defaults.iters),
-    vUpdates: integerOption(values, "v-updates", 0, 2),
-    tol: numberOption(values, "tol", 0, 0),
-    seed: integerOption(values, "seed", Number.MIN_SAFE_INTEGER),
-    schedule: choiceOption<Schedule>(values, "schedule", ["sequential", "reference"], "sequential"),
-    trackLoss: values["no-loss"] !== true,
+    options,
+    help: flagged.map((name) => helpLine(name, choice)).join("\n"),
+    read(values) {
+      const read: Record<string, unknown> = { ...choice.defaults };
+      for (const name of flagged) {
+        const spec = optionSpec(name);
+        const given = values[spec.flag!.name];
+        if (given === undefined) continue;
+        if (spec.flag!.negates) read[name] = false;
+        else if (name === "init") read[name] = initValue(given as string);
+        else read[name] = flagValue(spec.check, spec.flag!.name, given as string);
+      }
+      return read;
+    },
   };
 }
+
+/** The output flags of the commands that fit: where the model goes, a JSON summary, no messages. */
+export const OUTPUT_FLAGS = {
+  out: { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+} as const satisfies ParseOptions;

@@ -6,29 +6,34 @@
  * @module
  */
 
-import { fit, type SolverKind, syntheticStrata } from "../sdk/mod.ts";
-import { choiceOption, integerOption, parse } from "./args.ts";
+import { fit, type FitOptions, syntheticStrata } from "../sdk/mod.ts";
+import { OUTPUT_FLAGS, parse, sdkFlags } from "./args.ts";
 import { interruptible } from "./interruptible.ts";
 import { fitSummary } from "./summary.ts";
 
 /** The paper's normalized loss after 10,000 iterations on this experiment. */
 const PUBLISHED_NORMALIZED_LOSS = 9.7e-4;
 
+/** The paper's settings: 10,000 iterations of its multiplicative updates; seed 0 of data and start. */
+const FLAGS = sdkFlags("fit", {
+  only: ["maxIter", "seed", "solver"],
+  defaults: { rank: 5, maxIter: 10000, seed: 0, solver: "mu" },
+});
+
 const HELP = `snmf demo — the paper's synthetic experiment
 
   A(i) = 1 v(i)ᵀ + W(i) H, 4 strata of 100 × 100, v(i) ~ U(i−1, i), W(i), H ~ U(0, 1);
   fits rank 5 with the paper's multiplicative updates (or --solver hals) and prints the
-  normalized loss and the mean of each learned v(i) next to the true shift means.
+  normalized loss and the mean of each learned v(i) next to the true shift means. The seed
+  draws the data and the start; mu is the default here, to compare with the paper's published
+  loss (hals, the SDK's default, needs far fewer iterations).
 
 Options:
-  --iters N     iterations (default 10000, as in the paper)
-  --seed S      seed of the data and of the start (default 0)
-  --solver NAME mu (default here: the paper's multiplicative updates, to compare with its
-                published loss) or hals (the SDK's default; far fewer iterations needed)
-  --json        a JSON summary on stdout (as "snmf fit --json", plus publishedNormalizedLoss
-                and trueVMeans)
-  -q, --quiet   no progress line
-  -h, --help    this help
+${FLAGS.help}
+  --json            a JSON summary on stdout (as "snmf fit --json", plus publishedNormalizedLoss
+                    and trueVMeans)
+  -q, --quiet       no progress line
+  -h, --help        this help
 
   The progress line (iteration, normalized loss, rate, time left) shows only when stderr is a
   terminal. Ctrl-C stops the run (exit 130).
@@ -41,25 +46,22 @@ Examples:
 
 export async function demo(args: string[]): Promise<number> {
   const { values, help } = parse(args, {
-    iters: { type: "string" },
-    seed: { type: "string" },
-    solver: { type: "string" },
-    json: { type: "boolean" },
-    quiet: { type: "boolean", short: "q" },
+    ...FLAGS.options,
+    json: OUTPUT_FLAGS.json,
+    quiet: OUTPUT_FLAGS.quiet,
   }, { names: [] });
   if (help) {
     console.log(HELP);
     return 0;
   }
-  const maxIter = integerOption(values, "iters", 0, 10000);
-  const seed = integerOption(values, "seed", Number.MIN_SAFE_INTEGER, 0);
-  const solver = choiceOption<SolverKind>(values, "solver", ["mu", "hals"], "mu");
+  const options = FLAGS.read(values) as FitOptions;
+  const seed = options.seed!;
   const { strata, trueVMeans } = syntheticStrata({ seed });
   const started = performance.now();
   const model = await interruptible(
     "demo",
     values.quiet === true,
-    ({ signal, onProgress }) => fit(strata, { rank: 5, maxIter, seed, solver, signal, onProgress }),
+    ({ signal, onProgress }) => fit(strata, { ...options, signal, onProgress }),
   );
   try {
     const seconds = (performance.now() - started) / 1000;

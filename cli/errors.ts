@@ -7,6 +7,7 @@
  */
 
 import { InputError, UsageError } from "../io/errors.ts";
+import { type OptionName, OPTIONS, optionSpec } from "../sdk/input/options.ts";
 
 export { InputError, UsageError };
 
@@ -30,26 +31,12 @@ function isSdkInputError(error: unknown): error is Error {
     /^Cannot (fit model|transform|read model|select stratum|select topic|name features):/.test(error.message);
 }
 
-/** The command-line flag of each SDK option that SDK messages name. */
-const FLAGS: Record<string, string> = {
-  rank: "--rank",
-  maxIter: "--iters",
-  vUpdates: "--v-updates",
-  tol: "--tol",
-  seed: "--seed",
-  schedule: "--schedule",
-  stratum: "--stratum",
-  solver: "--solver",
-  init: "--init",
-  threads: "--threads",
-  l1V: "--l1-v",
-  l1W: "--l1-w",
-  l1H: "--l1-h",
-};
-
-/** An SDK message with `options.maxIter` and the like written as the flags that set them. */
+/** An SDK message with `options.maxIter` and the like written as the flags that set them (`--iters`). */
 function withFlags(message: string): string {
-  return message.replace(/options\.(\w+)/g, (text, name: string) => FLAGS[name] ?? text);
+  return message.replace(/options\.(\w+)/g, (text, name: string) => {
+    const flag = Object.hasOwn(OPTIONS, name) ? optionSpec(name as OptionName).flag : undefined;
+    return flag ? `--${flag.name}` : text;
+  });
 }
 
 /** The exit code of an error, and its one-line message. */

@@ -6,7 +6,7 @@
 
 import process from "node:process";
 import { fit as fitModel, type FitOptions, type ProgressInfo, type Stratum } from "../sdk/mod.ts";
-import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, parse, stringOption } from "./args.ts";
+import { OUTPUT_FLAGS, parse, sdkFlags, stringOption } from "./args.ts";
 import { checkWritable } from "../io/atomic_write.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
@@ -14,7 +14,8 @@ import { writeModel } from "./model_file.ts";
 import { readStrata } from "../io/read_input.ts";
 import { fitSummary, formatFitSummary } from "./summary.ts";
 
-const DEFAULTS = { rank: 5, iters: 100 };
+/** The SDK options as flags, with this command's defaults. */
+const FLAGS = sdkFlags("fit", { defaults: { rank: 5, maxIter: 100 } });
 
 export const FIT_HELP = `snmf fit — fit Stratified-NMF, A(i) ≈ 1 v(i)ᵀ + W(i) H, to strata read from files
 
@@ -33,7 +34,7 @@ Input:
                         numbers; the others are left out with a note)
 
 Options:
-${fitOptionsHelp(DEFAULTS)}
+${FLAGS.help}
   --out FILE        where to write the model (default model.json); written atomically
   --json            print a JSON summary on stdout: strata (name, rows), cols, rank, iterations,
                     converged, seconds, msPerIter, loss, normalizedLoss, lossHistory, vMeans,
@@ -60,7 +61,8 @@ function describeInput(strata: Stratum[], options: FitOptions): string {
 
 export async function fit(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
-    ...FIT_OPTIONS,
+    ...FLAGS.options,
+    ...OUTPUT_FLAGS,
     "strata-column": { type: "string" },
     columns: { type: "string" },
   }, { names: ["INPUT"] });
@@ -69,7 +71,7 @@ export async function fit(args: string[]): Promise<number> {
     return 0;
   }
   const quiet = values.quiet === true;
-  const options: FitOptions = fitOptionsFrom(values, DEFAULTS);
+  const options = FLAGS.read(values) as FitOptions;
   const out = stringOption(values, "out") ?? "model.json";
   checkWritable(out);
   const columnsText = stringOption(values, "columns");

@@ -6,6 +6,7 @@
  */
 
 import process from "node:process";
+import packageJson from "../package.json" with { type: "json" };
 import { demo } from "./demo.ts";
 import { describeError, EXIT } from "./errors.ts";
 import { fit } from "./fit.ts";
@@ -16,6 +17,7 @@ import { transform } from "./transform.ts";
 const USAGE = `snmf — Stratified-NMF on SIMD WebAssembly: A(i) ≈ 1 v(i)ᵀ + W(i) H for data in strata
 
 Usage:
+  snmf --version                          the version of stratified-nmf
   snmf demo [--iters N] [--seed S]        the paper's synthetic experiment on built-in data
   snmf fit INPUT [options]                fit strata from NAME.csv / NAME.mtx files, or one CSV
                                           with --strata-column; write the model (JSON)
@@ -47,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
     if (command === undefined) console.error(USAGE);
     else console.log(USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === "--version" || command === "-V") {
+    console.log(`snmf ${packageJson.version}`);
+    return EXIT.ok;
   }
   const run = commands[command];
   if (!run) {

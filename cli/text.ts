@@ -9,8 +9,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { type CsrStratum, fit } from "../sdk/mod.ts";
-import { FIT_OPTIONS, fitOptionsFrom, fitOptionsHelp, integerOption, parse, stringOption } from "./args.ts";
+import { type CsrStratum, fit, type FitOptions } from "../sdk/mod.ts";
+import { integerOption, OUTPUT_FLAGS, parse, sdkFlags, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { UsageError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
@@ -22,7 +22,8 @@ import { type DfLimit, parseDfLimit, tfidf, TfidfError, type TfidfMatrix } from 
 import { splitRows } from "../text/split_rows.ts";
 import { mtxText } from "../io/write_mtx.ts";
 
-const DEFAULTS = { rank: 20, iters: 100 };
+/** The SDK options as flags, with this command's defaults. */
+const FLAGS = sdkFlags("fit", { defaults: { rank: 20, maxIter: 100 } });
 
 export const TEXT_HELP = `snmf text — topics of documents grouped into strata (TF-IDF, then Stratified-NMF)
 
@@ -52,7 +53,7 @@ TF-IDF:
                     word per line
 
 Options:
-${fitOptionsHelp(DEFAULTS)}
+${FLAGS.help}
   --top N           words per line in the tables (default 10)
   --out FILE        write the model (with the vocabulary) to FILE, atomically
   --tfidf-dir DIR   also write the TF-IDF matrix: DIR/STRATUM.mtx per stratum and
@@ -97,7 +98,8 @@ function writeTfidf(dir: string, strata: CsrStratum[], vocabulary: string[]): vo
 
 export async function text(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
-    ...FIT_OPTIONS,
+    ...FLAGS.options,
+    ...OUTPUT_FLAGS,
     "text-field": { type: "string" },
     "strata-field": { type: "string" },
     encoding: { type: "string" },
@@ -114,7 +116,7 @@ export async function text(args: string[]): Promise<number> {
     return 0;
   }
   const quiet = values.quiet === true;
-  const options = fitOptionsFrom(values, DEFAULTS);
+  const options = FLAGS.read(values) as FitOptions;
   const minDf = dfOption(stringOption(values, "min-df"), "min-df", { count: 1 });
   const maxDf = dfOption(stringOption(values, "max-df"), "max-df", { proportion: 1 });
   const maxFeatures = integerOption(values, "max-features", 1);

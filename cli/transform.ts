@@ -6,13 +6,20 @@
  */
 
 import process from "node:process";
-import { type SolverKind, type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
-import { choiceOption, integerOption, numberOption, parse, stringOption } from "./args.ts";
+import { type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
+import { TRANSFORM_DEFAULTS } from "../sdk/input/options.ts";
+import { choiceOption, OUTPUT_FLAGS, parse, sdkFlags, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { readModel } from "./model_file.ts";
 import { readRows } from "../io/read_input.ts";
+
+/** The SDK options of transform() as flags (--stratum is a name here). */
+const FLAGS = sdkFlags("transform", {
+  defaults: TRANSFORM_DEFAULTS,
+  defaultTexts: { solver: "the model's", vUpdates: "the model's" },
+});
 
 export const TRANSFORM_HELP = `snmf transform — loadings W of new rows, with the model's topics H fixed
 
@@ -25,13 +32,7 @@ Usage:
   stratum, and its v is learned along with W.
 
 Options:
-  --stratum NAME    the known stratum of the rows (default: a new stratum)
-  --iters N         iterations at most (default 200)
-  --tol T           stop when an iteration lowers the loss by less than T × the initial loss
-  --seed S          seed of the random start of W (and v)
-  --no-loss         compute the loss only at the end
-  --solver NAME     hals or mu (default: the model's solver)
-  --threads N       worker threads (default: the machine's cores; same result for any N)
+${FLAGS.help}
   --format F        csv (W: one row per input row, columns topic1..topicK) or json
                     ({ stratum, rows, rank, iterations, converged, loss, normalizedLoss, seed,
                     v, W }); default: json for an --out ending in .json, else csv
@@ -84,17 +85,9 @@ function jsonText(result: TransformResult, stratum: string | null): string {
 
 export async function transform(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
-    stratum: { type: "string" },
-    iters: { type: "string" },
-    tol: { type: "string" },
-    seed: { type: "string" },
-    "no-loss": { type: "boolean" },
-    solver: { type: "string" },
-    threads: { type: "string" },
+    ...FLAGS.options,
+    ...OUTPUT_FLAGS,
     format: { type: "string" },
-    json: { type: "boolean" },
-    out: { type: "string" },
-    quiet: { type: "boolean", short: "q" },
   }, { names: ["MODEL", "INPUT"] });
   if (help) {
     console.log(TRANSFORM_HELP);
@@ -105,16 +98,7 @@ export async function transform(args: string[]): Promise<number> {
   const format = values.json
     ? "json"
     : choiceOption(values, "format", ["csv", "json"], out?.endsWith(".json") ? "json" : "csv");
-  const options = {
-    maxIter: integerOption(values, "iters", 0, 200),
-    tol: numberOption(values, "tol", 0, 0),
-    seed: integerOption(values, "seed", Number.MIN_SAFE_INTEGER),
-    trackLoss: values["no-loss"] !== true,
-    solver: values.solver === undefined
-      ? undefined
-      : choiceOption<SolverKind>(values, "solver", ["mu", "hals"], "hals"),
-    threads: integerOption(values, "threads", 1),
-  };
+  const options = FLAGS.read(values);
   if (out !== undefined) checkWritable(out);
   const [modelFile, inputFile] = positionals;
   const model = readModel(modelFile);

@@ -8,12 +8,13 @@
 
 export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./runtime/core.ts";
 export { fit } from "./fit.ts";
-export { Model, type ModelJSON } from "./model.ts";
+export { Model } from "./model.ts";
+export type { ModelJSON } from "./input/model_file.ts";
 export { type FitShape, type MemoryEstimate, memoryNeeded } from "./solve/memory.ts";
 export { type Platform, platform } from "./runtime/platform.ts";
 export { Random } from "./start/random.ts";
 export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./input/synthetic.ts";
-export { transform, type TransformOptions, type TransformResult } from "./transform.ts";
+export { transform, type TransformResult } from "./transform.ts";
 export type {
   CsrStratum,
   DenseStratum,
@@ -21,10 +22,13 @@ export type {
   InitialFactors,
   InitKind,
   MatrixLike,
+  ModelSettings,
   ProgressInfo,
   Schedule,
   SolverKind,
+  StartKind,
   Stratum,
+  TransformOptions,
 } from "./types.ts";
 export { DEFAULTS } from "./input/options.ts";
 export { EPS } from "./solve/rules/mod.ts";

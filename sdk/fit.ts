@@ -14,7 +14,7 @@ import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
 import { loadStrata } from "./input/strata.ts";
 import type { FitOptions, Stratum } from "./types.ts";
-import { resolveOptions } from "./input/options.ts";
+import { modelSettings, resolveOptions } from "./input/options.ts";
 
 const ACTION = "Cannot fit model";
 
@@ -25,8 +25,12 @@ const ACTION = "Cannot fit model";
  *   all with the same number of columns `n`
  * @param options `rank` is required; see {@link FitOptions} for the rest
  * @returns the model; call `free()` on it when done
- * @throws {TypeError | RangeError} for invalid strata or options, before any work starts
- *   (naming the stratum, row and column, 0-based); the signal's reason when aborted
+ * @throws {TypeError} for an option or stratum of the wrong type (`rank` missing included),
+ *   before any work starts
+ * @throws {RangeError} for a wrong value (naming the stratum, row and column, 0-based) or an
+ *   option name that is not one (`options.iters is not an option of fit() (did you mean
+ *   maxIter?)`), before any work starts
+ * @throws the signal's reason when aborted
  *
  * @example
  * ```ts
@@ -45,7 +49,7 @@ const ACTION = "Cannot fit model";
  * ```
  */
 export async function fit(strata: readonly Stratum[], options: FitOptions): Promise<Model> {
-  const settings = resolveOptions(options, ACTION);
+  const settings = resolveOptions(options, "fit", ACTION);
   const core = await init();
   const resident = loadStrata(core, strata, ACTION);
   let factors: Factors | undefined;
@@ -60,18 +64,13 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
         `${ACTION}: options.rank ${settings.rank} exceeds what the data allows (min of ${cols} columns and ${totalRows} rows)`,
       );
     }
-    if (options.columnNames !== undefined && options.columnNames.length !== cols) {
+    if (settings.columnNames !== undefined && settings.columnNames.length !== cols) {
       throw new RangeError(
-        `${ACTION}: options.columnNames has ${options.columnNames.length} names for ${cols} columns`,
+        `${ACTION}: options.columnNames has ${settings.columnNames.length} names for ${cols} columns`,
       );
     }
     const shape = { rows, cols, rank: settings.rank };
-    const start = options.init === undefined || options.init === "random"
-      ? "random"
-      : options.init === "nndsvd"
-      ? "nndsvd"
-      : "explicit";
-    factors = startFactors(core, resident, shape, options.init, settings, ACTION);
+    factors = startFactors(core, resident, shape, settings.init, settings, ACTION);
     executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
       ...settings,
@@ -95,16 +94,8 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       iterations: run.iterations,
       converged: run.converged,
       elapsedMs: run.elapsedMs,
-      threads: executor.threads,
-      seed: start === "random" ? settings.seed : null,
-      schedule: settings.schedule,
-      vUpdates: settings.vUpdates,
-      solver: settings.solver,
-      init: start,
-      l1V: settings.l1V,
-      l1W: settings.l1W,
-      l1H: settings.l1H,
-      columnNames: options.columnNames ? [...options.columnNames] : undefined,
+      settings: modelSettings(settings, { threads: executor.threads }),
+      columnNames: settings.columnNames ? [...settings.columnNames] : undefined,
     });
     factors = undefined;
     return model;

@@ -7,64 +7,14 @@
 
 import { getCore } from "./runtime/core.ts";
 import { explicitFactors, Factors } from "./input/factors.ts";
-import type { Schedule, SolverKind } from "./types.ts";
-
-/** How a fit started: the published random start, NNDSVD, or explicit factors. */
-export type StartKind = "random" | "nndsvd" | "explicit";
-
-/** Serialized model (`Model.toJSON()`); also usable as `fit()`'s `init`. */
-export interface ModelJSON {
-  format: "stratified-nmf";
-  version: 1;
-  names: string[];
-  rows: number[];
-  cols: number;
-  rank: number;
-  /** s vectors of length n. */
-  V: number[][];
-  /** s matrices, m_i rows of k. */
-  W: number[][][];
-  /** k rows of n. */
-  H: number[][];
-  lossHistory: number[];
-  loss: number;
-  normalizedLoss: number;
-  iterations: number;
-  converged: boolean;
-  elapsedMs: number;
-  seed: number | null;
-  schedule: Schedule;
-  vUpdates: number;
-  /** The solver (absent in files written before it was recorded: "mu"). */
-  solver?: SolverKind;
-  /** The start (absent in older files: "random" when seed is set, else "explicit"). */
-  init?: StartKind;
-  /** The L1 weights (absent in older files: 0). */
-  l1V?: number;
-  l1W?: number;
-  l1H?: number;
-  columnNames?: string[];
-}
+import { MODEL_VERSION, type ModelJSON, readModelJSON, type RunResults } from "./input/model_file.ts";
+import { SETTING_NAMES } from "./input/options.ts";
+import type { ModelSettings } from "./types.ts";
 
 /** Everything a model holds besides its factors. */
-export interface ModelInfo {
+export interface ModelInfo extends RunResults {
   names: string[];
-  lossHistory: Float64Array;
-  loss: number;
-  normalizedLoss: number;
-  iterations: number;
-  converged: boolean;
-  elapsedMs: number;
-  /** Threads the fit ran on. */
-  threads?: number;
-  seed: number | null;
-  schedule: Schedule;
-  vUpdates: number;
-  solver?: SolverKind;
-  init?: StartKind;
-  l1V?: number;
-  l1W?: number;
-  l1H?: number;
+  settings: ModelSettings;
   columnNames?: string[];
 }
 
@@ -97,6 +47,11 @@ export class Model {
   readonly cols: number;
   /** `k`. */
   readonly rank: number;
+  /**
+   * The settings of the fit that made the model (solver, schedule, start, seed, L1 weights,
+   * threads, …); each is also a field of the model (`model.solver`).
+   */
+  readonly settings: Readonly<ModelSettings>;
   /** The loss `sqrt(F)` before each iteration, and the final loss last. */
   readonly lossHistory: Float64Array;
   /** Final `sqrt(F)`. */
@@ -109,21 +64,6 @@ export class Model {
   readonly converged: boolean;
   /** Milliseconds the fit spent iterating, final loss included (loading data and the start excluded). */
   readonly elapsedMs: number;
-  /** Threads the fit ran on (1 for a model read from JSON). */
-  readonly threads: number;
-  /** Seed of the random start (null for an explicit start). */
-  readonly seed: number | null;
-  /** The schedule of the multiplicative updates (HALS is always sequential). */
-  readonly schedule: Schedule;
-  readonly vUpdates: number;
-  /** The solver the fit ran: "mu" (multiplicative updates) or "hals". */
-  readonly solver: SolverKind;
-  /** How the fit started. */
-  readonly init: StartKind;
-  /** The L1 weights of the objective the fit minimized (0: none). */
-  readonly l1V: number;
-  readonly l1W: number;
-  readonly l1H: number;
   /** Names of the n columns, when the fit was given them. */
   readonly columnNames?: readonly string[];
   #factors: Factors | undefined;
@@ -135,21 +75,13 @@ export class Model {
     this.rows = factors.shape.rows;
     this.cols = factors.shape.cols;
     this.rank = factors.shape.rank;
+    this.settings = Object.freeze({ ...info.settings });
     this.lossHistory = info.lossHistory;
     this.loss = info.loss;
     this.normalizedLoss = info.normalizedLoss;
     this.iterations = info.iterations;
     this.converged = info.converged;
     this.elapsedMs = info.elapsedMs;
-    this.threads = info.threads ?? 1;
-    this.seed = info.seed;
-    this.schedule = info.schedule;
-    this.vUpdates = info.vUpdates;
-    this.solver = info.solver ?? "mu";
-    this.init = info.init ?? (info.seed === null ? "explicit" : "random");
-    this.l1V = info.l1V ?? 0;
-    this.l1W = info.l1W ?? 0;
-    this.l1H = info.l1H ?? 0;
     if (info.columnNames) this.columnNames = info.columnNames;
   }
 
@@ -222,88 +154,41 @@ export class Model {
     return this.V.map((v) => v.reduce((sum, x) => sum + x, 0) / v.length);
   }
 
-  /** A plain-object copy: factors as nested arrays, exactly round-tripping through JSON. */
+  /** A plain-object copy (format 2): factors as nested arrays, exactly round-tripping through JSON. */
   toJSON(): ModelJSON {
     const factors = this.#live();
     return {
       format: "stratified-nmf",
-      version: 1,
+      version: MODEL_VERSION,
       names: [...this.names],
       rows: [...this.rows],
       cols: this.cols,
       rank: this.rank,
-      V: this.rows.map((_, i) => Array.from(factors.v(i))),
-      W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
-      H: toRows(factors.h(), this.cols),
+      ...(this.columnNames ? { columnNames: [...this.columnNames] } : {}),
+      settings: { ...this.settings },
       lossHistory: Array.from(this.lossHistory),
       loss: this.loss,
       normalizedLoss: this.normalizedLoss,
       iterations: this.iterations,
       converged: this.converged,
       elapsedMs: this.elapsedMs,
-      seed: this.seed,
-      schedule: this.schedule,
-      vUpdates: this.vUpdates,
-      solver: this.solver,
-      init: this.init,
-      l1V: this.l1V,
-      l1W: this.l1W,
-      l1H: this.l1H,
-      ...(this.columnNames ? { columnNames: [...this.columnNames] } : {}),
+      V: this.rows.map((_, i) => Array.from(factors.v(i))),
+      W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
+      H: toRows(factors.h(), this.cols),
     };
   }
 
   /**
-   * A model from `toJSON()` output (an object or its JSON text).
-   * @throws {TypeError | RangeError} when the object is not a valid model.
+   * A model from `toJSON()` output (an object or its JSON text), of this format (2) or the
+   * format 1 written before. Every field is checked before anything is allocated.
+   * @throws {TypeError} for a field of the wrong type
+   * @throws {RangeError} for a wrong value, an unknown field, or factors that do not have the
+   *   declared shape (naming the field: `Cannot read model: settings.solver must be one of …`)
    */
-  static fromJSON(json: ModelJSON | string): Model {
+  static fromJSON(json: ModelJSON | string | object): Model {
     const action = "Cannot read model";
-    const data = typeof json === "string" ? JSON.parse(json) as ModelJSON : json;
-    if (typeof data !== "object" || data === null || data.format !== "stratified-nmf") {
-      throw new TypeError(`${action}: not a stratified-nmf model (format field missing)`);
-    }
-    if (data.version !== 1) throw new RangeError(`${action}: version ${data.version} is not supported`);
-    const { names, rows, cols, rank } = data;
-    if (!Array.isArray(names) || !Array.isArray(rows) || names.length !== rows.length || names.length === 0) {
-      throw new RangeError(`${action}: names and rows must be arrays of equal, non-zero length`);
-    }
-    for (const [key, value] of [["cols", cols], ["rank", rank], ...rows.map((m, i) => [`rows[${i}]`, m])] as const) {
-      if (!(Number.isSafeInteger(value) && (value as number) > 0)) {
-        throw new RangeError(`${action}: ${key} must be a positive integer`);
-      }
-    }
-    if (data.solver !== undefined && data.solver !== "mu" && data.solver !== "hals") {
-      throw new RangeError(`${action}: solver must be "mu" or "hals", got ${String(data.solver)}`);
-    }
-    if (data.init !== undefined && !["random", "nndsvd", "explicit"].includes(data.init)) {
-      throw new RangeError(`${action}: init must be "random", "nndsvd" or "explicit", got ${String(data.init)}`);
-    }
-    for (const key of ["l1V", "l1W", "l1H"] as const) {
-      const value = data[key];
-      if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
-        throw new RangeError(`${action}: ${key} must be a finite number ≥ 0, got ${String(value)}`);
-      }
-    }
-    const factors = explicitFactors(getCore(), { rows, cols, rank }, data, action);
-    return new Model(factors, {
-      names,
-      lossHistory: Float64Array.from(data.lossHistory ?? []),
-      loss: data.loss,
-      normalizedLoss: data.normalizedLoss,
-      iterations: data.iterations,
-      converged: data.converged,
-      elapsedMs: data.elapsedMs ?? 0,
-      seed: data.seed,
-      schedule: data.schedule,
-      vUpdates: data.vUpdates,
-      solver: data.solver,
-      init: data.init,
-      l1V: data.l1V,
-      l1W: data.l1W,
-      l1H: data.l1H,
-      columnNames: data.columnNames,
-    });
+    const { shape, factors, ...info } = readModelJSON(json, action);
+    return new Model(explicitFactors(getCore(), shape, factors, action), info);
   }
 
   /** Releases the factors' wasm memory. Views read before become invalid. Idempotent. */
@@ -316,4 +201,14 @@ export class Model {
   [Symbol.dispose](): void {
     this.free();
   }
+}
+
+// The settings are also fields of the model, read from `settings`: `model.solver`.
+export interface Model extends Readonly<ModelSettings> {}
+for (const name of SETTING_NAMES) {
+  Object.defineProperty(Model.prototype, name, {
+    get(this: Model) {
+      return this.settings[name];
+    },
+  });
 }

@@ -13,43 +13,10 @@ import { iterate, lossEveryIteration } from "./solve/iterate.ts";
 import { type Executor, executorFor } from "./threads/executor.ts";
 import { Solver } from "./solve/solver.ts";
 import { loadStrata } from "./input/strata.ts";
-import type { ProgressInfo, SolverKind, Stratum } from "./types.ts";
-import { resolveOptions } from "./input/options.ts";
+import type { Stratum, TransformOptions } from "./types.ts";
+import { resolveOptions, TRANSFORM_DEFAULTS } from "./input/options.ts";
 
 const ACTION = "Cannot transform";
-
-/** Default iterations of `transform()` (W alone converges faster than a whole fit). */
-export const TRANSFORM_MAX_ITER = 200;
-
-/** Options of {@link transform}. */
-export interface TransformOptions {
-  /**
-   * The stratum (index or name) the new rows belong to: its `v(i)` stays fixed. Omit it for a
-   * new stratum, whose `v` is learned along with `W`.
-   */
-  stratum?: number | string;
-  /** Iterations to run at most (default 200). */
-  maxIter?: number;
-  /** Stop when an iteration lowers the loss by less than `tol` times the initial loss (default 0). */
-  tol?: number;
-  /** Seed of the random start of `W` (and `v` for a new stratum). Default: a random seed. */
-  seed?: number;
-  /** Updates of `v` per iteration for a new stratum (default: the model's). */
-  vUpdates?: number;
-  /**
-   * The solver (default: the model's). Either minimizes the model's objective (its L1 weights
-   * `l1W` and, for a new stratum, `l1V` included) over the new rows' `W` (and `v`).
-   */
-  solver?: SolverKind;
-  /** Compute the loss before every iteration (default true). */
-  trackLoss?: boolean;
-  /** Threads (default: the machine's cores; 1: the calling thread), as `fit()`'s: the same result for any count. */
-  threads?: number;
-  /** Called after each iteration's loss is known. */
-  onProgress?: (info: ProgressInfo) => void;
-  /** Aborts the transform: it rejects with the signal's reason. */
-  signal?: AbortSignal;
-}
 
 /** What {@link transform} returns: plain copies, independent of wasm memory. */
 export interface TransformResult {
@@ -93,7 +60,8 @@ function stratumIndex(model: Model, stratum: number | string): number {
  * @param model a fitted (or loaded) model, not freed
  * @param input the new rows: one dense or CSR stratum with the model's `n` columns
  * @param options `stratum` for rows of a known stratum (its `v` fixed); see {@link TransformOptions}
- * @throws {TypeError | RangeError} for invalid input or options, naming what is wrong
+ * @throws {TypeError | RangeError} for invalid input or options, naming what is wrong, as
+ *   `fit()` does (an option name that is not one of `transform()`'s is a RangeError)
  *
  * @example
  * ```ts
@@ -116,21 +84,14 @@ export async function transform(
   input: Stratum,
   options: TransformOptions = {},
 ): Promise<TransformResult> {
-  if (typeof options !== "object" || options === null) throw new TypeError(`${ACTION}: options must be an object`);
-  if (model.freed) throw new TypeError(`${ACTION}: the model has been freed`);
-  const known = options.stratum === undefined ? null : stratumIndex(model, options.stratum);
-  const settings = resolveOptions({
+  const settings = resolveOptions(options, "transform", ACTION, {
+    ...TRANSFORM_DEFAULTS,
     rank: model.rank,
-    maxIter: options.maxIter ?? TRANSFORM_MAX_ITER,
-    tol: options.tol,
-    seed: options.seed,
-    vUpdates: options.vUpdates ?? model.vUpdates,
-    solver: options.solver ?? model.solver,
-    threads: options.threads,
-    trackLoss: options.trackLoss,
-    onProgress: options.onProgress,
-    signal: options.signal,
-  }, ACTION);
+    vUpdates: model.vUpdates,
+    solver: model.solver,
+  });
+  if (model.freed) throw new TypeError(`${ACTION}: the model has been freed`);
+  const known = settings.stratum === undefined ? null : stratumIndex(model, settings.stratum);
   const core = await init();
   const resident = loadStrata(core, [{ name: "input", ...input }], ACTION);
   let factors: Factors | undefined;

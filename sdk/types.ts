@@ -85,6 +85,35 @@ export type SolverKind = "mu" | "hals";
  */
 export type InitKind = "random" | "nndsvd" | InitialFactors;
 
+/** How a fit started, as a model records it: the published random start, NNDSVD, or explicit factors. */
+export type StartKind = "random" | "nndsvd" | "explicit";
+
+/**
+ * The settings a model records: those of the fit that made it (`model.settings`; each is also a
+ * field of the model, `model.solver`). Model files of format 1, which recorded fewer, read as
+ * `solver: "mu"`, `init: "random"` (`"explicit"` without a seed), L1 weights 0 and 1 thread.
+ */
+export interface ModelSettings {
+  /** The solver the fit ran: `"mu"` (multiplicative updates) or `"hals"`. */
+  solver: SolverKind;
+  /** The schedule of the multiplicative updates (HALS is always sequential). */
+  schedule: Schedule;
+  /** Updates of every v(i) per iteration. */
+  vUpdates: number;
+  /** How the fit started. */
+  init: StartKind;
+  /** Seed of the random start (null when the fit did not start from it). */
+  seed: number | null;
+  /** The L1 weight on every v(i) of the objective the fit minimized (0: none). */
+  l1V: number;
+  /** The L1 weight on every W(i) (0: none). */
+  l1W: number;
+  /** The L1 weight on H (0: none). */
+  l1H: number;
+  /** Threads the fit ran on. */
+  threads: number;
+}
+
 /** Options of `fit()`. */
 export interface FitOptions {
   /** The rank `k`: rows of `H`, columns of each `W(i)`. Required. */
@@ -150,5 +179,35 @@ export interface FitOptions {
   /** Called after each iteration's loss is known (every iteration). */
   onProgress?: (info: ProgressInfo) => void;
   /** Aborts the fit: `fit()` rejects with the signal's reason and frees its memory. */
+  signal?: AbortSignal;
+}
+
+/** Options of `transform()`. */
+export interface TransformOptions {
+  /**
+   * The stratum (index or name) the new rows belong to: its `v(i)` stays fixed. Omit it for a
+   * new stratum, whose `v` is learned along with `W`.
+   */
+  stratum?: number | string;
+  /** Iterations to run at most (default 200). */
+  maxIter?: number;
+  /** Stop when an iteration lowers the loss by less than `tol` times the initial loss (default 0). */
+  tol?: number;
+  /** Seed of the random start of `W` (and `v` for a new stratum). Default: a random seed. */
+  seed?: number;
+  /** Updates of `v` per iteration for a new stratum (default: the model's). */
+  vUpdates?: number;
+  /**
+   * The solver (default: the model's). Either minimizes the model's objective (its L1 weights
+   * `l1W` and, for a new stratum, `l1V` included) over the new rows' `W` (and `v`).
+   */
+  solver?: SolverKind;
+  /** Compute the loss before every iteration (default true). */
+  trackLoss?: boolean;
+  /** Threads (default: the machine's cores; 1: the calling thread), as `fit()`'s: the same result for any count. */
+  threads?: number;
+  /** Called after each iteration's loss is known. */
+  onProgress?: (info: ProgressInfo) => void;
+  /** Aborts the transform: it rejects with the signal's reason. */
   signal?: AbortSignal;
 }

@@ -15,7 +15,7 @@ const ALLOWED: Record<string, string[]> = {
   io: ["sdk"],
   text: ["io", "sdk"],
   report: ["sdk"],
-  cli: ["report", "text", "io", "sdk"],
+  cli: ["report", "text", "io", "sdk", "package.json"],
   testing: ["sdk"],
   bench: ["cli", "report", "text", "io", "testing", "sdk", "build"],
   tests: ["bench", "cli", "report", "text", "io", "testing", "sdk", "dist", "build", "docs"],

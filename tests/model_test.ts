@@ -2,8 +2,10 @@
 // freeing and memory reuse, progress, stopping and cancellation.
 
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { fit, getCore, Model, syntheticStrata } from "../sdk/mod.ts";
+import { readFileSync } from "node:fs";
+import { before, describe, it } from "node:test";
+import { fit, getCore, Model, type ModelJSON, syntheticStrata } from "../sdk/mod.ts";
+import { SETTING_NAMES } from "../sdk/input/options.ts";
 import { csrStrata, denseStrata } from "../testing/fixtures.ts";
 
 describe("reproducibility", () => {
@@ -97,8 +99,8 @@ describe("serialization", () => {
   it("rejects what is not a model", () => {
     assert.throws(() => Model.fromJSON({} as never), /Cannot read model: not a stratified-nmf model/);
     assert.throws(
-      () => Model.fromJSON({ format: "stratified-nmf", version: 2 } as never),
-      /version 2 is not supported/,
+      () => Model.fromJSON({ format: "stratified-nmf", version: 3 } as never),
+      /version 3 is not supported/,
     );
     assert.throws(
       () =>
@@ -254,10 +256,9 @@ describe("model settings", () => {
     }
   });
 
-  it("reads files written before the settings were recorded as mu, random start, no penalty", async () => {
-    const model = await fit(strata, { rank: 2, maxIter: 1, seed: 3 });
-    const { solver: _s, init: _i, l1V: _v, l1W: _w, l1H: _h, ...old } = model.toJSON();
-    model.free();
+  it("reads files written before the settings were recorded as mu, random start, no penalty", () => {
+    const version1 = JSON.parse(readFileSync(new URL("./fixtures/model_v1.json", import.meta.url), "utf8"));
+    const { solver: _s, init: _i, l1V: _v, l1W: _w, l1H: _h, ...old } = version1;
     const copy = Model.fromJSON(old);
     try {
       assert.equal(copy.solver, "mu");
@@ -272,11 +273,222 @@ describe("model settings", () => {
     const model = await fit(strata, { rank: 2, maxIter: 1, seed: 3 });
     const json = model.toJSON();
     model.free();
-    assert.throws(() => Model.fromJSON({ ...json, solver: "als" as "mu" }), /solver must be "mu" or "hals", got als/);
+    const withSetting = (setting: Record<string, unknown>) => ({ ...json, settings: { ...json.settings, ...setting } });
     assert.throws(
-      () => Model.fromJSON({ ...json, init: "svd" as "random" }),
-      /init must be "random", "nndsvd" or "explicit"/,
+      () => Model.fromJSON(withSetting({ solver: "als" })),
+      /settings\.solver must be one of "mu", "hals", got als/,
     );
-    assert.throws(() => Model.fromJSON({ ...json, l1W: -1 }), /l1W must be a finite number ≥ 0, got -1/);
+    assert.throws(
+      () => Model.fromJSON(withSetting({ init: "svd" })),
+      /settings\.init must be one of "random", "nndsvd", "explicit"/,
+    );
+    assert.throws(() => Model.fromJSON(withSetting({ l1W: -1 })), /settings\.l1W must be a finite number ≥ 0, got -1/);
+  });
+});
+
+describe("model files of format 1", () => {
+  // Written by `snmf fit` of format 1 (commit 95a878b) from two CSV strata with a header:
+  // snmf fit strata/ --rank 2 --iters 12 --seed 5 --solver mu --schedule reference
+  //   --v-updates 3 --l1-v 0.125 --threads 1 --out model_v1.json
+  const file = new URL("./fixtures/model_v1.json", import.meta.url);
+  const json = JSON.parse(readFileSync(file, "utf8"));
+
+  it("load with the file's factors, settings and results", () => {
+    assert.equal(json.version, 1);
+    const model = Model.fromJSON(readFileSync(file, "utf8"));
+    try {
+      assert.deepEqual(model.names, ["north", "south"]);
+      assert.deepEqual(model.rows, [4, 3]);
+      assert.equal(model.cols, 4);
+      assert.equal(model.rank, 2);
+      assert.deepEqual(model.V, json.V.map((v: number[]) => Float32Array.from(v)));
+      assert.deepEqual(model.W, json.W.map((w: number[][]) => Float32Array.from(w.flat())));
+      assert.deepEqual(model.H, Float32Array.from(json.H.flat()));
+      assert.deepEqual(model.lossHistory, Float64Array.from(json.lossHistory));
+      assert.equal(model.lossHistory.length, 13);
+      assert.equal(model.loss, json.loss);
+      assert.equal(model.normalizedLoss, json.normalizedLoss);
+      assert.equal(model.iterations, 12);
+      assert.equal(model.converged, false);
+      assert.equal(model.elapsedMs, json.elapsedMs);
+      assert.equal(model.seed, 5);
+      assert.equal(model.solver, "mu");
+      assert.equal(model.schedule, "reference");
+      assert.equal(model.vUpdates, 3);
+      assert.equal(model.init, "random");
+      assert.deepEqual([model.l1V, model.l1W, model.l1H], [0.125, 0, 0]);
+      assert.equal(model.threads, 1);
+      assert.deepEqual(model.columnNames, ["height", "weight", "age", "income"]);
+      assert.deepEqual(model.topFeatures("south", 1), ["height"]);
+    } finally {
+      model.free();
+    }
+  });
+});
+
+describe("model settings, one object", () => {
+  it("lists every setting once in model.settings, which the model's fields read", async () => {
+    const model = await fit(denseStrata(3, [9, 7], 6), { rank: 2, maxIter: 2, seed: 4, solver: "mu", l1H: 0.5 });
+    try {
+      assert.deepEqual(Object.keys(model.settings), SETTING_NAMES);
+      assert.deepEqual(model.settings, {
+        solver: "mu",
+        vUpdates: 2,
+        seed: 4,
+        schedule: "sequential",
+        init: "random",
+        l1V: 0,
+        l1W: 0,
+        l1H: 0.5,
+        threads: model.settings.threads,
+      });
+      for (const name of SETTING_NAMES) assert.equal(model[name], model.settings[name], name);
+      assert.ok(Object.isFrozen(model.settings));
+      assert.deepEqual(model.toJSON().settings, model.settings);
+    } finally {
+      model.free();
+    }
+  });
+});
+
+describe("model files are checked field by field, as fit's options", () => {
+  const strata = denseStrata(3, [3, 2], 4);
+  let json: ModelJSON;
+  before(async () => {
+    const model = await fit(strata, { rank: 2, maxIter: 3, seed: 1, columnNames: ["a", "b", "c", "d"] });
+    json = model.toJSON();
+    model.free();
+  });
+  const edit = (change: (copy: Record<string, unknown>) => void) => {
+    const copy = JSON.parse(JSON.stringify(json));
+    change(copy);
+    return copy;
+  };
+  const cases: [string, (copy: Record<string, unknown>) => void, typeof TypeError | typeof RangeError, RegExp][] = [
+    [
+      "names that are not strings",
+      (c) => c.names = [1, 2],
+      TypeError,
+      /names\[0\] must be a string, got a number \(1\)/,
+    ],
+    ["a repeated name", (c) => c.names = ["a", "a"], RangeError, /names\[1\] repeats the name "a"/],
+    [
+      "fewer names than strata",
+      (c) => c.names = ["a"],
+      RangeError,
+      /names and rows must have the same, non-zero length/,
+    ],
+    ["a row count of 0", (c) => c.rows = [3, 0], RangeError, /rows\[1\] must be an integer ≥ 1, got 0/],
+    ["a rank beyond the data", (c) => c.rank = 5, RangeError, /rank must be an integer in \[1, 4\], got 5/],
+    [
+      "column names that are not strings",
+      (c) => c.columnNames = [1, 2, 3, 4],
+      TypeError,
+      /columnNames\[0\] must be a string/,
+    ],
+    ["too few column names", (c) => c.columnNames = ["a", "b"], RangeError, /columnNames has 2 names for 4 columns/],
+    [
+      "a loss that is not a number",
+      (c) => c.loss = "abc",
+      TypeError,
+      /loss must be a finite number ≥ 0, got a string \("abc"\)/,
+    ],
+    ["a negative iteration count", (c) => c.iterations = -3, RangeError, /iterations must be an integer ≥ 0, got -3/],
+    [
+      "a loss history of the wrong length",
+      (c) => c.lossHistory = [1, 2],
+      RangeError,
+      /lossHistory has 2 values, expected iterations \+ 1 = 4/,
+    ],
+    [
+      "a negative loss in the history",
+      (c) => (c.lossHistory as number[])[1] = -1,
+      RangeError,
+      /lossHistory\[1\] must be a finite number ≥ 0, got -1/,
+    ],
+    ["converged that is not a boolean", (c) => c.converged = "no", TypeError, /converged must be a boolean/],
+    [
+      "a setting missing",
+      (c) => delete (c.settings as Record<string, unknown>).solver,
+      TypeError,
+      /settings\.solver is missing/,
+    ],
+    [
+      "a setting that is not one",
+      (c) => (c.settings as Record<string, unknown>).solvr = "mu",
+      RangeError,
+      /settings\.solvr is not a setting \(did you mean solver\?\)/,
+    ],
+    ["no settings", (c) => delete c.settings, TypeError, /settings must be an object, got undefined/],
+    [
+      "a field that is not one",
+      (c) => c.iteration = 3,
+      RangeError,
+      /iteration is not a field of a model file \(version 2\) \(did you mean iterations\?\)/,
+    ],
+    [
+      "a factor beyond float32",
+      (c) => (c.H as number[][])[1][2] = 1e39,
+      RangeError,
+      /init\.H row 1, column 2 must be a finite non-negative number within float32, got 1e\+39/,
+    ],
+    [
+      "a negative factor",
+      (c) => (c.W as number[][][])[1][0][1] = -2,
+      RangeError,
+      /init\.W\[1\] row 0, column 1 must be a finite non-negative number/,
+    ],
+  ];
+  for (const [name, change, type, message] of cases) {
+    it(`rejects ${name}`, () => {
+      assert.throws(() => Model.fromJSON(edit(change)), (error: Error) => {
+        assert.ok(error instanceof type, `${error.constructor.name}: ${error.message}`);
+        assert.match(error.message, /^Cannot read model: /);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+
+  it("rejects an infinite factor in JSON text", () => {
+    const text = JSON.stringify(json).replace(/"H":\[\[[0-9.e+-]+/, '"H":[[1e999');
+    assert.throws(
+      () => Model.fromJSON(text),
+      /init\.H row 0, column 0 must be a finite non-negative number .*got Infinity/,
+    );
+  });
+
+  it("rejects sizes beyond the arrays present before allocating anything", () => {
+    const heap = getCore().heap;
+    const [memory, allocated] = [heap.memoryBytes, heap.allocatedBytes];
+    // 2,000 rows of rank 2,000 and 5,000 columns: 56 MB of factors, claimed by a 140-byte file.
+    const text = '{"format":"stratified-nmf","version":2,"names":["a"],"rows":[2000],"cols":5000,"rank":2000,' +
+      '"V":[[]],"W":[[]],"H":[]}';
+    assert.throws(
+      () => Model.fromJSON(text),
+      /^RangeError: Cannot read model: init\.V\[0\] has 0 values, expected 1 × 5000/,
+    );
+    // The issue's file: rank 20,000 and 50,000 columns (4 GB).
+    const huge = '{"format":"stratified-nmf","version":1,"names":["a"],"rows":[20000],"cols":50000,"rank":20000,' +
+      '"V":[[]],"W":[[]],"H":[]}';
+    assert.throws(() => Model.fromJSON(huge), /^RangeError: Cannot read model: init\.V\[0\] has 0 values/);
+    assert.equal(heap.memoryBytes, memory, "the memory did not grow");
+    assert.equal(heap.allocatedBytes, allocated);
+  });
+
+  it("names the fields of format 1 files where they are", () => {
+    const version1 = JSON.parse(readFileSync(new URL("./fixtures/model_v1.json", import.meta.url), "utf8"));
+    assert.throws(
+      () => Model.fromJSON({ ...version1, schedule: "fast" }),
+      /^RangeError: Cannot read model: schedule must be one of "sequential", "reference", got fast/,
+    );
+    assert.throws(
+      () => Model.fromJSON({ ...version1, seed: "5" }),
+      /^TypeError: Cannot read model: seed must be a safe integer or null/,
+    );
+    assert.throws(
+      () => Model.fromJSON({ ...version1, settings: {} }),
+      /settings is not a field of a model file \(version 1\)/,
+    );
   });
 });

@@ -82,7 +82,8 @@ describe("transform", () => {
   }
 
   it("runs the model's solver by default", async () => {
-    const json = { ...model.toJSON(), solver: "hals" as const };
+    const json = model.toJSON();
+    json.settings.solver = "hals";
     const halsModel = Model.fromJSON(json);
     try {
       const byDefault = await transform(halsModel, strata[0], { stratum: 0, maxIter: 30, seed: 3 });

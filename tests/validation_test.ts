@@ -1,8 +1,11 @@
 // Every bad input gets a typed error, before any work starts, that names the place.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { fit, getCore, type Stratum } from "../sdk/mod.ts";
+import { fit, getCore, type Stratum, transform } from "../sdk/mod.ts";
+import { closest } from "../sdk/input/checks.ts";
+import { OPTION_NAMES, OPTIONS, optionSpec, SETTING_NAMES } from "../sdk/input/options.ts";
 
 const good = (): Stratum[] => [
   { name: "a", data: [[1, 2, 3], [4, 5, 6]] },
@@ -133,6 +136,157 @@ describe("bad options", () => {
     rejects(good(), { rank: 1, columnNames: ["x"] }, RangeError, /columnNames has 1 names for 3 columns/));
 });
 
+describe("options: a wrong type is a TypeError, a wrong value or name a RangeError", () => {
+  it("rejects an option that is not one, with a suggestion", async () => {
+    await rejects(
+      good(),
+      { rank: 2, iters: 5 },
+      RangeError,
+      /^Cannot fit model: options\.iters is not an option of fit\(\) \(did you mean maxIter\?\)$/,
+    );
+    await rejects(good(), { rank: 2, maxIterations: 5 }, RangeError, /options\.maxIterations .*did you mean maxIter\?/);
+    await rejects(good(), { rank: 2, max_iter: 5 }, RangeError, /did you mean maxIter\?/);
+    await rejects(good(), { rank: 2, seeds: 5 }, RangeError, /did you mean seed\?/);
+    await rejects(good(), { rank: 2, l1_w: 1 }, RangeError, /did you mean l1W\?/);
+    await rejects(good(), { rank: 2, stratum: "a" }, RangeError, /options\.stratum is not an option of fit\(\)/);
+    await rejects(
+      good(),
+      { rank: 2, frobnicate: true },
+      RangeError,
+      /options\.frobnicate is not an option of fit\(\) \(its options: rank, maxIter, .*signal\)$/,
+    );
+  });
+  it("rejects values of the wrong type with a TypeError", async () => {
+    await rejects(
+      good(),
+      { rank: 1, trackLoss: "yes" },
+      TypeError,
+      /options\.trackLoss must be a boolean, got a string \("yes"\)/,
+    );
+    await rejects(good(), { rank: "2" }, TypeError, /options\.rank must be an integer ≥ 1, got a string \("2"\)/);
+    await rejects(
+      good(),
+      { rank: 1, schedule: 1 },
+      TypeError,
+      /options\.schedule must be one of .*, got a number \(1\)/,
+    );
+    await rejects(
+      good(),
+      { rank: 1, solver: null },
+      TypeError,
+      /options\.solver must be one of "mu", "hals", got null/,
+    );
+    await rejects(good(), { rank: 1, tol: [] }, TypeError, /options\.tol must be a finite number ≥ 0, got an array/);
+    await rejects(good(), { rank: 1, init: 3 }, TypeError, /options\.init must be "random", "nndsvd" or explicit/);
+    await rejects(
+      good(),
+      { rank: 1, columnNames: "abc" },
+      TypeError,
+      /options\.columnNames must be an array of strings/,
+    );
+    await rejects(
+      good(),
+      { rank: 1, columnNames: ["a", 2, "c"] },
+      TypeError,
+      /options\.columnNames\[1\] must be a string, got a number \(2\)/,
+    );
+    await rejects(good(), { rank: 1, onProgress: "log" }, TypeError, /options\.onProgress must be a function/);
+    await rejects(good(), { rank: 1, signal: {} }, TypeError, /options\.signal must be an AbortSignal, got an object/);
+    await rejects(good(), null, TypeError, /options must be an object with at least \{ rank \}/);
+  });
+  it("rejects values of the right type that are not allowed with a RangeError", async () => {
+    await rejects(
+      good(),
+      { rank: 1, init: "svd" },
+      RangeError,
+      /options\.init must be "random", "nndsvd" or explicit factors \{ V, W, H \}, got svd/,
+    );
+    await rejects(
+      good(),
+      { rank: 1, solver: "als" },
+      RangeError,
+      /options\.solver must be one of "mu", "hals", got als/,
+    );
+    await rejects(good(), { rank: 1, threads: 0 }, RangeError, /options\.threads must be an integer ≥ 1, got 0/);
+    await rejects(
+      good(),
+      { rank: 1, l1H: Infinity },
+      RangeError,
+      /options\.l1H must be a finite number ≥ 0, got Infinity/,
+    );
+    await rejects(good(), { rank: 1, tol: NaN }, RangeError, /options\.tol must be a finite number ≥ 0, got NaN/);
+  });
+  it("rejects explicit start values beyond float32", () =>
+    rejects(
+      good(),
+      {
+        rank: 1,
+        init: { V: [[1, 1, 1], [1, 1, 1]], W: [[[1], [1]], [[1], [1], [1]]], H: [[1, 1e39, 1]] },
+      },
+      RangeError,
+      /init\.H row 0, column 1 must be a finite non-negative number within float32, got 1e\+39/,
+    ));
+});
+
+describe("transform() options", () => {
+  const check = async (options: unknown, type: typeof TypeError | typeof RangeError, message: RegExp) => {
+    const model = await fit(good(), { rank: 1, maxIter: 2, seed: 1 });
+    try {
+      await assert.rejects(
+        // deno-lint-ignore no-explicit-any
+        () => transform(model, { data: [[1, 2, 3]] }, options as any),
+        (error: Error) => {
+          assert.ok(error instanceof type, `${error.constructor.name}: ${error.message}`);
+          assert.match(error.message, /^Cannot transform: /);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    } finally {
+      model.free();
+    }
+  };
+  it("rejects an option that is not one, with a suggestion", async () => {
+    await check(
+      { iters: 5 },
+      RangeError,
+      /options\.iters is not an option of transform\(\) \(did you mean maxIter\?\)/,
+    );
+    await check({ rank: 2 }, RangeError, /options\.rank is not an option of transform\(\)/);
+    await check({ stratumName: "a" }, RangeError, /did you mean stratum\?/);
+  });
+  it("rejects wrong types and values as fit() does", async () => {
+    await check({ trackLoss: "no" }, TypeError, /options\.trackLoss must be a boolean/);
+    await check(
+      { stratum: 1.5 },
+      RangeError,
+      /options\.stratum must be a stratum's name or index \(an integer ≥ 0\), got 1\.5/,
+    );
+    await check({ stratum: true }, TypeError, /options\.stratum must be a stratum's name or index/);
+    await check({ maxIter: -1 }, RangeError, /options\.maxIter must be an integer ≥ 0, got -1/);
+    await check("fast", TypeError, /options must be an object/);
+  });
+});
+
+describe("did you mean", () => {
+  const names = new Map(Object.keys(OPTIONS).map((name) => [name, name]));
+  it("suggests the option a typo, a prefix, a plural or another spelling stands for", () => {
+    assert.equal(closest("rnak", names), "rank");
+    assert.equal(closest("maxiter", names), "maxIter");
+    assert.equal(closest("max-iter", names), "maxIter");
+    assert.equal(closest("maxIterations", names), "maxIter");
+    assert.equal(closest("tolerance", names), "tol");
+    assert.equal(closest("thread", names), "threads");
+    assert.equal(closest("columns", new Map([["columnNames", "columnNames"]])), "columnNames");
+    assert.equal(closest("iterations", new Map([["iters", "--iters"]])), "--iters");
+  });
+  it("suggests nothing for a name close to none", () => {
+    assert.equal(closest("frobnicate", names), undefined);
+    assert.equal(closest("x", names), undefined);
+    assert.equal(closest("verbose", names), undefined);
+  });
+});
+
 describe("bad init", () => {
   const start = () => ({
     V: [[1, 1, 1], [1, 1, 1]],
@@ -207,5 +361,34 @@ describe("valid edge cases", () => {
     assert.equal(model.iterations, 0);
     assert.equal(model.lossHistory.length, 1);
     model.free();
+  });
+});
+
+describe("README and the options table", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+  it("lists fit()'s options as the table does: name, default, meaning", () => {
+    const section = readme.slice(readme.indexOf("### `fit(strata, options)`"));
+    const rows = section.slice(section.indexOf("| option")).split("\n\n")[0].split("\n").slice(2);
+    const inReadme = rows.map((row) => row.slice(1, -1).split(" | ").map((cell) => cell.trim()));
+    const inCode = OPTION_NAMES.filter((name) => optionSpec(name).calls.includes("fit"))
+      .map((name) => [`\`${name}\``, optionSpec(name).defaultText, optionSpec(name).doc]);
+    assert.deepEqual(
+      inReadme,
+      inCode,
+      "README's options table differs from sdk/input/options.ts; the table's rows:\n" +
+        inCode.map((cells) => `| ${cells.join(" | ")} |`).join("\n"),
+    );
+  });
+
+  it("names transform()'s options and the model's settings as the table does", () => {
+    const transform = readme.slice(readme.indexOf("`transform(model, rows, options)` takes"));
+    const paragraph = transform.slice(0, transform.indexOf("\n\n"));
+    const named = [...paragraph.matchAll(/`(\w+)`/g)].map((match) => match[1]);
+    const options = OPTION_NAMES.filter((name) => optionSpec(name).calls.includes("transform"));
+    assert.deepEqual(named.filter((name) => Object.hasOwn(OPTIONS, name)), options);
+    const settings = /`settings`\s*\(`\{ ([^}]+) \}`/.exec(readme);
+    assert.ok(settings, "README lists the settings");
+    assert.deepEqual(settings[1].split(", "), SETTING_NAMES);
   });
 });

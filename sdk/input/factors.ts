@@ -105,8 +105,14 @@ export function randomFactors(core: Core, shape: Shape, seed: number): Factors {
   return factors;
 }
 
-/** Copies a matrix given as rows or flat into `out` (rows×cols), checking shape and values. */
-function copyMatrix(value: unknown, rows: number, cols: number, out: Float32Array, what: string, action: string): void {
+/** Largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks that a matrix given as rows or flat has rows×cols values, by the lengths alone (so a
+ * shape claimed beyond the arrays present is refused before anything is allocated).
+ */
+function checkMatrixShape(value: unknown, rows: number, cols: number, what: string, action: string): void {
   const fail = (detail: string) => new RangeError(`${action}: ${what} ${detail}`);
   if (typeof value !== "object" || value === null || typeof (value as ArrayLike<unknown>).length !== "number") {
     throw new TypeError(`${action}: ${what} must be an array`);
@@ -120,15 +126,27 @@ function copyMatrix(value: unknown, rows: number, cols: number, out: Float32Arra
         : `has ${matrix.length} values, expected ${rows} × ${cols} = ${rows * cols}`,
     );
   }
+  if (!nested) return;
   for (let r = 0; r < rows; r++) {
-    const row = nested ? (matrix as ArrayLike<number>[])[r] : undefined;
-    if (nested && (row === null || typeof row !== "object" || row.length !== cols)) {
+    const row = (matrix as ArrayLike<number>[])[r];
+    if (row === null || typeof row !== "object" || row.length !== cols) {
       throw fail(`row ${r} has ${row?.length ?? "no"} values, expected ${cols}`);
     }
+  }
+}
+
+/** Copies a matrix of the shape {@link checkMatrixShape} checked into `out`, checking its values. */
+function copyMatrix(value: unknown, rows: number, cols: number, out: Float32Array, what: string, action: string): void {
+  const matrix = value as MatrixLike;
+  const nested = matrix.length > 0 && typeof matrix[0] === "object";
+  for (let r = 0; r < rows; r++) {
+    const row = nested ? (matrix as ArrayLike<number>[])[r] : undefined;
     for (let j = 0; j < cols; j++) {
       const x = nested ? row![j] : (matrix as ArrayLike<number>)[r * cols + j];
-      if (!(typeof x === "number" && x >= 0 && Number.isFinite(x))) {
-        throw fail(`row ${r}, column ${j} must be a finite non-negative number, got ${x}`);
+      if (!(typeof x === "number" && x >= 0 && x <= FLOAT32_MAX)) {
+        throw new RangeError(
+          `${action}: ${what} row ${r}, column ${j} must be a finite non-negative number within float32, got ${x}`,
+        );
       }
       out[r * cols + j] = x;
     }
@@ -136,10 +154,11 @@ function copyMatrix(value: unknown, rows: number, cols: number, out: Float32Arra
 }
 
 /**
- * Factors from an explicit start, checked against the shape.
- * @throws {TypeError | RangeError} naming the factor, stratum, row and column that is wrong.
+ * Checks that `init` has the arrays `shape` needs, by their lengths alone: a shape claimed beyond
+ * the arrays present is refused before anything is allocated.
+ * @throws {TypeError | RangeError} naming the factor, stratum and row whose length is wrong.
  */
-export function explicitFactors(core: Core, shape: Shape, init: InitialFactors, action: string): Factors {
+export function checkFactorShapes(shape: Shape, init: InitialFactors, action: string): void {
   if (typeof init !== "object" || init === null) throw new TypeError(`${action}: init must be an object { V, W, H }`);
   const { rows, cols, rank } = shape;
   for (const key of ["V", "W", "H"] as const) {
@@ -153,6 +172,20 @@ export function explicitFactors(core: Core, shape: Shape, init: InitialFactors, 
   if (init.W.length !== rows.length) {
     throw new RangeError(`${action}: init.W has ${init.W.length} matrices, expected one per stratum (${rows.length})`);
   }
+  rows.forEach((m, i) => {
+    checkMatrixShape(init.V[i], 1, cols, `init.V[${i}]`, action);
+    checkMatrixShape(init.W[i], m, rank, `init.W[${i}]`, action);
+  });
+  checkMatrixShape(init.H, rank, cols, "init.H", action);
+}
+
+/**
+ * Factors from an explicit start, checked against the shape (every length before allocating).
+ * @throws {TypeError | RangeError} naming the factor, stratum, row and column that is wrong.
+ */
+export function explicitFactors(core: Core, shape: Shape, init: InitialFactors, action: string): Factors {
+  checkFactorShapes(shape, init, action);
+  const { rows, cols, rank } = shape;
   const factors = new Factors(core, shape);
   try {
     rows.forEach((m, i) => {

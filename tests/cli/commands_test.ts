@@ -118,9 +118,9 @@ describe("snmf commands", () => {
         assert.deepEqual(model.names, ["a", "b", "c"]);
         assert.deepEqual(model.rows, [6, 5, 4]);
         assert.deepEqual(model.columnNames, COLUMNS, "the CSV header names the columns");
-        assert.equal(model.seed, 7);
-        assert.equal(model.solver, "hals", "the default solver is recorded in the model file");
-        assert.equal(model.init, "random");
+        assert.equal(model.settings.seed, 7);
+        assert.equal(model.settings.solver, "hals", "the default solver is recorded in the model file");
+        assert.equal(model.settings.init, "random");
         const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
         assert.deepEqual(s.vMeans, model.V.map(mean));
         // The loss in the file is the loss of its factors on the data read from the files.

@@ -6,7 +6,18 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { childEnv, cleanup, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
+import {
+  childEnv,
+  cleanup,
+  parseJson,
+  ROOT,
+  run,
+  RUNNER_LABELS,
+  runnerAt,
+  show,
+  tempDir,
+  writeFiles,
+} from "./harness.ts";
 import { COLUMNS, csv, mtx, strataValues } from "./data.ts";
 import { InputError } from "../../cli/errors.ts";
 import { readStrata } from "../../io/read_input.ts";
@@ -317,6 +328,107 @@ describe("snmf errors and output files", () => {
         assert.equal(stdout, "");
         assert.equal(readFileSync(out, "utf8"), "previous model\n");
         assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);
+      });
+    });
+  });
+});
+
+describe("snmf model files, flags and --version", () => {
+  const root = tempDir();
+  const version1 = readFileSync(join(ROOT, "tests", "fixtures", "model_v1.json"), "utf8");
+  const edited = (change: (json: Record<string, unknown>) => void) => {
+    const json = JSON.parse(version1);
+    change(json);
+    return JSON.stringify(json);
+  };
+  const { a, b } = strataValues();
+
+  before(() => {
+    writeFiles(root, {
+      "strata/a.csv": csv(COLUMNS, a),
+      "strata/b.csv": csv(COLUMNS, b),
+      "rows.csv": csv(null, [[1, 2, 0.5, 0]]),
+      "v1.json": version1,
+      "names.json": edited((json) => json.names = [1, 2]),
+      "columns.json": edited((json) => json.columnNames = ["a", "b"]),
+      "loss.json": edited((json) => json.loss = "abc"),
+      "huge.json": '{"format":"stratified-nmf","version":1,"names":["a"],"rows":[20000],"cols":50000,' +
+        '"rank":20000,"V":[[]],"W":[[]],"H":[]}',
+    });
+  }, SLOW);
+  after(() => cleanup(root));
+
+  RUNNER_LABELS.forEach((label, index) => {
+    describe(label, () => {
+      const { runner, skip } = runnerAt(index);
+
+      it("prints the version", SLOW, (t) => {
+        if (skip(t)) return;
+        const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+        const result = run(runner(), ["--version"]);
+        assert.equal(result.status, 0, show(result));
+        assert.equal(result.stdout, `snmf ${version}\n`);
+      });
+
+      it("suggests the flag an unknown one stands for, and takes negative seeds", SLOW, (t) => {
+        if (skip(t)) return;
+        const unknown = run(runner(), ["fit", join(root, "strata"), "--iterations", "5"]);
+        assert.equal(unknown.status, 2, show(unknown));
+        assert.equal(unknown.stderr, "snmf fit: Unknown option '--iterations' (did you mean --iters?)\n");
+        const negative = run(
+          runner(),
+          ["fit", join(root, "strata"), "--rank", "2", "--iters", "3", "--seed", "-5"].concat(
+            ["--json", "-q", "--out", join(root, `${label}-negative.json`)],
+          ),
+        );
+        assert.equal(negative.status, 0, show(negative));
+        assert.equal(parseJson(negative).seed, -5);
+        if (index > 0) return;
+        const cases: [string[], string][] = [
+          [
+            ["fit", join(root, "strata"), "--maxIter", "5"],
+            "snmf fit: Unknown option '--maxIter' (did you mean --iters?)",
+          ],
+          [
+            ["transform", "m.json", "r.csv", "--stratun", "a"],
+            "snmf transform: Unknown option '--stratun' (did you mean --stratum?)",
+          ],
+          [["top", "m.json", "--cont", "3"], "snmf top: Unknown option '--cont' (did you mean --count?)"],
+          [["demo", "--seed", "-2.5"], 'snmf demo: --seed must be a safe integer, got "-2.5"'],
+          [["fit", join(root, "strata"), "--tol", "-1"], 'snmf fit: --tol must be a finite number ≥ 0, got "-1"'],
+        ];
+        for (const [args, message] of cases) {
+          const result = run(runner(), args);
+          assert.equal(result.status, 2, `${args.join(" ")}: ${show(result)}`);
+          assert.equal(result.stderr, `${message}\n`);
+        }
+      });
+
+      it("reads a model file of format 1, and refuses a malformed one naming the file, exit 2", SLOW, (t) => {
+        if (skip(t)) return;
+        const old = run(runner(), ["top", join(root, "v1.json"), "--count", "1", "--json"]);
+        assert.equal(old.status, 0, show(old));
+        const top = parseJson(old) as { strata: { name: string; features: { name: string }[] }[] };
+        assert.deepEqual(top.strata.map((s) => [s.name, s.features[0].name]), [["north", "age"], [
+          "south",
+          "height",
+        ]]);
+        const cases: [string[], string][] = [
+          [["top", join(root, "names.json")], "names[0] must be a string, got a number (1)"],
+          [["report", join(root, "names.json")], "names[0] must be a string, got a number (1)"],
+          [["top", join(root, "columns.json")], "columnNames has 2 names for 4 columns"],
+          [
+            ["transform", join(root, "loss.json"), join(root, "rows.csv")],
+            'loss must be a finite number ≥ 0, got a string ("abc")',
+          ],
+          [["top", join(root, "huge.json")], "init.V[0] has 0 values, expected 1 × 50000 = 50000"],
+        ];
+        for (const [args, problem] of index === 0 ? cases : cases.slice(0, 1)) {
+          const result = run(runner(), args);
+          assert.equal(result.status, 2, `${args.join(" ")}: ${show(result)}`);
+          assert.equal(result.stderr, `snmf ${args[0]}: ${args[1]}: not a model file: ${problem}\n`);
+          assert.equal(result.stdout, "");
+        }
       });
     });
   });

@@ -154,12 +154,15 @@ function sourceHash(): string {
 
 /**
  * The bundle and the binary of the current sources, built once and kept in a cache outside the
- * repository (the temp dir; one entry, keyed by a hash of the sources, older ones removed), so
+ * repository (the temp dir; per checkout one entry, keyed by a hash of the sources, older ones removed), so
  * the test files of one run, Deno's (each in its own isolate) as Bun's, and the next runs share
  * one build. A failed build is not cached: its reason is returned and the next run tries again.
  */
 function builtArtifacts(): { dir: string; bundleSkip?: string; binarySkip?: string } {
-  const cache = join(tmpdir(), "snmf-cli-tests-cache");
+  // One cache per checkout: runs from other checkouts of the repository (at other commits) on
+  // the same machine keep theirs, and never remove this one's entry while it is in use.
+  const checkout = createHash("sha256").update(ROOT).digest("hex").slice(0, 8);
+  const cache = join(tmpdir(), `snmf-cli-tests-cache-${checkout}`);
   const hash = sourceHash();
   const final = join(cache, hash);
   if (existsSync(join(final, "complete"))) return { dir: final };
