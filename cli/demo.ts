@@ -14,10 +14,13 @@ import { fitSummary } from "./summary.ts";
 /** The paper's normalized loss after 10,000 iterations on this experiment. */
 const PUBLISHED_NORMALIZED_LOSS = 9.7e-4;
 
-/** The paper's settings: 10,000 iterations of its multiplicative updates; seed 0 of data and start. */
+/**
+ * The paper's settings: 10,000 iterations of its multiplicative updates on the data as given (the
+ * published method's start and ε are in the data's units); seed 0 of data and start.
+ */
 const FLAGS = sdkFlags("fit", {
   only: ["maxIter", "seed", "solver"],
-  defaults: { rank: 5, maxIter: 10000, seed: 0, solver: "mu" },
+  defaults: { rank: 5, maxIter: 10000, seed: 0, solver: "mu", normalizeUnits: false },
 });
 
 const HELP = `snmf demo — the paper's synthetic experiment

@@ -13,8 +13,10 @@ import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
 import { loadStrata } from "./input/strata.ts";
+import { describeStrata, type StratumLayout } from "./input/shapes.ts";
+import { checkMemory, type FitShape, memoryNeeded } from "./solve/memory.ts";
 import type { FitOptions, Stratum } from "./types.ts";
-import { modelSettings, resolveOptions } from "./input/options.ts";
+import { modelSettings, type ResolvedOptions, resolveOptions } from "./input/options.ts";
 
 const ACTION = "Cannot fit model";
 
@@ -50,26 +52,16 @@ const ACTION = "Cannot fit model";
  */
 export async function fit(strata: readonly Stratum[], options: FitOptions): Promise<Model> {
   const settings = resolveOptions(options, "fit", ACTION);
+  const layouts = describeStrata(strata, ACTION);
+  checkAgainstData(settings, layouts);
   const core = await init();
-  const resident = loadStrata(core, strata, ACTION);
+  checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings)), largestStratum(layouts), ACTION);
+  const resident = loadStrata(core, strata, ACTION, layouts, settings.normalizeUnits ? {} : { scale: 1 });
   let factors: Factors | undefined;
   let solver: Solver | undefined;
   let executor: Executor | undefined;
   try {
-    const rows = resident.strata.map((s) => s.rows);
-    const { cols } = resident;
-    const totalRows = rows.reduce((a, b) => a + b, 0);
-    if (settings.rank > Math.min(cols, totalRows)) {
-      throw new RangeError(
-        `${ACTION}: options.rank ${settings.rank} exceeds what the data allows (min of ${cols} columns and ${totalRows} rows)`,
-      );
-    }
-    if (settings.columnNames !== undefined && settings.columnNames.length !== cols) {
-      throw new RangeError(
-        `${ACTION}: options.columnNames has ${settings.columnNames.length} names for ${cols} columns`,
-      );
-    }
-    const shape = { rows, cols, rank: settings.rank };
+    const shape = { rows: layouts.map((x) => x.rows), cols: resident.cols, rank: settings.rank };
     factors = startFactors(core, resident, shape, settings.init, settings, ACTION);
     executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
@@ -77,23 +69,20 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       executor,
       lossEveryIteration: lossEveryIteration(settings),
     });
-
-    const normA = Math.sqrt(resident.normSq);
     const run = await iterate(solver, {
       ...settings,
-      normA,
+      normA: Math.sqrt(resident.normSq),
+      unit: resident.scale,
       onProgress: options.onProgress,
       signal: options.signal,
       action: ACTION,
     });
+    solver.free();
+    factors.changeUnits(resident.scale, "multiply");
     const model = new Model(factors, {
-      names: resident.strata.map((s) => s.name),
-      lossHistory: run.lossHistory,
-      loss: run.loss,
-      normalizedLoss: run.loss / normA,
-      iterations: run.iterations,
-      converged: run.converged,
-      elapsedMs: run.elapsedMs,
+      names: layouts.map((x) => x.name),
+      ...run,
+      scale: resident.scale,
       settings: modelSettings(settings, { threads: executor.threads }),
       columnNames: settings.columnNames ? [...settings.columnNames] : undefined,
     });
@@ -105,4 +94,42 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     factors?.free();
     resident.free();
   }
+}
+
+/**
+ * The checks of the options against the data's shape, before anything is copied.
+ * @throws {RangeError} for a rank beyond min(n, Σ m_i), or column names of another count than n
+ */
+function checkAgainstData(settings: ResolvedOptions, layouts: readonly StratumLayout[]): void {
+  const cols = layouts[0].cols;
+  const totalRows = layouts.reduce((sum, x) => sum + x.rows, 0);
+  if (settings.rank > Math.min(cols, totalRows)) {
+    throw new RangeError(
+      `${ACTION}: options.rank ${settings.rank} exceeds what the data allows (min of ${cols} columns and ${totalRows} rows)`,
+    );
+  }
+  if (settings.columnNames !== undefined && settings.columnNames.length !== cols) {
+    throw new RangeError(
+      `${ACTION}: options.columnNames has ${settings.columnNames.length} names for ${cols} columns`,
+    );
+  }
+}
+
+/** The shape of a fit, as memoryNeeded() takes it. */
+function fitShape(layouts: readonly StratumLayout[], settings: ResolvedOptions): FitShape {
+  return {
+    strata: layouts.map((x) => x.kind === "csr" ? { rows: x.rows, cols: x.cols, nnz: x.nnz } : x),
+    rank: settings.rank,
+    solver: settings.solver,
+    lossEveryIteration: lossEveryIteration(settings),
+    init: typeof settings.init === "string" ? settings.init : "explicit",
+    threads: settings.threads,
+  };
+}
+
+/** The stratum that takes the most memory as stored, named for error messages. */
+function largestStratum(layouts: readonly StratumLayout[]): { label: string; bytes: number } {
+  const bytes = (x: StratumLayout) => x.kind === "dense" ? 4 * x.nnz : 8 * x.nnz + 4 * (x.rows + 1);
+  const largest = layouts.reduce((a, b) => bytes(b) > bytes(a) ? b : a);
+  return { label: largest.place.label, bytes: bytes(largest) };
 }

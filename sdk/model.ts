@@ -64,6 +64,12 @@ export class Model {
   readonly converged: boolean;
   /** Milliseconds the fit spent iterating, final loss included (loading data and the start excluded). */
   readonly elapsedMs: number;
+  /**
+   * What the fit divided the data by before fitting (the power of two at or below their largest entry), so that its result does
+   * not depend on the data's units; V, H and the losses are in the data's units
+   * (docs/algorithm.md, "Units"). `transform()` divides new rows by it too.
+   */
+  readonly scale: number;
   /** Names of the n columns, when the fit was given them. */
   readonly columnNames?: readonly string[];
   #factors: Factors | undefined;
@@ -78,6 +84,7 @@ export class Model {
     this.settings = Object.freeze({ ...info.settings });
     this.lossHistory = info.lossHistory;
     this.loss = info.loss;
+    this.scale = info.scale;
     this.normalizedLoss = info.normalizedLoss;
     this.iterations = info.iterations;
     this.converged = info.converged;
@@ -172,6 +179,7 @@ export class Model {
       iterations: this.iterations,
       converged: this.converged,
       elapsedMs: this.elapsedMs,
+      scale: this.scale,
       V: this.rows.map((_, i) => Array.from(factors.v(i))),
       W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
       H: toRows(factors.h(), this.cols),

@@ -43,6 +43,11 @@ export interface TransformResult {
   seed: number;
 }
 
+/** `out[e] = values[e] / scale`, rounded once to float32. */
+function storeDivided(out: Float32Array, values: ArrayLike<number>, scale: number): void {
+  for (let e = 0; e < out.length; e++) out[e] = values[e] / scale;
+}
+
 function stratumIndex(model: Model, stratum: number | string): number {
   const index = typeof stratum === "string" ? model.names.indexOf(stratum) : stratum;
   if (!Number.isInteger(index) || index < 0 || index >= model.names.length) {
@@ -93,7 +98,8 @@ export async function transform(
   if (model.freed) throw new TypeError(`${ACTION}: the model has been freed`);
   const known = settings.stratum === undefined ? null : stratumIndex(model, settings.stratum);
   const core = await init();
-  const resident = loadStrata(core, [{ name: "input", ...input }], ACTION);
+  // The rows in the model's units: divided by what the fit divided its data by.
+  const resident = loadStrata(core, [{ name: "input", ...input }], ACTION, undefined, { scale: model.scale });
   let factors: Factors | undefined;
   let solver: Solver | undefined;
   let executor: Executor | undefined;
@@ -103,9 +109,10 @@ export async function transform(
     }
     const rows = resident.strata[0].rows;
     factors = randomFactors(core, { rows: [rows], cols: model.cols, rank: model.rank }, settings.seed);
-    // Views are taken after every allocation: a memory that grew detaches older ones.
-    factors.h().set(model.H);
-    if (known !== null) factors.v(0).set(model.V[known]);
+    // Views are taken after every allocation: a memory that grew detaches older ones. The model's
+    // H (and v) in the units of the stored rows.
+    storeDivided(factors.h(), model.H, model.scale);
+    if (known !== null) storeDivided(factors.v(0), model.V[known], model.scale);
     executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
       executor,
@@ -118,10 +125,10 @@ export async function transform(
       fixV: known !== null,
       lossEveryIteration: lossEveryIteration(settings),
     });
-    const normA = Math.sqrt(resident.normSq);
     const run = await iterate(solver, {
       ...settings,
-      normA,
+      normA: Math.sqrt(resident.normSq),
+      unit: model.scale,
       onProgress: options.onProgress,
       signal: options.signal,
       action: ACTION,
@@ -131,9 +138,9 @@ export async function transform(
       rows,
       rank: model.rank,
       W: Float32Array.from(factors.w(0)),
-      v: Float32Array.from(factors.v(0)),
+      v: known !== null ? Float32Array.from(model.V[known]) : Float32Array.from(factors.v(0), (x) => x * model.scale),
       loss: run.loss,
-      normalizedLoss: run.loss / normA,
+      normalizedLoss: run.normalizedLoss,
       lossHistory: run.lossHistory,
       iterations: run.iterations,
       converged: run.converged,

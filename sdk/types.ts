@@ -112,6 +112,8 @@ export interface ModelSettings {
   l1H: number;
   /** Threads the fit ran on. */
   threads: number;
+  /** Whether the data were divided by a power of two before fitting (the model's `scale`; false: fit as given). */
+  normalizeUnits: boolean;
 }
 
 /** Options of `fit()`. */
@@ -174,6 +176,14 @@ export interface FitOptions {
    * a block at a time instead of kept.
    */
   trackLoss?: boolean;
+  /**
+   * Divide the data by the power of two at or below their largest entry before fitting, and
+   * multiply V, H and the losses back (default true): the result does not depend on the data's
+   * units, and the random start, ε and the L1 weights apply to data whose largest entry is in
+   * [1, 2). `false` fits the data as given, as the paper's method does (its start, ε and
+   * penalties are then in the data's units): use it to reproduce published figures.
+   */
+  normalizeUnits?: boolean;
   /** Names of the `n` columns, kept on the model (used by `topFeatures`). */
   columnNames?: string[];
   /** Called after each iteration's loss is known (every iteration). */

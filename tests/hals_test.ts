@@ -14,6 +14,7 @@ import {
   syntheticStrata,
 } from "../sdk/mod.ts";
 import { halsSweeps } from "../sdk/solve/tuning.ts";
+import { powerOfTwoBelow } from "../sdk/input/strata.ts";
 import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "../testing/fixtures.ts";
 import { referenceHalsStep, referencePenalizedMuStep } from "../testing/hals_reference.ts";
 import { mat, referenceLoss, type RefState } from "../testing/reference.ts";
@@ -88,7 +89,9 @@ describe("objective", () => {
     }
   }
 
-  it("is sqrt(F + λ_v Σ‖v‖₁ + λ_W Σ‖W‖₁ + λ_H ‖H‖₁) with the penalty reported by onProgress", async () => {
+  // The weights apply to the data divided by their scale c (docs/algorithm.md, "Units"): in the
+  // data's units the penalty is c λ_v Σ‖v‖₁ + c² λ_W Σ‖W‖₁ + c λ_H ‖H‖₁ (W has no units).
+  it("is sqrt(F + c λ_v Σ‖v‖₁ + c² λ_W Σ‖W‖₁ + c λ_H ‖H‖₁) with the penalty reported by onProgress", async () => {
     const strata = mixed(7);
     const l1 = { l1V: 3, l1W: 0.5, l1H: 0.25 };
     for (const solver of ["mu", "hals"] as const) {
@@ -103,7 +106,9 @@ describe("objective", () => {
       });
       try {
         const d = direct(strata, model);
-        const penalty = l1.l1V * d.sumV + l1.l1W * d.sumW + l1.l1H * d.sumH;
+        const c = model.scale;
+        assert.ok(c !== 1, "the test data are scaled");
+        const penalty = c * l1.l1V * d.sumV + c * c * l1.l1W * d.sumW + c * l1.l1H * d.sumH;
         assert.ok(penalty > 0);
         const expected = Math.sqrt(d.plain ** 2 + penalty);
         assert.ok(Math.abs(model.loss / expected - 1) < 1e-5, `${solver}: ${model.loss} vs ${expected}`);
@@ -166,10 +171,18 @@ describe("the solvers agree with the float64 references of testing/hals_referenc
         it(`${solver}${penalized ? ", penalized" : ""}: 25 iterations, ${label}`, async () => {
           const rows = strata.map((s) => s.rows ?? 0);
           const { ref, init } = explicitStart(8, rows, n, k);
+          // The fit runs on the data divided by their scale c (a power of two), the start too, and
+          // the weights apply there (docs/algorithm.md, "Units"): so does the reference.
           const A = strata.map(toMat);
+          const c = powerOfTwoBelow(Math.max(...A.map((a) => a.data.reduce((m, x) => Math.max(m, x), 0))));
+          A.forEach((a) => a.data.forEach((x, e) => (a.data[e] = x / c)));
           const nnz = A.reduce((sum, a) => sum + a.data.filter((x) => x !== 0).length, 0);
           assert.equal(halsSweeps(nnz, A.reduce((sum, a) => sum + a.rows, 0), n, k), sweeps);
-          let state: RefState = ref;
+          let state: RefState = {
+            V: ref.V.map((v) => v.map((x) => x / c)),
+            W: ref.W,
+            H: mat(k, n, ref.H.data.map((x) => x / c)),
+          };
           for (let t = 0; t < 25; t++) {
             state = solver === "hals"
               ? referenceHalsStep(A, state, l1, sweeps)
@@ -177,10 +190,11 @@ describe("the solvers agree with the float64 references of testing/hals_referenc
           }
           const model = await fit(strata, { rank: k, maxIter: 25, init, solver, ...l1 });
           try {
+            assert.equal(model.scale, c);
             const errors = {
-              V: relativeError(flat(model.V), flat(state.V)),
+              V: relativeError(flat(model.V).map((x) => x / c), flat(state.V)),
               W: relativeError(flat(model.W), flat(state.W.map((w) => w.data))),
-              H: relativeError(model.H, state.H.data),
+              H: relativeError(model.H.map((x) => x / c), state.H.data),
             };
             for (const [name, error] of Object.entries(errors)) {
               assert.ok(error < 1e-4, `${name}: relative error ${error}`);

@@ -37,12 +37,14 @@ describe("reproducibility", () => {
     }
   });
 
-  it("starts from the published distribution: V in [0,1), W and H in [0, 1/√k)", async () => {
+  // In the units of the stored data: V and H come back multiplied by the data's scale.
+  it("starts from the published distribution: V in [0,1), W and H in [0, 1/√k), in the stored units", async () => {
     const model = await fit(denseStrata(4, [200, 200], 400), { rank: 4, maxIter: 0, seed: 9 });
     try {
       const all = (arrays: Float32Array[]) => arrays.flatMap((a) => Array.from(a));
-      const v = all(model.V);
-      const wh = [...all(model.W), ...model.H];
+      const c = model.scale;
+      const v = all(model.V).map((x) => x / c);
+      const wh = [...all(model.W), ...Array.from(model.H, (x) => x / c)];
       assert.ok(v.every((x) => x >= 0 && x < 1));
       assert.ok(wh.every((x) => x >= 0 && x < 0.5));
       const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -340,6 +342,7 @@ describe("model settings, one object", () => {
         l1V: 0,
         l1W: 0,
         l1H: 0.5,
+        normalizeUnits: true,
         threads: model.settings.threads,
       });
       for (const name of SETTING_NAMES) assert.equal(model[name], model.settings[name], name);

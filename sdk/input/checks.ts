@@ -57,6 +57,14 @@ export function finite(min: number): Check<number> {
   };
 }
 
+/** Finite numbers > 0. */
+export const positive: Check<number> = {
+  is: (value): value is number => typeof value === "number",
+  allows: (value) => Number.isFinite(value) && value > 0,
+  rule: () => "a finite number > 0",
+  parse: (text) => text.trim() === "" ? NaN : Number(text),
+};
+
 /** One of the strings `allowed`. */
 export function choice<const T extends string>(...allowed: T[]): Check<T> {
   return {

@@ -67,6 +67,20 @@ export class Factors {
   }
 
   /**
+   * V and H in other units: multiplied by `by` (or divided, for `"divide"`), in float64 and
+   * rounded once to float32, the W(i) left as they are: the factors of data `by` times larger (or
+   * smaller; docs/algorithm.md, "Units"). Exact for a power of two.
+   */
+  changeUnits(by: number, how: "multiply" | "divide"): void {
+    if (by === 1) return;
+    const { rows, cols, rank } = this.shape;
+    for (const values of [this.core.heap.f32(this.V, rows.length * cols), this.core.heap.f32(this.H, rank * cols)]) {
+      if (how === "multiply") { for (let e = 0; e < values.length; e++) values[e] = values[e] * by; }
+      else for (let e = 0; e < values.length; e++) values[e] = values[e] / by;
+    }
+  }
+
+  /**
    * Transposes H's memory in place (k×n ↔ n×k) through a temporary released at once, and flips
    * {@link hLayout}.
    */

@@ -9,7 +9,7 @@
 
 import { checkFactorShapes, type Shape } from "./factors.ts";
 import type { InitialFactors, ModelSettings } from "../types.ts";
-import { arrayOf, boolean, type Check, checked, closest, finite, integer, strings } from "./checks.ts";
+import { arrayOf, boolean, type Check, checked, closest, finite, integer, positive, strings } from "./checks.ts";
 import { checkSettings, OPTIONS } from "./options.ts";
 
 /** The version {@link ModelJSON} files are written with. */
@@ -37,6 +37,11 @@ export interface ModelJSON {
   iterations: number;
   converged: boolean;
   elapsedMs: number;
+  /**
+   * What the fit divided the data by (the power of two at or below their largest entry; docs/algorithm.md, "Units"): new rows
+   * are divided by it too. Absent in files written before it was recorded: 1.
+   */
+  scale?: number;
   /** s vectors of length n. */
   V: number[][];
   /** s matrices, m_i rows of k. */
@@ -54,6 +59,8 @@ export interface RunResults {
   iterations: number;
   converged: boolean;
   elapsedMs: number;
+  /** What the fit divided the data by (see ModelJSON's `scale`). */
+  scale: number;
 }
 
 /** A model file, checked: everything a model is made of, its factors not yet in memory. */
@@ -73,6 +80,7 @@ const RESULTS: { [K in keyof RunResults]: Check<unknown> } = {
   iterations: integer(0),
   converged: boolean,
   elapsedMs: finite(0),
+  scale: positive,
 };
 
 const SHAPE_FIELDS = ["format", "version", "names", "rows", "cols", "rank", "columnNames"];
@@ -99,7 +107,7 @@ const FIELDS: Record<number, string[]> = {
 /**
  * The settings of a format-1 file, where they were fields of the model: those it did not
  * record are what the code that wrote it did (the multiplicative updates, the random start
- * when a seed is recorded, no penalty), and 1 thread.
+ * when a seed is recorded, no penalty, the data as given), and 1 thread.
  */
 function settingsOfVersion1(data: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -112,6 +120,7 @@ function settingsOfVersion1(data: Record<string, unknown>): Record<string, unkno
     l1W: data.l1W ?? 0,
     l1H: data.l1H ?? 0,
     threads: 1,
+    normalizeUnits: false,
   };
 }
 
@@ -150,7 +159,8 @@ function readShape(data: Record<string, unknown>, action: string): { shape: Shap
 
 /** The run's results, checked, the loss history against the iterations. */
 function readResults(data: Record<string, unknown>, version: number, action: string): RunResults {
-  const given = version === 1 ? { elapsedMs: 0, ...data } : data;
+  // Files written before the scale was recorded come from fits of the data as given.
+  const given: Record<string, unknown> = version === 1 ? { elapsedMs: 0, scale: 1, ...data } : { scale: 1, ...data };
   const results = Object.fromEntries(
     Object.entries(RESULTS).map(([key, check]) => [key, checked(check, given[key], key, action)]),
   ) as unknown as Omit<RunResults, "lossHistory"> & { lossHistory: number[] };

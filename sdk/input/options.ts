@@ -273,6 +273,21 @@ export const OPTIONS = {
       help: "compute the loss only at the end, not every iteration (faster on sparse data, but no progress line)",
     },
   },
+  normalizeUnits: {
+    check: boolean,
+    calls: ["fit"],
+    default: true,
+    defaultText: "true",
+    doc:
+      "divide the data by the power of two at or below their largest entry before fitting (V, H and the losses are given back in the data's units): the result does not depend on the units, and the random start, ε and the L1 weights apply to data whose largest entry is in [1, 2); `false` fits the data as given, as the paper's method does (to reproduce published figures)",
+    flag: {
+      name: "as-given",
+      negates: true,
+      help:
+        "fit the data in their own units, as the paper's method does (its random start, ε and penalties are then absolute), to reproduce published figures; by default the data are divided by a power of two so that the result does not depend on their units",
+    },
+    recorded: { check: boolean },
+  },
   threads: {
     check: integer(1),
     calls: ["fit", "transform"],

@@ -32,8 +32,6 @@ export interface ResidentStratum {
   readonly nnz: number;
   /** `c(i) = A(i)ᵀ 1`: `n` float32 (summed in float64, rounded once). */
   readonly colSums: number;
-  /** `‖A(i)‖²_F`, accumulated in float64. */
-  readonly normSq: number;
 }
 
 /** All strata of a fit, resident in wasm memory until `free()`. */
@@ -41,8 +39,21 @@ export interface ResidentStrata {
   readonly strata: ResidentStratum[];
   /** `n`, shared by every stratum. */
   readonly cols: number;
-  /** `Σ_i ‖A(i)‖²_F`. */
-  readonly normSq: number;
+  /**
+   * What the stored values were divided by: the power of two at or below the data's largest
+   * entry, or the scale given to {@link loadStrata} (docs/algorithm.md, "Units"). Factors and losses of the stored data are in
+   * these units; multiply V, H and the loss by it for the data's own units.
+   */
+  readonly scale: number;
+  /**
+   * `‖A(i)‖²_F` of each stratum's stored values, accumulated in float64. A Float64Array, never
+   * numbers kept in the strata's objects: Deno 2.9's V8 (15.0, Maglev) was seen to let objects
+   * built at the same site share the box of a float64 that a wasm call returned, so one stratum's
+   * value changed when the next was computed (docs/algorithm.md, "Numerics, engines").
+   */
+  readonly norms: Float64Array;
+  /** `Σ_i ‖A(i)‖²_F` of the stored values. */
+  normSq: number;
   free(): void;
 }
 
@@ -51,8 +62,7 @@ export interface ResidentStrata {
  * rounded to float32 once. Float32, as every other stored quantity: c(i) weighs as much as v(i),
  * which for many strata over many columns is much of a fit's memory.
  */
-function columnSums(core: Core, cols: number, arena: Arena, sum: (sums: number) => void): number {
-  const colSums = arena.alloc(cols * 4);
+function columnSums(core: Core, colSums: number, cols: number, sum: (sums: number) => void): void {
   const sums = core.heap.alloc(cols * 8);
   try {
     sum(sums);
@@ -60,7 +70,6 @@ function columnSums(core: Core, cols: number, arena: Arena, sum: (sums: number) 
   } finally {
     core.heap.release(sums);
   }
-  return colSums;
 }
 
 function describeValue(x: unknown): string | undefined {
@@ -92,7 +101,6 @@ function loadDense(core: Core, stratum: DenseStratum, layout: StratumLayout, are
       out[r * cols + j] = x;
     }
   }
-  const colSums = columnSums(core, cols, arena, (sums) => core.kernels.f32_colsum_f64(ptr, rows, cols, sums));
   return {
     name: layout.name,
     rows,
@@ -102,8 +110,7 @@ function loadDense(core: Core, stratum: DenseStratum, layout: StratumLayout, are
     indices: 0,
     values: 0,
     nnz: rows * cols,
-    colSums,
-    normSq: core.kernels.f32_dot_f32_f64(ptr, ptr, rows * cols),
+    colSums: arena.alloc(cols * 4),
     cols,
   };
 }
@@ -155,12 +162,6 @@ function loadCsr(core: Core, stratum: CsrStratum, layout: StratumLayout, arena: 
     }
     if (!sorted) sortRow(outIdx, outVal, start, stop);
   }
-  const colSums = columnSums(
-    core,
-    cols,
-    arena,
-    (sums) => core.kernels.csr_colsum_f64(idxBlock, valBlock, nnz, cols, sums),
-  );
   return {
     name: layout.name,
     rows,
@@ -170,15 +171,82 @@ function loadCsr(core: Core, stratum: CsrStratum, layout: StratumLayout, arena: 
     indices: idxBlock,
     values: valBlock,
     nnz,
-    colSums,
-    normSq: core.kernels.f32_dot_f32_f64(valBlock, valBlock, nnz),
+    colSums: arena.alloc(cols * 4),
     cols,
   };
 }
 
+/** The stored values of a stratum: `length` float32 at `ptr`. */
+function storedValues(core: Core, x: ResidentStratum): Float32Array {
+  return x.kind === "dense" ? core.heap.f32(x.data, x.rows * x.cols) : core.heap.f32(x.values, x.nnz);
+}
+
+/** The largest stored value of all strata (0 when every value is 0). */
+function largestValue(core: Core, strata: readonly ResidentStratum[]): number {
+  let largest = 0;
+  for (const x of strata) {
+    const values = storedValues(core, x);
+    for (let e = 0; e < values.length; e++) if (values[e] > largest) largest = values[e];
+  }
+  return largest;
+}
+
+/**
+ * The power of two at or below `x` (> 0): what the stored values are divided by, so that the
+ * largest is in [1, 2) and every change of units (the data's, a start's, a model's H for new
+ * rows) is exact in floating point.
+ */
+export function powerOfTwoBelow(x: number): number {
+  let exponent = Math.floor(Math.log2(x));
+  while (2 ** exponent > x) exponent--;
+  while (2 ** (exponent + 1) <= x) exponent++;
+  return 2 ** exponent;
+}
+
+/**
+ * Divides every stored value by `scale` (in float64, rounded once to float32): exact for a power
+ * of two, so data that differ by a power of two store the same values.
+ */
+function divideValues(core: Core, strata: readonly ResidentStratum[], scale: number): void {
+  if (scale === 1) return;
+  for (const x of strata) {
+    const values = storedValues(core, x);
+    for (let e = 0; e < values.length; e++) values[e] = values[e] / scale;
+  }
+}
+
+/**
+ * Recomputes the per-stratum constants of the stored values, c(i) = A(i)ᵀ 1 and ‖A(i)‖², and
+ * their sum: after loading, and after the values are rewritten in place (refits of one shape).
+ */
+export function refreshConstants(core: Core, strata: ResidentStrata): void {
+  const { kernels } = core;
+  strata.strata.forEach((x, i) => {
+    columnSums(
+      core,
+      x.colSums,
+      x.cols,
+      (sums) =>
+        x.kind === "dense"
+          ? kernels.f32_colsum_f64(x.data, x.rows, x.cols, sums)
+          : kernels.csr_colsum_f64(x.indices, x.values, x.nnz, x.cols, sums),
+    );
+    const values = x.kind === "dense" ? x.data : x.values;
+    strata.norms[i] = kernels.f32_dot_f32_f64(values, values, x.nnz);
+  });
+  strata.normSq = strata.norms.reduce((sum, x) => sum + x, 0);
+}
+
+/** Options of {@link loadStrata}. */
+export interface LoadOptions {
+  /** Divide the values by this (a model's scale, for new rows); default: the power of two at or below their largest. */
+  scale?: number;
+}
+
 /**
  * Validates `strata` and copies them into wasm memory, given their layouts (from
- * {@link describeStrata}, by default now: structure and shapes are checked there, values here).
+ * {@link describeStrata}, by default now: structure and shapes are checked there, values here),
+ * divided by the scale (docs/algorithm.md, "Units"), with their constants.
  *
  * @throws {RangeError} for a bad value or CSR row structure, naming stratum, row and column
  *   (0-based), and for data that are zero everywhere. Nothing stays allocated after an error.
@@ -188,6 +256,7 @@ export function loadStrata(
   strata: readonly Stratum[],
   action: string,
   layouts: readonly StratumLayout[] = describeStrata(strata, action),
+  options: LoadOptions = {},
 ): ResidentStrata {
   const arena = new Arena(core.heap);
   const free = () => arena.free();
@@ -198,9 +267,25 @@ export function loadStrata(
         ? loadCsr(core, stratum as CsrStratum, layout, arena)
         : loadDense(core, stratum as DenseStratum, layout, arena);
     });
-    const normSq = resident.reduce((sum, s) => sum + s.normSq, 0);
-    if (normSq === 0) throw new RangeError(`${action}: every entry of every stratum is zero`);
-    return { strata: resident, cols: layouts[0].cols, normSq, free };
+    const largest = largestValue(core, resident);
+    if (largest === 0) throw new RangeError(`${action}: every entry of every stratum is zero`);
+    const scale = options.scale ?? powerOfTwoBelow(largest);
+    if (largest / scale > F32_MAX) {
+      throw new RangeError(
+        `${action}: the largest value (${largest}) is too large for float32 in the model's units (divided by ${scale})`,
+      );
+    }
+    divideValues(core, resident, scale);
+    const loaded = {
+      strata: resident,
+      cols: layouts[0].cols,
+      scale,
+      norms: new Float64Array(resident.length),
+      normSq: 0,
+      free,
+    };
+    refreshConstants(core, loaded);
+    return loaded;
   } catch (error) {
     free();
     throw error;

@@ -26,11 +26,24 @@ export class Heap {
   #allocated = 0;
   #peak = 0;
 
+  readonly #base: number;
+
   constructor(memory: WebAssembly.Memory, base: number, pageBytes: number, maxPages: number) {
     this.#memory = memory;
+    this.#base = base;
     this.#top = base;
     this.#pageBytes = pageBytes;
     this.#maxPages = maxPages;
+  }
+
+  /** Bytes the heap can ever hand out: the memory's maximum (4 GiB in wasm32) past the module's own data. */
+  get limitBytes(): number {
+    return this.#maxPages * this.#pageBytes - this.#base;
+  }
+
+  /** Bytes not handed out now (some may be split between free blocks). */
+  get freeBytes(): number {
+    return this.limitBytes - this.#allocated;
   }
 
   /** Bytes currently handed out. */

@@ -23,8 +23,13 @@ export interface IterateSettings {
   maxIter: number;
   /** Needs a solver that computes the loss every iteration when positive. */
   tol: number;
-  /** ‖A‖_F, for the normalized loss. */
+  /** ‖A‖_F of the stored data, for the normalized loss. */
   normA: number;
+  /**
+   * What the stored data were divided by: losses are reported in the data's units, × unit (the
+   * penalty × unit²); the normalized loss is the same in both (docs/algorithm.md, "Units").
+   */
+  unit: number;
   onProgress?: (info: ProgressInfo) => void;
   signal?: AbortSignal;
   /** The start of error messages ("Cannot fit model"). */
@@ -32,9 +37,11 @@ export interface IterateSettings {
 }
 
 export interface IterateResult {
-  /** The loss before each iteration and the final loss last (only the final one without trackLoss). */
+  /** The loss before each iteration and the final loss last (only the final one without trackLoss), × unit. */
   lossHistory: Float64Array;
+  /** The final loss × unit, and divided by ‖A‖. */
   loss: number;
+  normalizedLoss: number;
   iterations: number;
   converged: boolean;
   elapsedMs: number;
@@ -60,7 +67,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
  * @throws the signal's reason when aborted; RangeError when the loss stops being finite.
  */
 export async function iterate(solver: IterativeSolver, settings: IterateSettings): Promise<IterateResult> {
-  const { maxIter, tol, normA, onProgress, signal, action } = settings;
+  const { maxIter, tol, normA, unit, onProgress, signal, action } = settings;
   const trackLoss = solver.lossEveryIteration;
   if (tol > 0 && !trackLoss) throw new Error(`${action}: tol needs a solver that computes the loss every iteration`);
   const history: number[] = [];
@@ -85,10 +92,10 @@ export async function iterate(solver: IterativeSolver, settings: IterateSettings
       onProgress?.({
         iteration: iterations,
         maxIter,
-        loss,
+        loss: loss * unit,
         normalizedLoss: loss / normA,
         elapsedMs: performance.now() - started,
-        penalty: solver.lastPenalty ?? 0,
+        penalty: (solver.lastPenalty ?? 0) * unit * unit,
       });
     }
     if (!more || converged) break;
@@ -101,8 +108,9 @@ export async function iterate(solver: IterativeSolver, settings: IterateSettings
   }
   const loss = history[history.length - 1];
   return {
-    lossHistory: Float64Array.from(trackLoss ? history : [loss]),
-    loss,
+    lossHistory: Float64Array.from(trackLoss ? history : [loss], (x) => x * unit),
+    loss: loss * unit,
+    normalizedLoss: loss / normA,
     iterations,
     converged,
     elapsedMs: performance.now() - started,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { Heap } from "../runtime/heap.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
 import { partition, type StratumShape } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
@@ -114,4 +115,32 @@ export function memoryNeeded(shape: FitShape): MemoryEstimate {
   const start = shape.init === "nndsvd" ? nndsvdBytes(strata, n, k) : 0;
   const workspace = workspaceBytes(workspaceSizes(p, strata, rule)) + planBytes(p, strata, 2);
   return { data, factors, start, workspace, total: data + factors + Math.max(start, workspace) };
+}
+
+/** Bytes as people read them (3 significant digits, decimal units). */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "kB", "MB", "GB", "TB"];
+  let value = bytes, unit = 0;
+  while (value >= 1000 && unit < units.length - 1) value /= 1000, unit++;
+  return `${unit === 0 ? value : value.toPrecision(3)} ${units[unit]}`;
+}
+
+/**
+ * Checks, before anything is allocated, that a fit needing `need` fits in what `heap` has free.
+ * @throws {RangeError} naming the parts, the largest stratum (`strata`: name and stored bytes) and
+ *   the limit.
+ */
+export function checkMemory(
+  heap: Heap,
+  need: MemoryEstimate,
+  largest: { label: string; bytes: number },
+  action: string,
+) {
+  if (need.total <= heap.freeBytes) return;
+  throw new RangeError(
+    `${action}: the fit needs ${formatBytes(need.total)} of WebAssembly memory (data ${formatBytes(need.data)}, the ` +
+      `largest being ${largest.label} with ${formatBytes(largest.bytes)}; factors ${formatBytes(need.factors)}; ` +
+      `workspace ${formatBytes(Math.max(need.start, need.workspace))}), but the memory holds at most ` +
+      `${formatBytes(heap.limitBytes)} (4 GiB in WebAssembly), of which ${formatBytes(heap.freeBytes)} are free`,
+  );
 }

@@ -142,7 +142,7 @@ export class Solver {
     const rule = RULES[options.solver];
     try {
       this.#workspace = new Workspace(core, workspaceSizes(p, strata.strata, rule), strata.strata, p, factors.H);
-      this.#ctx = { core, strata: strata.strata, factors, p, ws: this.#workspace.buffers };
+      this.#ctx = { core, strata: strata.strata, norms: strata.norms, factors, p, ws: this.#workspace.buffers };
       const builders = planBuilders(this.#ctx, rule, this.#ruleOptions(), this.#schedule);
       const alloc = (bytes: number) => this.#workspace.alloc(bytes);
       this.#plans = Object.fromEntries(

@@ -402,8 +402,9 @@ function fill(factors: Factors, value: number, all: boolean): void {
 }
 
 /**
- * The start of a fit: the published random start (`"random"` or no `init`), NNDSVD
- * (`"nndsvd"`; NNDSVDa for the multiplicative updates) or explicit factors.
+ * The start of a fit, in the units of the stored data: the published random start (`"random"` or
+ * no `init`), NNDSVD (`"nndsvd"`; NNDSVDa for the multiplicative updates) or explicit factors
+ * (divided by the data's scale).
  */
 export function startFactors(
   core: Core,
@@ -415,5 +416,8 @@ export function startFactors(
 ): Factors {
   if (init === undefined || init === "random") return randomFactors(core, shape, settings.seed);
   if (init === "nndsvd") return nndsvdFactors(core, strata, shape, settings.solver === "mu");
-  return explicitFactors(core, shape, init, action);
+  // An explicit start is in the data's units: the fit runs in the stored ones.
+  const factors = explicitFactors(core, shape, init, action);
+  factors.changeUnits(strata.scale, "divide");
+  return factors;
 }

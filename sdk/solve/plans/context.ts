@@ -15,6 +15,8 @@ import type { WorkspaceBuffers } from "../workspace.ts";
 export interface PlanContext {
   readonly core: Core;
   readonly strata: readonly ResidentStratum[];
+  /** ‖A(i)‖² of each stratum's stored values (ResidentStrata.norms). */
+  readonly norms: Float64Array;
   readonly factors: Factors;
   readonly p: Partition;
   readonly ws: WorkspaceBuffers;

@@ -63,7 +63,7 @@ export function lossFromTerms(ctx: PlanContext): { F: number; wTotal: number } {
       wHv += f64[w + i * k + q] * f64[terms + q];
       wTotal += f64[w + i * k + q];
     }
-    total += stratum.normSq + stratum.rows * f64[terms + k] - 2 * f64[terms + k + 1] - 2 * wp + 2 * wHv;
+    total += ctx.norms[i] + stratum.rows * f64[terms + k] - 2 * f64[terms + k + 1] - 2 * wp + 2 * wHv;
   });
   return { F: Math.max(total, 0), wTotal };
 }
