@@ -51,3 +51,28 @@ describe("memoryNeeded", () => {
     });
   }
 });
+
+describe("fit() and the memory", () => {
+  it("refuses a fit larger than the memory before it allocates or copies anything, naming the stratum and the limit", async () => {
+    // Array-likes with the lengths of 10⁹ stored entries: only their lengths and ends are read.
+    const huge = {
+      name: "huge",
+      rows: 1_000_000,
+      cols: 100,
+      indptr: { length: 1_000_001, 0: 0, 1_000_000: 1e9 },
+      indices: { length: 1e9 },
+      values: { length: 1e9 },
+    };
+    const before = { allocated: core.heap.allocatedBytes, memory: core.heap.memoryBytes };
+    await assert.rejects(
+      fit([...denseStrata(1, [5], 100), huge as unknown as Stratum], { rank: 2 }),
+      (error: Error) =>
+        error instanceof RangeError &&
+        /^Cannot fit model: the fit needs 8\.\d+ GB of WebAssembly memory \(data 8\.\d+ GB, the largest being stratum 1 \("huge"\)/
+          .test(error.message) &&
+        /holds at most 4\.29 GB \(4 GiB in WebAssembly\)/.test(error.message),
+    );
+    assert.equal(core.heap.allocatedBytes, before.allocated);
+    assert.equal(core.heap.memoryBytes, before.memory);
+  });
+});
