@@ -306,16 +306,18 @@ function shiftPictures(context: ReportContext): string {
   const values = model.names.map((name, i) =>
     picture(imagePng(V[i], width, height, scale), `v(${name})`, `v(${name}) (black: largest)`)
   );
+  // One scale for every stratum's contrast, so that equal colours mean equal contrasts.
+  const magnitude = context.contrast.reduce((max, c) => c.reduce((m, x) => Math.max(m, Math.abs(x)), max), 0);
   const contrast = model.names.map((name, i) =>
     picture(
-      imagePng(context.contrast[i], width, height, scale, { colorMap: "diverging" }),
+      imagePng(context.contrast[i], width, height, scale, { colorMap: "diverging", max: magnitude || 1 }),
       `contrast of ${name}`,
-      `contrast of ${name} (red: above the other strata, blue: below)`,
+      `contrast of ${name}`,
     )
   );
-  return `<p>Each v(i) drawn as a ${width}×${height} image, scaled to its own largest value; below, its contrast with the other strata (docs/algorithm.md §Contrasts and shares), scaled to its largest magnitude.</p><div class="row">${
-    values.join("")
-  }</div><div class="row">${contrast.join("")}</div>`;
+  return `<p>Each v(i) drawn as a ${width}×${height} image, scaled to its own largest value (black). Below, its contrast with the other strata (docs/algorithm.md §Contrasts and shares): red above them, blue below, white equal, every stratum on the same scale (largest magnitude ${
+    num(magnitude, 3)
+  }).</p><div class="row">${values.join("")}</div><div class="row">${contrast.join("")}</div>`;
 }
 
 async function topicUseSection(model: Model): Promise<string> {
