@@ -215,7 +215,9 @@ describe(
             sections,
             ["settings", "loss", "shifts", "topic-use", "top-features", ...(name === "images" ? ["topics"] : [])],
           );
-          const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          const overflow = await tab.evaluate(() =>
+            document.documentElement.scrollWidth - document.documentElement.clientWidth
+          );
           assert.ok(overflow <= 0, `the page is ${overflow} pixels wider than the window`);
           await tab.screenshot({ path: join(OUTPUT, `report_${name}.png`), fullPage: true });
           for (const id of sections) {
