@@ -376,10 +376,8 @@ describe("colours, labels and tooltips", () => {
       assert.equal(colors.length, count);
       assert.equal(new Set(colors).size, count, `${count} colours`);
     }
-    assert.deepEqual(
-      categoricalColors(12).slice(0, 10),
-      categoricalColors(10).slice(0, 10).map((_, i) => categoricalColors(20)[i]),
-    );
+    // Tableau 20's strong colours first: 11 to 20 strata keep the first ten colours of 20.
+    assert.deepEqual(categoricalColors(12).slice(0, 10), categoricalColors(20).slice(0, 10));
   });
 
   it("draws 12 strata in 12 colours", async () => {
