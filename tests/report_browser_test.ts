@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
@@ -19,20 +18,10 @@ import { eraOf, sotuAddresses } from "../bench/experiments/data.ts";
 import { tfidf } from "../text/tfidf.ts";
 import { stopWords } from "../text/stop_words.ts";
 import { splitRows } from "../text/split_rows.ts";
+import { CHROMIUM, CHROMIUM_FLAGS } from "./chromium.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUTPUT = fileURLToPath(new URL("../build/test-output/", import.meta.url));
 const SLOW = { timeout: 120_000 };
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Column names as long as real tables have them (movies), cut at 180 estimated pixels by Vega's default. */
 const MOVIE_COLUMNS = [
@@ -145,7 +134,7 @@ describe(
       context = await chromium.launchPersistentContext(join(work, "profile"), {
         executablePath: CHROMIUM,
         headless: true,
-        args: FLAGS,
+        args: CHROMIUM_FLAGS,
         viewport: { width: 1200, height: 900 },
       });
       mkdirSync(OUTPUT, { recursive: true });
