@@ -170,7 +170,7 @@ export async function text(args: string[]): Promise<number> {
     if (tfidfDir !== undefined) writeTfidf(tfidfDir, csr, matrix.vocabulary);
     if (out !== undefined) writeModel(out, model);
     const summary = fitSummary(model, seconds, out ?? null);
-    const words = topFeatures(model, count);
+    const words = topFeatures(model, count, { by: "value" });
     if (values.json) {
       console.log(JSON.stringify({ ...summary, documents, vocabularySize: matrix.cols, top: words }));
     } else {

@@ -43,7 +43,7 @@ export function top(args: string[]): Promise<number> {
   const count = integerOption(values, "count", 1, 10);
   const model = readModel(positionals[0]);
   try {
-    const result = topFeatures(model, count);
+    const result = topFeatures(model, count, { by: "value" });
     if (values.json) console.log(JSON.stringify(result));
     else console.log(formatTopFeatures(result, { values: values.values === true }).join("\n"));
   } finally {

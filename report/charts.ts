@@ -17,41 +17,100 @@ let charts = 0;
 /**
  * Renders a Vega-Lite specification to an SVG document. Every `id` in it (clip paths,
  * gradients) gets a prefix unique to this call, so several charts can be inlined in one HTML page
- * without their references crossing.
+ * without their references crossing. Every mark item with a description (the `description`
+ * encoding, which Vega writes as `aria-label`) gets it as a native tooltip, an SVG `<title>`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { type ChartSpec, renderSvg } from "./charts.ts";
  *
  * const spec: ChartSpec = {
- *   data: { values: [{ x: 1, y: 2 }, { x: 2, y: 1 }] },
- *   mark: { type: "line", clip: true }, // a clip path: an id, and a reference to it
- *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+ *   data: { values: [{ x: 1, y: 2, tip: "x 1: 2" }, { x: 2, y: 1, tip: "x 2: 1" }] },
+ *   mark: { type: "line", clip: true, point: true }, // a clip path: an id, and a reference to it
+ *   encoding: {
+ *     x: { field: "x", type: "quantitative" },
+ *     y: { field: "y", type: "quantitative" },
+ *     description: { field: "tip" },
+ *   },
  * };
  * const svg = await renderSvg(spec, "first-");
  * assert.ok(svg.startsWith("<svg"));
  * assert.match(svg, /id="first-clip1"/);
  * assert.match(svg, /url\(#first-clip1\)/);
+ * assert.match(svg, /<title>x 2: 1<\/title>/);
  * ```
  */
 export async function renderSvg(spec: ChartSpec, idPrefix = `c${++charts}-`): Promise<string> {
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
   try {
     const svg = await view.toSVG();
-    return svg
-      .replace(/\bid="([^"]+)"/g, (_, id) => `id="${idPrefix}${id}"`)
-      .replace(/url\(#([^)]+)\)/g, (_, id) => `url(#${idPrefix}${id})`)
-      .replace(/href="#([^"]+)"/g, (_, id) => `href="#${idPrefix}${id}"`);
+    return withTooltips(
+      svg
+        .replace(/\bid="([^"]+)"/g, (_, id) => `id="${idPrefix}${id}"`)
+        .replace(/url\(#([^)]+)\)/g, (_, id) => `url(#${idPrefix}${id})`)
+        .replace(/href="#([^"]+)"/g, (_, id) => `href="#${idPrefix}${id}"`),
+    );
   } finally {
     view.finalize();
   }
 }
 
+/**
+ * Gives every self-closing mark item (`<path …/>`, `<rect …/>`, …) that Vega labelled
+ * (`role="graphics-symbol" aria-label="…"`) an SVG `<title>` child with the label: the tooltip a
+ * browser shows on hover, with no script. Axes and legends are groups (`<g>`), not touched.
+ */
+function withTooltips(svg: string): string {
+  return svg.replace(
+    /<([a-z]+)( [^>]*?aria-label="([^"]*)"[^>]*?)\/>/g,
+    (element, tag: string, attributes: string, label: string) =>
+      attributes.includes('role="graphics-symbol"') ? `<${tag}${attributes}><title>${label}</title></${tag}>` : element,
+  );
+}
+
+/**
+ * A number as text that identifies it exactly: the shortest decimal that reads back to the same
+ * float32 when `x` is a float32 value (the factors), else to the same float64 (losses).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { exactNumber } from "./charts.ts";
+ *
+ * assert.equal(exactNumber(Math.fround(0.1)), "0.1");
+ * assert.equal(exactNumber(0.1 + 0.2), "0.30000000000000004");
+ * assert.equal(exactNumber(NaN), "NaN");
+ * ```
+ */
+export function exactNumber(x: number): string {
+  if (!Number.isFinite(x) || Math.fround(x) !== x) return String(x);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = x.toPrecision(digits);
+    if (Math.fround(Number(text)) === x) return String(Number(text));
+  }
+  return String(Number(x.toPrecision(9)));
+}
+
+/**
+ * `count` colours for categories (strata), none repeated: Tableau 10 up to 10, Tableau 20 up to
+ * 20 (its ten strong colours first, then their light twins), and beyond, `count` colours evenly
+ * spaced along the turbo scheme.
+ */
+export function categoricalColors(count: number): string[] {
+  if (count <= 10) return (vega.scheme("tableau10") as string[]).slice(0, count);
+  if (count <= 20) {
+    const twenty = vega.scheme("tableau20") as string[];
+    return [...twenty.filter((_, i) => i % 2 === 0), ...twenty.filter((_, i) => i % 2 === 1)].slice(0, count);
+  }
+  const turbo = vega.scheme("turbo") as (t: number) => string;
+  return Array.from({ length: count }, (_, c) => turbo(0.05 + 0.9 * c / (count - 1)));
+}
+
 const CONFIG = {
   font: "Helvetica, Arial, sans-serif",
   background: "white",
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
+  // labelLimit 0: labels are never cut short; the layout makes room for them.
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
   title: { fontSize: 14, anchor: "start" },
 } as const;
 
@@ -94,55 +153,123 @@ export interface CurvesOptions {
   rules?: { name: string; value: number }[];
   /** Most points drawn per curve (default 400). */
   points?: number;
+  /** Draw every point drawn as a dot whose tooltip gives its exact value (default false). */
+  markers?: boolean;
+  /**
+   * The y axis spans the values from this iteration on (default 0: every value). Earlier values
+   * outside that span (a start far above the rest) leave the chart at its top edge.
+   */
+  yFrom?: number;
   width?: number;
   height?: number;
 }
 
 /**
+ * The span of a y axis that shows `values` and no more: their minimum and maximum, widened by 3 %
+ * of the span on each side (in log space on a log axis), or by 1 % of the value when all are equal.
+ * @param values finite numbers, > 0 on a log axis; at least one
+ */
+export function dataDomain(values: number[], scale: AxisScale): [number, number] {
+  const into = scale === "log" ? Math.log : (x: number) => x;
+  const back = scale === "log" ? Math.exp : (x: number) => x;
+  const low = values.reduce((min, x) => Math.min(min, into(x)), Infinity);
+  const high = values.reduce((max, x) => Math.max(max, into(x)), -Infinity);
+  const pad = high > low ? 0.03 * (high - low) : scale === "log" ? Math.log(1.01) : Math.abs(low) * 0.01 || 1;
+  return [back(low - pad), back(high + pad)];
+}
+
+/**
+ * Tick values and their format for a log axis spanning less than a decade, where Vega's log ticks
+ * would have no label: about five evenly spaced values, as a linear axis would have, with as many
+ * significant digits as they need. Undefined for wider spans (Vega's own ticks are labelled there).
+ */
+export function narrowLogTicks(domain: [number, number]): { values: number[]; format: string } | undefined {
+  if (domain[1] / domain[0] >= 10) return undefined;
+  const linear = vega.scale("linear")() as { domain(d: number[]): { ticks(count: number): number[] } };
+  const values = linear.domain(domain).ticks(5);
+  const digits = Math.max(
+    1,
+    ...values.map((v) => Number(v.toPrecision(12)).toExponential().split("e")[0].replace(/[-.]/g, "").length),
+  );
+  return { values, format: `.${Math.min(digits, 12)}~g` };
+}
+
+/** The points of a curve drawn on the given axes: thinned, and without what a log axis cannot show. */
+function curvePoints(curve: Curve, xScale: AxisScale, yScale: AxisScale, points: number) {
+  const { name, values, iterations } = curve;
+  const at = (i: number) => iterations ? iterations[i] : i;
+  return (iterations
+    ? Array.from({ length: values.length }, (_, i) => i)
+    : sampleIndices(values.length, points, xScale))
+    .filter((i) => (xScale === "linear" || at(i) > 0) && (yScale === "linear" || values[i] > 0))
+    .map((i) => ({
+      iteration: at(i),
+      value: values[i],
+      curve: name,
+      tip: `${name}\niteration ${at(i)}: ${exactNumber(values[i])}`,
+    }));
+}
+
+/**
  * Curves against the iteration (loss histories, v(i) means): one line per curve, coloured by
  * name, on linear or log axes. Long curves recorded at every iteration are thinned to about
- * `points` points. On a log axis, iteration 0 and values ≤ 0 are left out.
+ * `points` points. On a log axis, iteration 0 and values ≤ 0 are left out. The y axis spans the
+ * data (from iteration `yFrom` on) and the rules, on either scale: never rounded out to a decade.
  */
 export function curvesSpec(curves: Curve[], options: CurvesOptions = {}): ChartSpec {
-  const { xScale = "linear", yScale = "linear", points = 400 } = options;
-  const values = curves.flatMap(({ name, values, iterations }) => {
-    const at = (i: number) => iterations ? iterations[i] : i;
-    return (iterations
-      ? Array.from({ length: values.length }, (_, i) => i)
-      : sampleIndices(values.length, points, xScale))
-      .filter((i) => (xScale === "linear" || at(i) > 0) && (yScale === "linear" || values[i] > 0))
-      .map((i) => ({ iteration: at(i), value: values[i], curve: name }));
-  });
+  const { xScale = "linear", yScale = "linear", points = 400, yFrom = 0 } = options;
+  const values = curves.flatMap((curve) => curvePoints(curve, xScale, yScale, points));
+  const spanned = [
+    ...values.filter((p) => p.iteration >= yFrom).map((p) => p.value),
+    ...(options.rules ?? []).map((r) => r.value).filter((v) => yScale === "linear" || v > 0),
+  ];
+  const domain = spanned.length > 0 ? dataDomain(spanned, yScale) : undefined;
+  const ticks = domain && yScale === "log" ? narrowLogTicks(domain) : undefined;
   const color = {
     field: "curve",
     type: "nominal",
     title: null,
     sort: curves.map((c) => c.name),
+    scale: { range: categoricalColors(curves.length) },
     ...(curves.length === 1 && !options.rules ? { legend: null } : {}),
   } as const;
-  const line = {
-    mark: { type: "line", strokeWidth: 1.5 },
-    encoding: {
-      x: {
-        field: "iteration",
-        type: "quantitative",
-        title: options.xTitle ?? "iteration",
-        scale: { type: xScale, nice: false },
-      },
-      y: {
-        field: "value",
-        type: "quantitative",
-        title: options.yTitle ?? "value",
-        scale: { type: yScale, ...(yScale === "linear" ? { zero: false } : {}) },
-      },
-      color,
+  const encoding = {
+    x: {
+      field: "iteration",
+      type: "quantitative",
+      title: options.xTitle ?? "iteration",
+      scale: { type: xScale, nice: false },
     },
+    y: {
+      field: "value",
+      type: "quantitative",
+      title: options.yTitle ?? "value",
+      scale: {
+        type: yScale,
+        nice: false,
+        ...(yScale === "linear" ? { zero: false } : {}),
+        ...(domain ? { domain } : {}),
+      },
+      ...(ticks ? { axis: ticks } : {}),
+    },
+    color,
   } as const;
-  const layers: Layer[] = [{ data: { values }, ...line }];
+  const layers: Layer[] = [{
+    data: { values },
+    mark: { type: "line", strokeWidth: 1.5, clip: true, aria: false },
+    encoding,
+  }];
+  if (options.markers) {
+    layers.push({
+      data: { values },
+      mark: { type: "point", filled: true, size: 12, opacity: 0.8, clip: true },
+      encoding: { ...encoding, description: { field: "tip" } },
+    });
+  }
   if (options.rules?.length) {
     layers.push({
       data: { values: options.rules.map((r) => ({ curve: r.name, value: r.value })) },
-      mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1 },
+      mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1, aria: false },
       encoding: { y: { field: "value", type: "quantitative" }, color },
     });
   }
@@ -161,6 +288,8 @@ export interface Bar {
   category: string;
   group: string;
   value: number;
+  /** More lines for the bar's tooltip (say the contrast and share beside v). */
+  detail?: string;
 }
 
 /** Options of {@link groupedBarsSpec}. */
@@ -176,13 +305,21 @@ export interface BarsOptions {
   height?: number;
 }
 
+/** A bar's tooltip: where it is, and its exact value. */
+function barTip(bar: Bar, valueTitle: string, source?: string): string {
+  const value = `${source ? `${source} ` : ""}${valueTitle}: ${exactNumber(bar.value)}`;
+  return [bar.category, bar.group, value, ...(bar.detail ? [bar.detail] : [])].join("\n");
+}
+
 /**
- * Grouped bars: one group of bars per category, one bar per group (coloured), in the given
- * orders; optional reference ticks on the same positions.
+ * Grouped bars: one group of bars per category, one bar per group (coloured, no colour repeated
+ * whatever the number of groups), in the given orders; optional reference ticks on the same
+ * positions. Every bar and tick has its exact value as a tooltip.
  */
 export function groupedBarsSpec(bars: Bar[], options: BarsOptions = {}): ChartSpec {
   const categories = [...new Set(bars.map((b) => b.category))];
   const groups = [...new Set(bars.map((b) => b.group))];
+  const valueTitle = options.yTitle ?? "value";
   const x = {
     field: "category",
     type: "nominal",
@@ -191,23 +328,30 @@ export function groupedBarsSpec(bars: Bar[], options: BarsOptions = {}): ChartSp
     axis: { labelAngle: categories.some((c) => c.length > 6) ? -40 : 0 },
   } as const;
   const xOffset = { field: "group", type: "nominal", sort: groups } as const;
-  const y = { field: "value", type: "quantitative", title: options.yTitle ?? "value" } as const;
+  const y = { field: "value", type: "quantitative", title: valueTitle } as const;
   const layers: Layer[] = [{
-    data: { values: bars },
+    data: { values: bars.map((b) => ({ ...b, tip: barTip(b, valueTitle) })) },
     mark: "bar",
     encoding: {
       x,
       xOffset,
       y,
-      color: { field: "group", type: "nominal", sort: groups, title: options.groupTitle ?? null },
-      tooltip: [{ field: "category" }, { field: "group" }, { field: "value", format: ".4g" }],
+      color: {
+        field: "group",
+        type: "nominal",
+        sort: groups,
+        title: options.groupTitle ?? null,
+        scale: { range: categoricalColors(groups.length) },
+      },
+      description: { field: "tip" },
     },
   }];
   if (options.reference) {
+    const { label } = options.reference;
     layers.push({
-      data: { values: options.reference.bars.map((b) => ({ ...b, source: options.reference!.label })) },
+      data: { values: options.reference.bars.map((b) => ({ ...b, tip: barTip(b, valueTitle, label) })) },
       mark: { type: "tick", thickness: 2, color: "black" },
-      encoding: { x, xOffset, y, tooltip: [{ field: "source" }, { field: "value", format: ".4g" }] },
+      encoding: { x, xOffset, y, description: { field: "tip" } },
     });
   }
   return {
@@ -220,11 +364,13 @@ export function groupedBarsSpec(bars: Bar[], options: BarsOptions = {}): ChartSp
   } as unknown as ChartSpec;
 }
 
-/** One cell of a labelled heat map. */
+/** One cell of a labelled heat map; a NaN value is drawn grey ("no value", say no share). */
 export interface Cell {
   row: string;
   column: string;
   value: number;
+  /** More lines for the cell's tooltip. */
+  detail?: string;
 }
 
 /** Options of {@link heatmapSpec}. */
@@ -233,36 +379,62 @@ export interface HeatmapSpecOptions {
   valueTitle?: string;
   rowTitle?: string;
   columnTitle?: string;
+  /** "sequential" (viridis, the default) or "diverging" (blue below 0, orange above, white at 0: contrasts). */
+  colors?: "sequential" | "diverging";
+  /** What the tooltip says for a NaN value (default "no value"). */
+  missing?: string;
 }
 
-/** A heat map with named rows and columns (say the strata against their top features), in the given orders. */
+/**
+ * A heat map with named rows and columns (say the strata against their top features), in the
+ * given orders; every cell has its exact value as a tooltip.
+ */
 export function heatmapSpec(cells: Cell[], options: HeatmapSpecOptions = {}): ChartSpec {
   const rows = [...new Set(cells.map((c) => c.row))];
   const columns = [...new Set(cells.map((c) => c.column))];
+  const valueTitle = options.valueTitle ?? "value";
+  const values = cells.map((c) => ({
+    row: c.row,
+    column: c.column,
+    value: Number.isNaN(c.value) ? null : c.value,
+    tip: [
+      c.row,
+      c.column,
+      `${valueTitle}: ${Number.isNaN(c.value) ? options.missing ?? "no value" : exactNumber(c.value)}`,
+      ...(c.detail ? [c.detail] : []),
+    ].join("\n"),
+  }));
+  // Diverging colours are symmetric about 0, so that equal colours mean equal magnitudes.
+  const magnitude = cells.reduce((max, c) => Number.isNaN(c.value) ? max : Math.max(max, Math.abs(c.value)), 0) || 1;
+  const scale = options.colors === "diverging"
+    ? { scheme: "blueorange", domain: [-magnitude, magnitude] }
+    : { scheme: "viridis" };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: { ...CONFIG, view: { strokeWidth: 0 } },
     ...(options.title ? { title: options.title } : {}),
-    data: { values: cells },
-    width: { step: 14 },
+    data: { values },
+    // Few columns get wider cells, to be read as a table.
+    width: { step: columns.length <= 24 ? 24 : 14 },
     height: { step: 16 },
-    mark: "rect",
+    mark: { type: "rect", invalid: "show" },
     encoding: {
       x: {
         field: "column",
         type: "nominal",
         sort: columns,
         title: options.columnTitle ?? null,
-        axis: { labelAngle: -60 },
+        axis: { labelAngle: columns.length <= 24 ? -45 : -60 },
       },
       y: { field: "row", type: "nominal", sort: rows, title: options.rowTitle ?? null },
       color: {
+        condition: { test: "!isValid(datum.value)", value: "#d9d9d9" },
         field: "value",
         type: "quantitative",
-        title: options.valueTitle ?? "value",
-        scale: { scheme: "viridis" },
+        title: valueTitle,
+        scale,
       },
-      tooltip: [{ field: "row" }, { field: "column" }, { field: "value", format: ".4g" }],
+      description: { field: "tip" },
     },
-  };
+  } as unknown as ChartSpec;
 }

@@ -1,14 +1,16 @@
 /**
  * The HTML report of a model (`snmf report`): one self-contained file, with no script and nothing
  * fetched at view time. Charts are inline SVG rendered by Vega-Lite at build time
- * (./charts.ts), pictures are PNG `data:` URIs (./png.ts).
+ * (./charts.ts), with native tooltips (`<title>`) giving exact values; pictures are PNG `data:`
+ * URIs (./png.ts).
  *
  * @module
  */
 
 import type { Model } from "../sdk/mod.ts";
+import { contrasts, type RankBy, shares } from "../sdk/contrast.ts";
 import { type Feature, type TopFeatures, topFeatures } from "./top_features.ts";
-import { type Bar, type Cell, curvesSpec, groupedBarsSpec, heatmapSpec, renderSvg } from "./charts.ts";
+import { type Bar, type Cell, curvesSpec, exactNumber, groupedBarsSpec, heatmapSpec, renderSvg } from "./charts.ts";
 import { imagePng, pngDataUri, SHIFTS_HEATMAP_LEGEND, shiftsHeatmapPng } from "./png.ts";
 
 /** Options of {@link buildReport}. */
@@ -21,8 +23,33 @@ export interface ReportOptions {
   image?: { width: number; height: number };
   /** Features listed per stratum and per topic (default 10). */
   top?: number;
-  /** Up to this many columns, v(i) is drawn as grouped bars; beyond, as heat maps (default 40). */
+  /** What ranks the features of each stratum (default "contrast"; docs/algorithm.md §Contrasts and shares). */
+  by?: RankBy;
+  /**
+   * How the columns were scaled before the fit (say "divided by each column's standard
+   * deviation"), said beside the ranking; absent: the values as fitted, in the columns' own units.
+   */
+  scaling?: string;
+  /** Up to this many columns (and 20 strata), v(i) is drawn as grouped bars; beyond, as heat maps (default 40). */
   maxBarColumns?: number;
+}
+
+/** Most strata drawn as coloured bars side by side; beyond, v(i) is drawn as heat maps. */
+const MAX_BAR_STRATA = 20;
+
+/** Columns of the heat map of scores when there are too many to show all. */
+const HEATMAP_TOP = 8;
+
+/** Everything the sections draw from: the model, its contrasts and shares, and the ranking. */
+interface ReportContext {
+  model: Model;
+  options: ReportOptions;
+  by: RankBy;
+  count: number;
+  top: TopFeatures;
+  /** s vectors of n: the contrasts and shares of v (sdk/contrast.ts). */
+  contrast: Float64Array[];
+  share: Float64Array[];
 }
 
 /** Escapes text for HTML content and attribute values. */
@@ -38,6 +65,11 @@ function num(x: number, digits = 4): string {
   return magnitude < 1e-3 || magnitude >= 1e6 ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
 }
 
+/** A share as a percentage, or "no share" for a column that is 0 in every stratum. */
+function percent(share: number): string {
+  return Number.isNaN(share) ? "no share" : `${num(100 * share, 3)} %`;
+}
+
 /** Name of column `j` (0-based): the model's column name, or its 1-based number. */
 function columnName(model: Model, j: number): string {
   return model.columnNames?.[j] ?? `col ${j + 1}`;
@@ -48,6 +80,20 @@ export function nonZeroFraction(values: ArrayLike<number>): number {
   let count = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
   return values.length === 0 ? 0 : count / values.length;
+}
+
+/**
+ * The means of the columns of each W(i): how much the rows of stratum i use each topic.
+ * @param W s matrices, m_i×k float32, row-major
+ * @returns s vectors of k (float64 sums over the rows in order, divided by m_i)
+ */
+export function topicUse(W: readonly Float32Array[], rank: number): Float64Array[] {
+  return W.map((w) => {
+    const sums = new Float64Array(rank);
+    for (let r = 0; r < w.length; r += rank) for (let q = 0; q < rank; q++) sums[q] += w[r + q];
+    const rows = w.length / rank;
+    return sums.map((sum) => rows > 0 ? sum / rows : 0);
+  });
 }
 
 function table(head: string[], rows: string[][], className = ""): string {
@@ -68,23 +114,48 @@ function picture(png: Uint8Array, alt: string, caption: string, width?: number):
   );
 }
 
+/** The solver, with the schedule only where it means something (the multiplicative updates). */
+function solverText(model: Model): string {
+  return model.solver === "hals"
+    ? "HALS (exact block-coordinate descent)"
+    : `multiplicative updates (the paper's), ${model.schedule} schedule`;
+}
+
+function startText(model: Model): string {
+  if (model.init === "random") return `random (the published start), seed ${model.seed}`;
+  return model.init === "nndsvd" ? "NNDSVD" : "explicit factors (--init)";
+}
+
+function penaltiesText(model: Model): string {
+  const terms = [["λ_v", model.l1V], ["λ_W", model.l1W], ["λ_H", model.l1H]] as const;
+  return terms.some(([, value]) => value !== 0)
+    ? `L1: ${terms.map(([name, value]) => `${name} = ${exactNumber(value)}`).join(", ")}`
+    : "none";
+}
+
 function settingsSection(model: Model): string {
   const msPerIter = model.iterations > 0 ? model.elapsedMs / model.iterations : NaN;
   const rows: [string, string][] = [
     ["strata", String(model.names.length)],
     ["rows (Σ m_i) × columns (n)", `${model.rows.reduce((a, b) => a + b, 0)} × ${model.cols}`],
     ["rank k", String(model.rank)],
+    ["solver", solverText(model)],
+    ["start", startText(model)],
+    ["penalties", penaltiesText(model)],
+    [
+      "v(i) updates",
+      model.solver === "hals"
+        ? (model.vUpdates === 0 ? "off (v(i) kept from the start)" : "on")
+        : `${model.vUpdates} per iteration`,
+    ],
     ["iterations", `${model.iterations}${model.converged ? " (converged: tol reached)" : ""}`],
-    ["schedule", model.schedule],
-    ["v updates per iteration", String(model.vUpdates)],
-    ["seed", model.seed === null ? "explicit start" : String(model.seed)],
     ["loss √F", num(model.loss)],
     ["normalized loss √F / ‖A‖", num(model.normalizedLoss)],
     [
-      "fit time",
+      "time iterating",
       `${num(model.elapsedMs / 1000, 3)} s${
         Number.isFinite(msPerIter) ? ` (${num(msPerIter, 3)} ms per iteration)` : ""
-      }`,
+      }; the final loss included, loading the data and the start not`,
     ],
   ];
   const V = model.V;
@@ -108,40 +179,103 @@ async function lossSection(model: Model): Promise<string> {
     }.</p></section>`;
   }
   const normalized = Array.from(history, (x) => x * (model.normalizedLoss / model.loss || 0));
-  const curve = [{ name: "normalized loss", values: model.loss > 0 ? normalized : history }];
+  const values = model.loss > 0 ? normalized : Array.from(history);
+  const curve = [{ name: model.loss > 0 ? "normalized loss" : "loss", values }];
   const yTitle = model.loss > 0 ? "normalized loss √F / ‖A‖" : "loss √F";
-  const linear = await renderSvg(curvesSpec(curve, { yTitle, title: "Loss, linear axes" }));
-  const logLog = await renderSvg(
-    curvesSpec(curve, { yTitle, xScale: "log", yScale: "log", title: "Loss, log-log axes" }),
+  // The start can be far above everything after it (a random start on text): the axes span
+  // iterations 1 on, and the start's line leaves the top.
+  const rest = values.slice(1);
+  const [low, high] = [rest.reduce((a, b) => Math.min(a, b)), rest.reduce((a, b) => Math.max(a, b))];
+  const linear = await renderSvg(
+    curvesSpec(curve, { yTitle, title: "Loss, linear axes", markers: true, yFrom: 1 }),
   );
+  const logLog = await renderSvg(
+    curvesSpec(curve, { yTitle, xScale: "log", yScale: "log", title: "Loss, log-log axes", markers: true }),
+  );
+  const span = `${num(low)} to ${num(high)}`;
   return `<section id="loss"><h2>Loss</h2><div class="row">${
-    figure(linear, "Loss before each iteration (last: final loss).")
-  }${figure(logLog, "The same on log-log axes (iteration 0 left out).")}</div></section>`;
+    figure(
+      linear,
+      `Before each iteration (the last point: the final loss). The y axis spans iterations 1 on, ${span}${
+        values[0] > high ? `; the start, ${num(values[0])}, is above it` : ""
+      }.`,
+    )
+  }${figure(logLog, "The same on log-log axes (iteration 0 left out), the y axis spanning the data.")}</div></section>`;
 }
 
-async function shiftsSection(model: Model, options: ReportOptions, top: TopFeatures): Promise<string> {
+/** v(i)ⱼ, its contrast and its share, as named text, for tooltips (docs/algorithm.md §Contrasts and shares). */
+function scoreTexts(context: ReportContext, i: number, j: number): Record<RankBy, string> {
+  return {
+    value: exactNumber(context.model.V[i][j]),
+    contrast: exactNumber(context.contrast[i][j]),
+    share: percent(context.share[i][j]),
+  };
+}
+
+/** Tooltip lines for v(i)ⱼ's scores ("v(i): …", "contrast: …", "share: …"), but for `except`. */
+function scoreDetail(context: ReportContext, i: number, j: number, except?: RankBy): string {
+  return Object.entries(scoreTexts(context, i, j)).filter(([by]) => by !== except)
+    .map(([by, text]) => `${by === "value" ? "v(i)" : by}: ${text}`).join("\n");
+}
+
+/** The ranking's score of every stratum and column, and its name. */
+function scoreOf(context: ReportContext): { title: string; values: (i: number, j: number) => number } {
+  const { by, model } = context;
+  if (by === "contrast") return { title: "contrast", values: (i, j) => context.contrast[i][j] };
+  if (by === "share") return { title: "share", values: (i, j) => context.share[i][j] };
+  const V = model.V;
+  return { title: "v(i)", values: (i, j) => V[i][j] };
+}
+
+async function scoreHeatmap(context: ReportContext, columns: number[]): Promise<string> {
+  const { model, by } = context;
+  const score = scoreOf(context);
+  const cells: Cell[] = model.names.flatMap((name, i) =>
+    columns.map((j) => ({
+      row: name,
+      column: columnName(model, j),
+      value: score.values(i, j),
+      detail: scoreDetail(context, i, j, by),
+    }))
+  );
+  return await renderSvg(heatmapSpec(cells, {
+    valueTitle: score.title,
+    colors: by === "contrast" ? "diverging" : "sequential",
+    missing: "no share (0 in every stratum)",
+  }));
+}
+
+/** What the score heat map's caption says the colour is. */
+function scoreCaption(by: RankBy): string {
+  return by === "contrast"
+    ? "Contrast: v(i) minus the mean of the other strata (orange above them, blue below)"
+    : by === "share"
+    ? "Share: v(i) over the column's sum over the strata (grey: no share)"
+    : "v(i)";
+}
+
+async function shiftsSection(context: ReportContext): Promise<string> {
+  const { model, options } = context;
   const V = model.V;
   const head = `<section id="shifts"><h2>Strata features v(i)</h2>`;
-  if (options.image) {
-    const { width, height } = options.image;
-    const scale = Math.max(1, Math.round(140 / width));
-    const pictures = model.names.map((name, i) =>
-      picture(imagePng(V[i], width, height, scale), `v(${name})`, `v(${name}) (black: largest)`)
-    );
-    return `${head}<p>Each v(i) drawn as a ${width}×${height} image, scaled to its own largest value.</p><div class="row">${
-      pictures.join("")
-    }</div></section>`;
-  }
-  if (model.cols <= (options.maxBarColumns ?? 40)) {
+  if (options.image) return head + shiftPictures(context) + "</section>";
+  const score = scoreCaption(context.by);
+  if (model.cols <= (options.maxBarColumns ?? 40) && model.names.length <= MAX_BAR_STRATA) {
     const bars: Bar[] = model.names.flatMap((name, i) =>
-      Array.from(V[i], (value, j) => ({ category: columnName(model, j), group: name, value }))
+      Array.from(V[i], (value, j) => ({
+        category: columnName(model, j),
+        group: name,
+        value,
+        detail: scoreDetail(context, i, j, "value"),
+      }))
     );
     const svg = await renderSvg(groupedBarsSpec(bars, { yTitle: "v(i)", groupTitle: "stratum" }));
-    return `${head}<div class="row">${
-      figure(svg, "v(i) of each stratum, one group of bars per column.")
-    }</div></section>`;
+    const every = Array.from({ length: model.cols }, (_, j) => j);
+    return `${head}<div class="row">${figure(svg, "v(i) of each stratum, one group of bars per column.")}</div>${
+      figure(await scoreHeatmap(context, every), `${score}, every column.`)
+    }</section>`;
   }
-  // Many columns: all of them as a picture, and the top ones named.
+  // Many columns (or strata): all of them as a picture, and the top ones named.
   const { png, binWidth } = shiftsHeatmapPng(V);
   const map = picture(
     png,
@@ -152,26 +286,106 @@ async function shiftsSection(model: Model, options: ReportOptions, top: TopFeatu
       binWidth > 1 ? `; each pixel column is the largest of ${binWidth} columns` : ""
     } (${SHIFTS_HEATMAP_LEGEND}).`,
   );
-  const columns = [...new Set(top.strata.flatMap((s) => s.features.slice(0, 8).map((f) => f.column)))];
-  const cells: Cell[] = model.names.flatMap((name, i) =>
-    columns.map((j) => ({ row: name, column: columnName(model, j), value: V[i][j] }))
-  );
-  const svg = await renderSvg(heatmapSpec(cells, { valueTitle: "v(i)" }));
+  const columns = [
+    ...new Set(context.top.strata.flatMap((s) => s.features.slice(0, HEATMAP_TOP).map((f) => f.column))),
+  ];
   return `${head}<div class="row">${map}</div><div class="row">${
-    figure(svg, "v(i) at the top columns of every stratum.")
+    figure(
+      await scoreHeatmap(context, columns),
+      `${score}, at the top ${HEATMAP_TOP} columns of every stratum (ranked by ${context.by}).`,
+    )
   }</div></section>`;
 }
 
-function featureList(features: Feature[]): string {
-  return features.map((f) => `${escapeHtml(f.name ?? `col ${f.column + 1}`)} <span class="w">${num(f.value, 3)}</span>`)
-    .join(", ");
+/** v(i) and its contrast drawn as pictures, for image columns. */
+function shiftPictures(context: ReportContext): string {
+  const { model } = context;
+  const { width, height } = context.options.image!;
+  const scale = Math.max(1, Math.round(140 / width));
+  const V = model.V;
+  const values = model.names.map((name, i) =>
+    picture(imagePng(V[i], width, height, scale), `v(${name})`, `v(${name}) (black: largest)`)
+  );
+  // One scale for every stratum's contrast, so that equal colours mean equal contrasts.
+  const magnitude = context.contrast.reduce((max, c) => c.reduce((m, x) => Math.max(m, Math.abs(x)), max), 0);
+  const contrast = model.names.map((name, i) =>
+    picture(
+      imagePng(context.contrast[i], width, height, scale, { colorMap: "diverging", max: magnitude || 1 }),
+      `contrast of ${name}`,
+      `contrast of ${name}`,
+    )
+  );
+  return `<p>Each v(i) drawn as a ${width}×${height} image, scaled to its own largest value (black). Below, its contrast with the other strata (docs/algorithm.md §Contrasts and shares): red above them, blue below, white equal, every stratum on the same scale (largest magnitude ${
+    num(magnitude, 3)
+  }).</p><div class="row">${values.join("")}</div><div class="row">${contrast.join("")}</div>`;
 }
 
-function topSection(top: TopFeatures, count: number): string {
-  return `<section id="top-features"><h2>Top features</h2><h3>Of each stratum's v(i): what sets it apart</h3>${
-    table(["stratum", `top ${count}`], top.strata.map((s) => [escapeHtml(s.name), featureList(s.features)]), "features")
+async function topicUseSection(model: Model): Promise<string> {
+  const use = topicUse(model.W, model.rank);
+  const cells: Cell[] = model.names.flatMap((name, i) =>
+    Array.from(use[i], (value, q) => ({ row: name, column: `topic ${q + 1}`, value }))
+  );
+  const svg = await renderSvg(heatmapSpec(cells, { valueTitle: "mean of W(i)" }));
+  return `<section id="topic-use"><h2>Topics used by each stratum</h2><div class="row">${
+    figure(
+      svg,
+      "The mean of each column of W(i) over the stratum's rows: how much the rows of stratum i use topic q. Each topic (row of H) has its own scale: compare the strata within a topic.",
+    )
+  }</div></section>`;
+}
+
+/** What the page says the ranking of each stratum's features is. */
+function rankingText(by: RankBy, scaling: string | undefined): string {
+  const what = {
+    contrast:
+      "Ranked by contrast: v(i)ⱼ minus the unweighted mean of v(l)ⱼ over the other strata, the columns where the stratum stands out most (the number after each: the contrast).",
+    share:
+      "Ranked by share: v(i)ⱼ / Σₗ v(l)ⱼ, the stratum's part of the column's shift over all strata (the number after each: the share; a column 0 in every stratum has no share and comes last).",
+    value:
+      "Ranked by value: the largest entries of v(i), whether or not the other strata share them (the number after each: v(i)ⱼ).",
+  }[by];
+  const scale = scaling === undefined
+    ? "The ranking is on v as fitted, in each column's own units: with columns on different scales, the larger-scaled columns rank higher by contrast and by value (shares are unaffected)."
+    : `The ranking is on the scaled values: ${scaling}.`;
+  return `${what} ${scale} Definitions: docs/algorithm.md §Contrasts and shares.`;
+}
+
+/** A stratum's features, each with its ranking score and, as a tooltip, v, contrast and share. */
+function strataFeatureList(context: ReportContext, i: number, features: Feature[]): string {
+  return features.map((f) => {
+    const j = f.column;
+    const score = context.by === "contrast"
+      ? num(context.contrast[i][j], 3)
+      : context.by === "share"
+      ? percent(context.share[i][j])
+      : num(f.value, 3);
+    const tip = scoreDetail(context, i, j);
+    return `<span title="${escapeHtml(tip)}">${escapeHtml(f.name ?? `col ${j + 1}`)} <span class="w">${
+      escapeHtml(score)
+    }</span></span>`;
+  }).join(", ");
+}
+
+function topicFeatureList(features: Feature[]): string {
+  return features.map((f) =>
+    `<span title="H: ${exactNumber(f.value)}">${escapeHtml(f.name ?? `col ${f.column + 1}`)} <span class="w">${
+      num(f.value, 3)
+    }</span></span>`
+  ).join(", ");
+}
+
+function topSection(context: ReportContext): string {
+  const { top, count } = context;
+  return `<section id="top-features"><h2>Top features</h2><h3>Of each stratum's v(i): what sets it apart</h3><p class="ranking">${
+    escapeHtml(rankingText(context.by, context.options.scaling))
+  }</p>${
+    table(
+      ["stratum", `top ${count} by ${context.by}`],
+      top.strata.map((s, i) => [escapeHtml(s.name), strataFeatureList(context, i, s.features)]),
+      "features",
+    )
   }<h3>Of each topic (row of H, shared by all strata)</h3>${
-    table(["topic", `top ${count}`], top.topics.map((t) => [String(t.topic), featureList(t.features)]), "features")
+    table(["topic", `top ${count}`], top.topics.map((t) => [String(t.topic), topicFeatureList(t.features)]), "features")
   }</section>`;
 }
 
@@ -191,15 +405,16 @@ const STYLE = `body{font:15px/1.45 Helvetica,Arial,sans-serif;margin:2em auto;ma
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.8em 0}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#f4f4f4}.features td:last-child{font-size:.93em}.w{color:#888;font-size:.85em}
-.row{display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start}figure{margin:.5em 0}
-figcaption{font-size:.85em;color:#555;max-width:560px}
+.row{display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start}figure{margin:.5em 0;max-width:100%;overflow-x:auto}
+figcaption{font-size:.85em;color:#555;max-width:560px}.ranking{font-size:.93em;color:#444;max-width:820px}
 img{image-rendering:pixelated;border:1px solid #ddd;max-width:100%;height:auto}
 svg{max-width:100%;height:auto}.source{color:#666}`;
 
 /**
  * The report of a model as one HTML document: the run's settings, the loss curve (linear and
- * log-log), the v(i) of every stratum (grouped bars for few columns, heat maps for many, pictures
- * for image data), and the top features of each v(i) and each topic.
+ * log-log, scaled to the data), the v(i) of every stratum (grouped bars for few columns, heat
+ * maps for many, pictures for image data) with their contrasts or shares, how much each stratum
+ * uses each topic, and the top features of each v(i) (ranked by `options.by`) and each topic.
  * @throws {RangeError} when `image` does not match the model's column count.
  */
 export async function buildReport(model: Model, options: ReportOptions = {}): Promise<string> {
@@ -208,14 +423,25 @@ export async function buildReport(model: Model, options: ReportOptions = {}): Pr
       `Cannot draw images: ${options.image.width}×${options.image.height} pixels, but the model has ${model.cols} columns`,
     );
   }
+  const by = options.by ?? "contrast";
   const count = options.top ?? 10;
-  const top = topFeatures(model, count);
+  const V = model.V;
+  const context: ReportContext = {
+    model,
+    options,
+    by,
+    count,
+    top: topFeatures(model, count, { by }),
+    contrast: contrasts(V),
+    share: shares(V),
+  };
   const title = options.title ?? "Stratified-NMF model";
   const sections = [
     settingsSection(model),
     await lossSection(model),
-    await shiftsSection(model, options, top),
-    topSection(top, count),
+    await shiftsSection(context),
+    await topicUseSection(model),
+    topSection(context),
     options.image ? topicsSection(model, options.image) : "",
   ];
   return `<!DOCTYPE html>

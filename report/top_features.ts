@@ -1,11 +1,13 @@
 /**
- * The top features of a model: the largest entries of each v(i) and each topic (row of H), with
- * their names. What `snmf top` prints and the report shows.
+ * The top features of a model: the columns that set each stratum apart (ranked by contrast,
+ * share or value: sdk/contrast.ts, docs/algorithm.md §Contrasts and shares) and the largest
+ * entries of each topic (row of H), with their names. What `snmf top` prints and the report shows.
  *
  * @module
  */
 
 import type { Model } from "../sdk/mod.ts";
+import { largestFirst, type RankBy, rankFeatures } from "../sdk/contrast.ts";
 
 /** One feature (column) and its weight. */
 export interface Feature {
@@ -13,6 +15,7 @@ export interface Feature {
   column: number;
   /** The column's name, when the model has column names. */
   name?: string;
+  /** v(i)ⱼ for a stratum, H_qj for a topic. */
   value: number;
 }
 
@@ -22,28 +25,31 @@ export interface TopFeatures {
   topics: { topic: number; features: Feature[] }[];
 }
 
-/** Indices of the `count` largest values, largest first (ties: lower index first), as the SDK orders them. */
-function topIndices(values: ArrayLike<number>, count: number): number[] {
-  const order = Array.from({ length: values.length }, (_, j) => j);
-  order.sort((a, b) => values[b] - values[a] || a - b);
-  return order.slice(0, Math.max(0, Math.min(count, values.length)));
+/** Options of {@link topFeatures}. */
+export interface TopFeaturesOptions {
+  /** What ranks the columns of a stratum (default "contrast"); topics are always ranked by value. */
+  by?: RankBy;
 }
 
-function features(model: Model, values: ArrayLike<number>, count: number): Feature[] {
+function features(model: Model, columns: number[], values: ArrayLike<number>): Feature[] {
   const names = model.columnNames;
-  return topIndices(values, count).map((j) =>
-    names ? { column: j, name: names[j], value: values[j] } : { column: j, value: values[j] }
-  );
+  return columns.map((j) => names ? { column: j, name: names[j], value: values[j] } : { column: j, value: values[j] });
 }
 
-/** The `count` largest entries of each v(i) and each row of H, named by the model's column names. */
-export function topFeatures(model: Model, count: number): TopFeatures {
+/**
+ * The `count` columns that set each stratum apart (by `options.by`) and the `count` largest
+ * entries of each row of H, named by the model's column names.
+ */
+export function topFeatures(model: Model, count: number, options: TopFeaturesOptions = {}): TopFeatures {
   const V = model.V;
-  const strata = model.names.map((name, i) => ({ name, features: features(model, V[i], count) }));
-  const H = model.H;
-  const topics = Array.from({ length: model.rank }, (_, q) => ({
-    topic: q + 1,
-    features: features(model, H.subarray(q * model.cols, (q + 1) * model.cols), count),
+  const strata = model.names.map((name, i) => ({
+    name,
+    features: features(model, rankFeatures(V, i, count, options.by ?? "contrast"), V[i]),
   }));
+  const H = model.H;
+  const topics = Array.from({ length: model.rank }, (_, q) => {
+    const row = H.subarray(q * model.cols, (q + 1) * model.cols);
+    return { topic: q + 1, features: features(model, largestFirst(row, count), row) };
+  });
   return { strata, topics };
 }

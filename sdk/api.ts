@@ -7,6 +7,7 @@
  */
 
 export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./runtime/core.ts";
+export { contrasts, featureScores, RANK_BY, type RankBy, rankFeatures, shares } from "./contrast.ts";
 export { fit } from "./fit.ts";
 export { Model } from "./model.ts";
 export type { ModelJSON } from "./input/model_file.ts";

@@ -7,17 +7,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { decode } from "fast-png";
-import { fit, type Model, syntheticStrata } from "../sdk/mod.ts";
+import { fit, init, Model, type ModelJSON, syntheticStrata } from "../sdk/mod.ts";
 import {
+  categoricalColors,
   type ChartSpec,
   curvesSpec,
+  dataDomain,
+  exactNumber,
   groupedBarsSpec,
   heatmapSpec,
+  narrowLogTicks,
   renderSvg,
   sampleIndices,
 } from "../report/charts.ts";
 import { heatmapPng, imagePng, pngDataUri, shiftsHeatmapPng } from "../report/png.ts";
-import { buildReport, escapeHtml, nonZeroFraction } from "../report/html.ts";
+import { buildReport, escapeHtml, nonZeroFraction, topicUse } from "../report/html.ts";
+import { topFeatures } from "../report/top_features.ts";
 import { report } from "../cli/report.ts";
 import { UsageError } from "../cli/errors.ts";
 
@@ -178,12 +183,12 @@ describe("buildReport", () => {
       assert.match(html, /^<!DOCTYPE html>\n<html lang="en">/);
       assertWellFormed(html);
       assert.deepEqual(externalReferences(html), []);
-      for (const id of ["settings", "loss", "shifts", "top-features"]) {
+      for (const id of ["settings", "loss", "shifts", "topic-use", "top-features"]) {
         assert.match(html, new RegExp(`<section id="${id}">`));
       }
       assert.doesNotMatch(html, /<section id="topics">/);
-      // loss (linear and log-log) and the grouped bars
-      assert.equal([...html.matchAll(/<svg /g)].length, 3);
+      // loss (linear and log-log), the grouped bars, the contrast heat map and the topics' use
+      assert.equal([...html.matchAll(/<svg /g)].length, 5);
       assert.match(html, /aria-roledescription="bar"/);
       assert.match(html, /&#60;f&#38;g&#62;/);
       assert.doesNotMatch(html, /<f&g>/);
@@ -205,8 +210,8 @@ describe("buildReport", () => {
       assertWellFormed(images);
       assert.deepEqual(externalReferences(images), []);
       assert.match(images, /<section id="topics">/);
-      // one picture per stratum and per topic
-      assert.equal([...images.matchAll(/<img src="data:image\/png;base64,/g)].length, 3 + 3);
+      // one picture of v(i) and one of its contrast per stratum, one per topic
+      assert.equal([...images.matchAll(/<img src="data:image\/png;base64,/g)].length, 3 + 3 + 3);
       await assert.rejects(buildReport(model, { image: { width: 8, height: 7 } }), RangeError);
     } finally {
       model.free();
@@ -246,5 +251,262 @@ describe("snmf report", () => {
     await assert.rejects(report([file, "--out", out, "--image", "5x4"]), UsageError);
     await assert.rejects(report([file, "--image", "4by4"]), UsageError);
     await assert.rejects(report([file, "--out", join(work, "missing", "r.html")]), UsageError);
+  });
+});
+
+/** The SVG charts of a page, in order. */
+function charts(html: string): string[] {
+  return [...html.matchAll(/<svg [\s\S]*?<\/svg>/g)].map((m) => m[0]);
+}
+
+/** The y axis's span as Vega describes it: "… for a linear scale with values from LOW to HIGH". */
+function yAxisSpan(svg: string): [number, number] {
+  const match = /aria-label="Y-axis[^"]* with values from ([-\d.e]+) to ([-\d.e]+)"/.exec(svg);
+  assert.ok(match, "the chart has a described y axis");
+  return [Number(match[1]), Number(match[2])];
+}
+
+/** The texts of a chart's axis labels (both axes), and of its legend labels. */
+function chartLabels(svg: string): string[] {
+  return [...svg.matchAll(/role-(?:axis|legend)-label[^>]*>([\s\S]*?)<\/g>/g)]
+    .flatMap((m) => [...m[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+}
+
+/** Every native tooltip of a chart: the text of its `<title>` elements. */
+function tooltips(svg: string): string[] {
+  return [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) =>
+    m[1].replace(/&#xA;/g, "\n").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(
+      /&amp;/g,
+      "&",
+    )
+  );
+}
+
+/** A column name long enough to be cut by Vega's default label limit (180 estimated pixels). */
+const LONG = [
+  "Rotten Tomatoes Rating",
+  "Internet Movie Database Rating",
+  "Production Budget (US dollars)",
+  "Worldwide Gross",
+];
+
+/**
+ * A model made from given factors (no fit): `V` s vectors of n, two rows of W per stratum, the
+ * given loss history (the normalized loss equal to the loss).
+ */
+async function madeModel(V: number[][], options: Partial<ModelJSON> = {}): Promise<Model> {
+  await init();
+  const rank = 2;
+  const n = V[0].length;
+  const lossHistory = options.lossHistory ?? [3, 2, 1.5];
+  const json: ModelJSON = {
+    format: "stratified-nmf",
+    version: 1,
+    names: V.map((_, i) => `stratum ${i + 1} with a rather long name`),
+    rows: V.map(() => 2),
+    cols: n,
+    rank,
+    V,
+    W: V.map((_, i) => [[i + 1, 0.5], [i + 2, 0]]),
+    H: [Array.from({ length: n }, (_, j) => j + 1), Array.from({ length: n }, (_, j) => n - j)],
+    lossHistory,
+    loss: lossHistory.at(-1)!,
+    normalizedLoss: lossHistory.at(-1)!,
+    iterations: lossHistory.length - 1,
+    converged: false,
+    elapsedMs: 1234.5,
+    seed: 7,
+    schedule: "sequential",
+    vUpdates: 2,
+    solver: "hals",
+    init: "random",
+    ...options,
+  };
+  return Model.fromJSON(json);
+}
+
+// Where value and contrast disagree, as on cars by origin: column 0 is the largest v of every
+// stratum; by contrast, stratum 0 stands out in column 2, stratum 1 in column 1, stratum 2 in 0.
+const CARS_LIKE = [[15, 0.2, 6, 1], [16, 3, 0.5, 1], [16.5, 2.5, 0.4, 1]];
+
+describe("loss charts", () => {
+  // A random start on a text model: far above, then a small fall (docs/experiments.md).
+  const TEXT_LOSS = [104.2, 0.8345, 0.822, 0.8156, 0.8124, 0.81, 0.808, 0.8065, 0.806, 0.8055, 0.805];
+
+  it("span the data: the linear axis from iteration 1 on, the log axis not rounded to a decade", async () => {
+    using model = await madeModel(CARS_LIKE, { lossHistory: TEXT_LOSS });
+    const [linear, logLog] = charts(await buildReport(model));
+    for (const svg of [linear, logLog]) {
+      const [low, high] = yAxisSpan(svg);
+      assert.ok(low > 0.79 && low < 0.805 && high > 0.8345 && high < 0.85, `y from ${low} to ${high}`);
+    }
+    // The log axis is labelled although its span is less than a decade.
+    const yLabels = chartLabels(logLog).map(Number).filter((x) => x > 0.7 && x < 0.9);
+    assert.ok(yLabels.length >= 3, `y labels ${chartLabels(logLog)}`);
+    assert.match(await buildReport(model), /the start, 104\.2, is above it/);
+  });
+
+  it("pads the span of the data, in log space on a log axis", () => {
+    assert.deepEqual(dataDomain([1, 2], "linear"), [0.97, 2.03]);
+    const [low, high] = dataDomain([1, 100], "log");
+    assert.ok(Math.abs(Math.log10(low) + 0.06) < 1e-12 && Math.abs(Math.log10(high) - 2.06) < 1e-12);
+    assert.deepEqual(dataDomain([5, 5], "linear"), [4.95, 5.05]);
+    assert.deepEqual(dataDomain([0], "linear"), [-1, 1]);
+    assert.deepEqual(narrowLogTicks([0.8046, 0.8359]), {
+      values: [0.805, 0.81, 0.815, 0.82, 0.825, 0.83, 0.835],
+      format: ".3~g",
+    });
+    assert.equal(narrowLogTicks([0.001, 1]), undefined);
+  });
+
+  it("give every point its exact value as a tooltip", async () => {
+    using model = await madeModel(CARS_LIKE, { lossHistory: TEXT_LOSS });
+    const [linear, logLog] = charts(await buildReport(model));
+    const linearTips = tooltips(linear);
+    assert.equal(linearTips.length, TEXT_LOSS.length);
+    assert.equal(linearTips[3], `normalized loss\niteration 3: ${TEXT_LOSS[3]}`);
+    assert.equal(tooltips(logLog).length, TEXT_LOSS.length - 1, "iteration 0 is not on a log axis");
+  });
+});
+
+describe("colours, labels and tooltips", () => {
+  it("never repeats a colour, whatever the number of categories", () => {
+    for (const count of [1, 5, 10, 11, 12, 20, 21, 40]) {
+      const colors = categoricalColors(count);
+      assert.equal(colors.length, count);
+      assert.equal(new Set(colors).size, count, `${count} colours`);
+    }
+    // Tableau 20's strong colours first: 11 to 20 strata keep the first ten colours of 20.
+    assert.deepEqual(categoricalColors(12).slice(0, 10), categoricalColors(20).slice(0, 10));
+  });
+
+  it("draws 12 strata in 12 colours", async () => {
+    const V = Array.from({ length: 12 }, (_, i) => [i + 1, 12 - i, 1, 0.5]);
+    using model = await madeModel(V);
+    const bars = charts(await buildReport(model))[2];
+    const fills = new Set([...bars.matchAll(/aria-roledescription="bar"[^>]*fill="([^"]+)"/g)].map((m) => m[1]));
+    assert.equal(fills.size, 12);
+  });
+
+  it("shows long column and stratum names whole", async () => {
+    using model = await madeModel(CARS_LIKE.map((v) => v.slice()), { columnNames: LONG });
+    const html = await buildReport(model);
+    const labels = charts(html).flatMap(chartLabels);
+    for (const name of [...LONG, ...model.names]) assert.ok(labels.includes(name), `"${name}" whole in a chart`);
+    assert.deepEqual(labels.filter((label) => label.includes("…")), []);
+    // many columns: the heat map of the top columns
+    const many = Array.from({ length: 50 }, (_, j) => `${LONG[j % 4]} ${j}`);
+    using wide = await madeModel(CARS_LIKE.map((v) => Array.from({ length: 50 }, (_, j) => v[j % 4] + j)), {
+      columnNames: many,
+    });
+    const heat = charts(await buildReport(wide)).flatMap(chartLabels);
+    assert.ok(heat.includes("Internet Movie Database Rating 1"));
+    assert.deepEqual(heat.filter((label) => label.includes("…")), []);
+  });
+
+  it("gives every bar and cell its exact values as a tooltip", async () => {
+    using model = await madeModel(CARS_LIKE, { columnNames: LONG });
+    const [, , bars, heat, use] = charts(await buildReport(model));
+    const barTips = tooltips(bars);
+    assert.equal(barTips.length, 3 * 4);
+    // stratum 1, column 2: v = 0.5; contrast 0.5 − (6 + 0.4)/2 = −2.7; share 0.5 / 6.9
+    assert.ok(
+      barTips.includes(
+        `${LONG[2]}\n${model.names[1]}\nv(i): 0.5\ncontrast: ${
+          exactNumber(0.5 - (6 + 0.4000000059604645) / 2)
+        }\nshare: ${Number((100 * 0.5 / (6 + 0.5 + 0.4000000059604645)).toPrecision(3))} %`,
+      ),
+      barTips.join("\n---\n"),
+    );
+    assert.equal(tooltips(heat).length, 3 * 4);
+    assert.equal(tooltips(use).length, 3 * 2);
+  });
+
+  it("writes numbers exactly: float32 values by their shortest float32 text", () => {
+    assert.equal(exactNumber(Math.fround(0.4)), "0.4");
+    assert.equal(exactNumber(Math.fround(1 / 3)), "0.33333334");
+    assert.equal(exactNumber(1 / 3), String(1 / 3));
+    assert.equal(exactNumber(0), "0");
+  });
+});
+
+describe("report contents", () => {
+  it("ranks each stratum's features by contrast, says so, and follows `by`", async () => {
+    using model = await madeModel(CARS_LIKE, { columnNames: ["Acceleration", "Horsepower", "MPG", "Cylinders"] });
+    const firstOf = (html: string) =>
+      [...html.matchAll(/<td>stratum \d with a rather long name<\/td><td><span title="[^"]*">([^<]+) </g)].map((m) =>
+        m[1]
+      );
+    const html = await buildReport(model);
+    assert.deepEqual(firstOf(html), ["MPG", "Horsepower", "Acceleration"]);
+    assert.match(html, /Ranked by contrast: v\(i\)ⱼ minus the unweighted mean/);
+    assert.match(html, /<th>top 10 by contrast<\/th>/);
+    assert.match(html, /on v as fitted, in each column&#39;s own units/);
+    const byValue = await buildReport(model, { by: "value" });
+    assert.deepEqual(firstOf(byValue), ["Acceleration", "Acceleration", "Acceleration"]);
+    assert.match(byValue, /Ranked by value/);
+    const scaled = await buildReport(model, { scaling: "each column divided by its standard deviation" });
+    assert.match(scaled, /The ranking is on the scaled values: each column divided by its standard deviation\./);
+  });
+
+  it("shows a column that is 0 in every stratum as having no share", async () => {
+    using model = await madeModel([[1, 0, 2], [3, 0, 2]]);
+    const html = await buildReport(model, { by: "share" });
+    assert.match(html, /col 2 <span class="w">no share<\/span>/);
+    assert.doesNotMatch(html, /NaN/);
+    assert.ok(tooltips(charts(html)[3]).some((tip) => tip.includes("share: no share (0 in every stratum)")));
+  });
+
+  it("shows the solver, the start and the penalties, and a schedule only for the multiplicative updates", async () => {
+    const row = (html: string, name: string) => new RegExp(`<tr><td>${name}</td><td>([^<]*)</td></tr>`).exec(html)?.[1];
+    {
+      using hals = await madeModel(CARS_LIKE, { l1V: 0.5 });
+      const html = await buildReport(hals);
+      assert.equal(row(html, "solver"), "HALS (exact block-coordinate descent)");
+      assert.equal(row(html, "start"), "random (the published start), seed 7");
+      assert.equal(row(html, "penalties"), "L1: λ_v = 0.5, λ_W = 0, λ_H = 0");
+      assert.equal(row(html, "v\\(i\\) updates"), "on");
+      assert.doesNotMatch(html, /schedule|sequential/);
+    }
+    using mu = await madeModel(CARS_LIKE, { solver: "mu", schedule: "reference", init: "nndsvd", seed: null });
+    const html = await buildReport(mu);
+    assert.equal(row(html, "solver"), "multiplicative updates (the paper&#39;s), reference schedule");
+    assert.equal(row(html, "start"), "NNDSVD");
+    assert.equal(row(html, "penalties"), "none");
+    assert.equal(row(html, "v\\(i\\) updates"), "2 per iteration");
+  });
+
+  it("says what the time it shows covers: the model's time iterating", async () => {
+    using model = await madeModel(CARS_LIKE);
+    assert.match(
+      await buildReport(model),
+      /<td>time iterating<\/td><td>1\.23 s \(617 ms per iteration\); the final loss included, loading the data and the start not<\/td>/,
+    );
+  });
+
+  it("shows how much each stratum uses each topic: the means of W(i)'s columns", async () => {
+    assert.deepEqual(
+      topicUse([Float32Array.from([1, 0.5, 2, 0]), Float32Array.from([4, 1, 6, 3, 8, 2])], 2).map((u) => Array.from(u)),
+      [[1.5, 0.25], [6, 2]],
+    );
+    using model = await madeModel(CARS_LIKE);
+    const html = await buildReport(model);
+    assert.match(html, /<section id="topic-use"><h2>Topics used by each stratum<\/h2>/);
+    // stratum 2's W: [[3, 0.5], [4, 0]]: means 3.5 and 0.25
+    const tips = tooltips(charts(html)[4]);
+    assert.ok(tips.includes(`${model.names[2]}\ntopic 1\nmean of W(i): 3.5`), tips.join("\n---\n"));
+    assert.ok(tips.includes(`${model.names[2]}\ntopic 2\nmean of W(i): 0.25`));
+  });
+
+  it("ranks top features as asked, topics by value", async () => {
+    using model = await madeModel(CARS_LIKE);
+    assert.deepEqual(topFeatures(model, 1).strata.map((s) => s.features[0].column), [2, 1, 0]);
+    assert.deepEqual(topFeatures(model, 1, { by: "value" }).strata.map((s) => s.features[0].column), [0, 0, 0]);
+    // shares of stratum 0: 15/47.5, 0.2/5.7, 6/6.9, 1/3
+    assert.deepEqual(topFeatures(model, 2, { by: "share" }).strata[0].features, [
+      { column: 2, value: 6 },
+      { column: 3, value: 1 },
+    ]);
+    assert.deepEqual(topFeatures(model, 1).topics.map((t) => t.features[0].column), [3, 0]);
   });
 });

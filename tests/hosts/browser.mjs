@@ -11,18 +11,7 @@ import { after, before, describe, it } from "node:test";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import { assertReference, context, npmInstall, project } from "./setup.mjs";
-
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_FLAGS as FLAGS } from "../chromium.mjs";
 
 const PAGE = `import * as sdk from "stratified-nmf";
 import { probe } from "./probe.js";
