@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { decode } from "fast-png";
-import { fit, init, Model, type ModelJSON, syntheticStrata } from "../sdk/mod.ts";
+import { fit, init, Model, type ModelJSON, type ModelSettings, syntheticStrata } from "../sdk/mod.ts";
+import { SETTING_NAMES } from "../sdk/input/options.ts";
 import {
   categoricalColors,
   type ChartSpec,
@@ -294,14 +295,32 @@ const LONG = [
  * A model made from given factors (no fit): `V` s vectors of n, two rows of W per stratum, the
  * given loss history (the normalized loss equal to the loss).
  */
-async function madeModel(V: number[][], options: Partial<ModelJSON> = {}): Promise<Model> {
+async function madeModel(
+  V: number[][],
+  options: Partial<Omit<ModelJSON, "settings">> & Partial<ModelSettings> = {},
+): Promise<Model> {
   await init();
   const rank = 2;
   const n = V[0].length;
   const lossHistory = options.lossHistory ?? [3, 2, 1.5];
+  const settingNames = new Set<string>(SETTING_NAMES);
+  const given = Object.entries(options);
+  const settings: ModelSettings = {
+    solver: "hals",
+    schedule: "sequential",
+    vUpdates: 2,
+    init: "random",
+    seed: 7,
+    l1V: 0,
+    l1W: 0,
+    l1H: 0,
+    normalizeUnits: true,
+    threads: 1,
+    ...Object.fromEntries(given.filter(([key]) => settingNames.has(key))),
+  };
   const json: ModelJSON = {
     format: "stratified-nmf",
-    version: 1,
+    version: 2,
     names: V.map((_, i) => `stratum ${i + 1} with a rather long name`),
     rows: V.map(() => 2),
     cols: n,
@@ -315,12 +334,9 @@ async function madeModel(V: number[][], options: Partial<ModelJSON> = {}): Promi
     iterations: lossHistory.length - 1,
     converged: false,
     elapsedMs: 1234.5,
-    seed: 7,
-    schedule: "sequential",
-    vUpdates: 2,
-    solver: "hals",
-    init: "random",
-    ...options,
+    scale: 1,
+    settings,
+    ...Object.fromEntries(given.filter(([key]) => !settingNames.has(key))),
   };
   return Model.fromJSON(json);
 }
