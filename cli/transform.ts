@@ -13,6 +13,8 @@ import { InputError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { readModel } from "./model_file.ts";
 import { readRows } from "../io/read_input.ts";
+import { TerminalReadProgress } from "../io/read_progress.ts";
+import { MemoryBudget } from "../io/memory.ts";
 
 export const TRANSFORM_HELP = `snmf transform — loadings W of new rows, with the model's topics H fixed
 
@@ -127,7 +129,14 @@ export async function transform(args: string[]): Promise<number> {
         `has no stratum "${stratum}" (--stratum); its strata are ${model.names.map((n) => `"${n}"`).join(", ")}`,
       );
     }
-    const { stratum: rows, header } = readRows(inputFile);
+    const progress = new TerminalReadProgress("snmf transform", quiet);
+    let read;
+    try {
+      read = readRows(inputFile, { progress, memory: new MemoryBudget(model.rank) });
+    } finally {
+      progress.done();
+    }
+    const { stratum: rows, header } = read;
     const cols = (rows as { cols?: number }).cols;
     if (cols !== undefined && cols !== model.cols) {
       throw new InputError(inputFile, undefined, `has ${cols} columns, the model ${model.cols}`);

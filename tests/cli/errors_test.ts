@@ -4,7 +4,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { childEnv, cleanup, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 import { COLUMNS, csv, mtx, strataValues } from "./data.ts";
@@ -171,11 +171,19 @@ describe("snmf errors and output files", () => {
       "empty/a.csv": "",
       "headeronly/a.csv": "x,y\n",
       "nostrata/README.md": "no strata here\n",
+      "brokenlink/a.csv": csv(COLUMNS, a),
+      "huge/a.mtx": `${MM}\n2000000000 2000000000 3\n1 1 1\n2 2 1\n3 3 1\n`,
+      "huge-fit/a.mtx": `${MM}\n300000000 300000000 3\n1 1 1\n2 2 1\n3 3 1\n`,
     };
     MALFORMED.forEach((c, i) => {
       for (const [name, content] of Object.entries(c.files)) files[`bad${i}/${name}`] = content;
     });
     writeFiles(root, files);
+    symlinkSync("gone.csv", join(root, "brokenlink", "b.csv"));
+    const latin1 = new TextEncoder().encode(csv(["x", "caf?", "z", "w"], a));
+    latin1[latin1.indexOf(0x3f)] = 0xe9;
+    writeFiles(root, { "latin1/a.csv": "" });
+    writeFileSync(join(root, "latin1", "a.csv"), latin1);
   }, SLOW);
   after(() => cleanup(root));
 
@@ -267,6 +275,43 @@ describe("snmf errors and output files", () => {
         assert.match(notModel.stderr, new RegExp(`^snmf transform: ${loadings}: not valid JSON: .+\n$`));
         assert.equal(readFileSync(loadings, "utf8"), "previous loadings\n");
         assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), [], "no temporary files are left");
+      });
+
+      it("names a broken link, a name that is not UTF-8 and data too large for memory: exit 2", SLOW, (t) => {
+        if (skip(t)) return;
+        const cases: [string, string][] = [
+          ["brokenlink", `${join(root, "brokenlink", "b.csv")}: is a broken symbolic link (to "gone.csv")`],
+          [
+            "latin1",
+            `${
+              join(root, "latin1", "a.csv")
+            } line 1: column 2 is not UTF-8 text: byte 0xE9 after "caf" (save the file as UTF-8, for example with iconv -f latin1 -t utf-8)`,
+          ],
+          [
+            "huge",
+            `${
+              join(root, "huge", "a.mtx")
+            } line 2: the data (2000000000 × 2000000000 with 3 entries) need 8.00 GB, more than the 4 GiB WebAssembly memory can hold`,
+          ],
+          [
+            "huge-fit",
+            `${
+              join(root, "huge-fit", "a.mtx")
+            } line 2: the data (300000000 × 300000000 with 3 entries) need 1.20 GB, at least 4.80 GB with the factors of a rank-1 fit (W, H and v), more than the 4 GiB WebAssembly memory can hold`,
+          ],
+        ];
+        for (const [input, message] of cases) {
+          const result = run(runner(), [
+            "fit",
+            join(root, input),
+            "--rank",
+            "1",
+            "--out",
+            join(root, `${label}-never.json`),
+          ]);
+          assert.equal(result.status, 2, show(result));
+          assert.equal(result.stderr, `snmf fit: ${message}\n`);
+        }
       });
 
       it("stops a fit on Ctrl-C (SIGINT): exit 130, the output file untouched", SLOW, async (t) => {
