@@ -87,6 +87,8 @@ export async function fit(args: string[]): Promise<number> {
   } finally {
     progress.done();
   }
+  // Again, now that the inputs are known: --out must not be one of them.
+  checkWritable(out);
   if (!quiet) input.notes.forEach((note) => console.error(`snmf fit: ${note}`));
   const initFile = typeof options.init === "object" ? stringOption(values, "init") : undefined;
   if (input.columnNames) options.columnNames = input.columnNames;

@@ -137,6 +137,8 @@ export async function transform(args: string[]): Promise<number> {
       progress.done();
     }
     const { stratum: rows, header } = read;
+    // Again, now that the inputs are known: --out must not be one of them.
+    if (out !== undefined) checkWritable(out);
     const cols = (rows as { cols?: number }).cols;
     if (cols !== undefined && cols !== model.cols) {
       throw new InputError(inputFile, undefined, `has ${cols} columns, the model ${model.cols}`);

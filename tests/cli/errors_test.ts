@@ -1,10 +1,22 @@
 // Malformed inputs (one line naming file, line and problem; exit 2), output files that a failed
-// or interrupted run leaves untouched, and Ctrl-C during a fit.
+// or interrupted run leaves untouched, Ctrl-C during a fit, and what --out does with what is at
+// its path (links, devices, pipes, the command's own inputs).
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import process from "node:process";
 import { join } from "node:path";
 import { childEnv, cleanup, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 import { COLUMNS, csv, mtx, strataValues } from "./data.ts";
@@ -311,6 +323,102 @@ describe("snmf errors and output files", () => {
           ]);
           assert.equal(result.status, 2, show(result));
           assert.equal(result.stderr, `snmf fit: ${message}\n`);
+        }
+      });
+
+      it("refuses an --out that is an input of the command, whatever its name: exit 2", SLOW, (t) => {
+        if (skip(t)) return;
+        const input = join(root, "good", "a.csv");
+        const before = readFileSync(input, "utf8");
+        const fit = run(runner(), ["fit", join(root, "good"), "--rank", "1", "--iters", "2", "--out", input]);
+        assert.equal(fit.status, 2, show(fit));
+        assert.equal(
+          fit.stderr,
+          `snmf fit: cannot write --out ${input}: it is the input ${input}; choose another path\n`,
+        );
+        assert.equal(readFileSync(input, "utf8"), before);
+
+        const model = join(root, `${label}-input-model.json`);
+        assert.equal(
+          run(runner(), ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--out", model]).status,
+          0,
+        );
+        const alias = join(root, `${label}-alias.json`);
+        symlinkSync(model, alias);
+        const modelBefore = readFileSync(model, "utf8");
+        const transform = run(runner(), ["transform", model, join(root, "good", "a.csv"), "--out", alias]);
+        assert.equal(transform.status, 2, show(transform));
+        assert.equal(
+          transform.stderr,
+          `snmf transform: cannot write --out ${alias}: it is the same file as the input ${model}; choose another path\n`,
+        );
+        const report = run(runner(), ["report", model, "--out", model]);
+        assert.equal(report.status, 2, show(report));
+        assert.equal(
+          report.stderr,
+          `snmf report: cannot write --out ${model}: it is the input ${model}; choose another path\n`,
+        );
+        assert.equal(readFileSync(model, "utf8"), modelBefore);
+      });
+
+      it("writes --out through a link, keeps a file's mode, refuses hard links", SLOW, (t) => {
+        if (skip(t)) return;
+        const fit = (out: string) =>
+          run(runner(), ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--out", out]);
+        const target = join(root, `${label}-target.json`);
+        writeFileSync(target, "previous\n");
+        chmodSync(target, 0o600);
+        const link = join(root, `${label}-link.json`);
+        symlinkSync(`${label}-target.json`, link);
+        const viaLink = fit(link);
+        assert.equal(viaLink.status, 0, show(viaLink));
+        assert.ok(lstatSync(link).isSymbolicLink(), "the link is still a link");
+        assert.equal(JSON.parse(readFileSync(target, "utf8")).format, "stratified-nmf");
+        assert.equal(statSync(target).mode & 0o777, 0o600, "the mode is kept");
+
+        const twice = join(root, `${label}-twice.json`);
+        writeFileSync(twice, "previous\n");
+        linkSync(twice, join(root, `${label}-twice-other.json`));
+        const linked = fit(twice);
+        assert.equal(linked.status, 2, show(linked));
+        assert.match(
+          linked.stderr,
+          /: the file has 2 hard links, and replacing it would leave the others with the old content;/,
+        );
+        assert.equal(readFileSync(twice, "utf8"), "previous\n");
+        assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);
+      });
+
+      it("writes --out to this process's stdout, a pipe and a device in place", SLOW, async (t) => {
+        if (skip(t)) return;
+        const args = ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--json", "--out"];
+        if (existsSync("/proc/self/fd/1")) {
+          const stdout = run(runner(), [...args, "/proc/self/fd/1"]);
+          assert.equal(stdout.status, 0, show(stdout));
+          const [model, summary] = stdout.stdout.trimEnd().split("\n");
+          assert.equal(JSON.parse(model).format, "stratified-nmf");
+          assert.equal(JSON.parse(summary).out, "/proc/self/fd/1");
+        }
+        const fifo = join(root, `${label}-fifo`);
+        if (spawnSync("mkfifo", [fifo]).status === 0) {
+          const received = join(root, `${label}-received.json`);
+          const reader = spawn("sh", ["-c", `cat "${fifo}" > "${received}"`]);
+          const closed = new Promise((resolve) => reader.on("close", resolve));
+          const piped = run(runner(), [...args, fifo]);
+          // If the pipe was replaced by a file, the reader still waits: end it.
+          setTimeout(() => reader.kill(), 5000).unref?.();
+          await closed;
+          assert.equal(piped.status, 0, show(piped));
+          assert.ok(statSync(fifo).isFIFO(), "the pipe is still a pipe");
+          assert.equal(JSON.parse(readFileSync(received, "utf8")).format, "stratified-nmf");
+        }
+        // Device nodes of the test's own (as root), never the system's.
+        const full = join(root, `${label}-full`);
+        if (process.getuid?.() === 0 && spawnSync("mknod", [full, "c", "1", "7"]).status === 0) {
+          const result = run(runner(), [...args, full]);
+          assert.equal(result.status, 1, show(result));
+          assert.equal(result.stderr, `snmf fit: cannot write --out ${full}: no space left on the device\n`);
+          assert.ok(statSync(full).isCharacterDevice(), "the device is still a device");
         }
       });
 
