@@ -257,26 +257,75 @@ function placeAnyOrder(passes: EntryPasses, matrix: MtxMatrix): void {
   indptr[0] = 0;
 }
 
-/** Sorts entries [start, stop) of a row by column, values alongside (stable: file order kept among equals). */
-function sortRow(indices: Int32Array, values: Float32Array, start: number, stop: number): void {
-  const order = Uint32Array.from({ length: stop - start }, (_, e) => start + e);
-  order.sort((a, b) => indices[a] - indices[b] || a - b);
-  const sortedIndices = Int32Array.from(order, (e) => indices[e]);
-  const sortedValues = Float32Array.from(order, (e) => values[e]);
-  indices.set(sortedIndices, start);
-  values.set(sortedValues, start);
+/** Rows shorter than this are sorted by insertion. */
+const SHORT_ROW = 16;
+/** Sort keys are column × 2²¹ + position in the row: exact in a double for rows this long. */
+const POSITIONS = 2 ** 21;
+
+/** Scratch arrays for sorting rows, grown to the longest row sorted. */
+class RowScratch {
+  keys = new Float64Array(0);
+  values = new Float32Array(0);
+
+  grow(length: number): void {
+    if (this.keys.length >= length) return;
+    this.keys = new Float64Array(length);
+    this.values = new Float32Array(length);
+  }
+}
+
+/**
+ * Sorts entries [start, stop) of a row by column, values alongside, keeping the file's order
+ * among equal columns (for the message about a repeated entry): by insertion for short rows,
+ * else by a numeric sort of keys that hold column and position.
+ */
+function sortRow(indices: Int32Array, values: Float32Array, start: number, stop: number, scratch: RowScratch): void {
+  const length = stop - start;
+  if (length <= SHORT_ROW) {
+    for (let e = start + 1; e < stop; e++) {
+      const col = indices[e];
+      const value = values[e];
+      let p = e - 1;
+      for (; p >= start && indices[p] > col; p--) {
+        indices[p + 1] = indices[p];
+        values[p + 1] = values[p];
+      }
+      indices[p + 1] = col;
+      values[p + 1] = value;
+    }
+    return;
+  }
+  if (length >= POSITIONS) {
+    const order = Uint32Array.from({ length }, (_, e) => start + e).sort((a, b) => indices[a] - indices[b] || a - b);
+    const sortedIndices = Int32Array.from(order, (e) => indices[e]);
+    const sortedValues = Float32Array.from(order, (e) => values[e]);
+    indices.set(sortedIndices, start);
+    values.set(sortedValues, start);
+    return;
+  }
+  scratch.grow(length);
+  const keys = scratch.keys.subarray(0, length);
+  for (let e = 0; e < length; e++) keys[e] = indices[start + e] * POSITIONS + e;
+  keys.sort();
+  scratch.values.set(values.subarray(start, stop));
+  for (let e = 0; e < length; e++) {
+    const position = keys[e] % POSITIONS;
+    indices[start + e] = (keys[e] - position) / POSITIONS;
+    values[start + e] = scratch.values[position];
+  }
 }
 
 /** Sorts every row by column; returns the first repeated (row, column), 0-based, if any. */
 function sortRows(matrix: MtxMatrix): [number, number] | undefined {
   const { rows, indptr, indices, values } = matrix;
+  const scratch = new RowScratch();
   for (let r = 0; r < rows; r++) {
     const start = indptr[r];
     const stop = indptr[r + 1];
     let sorted = true;
     for (let e = start + 1; e < stop && sorted; e++) sorted = indices[e] > indices[e - 1];
     if (sorted) continue;
-    sortRow(indices, values, start, stop);
+    sortRow(indices, values, start, stop, scratch);
     for (let e = start + 1; e < stop; e++) if (indices[e] === indices[e - 1]) return [r, indices[e]];
   }
   return undefined;

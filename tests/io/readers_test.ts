@@ -148,6 +148,46 @@ describe("MatrixMarket reader", () => {
     }
   });
 
+  it("sorts long rows too: random matrices, entries shuffled", () => {
+    const next = random(5);
+    for (let t = 0; t < 10; t++) {
+      const rows = 1 + Math.floor(next() * 5);
+      const cols = 40 + Math.floor(next() * 200);
+      const cells: [number, number, number][] = [];
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) if (next() < 0.5) cells.push([r, c, Math.round(next() * 1000) / 8]);
+      }
+      const shuffled = cells.map((cell) => [next(), cell] as const).sort((a, b) => a[0] - b[0]).map(([, cell]) => cell);
+      const text = `%%MatrixMarket matrix coordinate real general\n${rows} ${cols} ${cells.length}\n` +
+        shuffled.map(([r, c, x]) => `${r + 1} ${c + 1} ${x}\n`).join("");
+      const file = write("long-rows.mtx", text);
+      const indptr = Int32Array.from({ length: rows + 1 }, (_, r) => cells.filter(([row]) => row < r).length);
+      const expected = {
+        rows,
+        cols,
+        indptr,
+        indices: Int32Array.from(cells, ([, c]) => c),
+        values: Float32Array.from(cells, ([, , x]) => x),
+      };
+      for (const chunkBytes of [64, 1 << 20]) assert.deepEqual({ ...readMtx(file, { chunkBytes }) }, expected);
+      // The last entry made a copy of the first of its row: named on the last line.
+      const last = shuffled.length - 1;
+      const first = shuffled.findIndex(([row]) => row === shuffled[last][0]);
+      if (first === last) continue;
+      const [r, c] = shuffled[first];
+      const copy = shuffled.map((cell, k): [number, number, number] => (k === last ? [r, c, 1] : cell));
+      const repeated = write(
+        "long-repeat.mtx",
+        `%%MatrixMarket matrix coordinate real general\n${rows} ${cols} ${cells.length}\n` +
+          copy.map(([row, col, x]) => `${row + 1} ${col + 1} ${x}\n`).join(""),
+      );
+      assert.equal(
+        thrown(() => readMtx(repeated)).message,
+        `${repeated} line ${3 + last}: entry (${r + 1}, ${c + 1}) repeats the one on line ${3 + first}`,
+      );
+    }
+  });
+
   it("names both lines of a repeated entry, in any order", () => {
     const head = "%%MatrixMarket matrix coordinate integer general\n2 2 3\n";
     for (
