@@ -195,7 +195,10 @@ class Scanner {
           continue;
         }
         if (byte === QUOTE) {
-          [this.#state, this.#spilled, this.#quoteLine, this.#crBefore] = [QUOTED, true, this.#line, false];
+          this.#state = QUOTED;
+          this.#spilled = true;
+          this.#quoteLine = this.#line;
+          this.#crBefore = false;
           i++;
           continue;
         }

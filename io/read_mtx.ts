@@ -127,7 +127,10 @@ class EntryParser {
       if (count === 0 && bytes[i] === PERCENT) return false;
       const tokenStart = i;
       while (i < end && !isAsciiSpace(bytes[i])) i++;
-      if (count < 3) [tokens[2 * count], tokens[2 * count + 1]] = [tokenStart, i];
+      if (count < 3) {
+        tokens[2 * count] = tokenStart;
+        tokens[2 * count + 1] = i;
+      }
       count++;
     }
     if (count === 0) return false;
@@ -257,10 +260,32 @@ function placeAnyOrder(passes: EntryPasses, matrix: MtxMatrix): void {
   indptr[0] = 0;
 }
 
-/** Rows shorter than this are sorted by insertion. */
-const SHORT_ROW = 16;
+/** Rows of up to this many entries are sorted by insertion. */
+const SHORT_ROW = 64;
 /** Sort keys are column × 2²¹ + position in the row: exact in a double for rows this long. */
 const POSITIONS = 2 ** 21;
+
+/** Sorts `keys[0, length)`, distinct numbers, ascending in place, allocating nothing. */
+function heapSort(keys: Float64Array, length: number): void {
+  for (let root = (length >> 1) - 1; root >= 0; root--) siftDown(keys, root, length);
+  for (let end = length - 1; end > 0; end--) {
+    const top = keys[0];
+    keys[0] = keys[end];
+    keys[end] = top;
+    siftDown(keys, 0, end);
+  }
+}
+
+/** Moves `keys[root]` down the heap `keys[0, end)` to its place. */
+function siftDown(keys: Float64Array, root: number, end: number): void {
+  for (let child = 2 * root + 1; child < end; root = child, child = 2 * root + 1) {
+    if (child + 1 < end && keys[child + 1] > keys[child]) child++;
+    if (keys[root] >= keys[child]) return;
+    const top = keys[root];
+    keys[root] = keys[child];
+    keys[child] = top;
+  }
+}
 
 /** Scratch arrays for sorting rows, grown to the longest row sorted. */
 class RowScratch {
@@ -277,7 +302,7 @@ class RowScratch {
 /**
  * Sorts entries [start, stop) of a row by column, values alongside, keeping the file's order
  * among equal columns (for the message about a repeated entry): by insertion for short rows,
- * else by a numeric sort of keys that hold column and position.
+ * else by a heap sort of keys that hold column and position (distinct, so the sort is stable).
  */
 function sortRow(indices: Int32Array, values: Float32Array, start: number, stop: number, scratch: RowScratch): void {
   const length = stop - start;
@@ -304,14 +329,16 @@ function sortRow(indices: Int32Array, values: Float32Array, start: number, stop:
     return;
   }
   scratch.grow(length);
-  const keys = scratch.keys.subarray(0, length);
-  for (let e = 0; e < length; e++) keys[e] = indices[start + e] * POSITIONS + e;
-  keys.sort();
-  scratch.values.set(values.subarray(start, stop));
+  const { keys, values: rowValues } = scratch;
+  for (let e = 0; e < length; e++) {
+    keys[e] = indices[start + e] * POSITIONS + e;
+    rowValues[e] = values[start + e];
+  }
+  heapSort(keys, length);
   for (let e = 0; e < length; e++) {
     const position = keys[e] % POSITIONS;
     indices[start + e] = (keys[e] - position) / POSITIONS;
-    values[start + e] = scratch.values[position];
+    values[start + e] = rowValues[position];
   }
 }
 
