@@ -155,13 +155,75 @@ export function readDenseCsv(file: string, options: DelimitedOptions = {}): Stra
   }, options.chunkBytes);
 }
 
+/** Distinct spellings of stratum names kept as bytes; beyond this many, names are decoded per row. */
+const SPELLINGS = 256;
+
+/**
+ * The strata named in a strata column: each distinct spelling of a name (its bytes) is
+ * decoded (UTF-8, trimmed) once and then recognised by its bytes, so rows cost no strings.
+ */
+class StrataNames {
+  /** Names in order of first appearance. */
+  readonly names: string[] = [];
+  /** Rows of each name. */
+  readonly rows: number[] = [];
+  readonly #file: string;
+  readonly #what: string;
+  readonly #byName = new Map<string, number>();
+  readonly #spellings: { bytes: Uint8Array; index: number }[] = [];
+  #last = 0;
+
+  constructor(file: string, strataColumn: string) {
+    this.#file = file;
+    this.#what = `the strata column "${strataColumn}"`;
+  }
+
+  /** The spelling at `s` is `bytes[start, end)`. */
+  #matches(s: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const spelling = this.#spellings[s].bytes;
+    if (spelling.length !== end - start) return false;
+    for (let i = 0; i < spelling.length; i++) if (spelling[i] !== bytes[start + i]) return false;
+    return true;
+  }
+
+  /**
+   * The index of the name in `bytes[start, end)` (on line `line`): -1 for an empty name, -2
+   * for a name not seen before when `add` is false.
+   * @throws {InputError} when the name is not UTF-8
+   */
+  indexOf(bytes: Uint8Array, start: number, end: number, line: number, add: boolean): number {
+    const spellings = this.#spellings;
+    if (spellings.length > 0 && this.#matches(this.#last, bytes, start, end)) return spellings[this.#last].index;
+    for (let s = 0; s < spellings.length; s++) {
+      if (this.#matches(s, bytes, start, end)) {
+        this.#last = s;
+        return spellings[s].index;
+      }
+    }
+    const name = utf8Text(this.#file, line, this.#what, bytes, start, end).trim();
+    let index = name === "" ? -1 : this.#byName.get(name);
+    if (index === undefined) {
+      if (!add) return -2;
+      index = this.names.length;
+      this.#byName.set(name, index);
+      this.names.push(name);
+      this.rows.push(0);
+    }
+    if (spellings.length < SPELLINGS) {
+      this.#last = spellings.length;
+      spellings.push({ bytes: bytes.slice(start, end), index });
+    }
+    return index;
+  }
+}
+
 /** What pass 1 learns of a file of every stratum. */
 interface GroupedCount {
   header: string[];
   headerLine: number;
   strataIndex: number;
   /** Stratum names in order of first appearance, and their row counts. */
-  counts: Map<string, number>;
+  strata: StrataNames;
   /** Per column, the first value that is not a number (when the columns are not given). */
   nonNumeric: Map<number, { line: number; value: string }>;
   rows: number;
@@ -184,12 +246,12 @@ function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Gr
     header: [],
     headerLine: 0,
     strataIndex: -1,
-    counts: new Map(),
+    strata: new StrataNames(file, grouping.strataColumn),
     nonNumeric: new Map(),
     rows: 0,
   };
   const checkNumeric = grouping.columns === undefined;
-  let name = "";
+  let stratum = -1;
   let marked: number[] = [];
   pass(
     source,
@@ -199,7 +261,7 @@ function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Gr
         if (count.headerLine === 0) {
           count.header.push(utf8Text(file, line, `column ${column + 1}`, bytes, start, end).trim());
         } else if (column === count.strataIndex) {
-          name = utf8Text(file, line, `the strata column "${grouping.strataColumn}"`, bytes, start, end).trim();
+          stratum = count.strata.indexOf(bytes, start, end, line, true);
         } else if (checkNumeric && !count.nonNumeric.has(column) && Number.isNaN(fastDecimal(bytes, start, end))) {
           const value = looseText(bytes, start, end);
           if (!looksNumeric(value)) {
@@ -219,8 +281,8 @@ function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Gr
         }
         for (const column of marked) count.nonNumeric.get(column)!.line = recordLine;
         marked = [];
-        if (name !== "") count.counts.set(name, (count.counts.get(name) ?? 0) + 1);
-        name = "";
+        if (stratum >= 0) count.strata.rows[stratum]++;
+        stratum = -1;
         count.rows++;
       },
     },
@@ -258,7 +320,6 @@ function readGroupedValues(
   const cols = chosen.length;
   const position = new Int32Array(count.header.length).fill(-1);
   chosen.forEach((column, p) => (position[column] = p));
-  const indexOf = new Map(strata.map((stratum, s) => [stratum.name!, s]));
   const offsets = new Int32Array(strata.length);
   const row = new Float32Array(cols);
   let header = true;
@@ -273,9 +334,8 @@ function readGroupedValues(
       field(bytes, start, end, column, line) {
         if (header) return;
         if (column === count.strataIndex) {
-          const name = utf8Text(file, line, `the strata column "${strataColumn}"`, bytes, start, end).trim();
-          empty = name === "";
-          stratum = indexOf.get(name) ?? -1;
+          stratum = count.strata.indexOf(bytes, start, end, line, false);
+          empty = stratum === -1;
           return;
         }
         const p = position[column];
@@ -327,13 +387,11 @@ export function readGroupedCsv(file: string, grouping: Grouping, options: Delimi
     }
     const cols = chosen.length;
     const memory = options.memory ?? new MemoryBudget();
-    for (const rows of count.counts.values()) memory.claim(file, undefined, { rows, cols });
-    const strata = [...count.counts].map(([name, rows]) => ({
-      name,
-      rows,
-      cols,
-      data: new Float32Array(rows * cols),
-    }));
+    for (const rows of count.strata.rows) memory.claim(file, undefined, { rows, cols });
+    const strata = count.strata.names.map((name, s) => {
+      const rows = count.strata.rows[s];
+      return { name, rows, cols, data: new Float32Array(rows * cols) };
+    });
     readGroupedValues(source, options, count, chosen, strata, grouping.strataColumn);
     const skipped = [...count.nonNumeric]
       .sort(([a], [b]) => a - b)

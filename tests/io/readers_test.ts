@@ -91,6 +91,28 @@ describe("CSV readers", () => {
     }
   });
 
+  it("recognise a stratum by any spelling of its name, with hundreds of strata", () => {
+    const next = random(9);
+    const lines = ["x,site"];
+    const expected = new Map<string, number[]>();
+    for (let r = 0; r < 3000; r++) {
+      const name = `s${Math.floor(next() * 400)}`;
+      const spelling = [name, ` ${name}`, `"${name} "`][r % 3];
+      lines.push(`${r},${spelling}`);
+      if (!expected.has(name)) expected.set(name, []);
+      expected.get(name)!.push(r);
+    }
+    const file = write("many-strata.csv", lines.join("\n") + "\n");
+    const { strata } = readGroupedCsv(file, { strataColumn: "site" }, { chunkBytes: 4096 });
+    assert.deepEqual(strata.map((s) => s.name), [...expected.keys()]);
+    assert.deepEqual(strata.map((s) => Array.from(s.data)), [...expected.values()]);
+    const empty = write("empty-stratum.csv", "x,site\n1,a\n2, \n");
+    assert.equal(
+      thrown(() => readGroupedCsv(empty, { strataColumn: "site" })).message,
+      `${empty} line 3: the strata column "site" is empty`,
+    );
+  });
+
   it("report, of several bad values in a row, the first of the chosen columns; width before values", () => {
     const file = write("twobad.csv", "site,x,y\nn,-1,-2\n");
     assert.equal(
