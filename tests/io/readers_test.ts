@@ -14,6 +14,7 @@ import { MemoryBudget, memoryNeeded, WASM_MEMORY_BYTES } from "../../io/memory.t
 import { readDenseCsv, readGroupedCsv } from "../../io/read_csv.ts";
 import { readStrata } from "../../io/read_input.ts";
 import { readMtx } from "../../io/read_mtx.ts";
+import { readDocuments } from "../../text/read_text.ts";
 import { CHUNKS, random, removeDir, scratch } from "./helpers.ts";
 
 const { dir, write } = scratch("snmf-readers-");
@@ -276,6 +277,31 @@ describe("input directories and pipes", () => {
     assert.equal(
       thrown(() => readStrata(strata)).message,
       `${join(strata, "b.csv")}: is a broken symbolic link (to "missing.csv")`,
+    );
+  });
+
+  it("names a broken link among documents, and a JSON Lines line that is not UTF-8", () => {
+    const options = { textField: "text", strataField: "stratum", encoding: "utf-8" };
+    const docs = join(dir, "docs");
+    mkdirSync(join(docs, "a"), { recursive: true });
+    write("docs/a/1.txt", "one document");
+    symlinkSync("gone.txt", join(docs, "a", "2.txt"));
+    assert.equal(
+      thrown(() => readDocuments(docs, options)).message,
+      `${join(docs, "a", "2.txt")}: is a broken symbolic link (to "gone.txt")`,
+    );
+    const encoder = new TextEncoder();
+    const jsonl = write(
+      "latin1.jsonl",
+      Uint8Array.of(
+        ...encoder.encode('{"text": "ok", "stratum": "a"}\n{"text": "caf'),
+        0xe9,
+        ...encoder.encode('"}\n'),
+      ),
+    );
+    assert.match(
+      thrown(() => readDocuments(jsonl, options)).message,
+      /latin1\.jsonl line 2: the line is not UTF-8 text: byte 0xE9/,
     );
   });
 
