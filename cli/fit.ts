@@ -12,6 +12,8 @@ import { InputError, UsageError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { writeModel } from "./model_file.ts";
 import { readStrata } from "../io/read_input.ts";
+import { TerminalReadProgress } from "../io/read_progress.ts";
+import { MemoryBudget } from "../io/memory.ts";
 import { fitSummary, formatFitSummary } from "./summary.ts";
 
 /** The SDK options as flags, with this command's defaults. */
@@ -78,7 +80,17 @@ export async function fit(args: string[]): Promise<number> {
   const columns = columnsText?.split(",").map((c) => c.trim());
   if (columns?.some((c) => c === "")) throw new UsageError(`--columns has an empty name: "${columnsText}"`);
 
-  const input = readStrata(positionals[0], { strataColumn: stringOption(values, "strata-column"), columns });
+  const progress = new TerminalReadProgress("snmf fit", quiet);
+  let input;
+  try {
+    const strataColumn = stringOption(values, "strata-column");
+    const memory = new MemoryBudget(options.rank);
+    input = readStrata(positionals[0], { strataColumn, columns, progress, memory });
+  } finally {
+    progress.done();
+  }
+  // Again, now that the inputs are known: --out must not be one of them.
+  checkWritable(out);
   if (!quiet) input.notes.forEach((note) => console.error(`snmf fit: ${note}`));
   const initFile = typeof options.init === "object" ? stringOption(values, "init") : undefined;
   if (input.columnNames) options.columnNames = input.columnNames;

@@ -8,7 +8,7 @@
 import { type InitialFactors, Model } from "../sdk/mod.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError } from "./errors.ts";
-import { readText } from "../io/read_csv.ts";
+import { readText } from "../io/source.ts";
 
 /** The 1-based line of a JSON.parse error, where the engine's message gives a position. */
 function errorLine(text: string, message: string): number | undefined {

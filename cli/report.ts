@@ -62,6 +62,8 @@ export async function report(args: string[]): Promise<number> {
   if (out !== undefined) checkWritable(out);
   const model = readModel(positionals[0]);
   try {
+    // Again, now that the input is known: --out must not be the model.
+    if (out !== undefined) checkWritable(out);
     if (image && image.width * image.height !== model.cols) {
       throw new UsageError(
         `--image ${image.width}x${image.height} is ${

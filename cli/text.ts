@@ -91,9 +91,10 @@ function checkFileNames(strata: CsrStratum[]): void {
 /** Writes DIR/STRATUM.mtx for each stratum and DIR/vocabulary.txt (names checked before). */
 function writeTfidf(dir: string, strata: CsrStratum[], vocabulary: string[]): void {
   for (const stratum of strata) {
-    writeFileAtomic(join(dir, `${stratum.name}.mtx`), mtxText(stratum, `TF-IDF rows of stratum ${stratum.name}`));
+    const text = mtxText(stratum, `TF-IDF rows of stratum ${stratum.name}`);
+    writeFileAtomic(join(dir, `${stratum.name}.mtx`), text, "--tfidf-dir");
   }
-  writeFileAtomic(join(dir, "vocabulary.txt"), vocabulary.join("\n") + "\n");
+  writeFileAtomic(join(dir, "vocabulary.txt"), vocabulary.join("\n") + "\n", "--tfidf-dir");
 }
 
 export async function text(args: string[]): Promise<number> {
@@ -151,7 +152,12 @@ export async function text(args: string[]): Promise<number> {
   }
   const documents = matrix.rows;
   const csr = splitRows(matrix, strata);
-  if (tfidfDir !== undefined) checkFileNames(csr);
+  // Again, now that the inputs are known: no output may be one of them.
+  if (out !== undefined) checkWritable(out);
+  if (tfidfDir !== undefined) {
+    checkFileNames(csr);
+    for (const { name } of csr) checkWritable(join(tfidfDir, `${name}.mtx`), "--tfidf-dir");
+  }
   if (!quiet && !values.json) {
     process.stderr.write(
       `snmf text: ${documents} documents in ${strata.length} strata, vocabulary of ${matrix.cols} terms\n`,

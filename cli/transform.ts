@@ -14,6 +14,8 @@ import { InputError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { readModel } from "./model_file.ts";
 import { readRows } from "../io/read_input.ts";
+import { TerminalReadProgress } from "../io/read_progress.ts";
+import { MemoryBudget } from "../io/memory.ts";
 
 /** The SDK options of transform() as flags (--stratum is a name here). */
 const FLAGS = sdkFlags("transform", {
@@ -111,7 +113,16 @@ export async function transform(args: string[]): Promise<number> {
         `has no stratum "${stratum}" (--stratum); its strata are ${model.names.map((n) => `"${n}"`).join(", ")}`,
       );
     }
-    const { stratum: rows, header } = readRows(inputFile);
+    const progress = new TerminalReadProgress("snmf transform", quiet);
+    let read;
+    try {
+      read = readRows(inputFile, { progress, memory: new MemoryBudget(model.rank) });
+    } finally {
+      progress.done();
+    }
+    const { stratum: rows, header } = read;
+    // Again, now that the inputs are known: --out must not be one of them.
+    if (out !== undefined) checkWritable(out);
     const cols = (rows as { cols?: number }).cols;
     if (cols !== undefined && cols !== model.cols) {
       throw new InputError(inputFile, undefined, `has ${cols} columns, the model ${model.cols}`);

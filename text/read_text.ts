@@ -6,10 +6,12 @@
  * @module
  */
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, UsageError } from "../io/errors.ts";
-import { readText } from "../io/read_csv.ts";
+import { scanLines } from "../io/lines.ts";
+import { ByteSource, readBytes, statInput } from "../io/source.ts";
+import { utf8Text } from "../io/utf8.ts";
 
 /** Documents grouped by stratum, strata in input order. */
 export interface TextStrata {
@@ -35,49 +37,49 @@ export function decoderFor(encoding: string): TextDecoder {
   }
 }
 
-/** JSON Lines: blank lines skipped; each other line an object with the two fields. */
+/** JSON Lines (UTF-8, read line by line): blank lines skipped; each other line an object with the two fields. */
 function readJsonLines(file: string, options: TextOptions): TextStrata {
-  const lines = readText(file).split(/\r?\n/);
   const groups = new Map<string, string[]>();
-  lines.forEach((raw, index) => {
-    const line = index + 1;
-    const text = index === 0 ? raw.replace(/^\uFEFF/, "") : raw;
-    if (text.trim() === "") return;
-    let record: unknown;
-    try {
-      record = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(file, line, `not valid JSON: ${(error as Error).message.split("\n")[0]}`);
-    }
-    if (typeof record !== "object" || record === null || Array.isArray(record)) {
-      throw new InputError(file, line, "is not a JSON object");
-    }
-    const fields = record as Record<string, unknown>;
-    const document = fields[options.textField];
-    if (typeof document !== "string") {
-      throw new InputError(
-        file,
-        line,
-        document === undefined
-          ? `has no "${options.textField}" field (--text-field)`
-          : `field "${options.textField}" is not a string`,
-      );
-    }
-    const stratum = fields[options.strataField];
-    if (typeof stratum !== "string" && typeof stratum !== "number") {
-      throw new InputError(
-        file,
-        line,
-        stratum === undefined
-          ? `has no "${options.strataField}" field (--strata-field)`
-          : `field "${options.strataField}" is not a string or a number`,
-      );
-    }
-    const name = String(stratum);
-    let documents = groups.get(name);
-    if (!documents) groups.set(name, documents = []);
-    documents.push(document);
-  });
+  ByteSource.with(file, (source) =>
+    scanLines(source, (bytes, start, end, line) => {
+      const raw = utf8Text(file, line, "the line", bytes, start, end).replace(/\r$/, "");
+      const text = line === 1 ? raw.replace(/^\uFEFF/, "") : raw;
+      if (text.trim() === "") return;
+      let record: unknown;
+      try {
+        record = JSON.parse(text);
+      } catch (error) {
+        throw new InputError(file, line, `not valid JSON: ${(error as Error).message.split("\n")[0]}`);
+      }
+      if (typeof record !== "object" || record === null || Array.isArray(record)) {
+        throw new InputError(file, line, "is not a JSON object");
+      }
+      const fields = record as Record<string, unknown>;
+      const document = fields[options.textField];
+      if (typeof document !== "string") {
+        throw new InputError(
+          file,
+          line,
+          document === undefined
+            ? `has no "${options.textField}" field (--text-field)`
+            : `field "${options.textField}" is not a string`,
+        );
+      }
+      const stratum = fields[options.strataField];
+      if (typeof stratum !== "string" && typeof stratum !== "number") {
+        throw new InputError(
+          file,
+          line,
+          stratum === undefined
+            ? `has no "${options.strataField}" field (--strata-field)`
+            : `field "${options.strataField}" is not a string or a number`,
+        );
+      }
+      const name = String(stratum);
+      let documents = groups.get(name);
+      if (!documents) groups.set(name, documents = []);
+      documents.push(document);
+    }));
   if (groups.size === 0) throw new InputError(file, undefined, "has no documents");
   return { strata: [...groups].map(([name, documents]) => ({ name, documents })) };
 }
@@ -87,7 +89,7 @@ const visible = (entry: string) => !entry.startsWith(".");
 /** A directory of sub-directories (strata, sorted by name), each of files (documents, sorted). */
 function readDirectoryTree(dir: string, options: TextOptions): TextStrata {
   const decoder = decoderFor(options.encoding);
-  const subdirs = readdirSync(dir).filter(visible).filter((e) => statSync(join(dir, e)).isDirectory()).sort();
+  const subdirs = readdirSync(dir).filter(visible).filter((e) => statInput(join(dir, e)).isDirectory()).sort();
   if (subdirs.length === 0) {
     throw new InputError(dir, undefined, "has no sub-directories (one per stratum, holding one file per document)");
   }
@@ -95,7 +97,7 @@ function readDirectoryTree(dir: string, options: TextOptions): TextStrata {
     const path = join(dir, name);
     const files = readdirSync(path)
       .filter((e) => visible(e) && e.endsWith(options.suffix ?? ""))
-      .filter((e) => statSync(join(path, e)).isFile())
+      .filter((e) => statInput(join(path, e)).isFile())
       .sort();
     if (files.length === 0) {
       throw new InputError(
@@ -104,18 +106,12 @@ function readDirectoryTree(dir: string, options: TextOptions): TextStrata {
         `has no documents (files${options.suffix ? ` ending with "${options.suffix}"` : ""})`,
       );
     }
-    return { name, documents: files.map((file) => decoder.decode(readFileSync(join(path, file)))) };
+    return { name, documents: files.map((file) => decoder.decode(readBytes(join(path, file)))) };
   });
   return { strata };
 }
 
 /** Reads the documents of `snmf text` from a `.jsonl` file or a directory tree. */
 export function readDocuments(path: string, options: TextOptions): TextStrata {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    throw new InputError(path, undefined, "no such file or directory");
-  }
-  return isDirectory ? readDirectoryTree(path, options) : readJsonLines(path, options);
+  return statInput(path).isDirectory() ? readDirectoryTree(path, options) : readJsonLines(path, options);
 }

@@ -10,7 +10,7 @@
 
 import stopwordsIso from "stopwords-iso/stopwords-iso.json" with { type: "json" };
 import { InputError } from "../io/errors.ts";
-import { readText } from "../io/read_csv.ts";
+import { readText } from "../io/source.ts";
 
 /** The stop words of `--stop-words english|none|FILE`. */
 export function stopWords(choice: string): Set<string> {

@@ -1,10 +1,22 @@
 // Malformed inputs (one line naming file, line and problem; exit 2), output files that a failed
-// or interrupted run leaves untouched, and Ctrl-C during a fit.
+// or interrupted run leaves untouched, Ctrl-C during a fit, and what --out does with what is at
+// its path (links, devices, pipes, the command's own inputs).
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import process from "node:process";
 import { join } from "node:path";
 import {
   childEnv,
@@ -182,11 +194,19 @@ describe("snmf errors and output files", () => {
       "empty/a.csv": "",
       "headeronly/a.csv": "x,y\n",
       "nostrata/README.md": "no strata here\n",
+      "brokenlink/a.csv": csv(COLUMNS, a),
+      "huge/a.mtx": `${MM}\n2000000000 2000000000 3\n1 1 1\n2 2 1\n3 3 1\n`,
+      "huge-fit/a.mtx": `${MM}\n300000000 300000000 3\n1 1 1\n2 2 1\n3 3 1\n`,
     };
     MALFORMED.forEach((c, i) => {
       for (const [name, content] of Object.entries(c.files)) files[`bad${i}/${name}`] = content;
     });
     writeFiles(root, files);
+    symlinkSync("gone.csv", join(root, "brokenlink", "b.csv"));
+    const latin1 = new TextEncoder().encode(csv(["x", "caf?", "z", "w"], a));
+    latin1[latin1.indexOf(0x3f)] = 0xe9;
+    writeFiles(root, { "latin1/a.csv": "" });
+    writeFileSync(join(root, "latin1", "a.csv"), latin1);
   }, SLOW);
   after(() => cleanup(root));
 
@@ -278,6 +298,139 @@ describe("snmf errors and output files", () => {
         assert.match(notModel.stderr, new RegExp(`^snmf transform: ${loadings}: not valid JSON: .+\n$`));
         assert.equal(readFileSync(loadings, "utf8"), "previous loadings\n");
         assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), [], "no temporary files are left");
+      });
+
+      it("names a broken link, a name that is not UTF-8 and data too large for memory: exit 2", SLOW, (t) => {
+        if (skip(t)) return;
+        const cases: [string, string][] = [
+          ["brokenlink", `${join(root, "brokenlink", "b.csv")}: is a broken symbolic link (to "gone.csv")`],
+          [
+            "latin1",
+            `${
+              join(root, "latin1", "a.csv")
+            } line 1: column 2 is not UTF-8 text: byte 0xE9 after "caf" (save the file as UTF-8, for example with iconv -f latin1 -t utf-8)`,
+          ],
+          [
+            "huge",
+            `${
+              join(root, "huge", "a.mtx")
+            } line 2: the data (2000000000 × 2000000000 with 3 entries) need 8.00 GB, more than the 4 GiB WebAssembly memory can hold`,
+          ],
+          [
+            "huge-fit",
+            `${
+              join(root, "huge-fit", "a.mtx")
+            } line 2: the data (300000000 × 300000000 with 3 entries) need 1.20 GB, at least 4.80 GB with the factors of a rank-1 fit (W, H and v), more than the 4 GiB WebAssembly memory can hold`,
+          ],
+        ];
+        for (const [input, message] of cases) {
+          const result = run(runner(), [
+            "fit",
+            join(root, input),
+            "--rank",
+            "1",
+            "--out",
+            join(root, `${label}-never.json`),
+          ]);
+          assert.equal(result.status, 2, show(result));
+          assert.equal(result.stderr, `snmf fit: ${message}\n`);
+        }
+      });
+
+      it("refuses an --out that is an input of the command, whatever its name: exit 2", SLOW, (t) => {
+        if (skip(t)) return;
+        const input = join(root, "good", "a.csv");
+        const before = readFileSync(input, "utf8");
+        const fit = run(runner(), ["fit", join(root, "good"), "--rank", "1", "--iters", "2", "--out", input]);
+        assert.equal(fit.status, 2, show(fit));
+        assert.equal(
+          fit.stderr,
+          `snmf fit: cannot write --out ${input}: it is the input ${input}; choose another path\n`,
+        );
+        assert.equal(readFileSync(input, "utf8"), before);
+
+        const model = join(root, `${label}-input-model.json`);
+        assert.equal(
+          run(runner(), ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--out", model]).status,
+          0,
+        );
+        const alias = join(root, `${label}-alias.json`);
+        symlinkSync(model, alias);
+        const modelBefore = readFileSync(model, "utf8");
+        const transform = run(runner(), ["transform", model, join(root, "good", "a.csv"), "--out", alias]);
+        assert.equal(transform.status, 2, show(transform));
+        assert.equal(
+          transform.stderr,
+          `snmf transform: cannot write --out ${alias}: it is the same file as the input ${model}; choose another path\n`,
+        );
+        const report = run(runner(), ["report", model, "--out", model]);
+        assert.equal(report.status, 2, show(report));
+        assert.equal(
+          report.stderr,
+          `snmf report: cannot write --out ${model}: it is the input ${model}; choose another path\n`,
+        );
+        assert.equal(readFileSync(model, "utf8"), modelBefore);
+      });
+
+      it("writes --out through a link, keeps a file's mode, refuses hard links", SLOW, (t) => {
+        if (skip(t)) return;
+        const fit = (out: string) =>
+          run(runner(), ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--out", out]);
+        const target = join(root, `${label}-target.json`);
+        writeFileSync(target, "previous\n");
+        chmodSync(target, 0o600);
+        const link = join(root, `${label}-link.json`);
+        symlinkSync(`${label}-target.json`, link);
+        const viaLink = fit(link);
+        assert.equal(viaLink.status, 0, show(viaLink));
+        assert.ok(lstatSync(link).isSymbolicLink(), "the link is still a link");
+        assert.equal(JSON.parse(readFileSync(target, "utf8")).format, "stratified-nmf");
+        assert.equal(statSync(target).mode & 0o777, 0o600, "the mode is kept");
+
+        const twice = join(root, `${label}-twice.json`);
+        writeFileSync(twice, "previous\n");
+        linkSync(twice, join(root, `${label}-twice-other.json`));
+        const linked = fit(twice);
+        assert.equal(linked.status, 2, show(linked));
+        assert.match(
+          linked.stderr,
+          /: the file has 2 hard links, and replacing it would leave the others with the old content;/,
+        );
+        assert.equal(readFileSync(twice, "utf8"), "previous\n");
+        assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);
+      });
+
+      it("writes --out to this process's stdout, a pipe and a device in place", SLOW, async (t) => {
+        if (skip(t)) return;
+        const args = ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--json", "--out"];
+        if (existsSync("/proc/self/fd/1")) {
+          const stdout = run(runner(), [...args, "/proc/self/fd/1"]);
+          assert.equal(stdout.status, 0, show(stdout));
+          const [model, summary] = stdout.stdout.trimEnd().split("\n");
+          assert.equal(JSON.parse(model).format, "stratified-nmf");
+          assert.equal(JSON.parse(summary).out, "/proc/self/fd/1");
+        }
+        const fifo = join(root, `${label}-fifo`);
+        if (spawnSync("mkfifo", [fifo]).status === 0) {
+          const received = join(root, `${label}-received.json`);
+          const reader = spawn("sh", ["-c", `cat "${fifo}" > "${received}"`]);
+          const closed = new Promise((resolve) => reader.on("close", resolve));
+          const piped = run(runner(), [...args, fifo]);
+          // If the pipe was replaced by a file, the reader still waits: end it.
+          setTimeout(() => reader.kill(), 5000).unref?.();
+          await closed;
+          assert.equal(piped.status, 0, show(piped));
+          assert.ok(statSync(fifo).isFIFO(), "the pipe is still a pipe");
+          assert.equal(JSON.parse(readFileSync(received, "utf8")).format, "stratified-nmf");
+        }
+        // Device nodes of the test's own (as root), never the system's.
+        const full = join(root, `${label}-full`);
+        if (process.getuid?.() === 0 && spawnSync("mknod", [full, "c", "1", "7"]).status === 0) {
+          const result = run(runner(), [...args, full]);
+          assert.equal(result.status, 1, show(result));
+          assert.equal(result.stderr, `snmf fit: cannot write --out ${full}: no space left on the device\n`);
+          assert.ok(statSync(full).isCharacterDevice(), "the device is still a device");
+        }
       });
 
       it("stops a fit on Ctrl-C (SIGINT): exit 130, the output file untouched", SLOW, async (t) => {

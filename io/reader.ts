@@ -1,0 +1,74 @@
+/**
+ * What every file format's reader offers (CSV now; TSV, JSON, Parquet and the like behind the
+ * same interface): one stratum from one file, and, for formats with named columns, every
+ * stratum from one file with a column naming each row's stratum. Readers check every value
+ * and report a bad one with its file and, where the format has them, line and column.
+ *
+ * @module
+ */
+
+import type { MemoryBudget } from "./memory.ts";
+import type { ReadProgress } from "./read_progress.ts";
+
+/** How to read: shared by every format. */
+export interface ReadOptions {
+  /** The wasm memory the strata read so far take; a file that would overflow it is refused. */
+  memory?: MemoryBudget;
+  /** Progress of the passes over large files. */
+  progress?: ReadProgress;
+  /** Bytes read at a time (tests use small ones to put chunk boundaries everywhere). */
+  chunkBytes?: number;
+}
+
+/** A dense stratum as the readers build it: `rows × cols` float32 values, row-major. */
+export interface DenseData {
+  name?: string;
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
+/** A sparse stratum as the readers build it: CSR, columns sorted within each row. */
+export interface CsrData {
+  name?: string;
+  rows: number;
+  cols: number;
+  /** `rows + 1` offsets into `indices` and `values`. */
+  indptr: Int32Array;
+  /** 0-based column of each entry. */
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/** One stratum read from one file, with its column names when the file has them. */
+export interface StratumFile<Data extends DenseData | CsrData = DenseData | CsrData> {
+  stratum: Data;
+  header: string[] | undefined;
+}
+
+/** Which column names the strata, and which columns are the variables. */
+export interface Grouping {
+  strataColumn: string;
+  /** The variables; default every other column whose values are all numbers. */
+  columns?: readonly string[];
+}
+
+/** Every stratum read from one file that names each row's stratum in a column. */
+export interface GroupedFile {
+  strata: (DenseData & { name: string })[];
+  columnNames: string[];
+  /** Columns left out because some value in them is not a number, with the first such value. */
+  skipped: { name: string; line: number; value: string }[];
+}
+
+/** A file format: the file name extensions it takes and how it reads them. */
+export interface FormatReader {
+  /** A name for messages: "CSV". */
+  name: string;
+  /** Lower-case file name extensions with the dot: `[".csv"]`. */
+  extensions: readonly string[];
+  /** One stratum from one file (the stratum's name is the caller's). */
+  readStratum(file: string, options: ReadOptions): StratumFile;
+  /** Every stratum from one file; absent for formats without column names (MatrixMarket). */
+  readGrouped?(file: string, grouping: Grouping, options: ReadOptions): GroupedFile;
+}
