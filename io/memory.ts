@@ -7,6 +7,9 @@
  * @module
  */
 
+import { dataMemory, formatBytes, memoryNeeded as fitMemory } from "../sdk/solve/memory.ts";
+
+export { formatBytes };
 import { InputError } from "./errors.ts";
 
 /** What wasm32 memory can hold: 65,536 pages of 64 KiB. */
@@ -19,32 +22,14 @@ export interface DataShape {
   nnz?: number;
 }
 
-/** `4 GiB`, `1.2 GB`, `512 MB`: a byte count for a message. */
-export function formatBytes(bytes: number): string {
-  if (bytes === WASM_MEMORY_BYTES) return "4 GiB";
-  const units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"];
-  let unit = 0;
-  while (bytes >= 1000 && unit < units.length - 1) {
-    bytes /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? bytes : bytes.toPrecision(3)} ${units[unit]}`;
-}
-
 /**
- * The bytes of wasm memory that strata of these shapes need: their float32 values, and for CSR
- * their int32 column indices and row offsets; with `rank`, also the factors a fit of that rank
- * keeps there (W(i): rows × rank, H: rank × cols, v(i): cols per stratum, all float32), so a lower
- * bound of the fit's need. This is the one place that says how much a read may take: an
- * estimate of a whole fit (its workspace too) belongs here when the SDK offers one.
+ * The bytes of wasm memory that strata of these shapes need as a fit stores them; with `rank`, the
+ * whole fit of that rank (factors and workspace: the SDK's memoryNeeded(), for the default solver
+ * and start, the smallest of the usual).
  */
 export function memoryNeeded(shapes: readonly DataShape[], rank?: number): number {
-  let bytes = 0;
-  for (const { rows, cols, nnz } of shapes) bytes += nnz === undefined ? 4 * rows * cols : 8 * nnz + 4 * (rows + 1);
-  if (rank === undefined || shapes.length === 0) return bytes;
-  const cols = shapes[0].cols;
-  const rows = shapes.reduce((sum, shape) => sum + shape.rows, 0);
-  return bytes + 4 * rank * (rows + cols) + 4 * shapes.length * cols;
+  if (shapes.length === 0) return 0;
+  return rank === undefined ? dataMemory(shapes) : fitMemory({ strata: shapes, rank }).total;
 }
 
 /** `300000000 × 300000000 with 3 entries`, `20 × 4`. */
@@ -76,9 +61,7 @@ export class MemoryBudget {
       }
       if (this.rank !== undefined && memoryNeeded(shapes) <= WASM_MEMORY_BYTES) {
         parts.push(
-          `at least ${
-            formatBytes(memoryNeeded(shapes, this.rank))
-          } with the factors of a rank-${this.rank} fit (W, H and v)`,
+          `${formatBytes(memoryNeeded(shapes, this.rank))} for a rank-${this.rank} fit (its factors and workspace)`,
         );
       }
       throw new InputError(

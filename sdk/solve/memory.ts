@@ -46,7 +46,7 @@ export interface MemoryEstimate {
 /** Bytes the allocator hands out for `bytes` (16-byte blocks). */
 const block = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
 
-/** Each stratum's storage: dense m×n float32, or CSR (m+1) int32 offsets and nnz int32 + float32. */
+/** Each stratum's storage: dense m×n float32, or CSR (m+1) int32 offsets and nnz int32 + float32, and c(i). */
 function dataBytes(strata: readonly StratumShape[]): number {
   return strata.reduce(
     (sum, x) =>
@@ -82,6 +82,18 @@ function planBytes(p: ReturnType<typeof partition>, strata: readonly StratumShap
   return block(calls * CALL_WORDS * 8) + 20 * block(4 * (calls + 1));
 }
 
+/** A shape as {@link FitShape} gives it, with its kind. */
+function stratumShape(x: FitShape["strata"][number]): StratumShape {
+  return x.nnz === undefined
+    ? { rows: x.rows, cols: x.cols, kind: "dense", nnz: x.rows * x.cols }
+    : { rows: x.rows, cols: x.cols, kind: "csr", nnz: x.nnz };
+}
+
+/** The WebAssembly memory the strata alone take, as a fit stores them (bytes). */
+export function dataMemory(strata: FitShape["strata"]): number {
+  return dataBytes(strata.map(stratumShape));
+}
+
 /**
  * The WebAssembly memory a fit of `shape` needs, by part (bytes; see {@link MemoryEstimate}).
  * The memory holds at most 4 GiB (wasm32), less what other live models hold.
@@ -99,11 +111,7 @@ function planBytes(p: ReturnType<typeof partition>, strata: readonly StratumShap
  * ```
  */
 export function memoryNeeded(shape: FitShape): MemoryEstimate {
-  const strata: StratumShape[] = shape.strata.map((x) =>
-    x.nnz === undefined
-      ? { rows: x.rows, cols: x.cols, kind: "dense", nnz: x.rows * x.cols }
-      : { rows: x.rows, cols: x.cols, kind: "csr", nnz: x.nnz }
-  );
+  const strata = shape.strata.map(stratumShape);
   const { rank: k } = shape;
   const n = strata[0]?.cols ?? 0;
   const lossEveryIteration = shape.lossEveryIteration ?? true;
@@ -119,6 +127,7 @@ export function memoryNeeded(shape: FitShape): MemoryEstimate {
 
 /** Bytes as people read them (3 significant digits, decimal units). */
 export function formatBytes(bytes: number): string {
+  if (bytes === 2 ** 32) return "4 GiB";
   const units = ["bytes", "kB", "MB", "GB", "TB"];
   let value = bytes, unit = 0;
   while (value >= 1000 && unit < units.length - 1) value /= 1000, unit++;

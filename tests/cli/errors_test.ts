@@ -314,13 +314,13 @@ describe("snmf errors and output files", () => {
             "huge",
             `${
               join(root, "huge", "a.mtx")
-            } line 2: the data (2000000000 × 2000000000 with 3 entries) need 8.00 GB, more than the 4 GiB WebAssembly memory can hold`,
+            } line 2: the data (2000000000 × 2000000000 with 3 entries) need 16.0 GB, more than the 4 GiB WebAssembly memory can hold`,
           ],
           [
             "huge-fit",
             `${
               join(root, "huge-fit", "a.mtx")
-            } line 2: the data (300000000 × 300000000 with 3 entries) need 1.20 GB, at least 4.80 GB with the factors of a rank-1 fit (W, H and v), more than the 4 GiB WebAssembly memory can hold`,
+            } line 2: the data (300000000 × 300000000 with 3 entries) need 2.40 GB, 9.95 GB for a rank-1 fit (its factors and workspace), more than the 4 GiB WebAssembly memory can hold`,
           ],
         ];
         for (const [input, message] of cases) {

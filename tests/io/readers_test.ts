@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../../io/errors.ts";
 import { MemoryBudget, memoryNeeded, WASM_MEMORY_BYTES } from "../../io/memory.ts";
+import { memoryNeeded as fitMemory } from "../../sdk/solve/memory.ts";
 import { readDenseCsv, readGroupedCsv } from "../../io/read_csv.ts";
 import { readStrata } from "../../io/read_input.ts";
 import { readMtx } from "../../io/read_mtx.ts";
@@ -231,39 +232,40 @@ describe("MatrixMarket reader", () => {
     const started = performance.now();
     assert.equal(
       thrown(() => readMtx(file)).message,
-      `${file} line 2: the data (2000000000 × 2000000000 with 3 entries) need 8.00 GB, more than the 4 GiB WebAssembly memory can hold`,
+      `${file} line 2: the data (2000000000 × 2000000000 with 3 entries) need 16.0 GB, more than the 4 GiB WebAssembly memory can hold`,
     );
     assert.ok(performance.now() - started < 10_000, "refused before any work");
   });
 });
 
 describe("memory budget", () => {
-  it("counts float32 values, and int32 indices and row offsets for CSR", () => {
-    assert.equal(memoryNeeded([{ rows: 10, cols: 3 }]), 120);
-    assert.equal(memoryNeeded([{ rows: 10, cols: 3, nnz: 7 }]), 56 + 44);
+  // The SDK's estimates (sdk/solve/memory.ts), in the allocator's 16-byte blocks: the values,
+  // CSR row offsets and indices, and each stratum's column sums.
+  it("counts the data as a fit stores them: float32 values, int32 indices and row offsets, column sums", () => {
+    assert.equal(memoryNeeded([{ rows: 10, cols: 3 }]), 128 + 16);
+    assert.equal(memoryNeeded([{ rows: 10, cols: 3, nnz: 7 }]), 48 + 32 + 32 + 16);
   });
 
-  it("adds, for a fit of a known rank, its factors W, H and v", () => {
-    assert.equal(
-      memoryNeeded([{ rows: 10, cols: 3 }, { rows: 5, cols: 3, nnz: 7 }], 2),
-      120 + 80 + 4 * 2 * (15 + 3) + 4 * 2 * 3,
-    );
+  it("adds, for a fit of a known rank, its factors and workspace", () => {
+    const shapes = [{ rows: 10, cols: 3 }, { rows: 5, cols: 3, nnz: 7 }];
+    assert.equal(memoryNeeded(shapes, 2), fitMemory({ strata: shapes, rank: 2 }).total);
+    assert.ok(memoryNeeded(shapes, 2) > memoryNeeded(shapes) + 4 * 2 * (15 + 3) + 4 * 2 * 3);
     const budget = new MemoryBudget(2);
     assert.equal(
       thrown(() => budget.claim("a.mtx", 2, { rows: 3e8, cols: 3e8, nnz: 3 })).message,
-      "a.mtx line 2: the data (300000000 × 300000000 with 3 entries) need 1.20 GB, at least 7.20 GB with the factors of a rank-2 fit (W, H and v), more than the 4 GiB WebAssembly memory can hold",
+      "a.mtx line 2: the data (300000000 × 300000000 with 3 entries) need 2.40 GB, 14.8 GB for a rank-2 fit (its factors and workspace), more than the 4 GiB WebAssembly memory can hold",
     );
   });
 
   it("checks the strata of one command together", () => {
     const budget = new MemoryBudget();
-    const half = { rows: 2 ** 14, cols: 2 ** 15 }; // 2 GiB
+    const half = { rows: 2 ** 14 - 1, cols: 2 ** 15 }; // 2 GiB less a row, and its column sums
     budget.claim("a.csv", undefined, half);
     assert.equal(memoryNeeded([half, half]), WASM_MEMORY_BYTES);
     budget.claim("b.csv", undefined, half);
     assert.equal(
-      thrown(() => budget.claim("c.csv", undefined, { rows: 1, cols: 1 })).message,
-      "c.csv: the data (1 × 1) need 4 bytes, 4.29 GB with the 2 strata read before it, more than the 4 GiB WebAssembly memory can hold",
+      thrown(() => budget.claim("c.csv", undefined, { rows: 2, cols: 2 ** 15 })).message,
+      "c.csv: the data (2 × 32768) need 393 kB, 4.30 GB with the 2 strata read before it, more than the 4 GiB WebAssembly memory can hold",
     );
   });
 });
