@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Checkpoint } from "./runtime/checkpoint.ts";
 import { init } from "./runtime/core.ts";
 import { type Executor, executorFor } from "./threads/executor.ts";
 import { iterate, lossEveryIteration } from "./solve/iterate.ts";
@@ -56,13 +57,17 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   checkAgainstData(settings, layouts);
   const core = await init();
   checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings)), largestStratum(layouts), ACTION);
-  const resident = loadStrata(core, strata, ACTION, layouts, settings.normalizeUnits ? {} : { scale: 1 });
+  const checkpoint = new Checkpoint(settings.signal);
+  const resident = await loadStrata(core, strata, ACTION, layouts, {
+    checkpoint,
+    ...(settings.normalizeUnits ? {} : { scale: 1 }),
+  });
   let factors: Factors | undefined;
   let solver: Solver | undefined;
   let executor: Executor | undefined;
   try {
     const shape = { rows: layouts.map((x) => x.rows), cols: resident.cols, rank: settings.rank };
-    factors = startFactors(core, resident, shape, settings.init, settings, ACTION);
+    factors = await startFactors(core, resident, shape, settings.init, settings, ACTION, checkpoint);
     executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
       ...settings,
@@ -74,7 +79,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       normA: Math.sqrt(resident.normSq),
       unit: resident.scale,
       onProgress: options.onProgress,
-      signal: options.signal,
+      checkpoint,
       action: ACTION,
     });
     solver.free();

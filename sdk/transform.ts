@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Checkpoint } from "./runtime/checkpoint.ts";
 import { init } from "./runtime/core.ts";
 import { type Factors, randomFactors } from "./input/factors.ts";
 import type { Model } from "./model.ts";
@@ -99,7 +100,11 @@ export async function transform(
   const known = settings.stratum === undefined ? null : stratumIndex(model, settings.stratum);
   const core = await init();
   // The rows in the model's units: divided by what the fit divided its data by.
-  const resident = loadStrata(core, [{ name: "input", ...input }], ACTION, undefined, { scale: model.scale });
+  const checkpoint = new Checkpoint(settings.signal);
+  const resident = await loadStrata(core, [{ name: "input", ...input }], ACTION, undefined, {
+    scale: model.scale,
+    checkpoint,
+  });
   let factors: Factors | undefined;
   let solver: Solver | undefined;
   let executor: Executor | undefined;
@@ -130,7 +135,7 @@ export async function transform(
       normA: Math.sqrt(resident.normSq),
       unit: model.scale,
       onProgress: options.onProgress,
-      signal: options.signal,
+      checkpoint,
       action: ACTION,
     });
     return {

@@ -36,7 +36,7 @@ describe("column ranges of the CSR numerator", () => {
   it("store each row sorted by column, whatever the input order", async () => {
     const core = await init();
     const strata = reversedRows(csr(3, [40, 25], 60, 0.3));
-    const resident = loadStrata(core, strata, "test");
+    const resident = await loadStrata(core, strata, "test");
     try {
       resident.strata.forEach((x, i) => {
         const indptr = core.heap.i32(x.indptr, x.rows + 1);
@@ -75,7 +75,7 @@ describe("column ranges of the CSR numerator", () => {
   it("cover the columns with ranges of about equal stored entries, and split every row at them", async () => {
     const core = await init();
     const strata = csr(5, [200, 150], 90, 0.25);
-    const resident = loadStrata(core, strata, "test");
+    const resident = await loadStrata(core, strata, "test");
     const { alloc, release } = testHeap(core);
     try {
       const ranges = columnRanges(core, resident.strata, 90, 4, alloc);
@@ -113,7 +113,7 @@ describe("column ranges of the CSR numerator", () => {
     const core = await init();
     const k = 7, n = 70;
     const strata = csr(6, [120, 80], n, 0.3);
-    const resident = loadStrata(core, strata, "test");
+    const resident = await loadStrata(core, strata, "test");
     const { alloc, release } = testHeap(core);
     try {
       const W = resident.strata.map((x, i) => {

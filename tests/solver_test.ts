@@ -17,8 +17,12 @@ import { csrStrata, denseStrata } from "../testing/fixtures.ts";
 const core = await init();
 
 /** Strata and random factors resident for one test; `free()` releases both. */
-function resident(strata: Stratum[], rank: number, seed = 1): { data: ResidentStrata; factors: Factors } {
-  const data = loadStrata(core, strata, "test");
+async function resident(
+  strata: Stratum[],
+  rank: number,
+  seed = 1,
+): Promise<{ data: ResidentStrata; factors: Factors }> {
+  const data = await loadStrata(core, strata, "test");
   const factors = randomFactors(core, { rows: data.strata.map((x) => x.rows), cols: data.cols, rank }, seed);
   return { data, factors };
 }
@@ -31,8 +35,8 @@ function bits(factors: Factors): number[] {
 }
 
 describe("workspace", () => {
-  it("sizes every named buffer from the shapes (two dense strata 10 and 6 × 12, rank 3, HALS)", () => {
-    const { data, factors } = resident(denseStrata(1, [10, 6], 12), 3);
+  it("sizes every named buffer from the shapes (two dense strata 10 and 6 × 12, rank 3, HALS)", async () => {
+    const { data, factors } = await resident(denseStrata(1, [10, 6], 12), 3);
     try {
       const p = partition(data.strata, { rank: 3, lossEveryIteration: true, fixH: false, threads: 1 });
       const sizes = workspaceSizes(p, data.strata, RULES.hals);
@@ -65,8 +69,8 @@ describe("workspace", () => {
     }
   });
 
-  it("streams P(i) of CSR strata without a tracked loss: no P(i), scratch per W task, a ⟨W, P⟩ per block", () => {
-    const { data, factors } = resident(csrStrata(2, [300, 70], 40, 0.2), 4);
+  it("streams P(i) of CSR strata without a tracked loss: no P(i), scratch per W task, a ⟨W, P⟩ per block", async () => {
+    const { data, factors } = await resident(csrStrata(2, [300, 70], 40, 0.2), 4);
     try {
       const p = partition(data.strata, { rank: 4, lossEveryIteration: false, fixH: false, threads: 2 });
       const sizes = workspaceSizes(p, data.strata, RULES.mu);
@@ -82,9 +86,9 @@ describe("workspace", () => {
     }
   });
 
-  it("allocates exactly the bytes its sizes say, and gives them all back", () => {
+  it("allocates exactly the bytes its sizes say, and gives them all back", async () => {
     const strata = [...denseStrata(3, [40], 30), ...csrStrata(4, [50, 20], 30, 0.5)];
-    const { data, factors } = resident(strata, 5);
+    const { data, factors } = await resident(strata, 5);
     try {
       for (const rule of [RULES.mu, RULES.hals]) {
         const p = partition(data.strata, { rank: 5, lossEveryIteration: false, fixH: false, threads: 3 });
@@ -107,13 +111,13 @@ describe("solver", () => {
   const sparse = () => csrStrata(7, [60, 25], 20, 0.3);
 
   /** Runs `iterations` updates and returns the loss, with `steps` deciding what is called before each update. */
-  function run(strata: Stratum[], options: SolverOptions, iterations: number, before: (solver: Solver) => void) {
-    const { data, factors } = resident(strata, 4, 9);
+  async function run(strata: Stratum[], options: SolverOptions, iterations: number, before: (solver: Solver) => void) {
+    const { data, factors } = await resident(strata, 4, 9);
     const solver = new Solver(core, data, factors, options);
     try {
       for (let i = 0; i < iterations; i++) {
         before(solver);
-        solver.update();
+        await solver.update();
       }
       return { loss: solver.loss(), bits: (solver.free(), bits(factors)) };
     } finally {
@@ -140,17 +144,17 @@ describe("solver", () => {
       }],
     ] as [string, SolverOptions][]
   ) {
-    it(`computes what loss() and update() need when it is not current (${label})`, () => {
+    it(`computes what loss() and update() need when it is not current (${label})`, async () => {
       for (const strata of [mixed, sparse]) {
         // The loop's order: products for the update, then the loss, then the update.
-        const loop = run(strata(), options, 6, (solver) => {
+        const loop = await run(strata(), options, 6, (solver) => {
           solver.computeProducts(true);
           solver.loss();
         });
         // No products asked for: loss() and update() compute their own.
-        const bare = run(strata(), options, 6, (solver) => solver.loss());
+        const bare = await run(strata(), options, 6, (solver) => solver.loss());
         // Products for the loss only (a streamed ⟨W, P⟩ but no numerator): update() adds what it lacks.
-        const lossFirst = run(strata(), options, 6, (solver) => {
+        const lossFirst = await run(strata(), options, 6, (solver) => {
           solver.computeProducts(false);
           solver.loss();
         });
@@ -160,14 +164,14 @@ describe("solver", () => {
     });
   }
 
-  it("gives the loss of the current factors after computeProducts(true) with streamed strata (no stale ⟨W, P⟩)", () => {
+  it("gives the loss of the current factors after computeProducts(true) with streamed strata (no stale ⟨W, P⟩)", async () => {
     const options: SolverOptions = { solver: "hals", vUpdates: 2, schedule: "sequential", lossEveryIteration: false };
-    const { data, factors } = resident(sparse(), 4, 9);
+    const { data, factors } = await resident(sparse(), 4, 9);
     const solver = new Solver(core, data, factors, options);
     try {
-      solver.update();
+      await solver.update();
       const fresh = solver.loss();
-      solver.update();
+      await solver.update();
       solver.computeProducts(true); // P for the update only: the streamed ⟨W, P⟩ is not formed.
       const after = solver.loss();
       assert.notEqual(after, fresh);
@@ -180,8 +184,8 @@ describe("solver", () => {
     }
   });
 
-  it("keeps Hᵀ in H's memory while it runs on sparse strata only, says so, and refuses to read it as H", () => {
-    const { data, factors } = resident(sparse(), 4);
+  it("keeps Hᵀ in H's memory while it runs on sparse strata only, says so, and refuses to read it as H", async () => {
+    const { data, factors } = await resident(sparse(), 4);
     const h = Array.from(factors.h());
     const solver = new Solver(core, data, factors, { solver: "hals", vUpdates: 2, schedule: "sequential" });
     try {
@@ -198,20 +202,20 @@ describe("solver", () => {
   });
 
   for (const strata of [mixed, sparse]) {
-    it(`restarts from new factors on the same workspace with the bits of a new solver (${strata.name})`, () => {
+    it(`restarts from new factors on the same workspace with the bits of a new solver (${strata.name})`, async () => {
       const options: SolverOptions = { solver: "hals", vUpdates: 2, schedule: "sequential" };
-      const fresh = run(strata(), options, 5, () => {});
-      const { data, factors } = resident(strata(), 4, 2);
+      const fresh = await run(strata(), options, 5, () => {});
+      const { data, factors } = await resident(strata(), 4, 2);
       const solver = new Solver(core, data, factors, options);
       try {
-        for (let i = 0; i < 3; i++) solver.update();
+        for (let i = 0; i < 3; i++) await solver.update();
         const start = randomFactors(core, factors.shape, 9);
         solver.restart((f) => {
           f.h().set(start.h());
           f.shape.rows.forEach((_, i) => (f.v(i).set(start.v(i)), f.w(i).set(start.w(i))));
         });
         start.free();
-        for (let i = 0; i < 5; i++) solver.update();
+        for (let i = 0; i < 5; i++) await solver.update();
         const loss = solver.loss();
         solver.free();
         assert.deepEqual({ loss, bits: bits(factors) }, fresh);

@@ -109,6 +109,13 @@ const stratumCheck: Check<number | string> = {
   parse: (text) => text,
 };
 
+/**
+ * The most threads a fit takes: each worker is an engine instance of its own (tens of MB), and
+ * the update plans split into at most SLOTS (8) tasks, so beyond a few dozen threads only memory
+ * grows (`--threads 200` on a 6 × 3 table took 1.75 GB).
+ */
+export const MAX_THREADS = 64;
+
 /** The table. Its order is that of `--help` and README. */
 export const OPTIONS = {
   stratum: {
@@ -289,11 +296,11 @@ export const OPTIONS = {
     recorded: { check: boolean },
   },
   threads: {
-    check: integer(1),
+    check: integer(1, MAX_THREADS),
     calls: ["fit", "transform"],
     defaultText: "the cores",
     doc:
-      "worker threads running kernels on the same shared memory; 1 runs on the calling thread. Without shared memory or workers (edge hosts, pages without cross-origin isolation) the fit runs on one thread by itself. The result is the same, bit for bit, for every thread count. The workers are kept between fits; fits running at once with different counts each keep their own",
+      "worker threads running kernels on the same shared memory (at most 64: each worker holds its own instance of the engine, tens of MB); 1 runs on the calling thread. Without shared memory or workers (edge hosts, pages without cross-origin isolation) the fit runs on one thread by itself. The result is the same, bit for bit, for every thread count. The workers are kept between fits; fits running at once with different counts each keep their own",
     flag: {
       name: "threads",
       value: "N",

@@ -7,9 +7,13 @@
  */
 
 import type { Core } from "../runtime/core.ts";
+import type { Checkpoint } from "../runtime/checkpoint.ts";
 import { Arena } from "../runtime/heap.ts";
 import type { CsrStratum, DenseStratum, Stratum } from "../types.ts";
 import { describeStrata, isArrayLike, type StratumLayout } from "./shapes.ts";
+
+/** Loading checks for cancellation once per this many rows + 1 (a power of two, less 1). */
+const ROWS_PER_CHECK = 1023;
 
 /** Largest finite float32. */
 const F32_MAX = 3.4028234663852886e38;
@@ -85,12 +89,22 @@ function isNonNegativeFloat32(x: unknown): x is number {
   return typeof x === "number" && x >= 0 && x <= F32_MAX;
 }
 
-function loadDense(core: Core, stratum: DenseStratum, layout: StratumLayout, arena: Arena): ResidentStratum {
+async function loadDense(
+  core: Core,
+  stratum: DenseStratum,
+  layout: StratumLayout,
+  arena: Arena,
+  checkpoint?: Checkpoint,
+): Promise<ResidentStratum> {
   const { rows, cols, nested, place } = layout;
   const ptr = arena.alloc(rows * cols * 4);
-  const out = core.heap.f32(ptr, rows * cols);
+  let out = core.heap.f32(ptr, rows * cols);
   const data = stratum.data;
   for (let r = 0; r < rows; r++) {
+    if ((r & ROWS_PER_CHECK) === ROWS_PER_CHECK) {
+      await checkpoint?.pass();
+      out = core.heap.f32(ptr, rows * cols); // a fit running meanwhile may have grown the memory
+    }
     const row = nested ? (data as ArrayLike<unknown>[])[r] : undefined;
     if (nested && (!isArrayLike(row) || row.length !== cols)) {
       throw place.range(`row ${r} has ${isArrayLike(row) ? row.length : "no"} values, expected ${cols}`);
@@ -128,18 +142,29 @@ function sortRow(indices: Int32Array, values: Float32Array, start: number, stop:
   values.set(sortedValues, start);
 }
 
-function loadCsr(core: Core, stratum: CsrStratum, layout: StratumLayout, arena: Arena): ResidentStratum {
+async function loadCsr(
+  core: Core,
+  stratum: CsrStratum,
+  layout: StratumLayout,
+  arena: Arena,
+  checkpoint?: Checkpoint,
+): Promise<ResidentStratum> {
   const { rows, cols, nnz, place } = layout;
   const { indptr, indices, values } = stratum;
   const ptrBlock = arena.alloc((rows + 1) * 4);
   const idxBlock = arena.alloc(nnz * 4);
   const valBlock = arena.alloc(nnz * 4);
-  const outPtr = core.heap.i32(ptrBlock, rows + 1);
-  const outIdx = core.heap.i32(idxBlock, nnz);
-  const outVal = core.heap.f32(valBlock, nnz);
+  // Views, taken again after a check point (a fit running meanwhile may have grown the memory).
+  const views = () =>
+    [core.heap.i32(ptrBlock, rows + 1), core.heap.i32(idxBlock, nnz), core.heap.f32(valBlock, nnz)] as const;
+  let [outPtr, outIdx, outVal] = views();
   const lastSeenInRow = new Int32Array(cols).fill(-1);
   outPtr[0] = 0;
   for (let r = 0; r < rows; r++) {
+    if ((r & ROWS_PER_CHECK) === ROWS_PER_CHECK) {
+      await checkpoint?.pass();
+      [outPtr, outIdx, outVal] = views();
+    }
     const start = indptr[r];
     const stop = indptr[r + 1];
     if (!Number.isInteger(stop) || stop < start) {
@@ -239,6 +264,8 @@ export function refreshConstants(core: Core, strata: ResidentStrata): void {
 
 /** Options of {@link loadStrata}. */
 export interface LoadOptions {
+  /** Checked for cancellation every ROWS_PER_CHECK + 1 rows. */
+  checkpoint?: Checkpoint;
   /** Divide the values by this (a model's scale, for new rows); default: the power of two at or below their largest. */
   scale?: number;
 }
@@ -251,22 +278,25 @@ export interface LoadOptions {
  * @throws {RangeError} for a bad value or CSR row structure, naming stratum, row and column
  *   (0-based), and for data that are zero everywhere. Nothing stays allocated after an error.
  */
-export function loadStrata(
+export async function loadStrata(
   core: Core,
   strata: readonly Stratum[],
   action: string,
   layouts: readonly StratumLayout[] = describeStrata(strata, action),
   options: LoadOptions = {},
-): ResidentStrata {
+): Promise<ResidentStrata> {
   const arena = new Arena(core.heap);
   const free = () => arena.free();
   try {
-    const resident = layouts.map((layout) => {
+    const resident: ResidentStratum[] = [];
+    for (const layout of layouts) {
       const stratum = strata[layout.index];
-      return layout.kind === "csr"
-        ? loadCsr(core, stratum as CsrStratum, layout, arena)
-        : loadDense(core, stratum as DenseStratum, layout, arena);
-    });
+      resident.push(
+        layout.kind === "csr"
+          ? await loadCsr(core, stratum as CsrStratum, layout, arena, options.checkpoint)
+          : await loadDense(core, stratum as DenseStratum, layout, arena, options.checkpoint),
+      );
+    }
     const largest = largestValue(core, resident);
     if (largest === 0) throw new RangeError(`${action}: every entry of every stratum is zero`);
     const scale = options.scale ?? powerOfTwoBelow(largest);

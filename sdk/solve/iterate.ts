@@ -6,15 +6,17 @@
  * @module
  */
 
+import type { Checkpoint } from "../runtime/checkpoint.ts";
 import type { ProgressInfo } from "../types.ts";
 
 /** What the loop needs of a solver: one iteration is computeProducts, optionally loss, then update. */
 export interface IterativeSolver {
+  /** The updates of one iteration, passing `checkpoint` between their steps. */
+  update(checkpoint: Checkpoint): Promise<void>;
   /** Whether the loss is wanted before every update (decided when the solver was made). */
   readonly lossEveryIteration: boolean;
   computeProducts(forUpdate: boolean): void;
   loss(): number;
-  update(): void;
   /** The L1 penalty part of the last loss², for penalized solvers. */
   lastPenalty?: number;
 }
@@ -31,7 +33,8 @@ export interface IterateSettings {
    */
   unit: number;
   onProgress?: (info: ProgressInfo) => void;
-  signal?: AbortSignal;
+  /** Where the loop checks for cancellation and yields (the call's). */
+  checkpoint: Checkpoint;
   /** The start of error messages ("Cannot fit model"). */
   action: string;
 }
@@ -56,27 +59,21 @@ export function lossEveryIteration(settings: { trackLoss: boolean; tol: number }
   return settings.trackLoss || settings.tol > 0;
 }
 
-/** Loops yield to the event loop at least this often, so timers and abort signals can fire. */
-const YIELD_EVERY_MS = 50;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 /**
  * Runs up to `maxIter` iterations. With `tol > 0` it stops when one iteration lowers the loss by
  * less than `tol` × the initial loss (the loss is then tracked even without `trackLoss`).
  * @throws the signal's reason when aborted; RangeError when the loss stops being finite.
  */
 export async function iterate(solver: IterativeSolver, settings: IterateSettings): Promise<IterateResult> {
-  const { maxIter, tol, normA, unit, onProgress, signal, action } = settings;
+  const { maxIter, tol, normA, unit, onProgress, checkpoint, action } = settings;
   const trackLoss = solver.lossEveryIteration;
   if (tol > 0 && !trackLoss) throw new Error(`${action}: tol needs a solver that computes the loss every iteration`);
   const history: number[] = [];
   const started = performance.now();
-  let lastYield = started;
   let iterations = 0;
   let converged = false;
   for (;;) {
-    if (signal?.aborted) throw signal.reason;
+    await checkpoint.pass();
     const more = iterations < maxIter;
     solver.computeProducts(more);
     if (trackLoss || !more) {
@@ -99,12 +96,8 @@ export async function iterate(solver: IterativeSolver, settings: IterateSettings
       });
     }
     if (!more || converged) break;
-    solver.update();
+    await solver.update(checkpoint);
     iterations++;
-    if (performance.now() - lastYield > YIELD_EVERY_MS) {
-      await yieldToEventLoop();
-      lastYield = performance.now();
-    }
   }
   const loss = history[history.length - 1];
   return {

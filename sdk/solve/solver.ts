@@ -17,6 +17,7 @@
  * @module
  */
 
+import type { Checkpoint } from "../runtime/checkpoint.ts";
 import type { Core } from "../runtime/core.ts";
 import { Executor } from "../threads/executor.ts";
 import type { Plan, PlanBuilder } from "../threads/plan.ts";
@@ -263,10 +264,16 @@ export class Solver {
     return this.#core.heap.f64(this.#ctx.ws.sum, 1)[0];
   }
 
-  /** The updates of one iteration, in the order of the schedule. */
-  update(): void {
+  /**
+   * The updates of one iteration, in the order of the schedule, passing `checkpoint` (if any)
+   * between steps: a long iteration can be cancelled between its plans.
+   */
+  async update(checkpoint?: Checkpoint): Promise<void> {
     this.#productsForUpdate();
-    for (const step of this.#schedule.steps) this.#run(step);
     this.#fresh = { kept: false, streamed: false, numerators: false };
+    for (const step of this.#schedule.steps) {
+      await checkpoint?.pass();
+      this.#run(step);
+    }
   }
 }

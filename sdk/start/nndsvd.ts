@@ -31,6 +31,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
+import type { Checkpoint } from "../runtime/checkpoint.ts";
 import { Arena } from "../runtime/heap.ts";
 import { explicitFactors, Factors, randomFactors, type Shape } from "../input/factors.ts";
 import { Random } from "./random.ts";
@@ -217,16 +218,18 @@ class StackedOperator {
  * The range finder: Y = B Ω for a Gaussian Ω (fixed seed), then `iterations` power iterations,
  * each re-orthonormalized; leaves an orthonormal basis of B's dominant range in `op.Q`.
  */
-function rangeBasis(core: Core, op: StackedOperator, iterations: number): void {
+async function rangeBasis(core: Core, op: StackedOperator, iterations: number, checkpoint?: Checkpoint) {
   const random = new Random(NNDSVD_SEED);
   const omega = core.heap.f32(op.Zt, op.n * op.l);
   for (let e = 0; e < op.n * op.l; e++) omega[e] = gaussian(random);
   op.timesZ();
   op.orthonormalize(op.Y, op.Q);
   for (let it = iterations; it > 0; it--) {
+    await checkpoint?.pass();
     op.transposeTimesQ();
     op.orthonormalize([{ ptr: op.Zt, rows: op.n }], [{ ptr: op.Z2, rows: op.n }]);
     [op.Zt, op.Z2] = [op.Z2, op.Zt];
+    await checkpoint?.pass();
     op.timesZ();
     op.orthonormalize(op.Y, op.Q);
   }
@@ -287,7 +290,13 @@ function fillValue(core: Core, strata: ResidentStrata, factors: Factors): number
  * NNDSVD factors of the strata (see the module comment). `fillZeros` gives NNDSVDa (for the
  * multiplicative updates).
  */
-export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, fillZeros: boolean): Factors {
+export async function nndsvdFactors(
+  core: Core,
+  strata: ResidentStrata,
+  shape: Shape,
+  fillZeros: boolean,
+  checkpoint?: Checkpoint,
+): Promise<Factors> {
   const { cols: n, rank: k } = shape;
   const M = shape.rows.reduce((a, b) => a + b, 0);
   const l = Math.min(k + OVERSAMPLING, n, M);
@@ -296,7 +305,8 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
   try {
     columnMinima(core, strata, factors);
     const op = new StackedOperator(core, strata, factors.V, n, l, arena);
-    rangeBasis(core, op, powerIterations(k, M, n));
+    await rangeBasis(core, op, powerIterations(k, M, n), checkpoint);
+    await checkpoint?.pass();
     const { sigma, cut, Ht } = truncatedSvd(core, op, factors, arena);
     nonNegativeParts(factors, core.heap.f32(Ht, n * k), sigma, cut);
     fill(factors, fillValue(core, strata, factors), fillZeros);
@@ -406,16 +416,17 @@ function fill(factors: Factors, value: number, all: boolean): void {
  * no `init`), NNDSVD (`"nndsvd"`; NNDSVDa for the multiplicative updates) or explicit factors
  * (divided by the data's scale).
  */
-export function startFactors(
+export async function startFactors(
   core: Core,
   strata: ResidentStrata,
   shape: Shape,
   init: FitOptions["init"],
   settings: { seed: number; solver: SolverKind },
   action: string,
-): Factors {
+  checkpoint?: Checkpoint,
+): Promise<Factors> {
   if (init === undefined || init === "random") return randomFactors(core, shape, settings.seed);
-  if (init === "nndsvd") return nndsvdFactors(core, strata, shape, settings.solver === "mu");
+  if (init === "nndsvd") return await nndsvdFactors(core, strata, shape, settings.solver === "mu", checkpoint);
   // An explicit start is in the data's units: the fit runs in the stored ones.
   const factors = explicitFactors(core, shape, init, action);
   factors.changeUnits(strata.scale, "divide");
