@@ -1,7 +1,8 @@
 // The scalar build (hosts without WebAssembly SIMD) against the SIMD build: compiled from the same
 // source with no SIMD instruction left, every kernel that has a SIMD path gives the same bits on
 // the same memory at sizes around its tiles, and whole fits (both solvers, both schedules, L1
-// penalties, NNDSVD start, CSR strata, transform) give the same factors and losses.
+// penalties, NNDSVD start, CSR strata, transform) give the same factors and losses. The CSC
+// kernels kept for the benchmark (bench/assembly/csc.ts) likewise.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -89,12 +90,12 @@ function rowUpdates(m: number, k: number): Case[] {
   const kp = pad4(k);
   return [0, kp].flatMap((stride) => [
     {
-      kernel: "mu_update_rows",
+      kernel: "f32_mu_update_rows",
       regions: [f32(m * k), f32(m * k), f32(k * kp), f32(stride === 0 ? kp : m * kp), f32(kp)],
       args: ([x, num, gram, off, scratch]: number[]) => [x, m, k, num, gram, off, stride, 1e-9, scratch],
     },
     {
-      kernel: "hals_update_rows",
+      kernel: "f32_hals_update_rows_f64",
       regions: [f32(m * k), f32(m * k), f64(k * k), f64(stride === 0 ? k : m * k), f64(k)],
       args: (
         [x, num, gram, off, scratch]: number[],
@@ -107,12 +108,12 @@ function rowUpdates(m: number, k: number): Case[] {
 function vUpdates(n: number): Case[] {
   return [
     {
-      kernel: "v_update",
+      kernel: "f32_mu_update_v_f64",
       regions: [f32(n), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, 7, n, 1e-9],
     },
     ...[-0.5, 0.5].map((shift) => ({
-      kernel: "hals_v_update",
+      kernel: "f32_hals_update_v_f64",
       regions: [f32(n, true), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, n, 7, shift],
     })),
@@ -130,12 +131,12 @@ function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
   const ends = starts.map((start, r) => start + Math.ceil((indptr[r + 1] - start) / 2));
   return [
     {
-      kernel: "csr_aht_wta",
+      kernel: "csr_aht_atw",
       regions: [...sparse, f32(n * k), f32(m * k, true), f32(m * k), f32(n * k)],
       args: ([ip, ix, v, ht, p, w, nt]: number[]) => [ip, ix, v, m, ht, k, p, w, nt],
     },
     {
-      kernel: "csr_wta_rows",
+      kernel: "csr_atw_ranges",
       regions: [
         { type: "i32", values: starts },
         { type: "i32", values: ends },
@@ -165,22 +166,22 @@ function cases(): Case[] {
         });
         out.push(...sparseProducts(m, n, k, m * 100 + n * 10 + k));
         out.push({
-          kernel: "hals_matvec_f64",
+          kernel: "f32_hv_h_f64",
           regions: [f32(k * n), f32(n), f64(k)],
           args: ([x, v, o]) => [x, k, n, v, o],
         });
         out.push({
-          kernel: "hals_htw_f64",
+          kernel: "f32_htw_h_f64",
           regions: [f32(k * (n + 3)), f64(k), f64(n)],
           args: ([h, w, o]) => [h, k, n, n + 3, w, o],
         });
         out.push({
-          kernel: "ht_matvec_f64",
+          kernel: "f32_hv_ht_f64",
           regions: [f32(n * k), f32(n), f64(k)],
           args: ([ht, v, o]) => [ht, n, k, v, o],
         });
         out.push({
-          kernel: "ht_gemv_f64",
+          kernel: "f32_htw_ht_f64",
           regions: [f32(n * k), f64(k), f64(n)],
           args: ([ht, w, o]) => [ht, n, k, w, o],
         });
@@ -204,7 +205,7 @@ function cases(): Case[] {
         if (k === 1) out.push(...vUpdates(n * m));
         // The HALS shift term of n rows of Hᵀ from m strata (U: m rows of stride n + 2).
         out.push({
-          kernel: "hals_shift_f64",
+          kernel: "f32_shift_term_f64",
           regions: [f32(m * (n + 2)), f64(m * k), f64(n * k)],
           args: ([u, z, o]) => [u, n + 2, m, n, z, k, o],
         });
@@ -218,7 +219,7 @@ function cases(): Case[] {
   for (const k of [1, 2, 5, 20, 31, 63, 64, 65]) {
     for (const sweeps of [1, 3]) {
       out.push({
-        kernel: "hals_update_rows",
+        kernel: "f32_hals_update_rows_f64",
         regions: [{ type: "f32", length: 9 * k, sparse: true }, f32(9 * k), f64(k * k), f64(9 * k), f64(k)],
         args: ([x, num, gram, off, scratch]: number[]) => [x, 9, k, num, gram, off, k, 0.01, sweeps, scratch],
       });
@@ -226,7 +227,23 @@ function cases(): Case[] {
   }
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
   for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
-  // The CSC pass (csr(n, m, …) is the CSC form of an m×n pattern).
+  for (const m of [1, 5, 16, 17, 40]) {
+    for (const n of [1, 3, 4, 5, 9]) {
+      // out += XᵀX through a scratch, and out = XᵀX formed in place (scratch 0).
+      out.push({
+        kernel: "f32_gram_f64",
+        regions: [f32(m * n), f64(n * n), f64((n * (n + 1)) / 2)],
+        args: ([x, o, s]) => [x, m, n, o, s],
+      });
+      out.push({ kernel: "f32_gram_f64", regions: [f32(m * n), f64(n * n)], args: ([x, o]) => [x, m, n, o, 0] });
+    }
+  }
+  return out;
+}
+
+/** The CSC pass of bench/assembly/csc.ts (csr(n, m, …) is the CSC form of an m×n pattern). */
+function cscCases(): Case[] {
+  const out: Case[] = [];
   for (const k of [1, 3, 4, 5, 20, 23]) {
     const m = 7, n = 6;
     const { indptr, indices } = csr(n, m, k + 100);
@@ -244,16 +261,6 @@ function cases(): Case[] {
         ],
         args: ([ip, ix, v, ht, pacc, w, nt]) => [ip, ix, v, n, ht, k, pacc, w, nt, accumulate],
       });
-    }
-  }
-  for (const m of [1, 5, 16, 17, 40]) {
-    for (const n of [1, 3, 4, 5, 9]) {
-      out.push({
-        kernel: "f32_gram_acc_f64",
-        regions: [f32(m * n), f64(n * n), f32(n * pad4(n) + pad4(n))],
-        args: ([x, o, s]) => [x, m, n, o, s],
-      });
-      out.push({ kernel: "hals_gram_f64", regions: [f32(m * n), f64(n * n)], args: ([x, o]) => [x, m, n, o] });
     }
   }
   return out;
@@ -293,6 +300,17 @@ describe("the scalar build", () => {
     const covered = new Set(all.map((c) => c.kernel));
     assert.deepEqual(simdKernels().filter((name) => !covered.has(name)), [], "every SIMD kernel is covered");
     all.forEach((c, i) => {
+      const a = runCase(simd, c, i + 1);
+      const b = runCase(scalar, c, i + 1);
+      const at = a.findIndex((byte, j) => byte !== b[j]);
+      assert.equal(at, -1, `${c.kernel} case ${i}: first different byte at ${at} of ${a.length}`);
+    });
+  });
+
+  it("gives the SIMD build's bits for the benchmark's CSC kernels", () => {
+    const simd = instance("bench_csc.wasm");
+    const scalar = instance("bench_csc.scalar.wasm");
+    cscCases().forEach((c, i) => {
       const a = runCase(simd, c, i + 1);
       const b = runCase(scalar, c, i + 1);
       const at = a.findIndex((byte, j) => byte !== b[j]);

@@ -26,7 +26,7 @@ describe("the WebAssembly build", () => {
     it(`${file}: dense and CSR product kernels use f32x4 SIMD`, () => {
       assert.ok(existsSync(path), `${path} missing: run npm run build`);
       const text = execFileSync(wasmDis, [path], { encoding: "utf8" });
-      for (const kernel of ["f32_aht_wta", "csr_wta_rows"]) {
+      for (const kernel of ["f32_aht_wta", "csr_atw_ranges"]) {
         const body = exportedFunction(text, kernel);
         assert.match(body, /v128\.load/, `${kernel} loads v128`);
         assert.match(body, /f32x4\.mul/, `${kernel} multiplies f32x4`);

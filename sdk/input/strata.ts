@@ -161,7 +161,7 @@ function loadDense(core: Core, stratum: DenseStratum, place: Place, owned: numbe
     values: 0,
     nnz: rows * cols,
     colSums,
-    normSq: core.kernels.f32_dot_f32_f64(ptr, ptr, rows * cols),
+    normSq: core.kernels.f32_dot_f64(ptr, ptr, rows * cols),
     cols,
   };
 }
@@ -242,7 +242,7 @@ function loadCsr(core: Core, stratum: CsrStratum, place: Place, owned: number[])
     values: valBlock,
     nnz,
     colSums,
-    normSq: core.kernels.f32_dot_f32_f64(valBlock, valBlock, nnz),
+    normSq: core.kernels.f32_dot_f64(valBlock, valBlock, nnz),
     cols,
   };
 }

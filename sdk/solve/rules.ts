@@ -204,7 +204,7 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
   const updateV = options.fixV ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
     const x = strata[i];
     for (let u = 0; u < options.vUpdates; u++) {
-      plan.call("v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 4, t, x.rows, len, EPS + options.l1V / 2]);
+      plan.call("f32_mu_update_v_f64", [vOf(i) + j0 * 4, x.colSums + j0 * 4, t, x.rows, len, EPS + options.l1V / 2]);
     }
   }).work(s * n * (2 * k + 4 * options.vUpdates));
 
@@ -216,7 +216,7 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
   });
 
   const updateW = wPlan(ws, (plan, b, w, p, index) =>
-    plan.call("mu_update_rows", [
+    plan.call("f32_mu_update_rows", [
       w,
       b.rows,
       k,
@@ -232,7 +232,7 @@ export function multiplicativeRule(ws: Workspace, options: RuleOptions): RulePla
   const updateH = hPlan(ws, (plan, b, shift, row) =>
     plan
       .call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, ws.wSumsF32, kPad, shift])
-      .call("mu_update_rows", [
+      .call("f32_mu_update_rows", [
         ws.Ht + b.row * k * 4,
         b.rows,
         k,
@@ -257,14 +257,14 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
   // v(i) ← max(0, (c − t − λ_v/2) / m): exact, so once is enough (vUpdates = 0: off).
   const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ws, (plan, i, j0, len, t) => {
     const x = strata[i];
-    plan.call("hals_v_update", [vOf(i) + j0 * 4, x.colSums + j0 * 4, t, len, x.rows, options.l1V / 2]);
+    plan.call("f32_hals_update_v_f64", [vOf(i) + j0 * 4, x.colSums + j0 * 4, t, len, x.rows, options.l1V / 2]);
   }).work(s * n * (2 * k + 4));
 
   const prepareW = new PlanBuilder().work(2 * s * n * k);
   strata.forEach((_, i) => ws.hv(prepareW.task(), vOf(i), Hv + i * k * 8));
 
   const updateW = wPlan(ws, (plan, b, w, p, index) =>
-    plan.call("hals_update_rows", [
+    plan.call("f32_hals_update_rows_f64", [
       w,
       b.rows,
       k,
@@ -280,8 +280,8 @@ export function halsRule(ws: Workspace, options: RuleOptions): RulePlans {
   // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first.
   const updateH = hPlan(ws, (plan, b, shift, row) =>
     plan
-      .call("hals_shift_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
-      .call("hals_update_rows", [
+      .call("f32_shift_term_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
+      .call("f32_hals_update_rows_f64", [
         ws.Ht + b.row * k * 4,
         b.rows,
         k,

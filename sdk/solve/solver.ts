@@ -341,11 +341,11 @@ export class Solver {
       Ht,
       Nt,
       hv: (plan, v, out) =>
-        htOnly ? plan.call("ht_matvec_f64", [Ht, n, k, v, out]) : plan.call("hals_matvec_f64", [F.H, k, n, v, out]),
+        htOnly ? plan.call("f32_hv_ht_f64", [Ht, n, k, v, out]) : plan.call("f32_hv_h_f64", [F.H, k, n, v, out]),
       htw: (plan, j0, len, w, out) =>
         htOnly
-          ? plan.call("ht_gemv_f64", [Ht + j0 * k * 4, len, k, w, out])
-          : plan.call("hals_htw_f64", [F.H + j0 * 4, k, len, n, w, out]),
+          ? plan.call("f32_htw_ht_f64", [Ht + j0 * k * 4, len, k, w, out])
+          : plan.call("f32_htw_h_f64", [F.H + j0 * 4, k, len, n, w, out]),
       vTasks,
       wTasks,
       hTasks,
@@ -373,7 +373,7 @@ export class Solver {
         const nacc = slot >= 0 ? NknSlots + slot * k * n * 4 : 0;
         plan.call("f32_aht_wta", [x.data + b.row * n * 4, b.rows, n, F.H, k, p, w, nacc]);
       } else {
-        plan.call("csr_aht_wta", [x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, p, w, 0]);
+        plan.call("csr_aht_atw", [x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, p, w, 0]);
       }
     };
 
@@ -392,7 +392,7 @@ export class Solver {
         for (const b of task.blocks) {
           if (!streamed[b.stratum]) continue;
           const p = ws.blockProducts(plan, b, task.pScratch);
-          plan.call("f32_dot_f32_f64", [F.W[b.stratum] + b.row * k * 4, p, b.rows * k], wpParts + part++ * 8);
+          plan.call("f32_dot_f64", [F.W[b.stratum] + b.row * k * 4, p, b.rows * k], wpParts + part++ * 8);
         }
       }
       return plan;
@@ -417,7 +417,7 @@ export class Solver {
         plan.task().call("zero_bytes", [Nt + range.c0 * k * 4, (range.c1 - range.c0) * k * 4]);
         strata.forEach((x, i) => {
           if (x.kind !== "csr") return;
-          plan.call("csr_wta_rows", [range.starts[i], range.ends[i], x.indices, x.values, x.rows, F.W[i], k, Nt]);
+          plan.call("csr_atw_ranges", [range.starts[i], range.ends[i], x.indices, x.values, x.rows, F.W[i], k, Nt]);
         });
       }
       return plan.work((withP ? 4 : 2) * (totalNnz - csrNnz) * k + 2 * csrNnz * k);
@@ -448,7 +448,7 @@ export class Solver {
       refreshW.task().call("zero_bytes", [gramSlots + slot * k * k * 8, k * k * 8]);
       wBlocks.forEach((b, index) => {
         if (index % gramSlotCount !== slot) return;
-        refreshW.call("f32_gram_acc_f64", [
+        refreshW.call("f32_gram_f64", [
           F.W[b.stratum] + b.row * k * 4,
           b.rows,
           k,
@@ -478,7 +478,7 @@ export class Solver {
       const r1 = Math.floor(((slot + 1) * n) / hGramSlots);
       refreshH.task()
         .call("zero_bytes", [gramSlots + slot * k * k * 8, k * k * 8])
-        .call("f32_gram_acc_f64", [Ht + r0 * k * 4, r1 - r0, k, gramSlots + slot * k * k * 8, gramScratch[slot]]);
+        .call("f32_gram_f64", [Ht + r0 * k * 4, r1 - r0, k, gramSlots + slot * k * k * 8, gramScratch[slot]]);
     }
     refreshH.work(n * k * k);
     const reduceH = new PlanBuilder()
@@ -492,9 +492,9 @@ export class Solver {
       const terms = lossTerms + i * (k + 3) * 8;
       ws.hv(loss.task(), vOf(i), terms);
       loss
-        .call("f32_dot_f32_f64", [vOf(i), vOf(i), n], terms + k * 8)
-        .call("f32_dot_f32_f64", [vOf(i), x.colSums, n], terms + (k + 1) * 8);
-      if (!streamed[i]) loss.call("f32_dot_f32_f64", [F.W[i], P[i], x.rows * k], terms + (k + 2) * 8);
+        .call("f32_dot_f64", [vOf(i), vOf(i), n], terms + k * 8)
+        .call("f32_dot_f64", [vOf(i), x.colSums, n], terms + (k + 1) * 8);
+      if (!streamed[i]) loss.call("f32_dot_f64", [F.W[i], P[i], x.rows * k], terms + (k + 2) * 8);
     });
     loss.work(2 * s * n * (k + 2) + 2 * totalRows * k);
 

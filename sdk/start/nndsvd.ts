@@ -158,7 +158,7 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
     const orthonormalize = (from: Block[], to: Block[]) => {
       const G = new Float64Array(l * l);
       for (const b of from) {
-        kernels.hals_gram_f64(b.ptr, b.rows, l, gram);
+        kernels.f32_gram_f64(b.ptr, b.rows, l, gram, 0);
         const g = heap.f64(gram, l * l);
         for (let e = 0; e < l * l; e++) G[e] += g[e];
       }
@@ -177,8 +177,8 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
       kernels.f32_transpose(Zt, n, l, ZT, 0);
       list.forEach((st, i) => {
         if (st.kind === "dense") kernels.f32_aht_wta(st.data, st.rows, n, ZT, l, Y[i].ptr, 0, 0);
-        else kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, Zt, l, Y[i].ptr, 0, 0);
-        kernels.hals_matvec_f64(ZT, l, n, factors.V + i * n * 4, vx);
+        else kernels.csr_aht_atw(st.indptr, st.indices, st.values, st.rows, Zt, l, Y[i].ptr, 0, 0);
+        kernels.f32_hv_h_f64(ZT, l, n, factors.V + i * n * 4, vx);
         kernels.f32_sub_rowvec_f64(Y[i].ptr, st.rows, l, vx);
       });
     };
@@ -192,12 +192,12 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
           dense = true;
           kernels.f32_aht_wta(st.data, st.rows, n, 0, l, 0, Q[i].ptr, Zkn);
         } else {
-          kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, 0, l, 0, Q[i].ptr, Zt);
+          kernels.csr_aht_atw(st.indptr, st.indices, st.values, st.rows, 0, l, 0, Q[i].ptr, Zt);
         }
         kernels.f32_colsum_f64(Q[i].ptr, st.rows, l, qSums + i * l * 8);
       });
       if (dense) kernels.f32_transpose(Zkn, l, n, Zt, 1);
-      kernels.hals_shift_f64(factors.V, n, s, n, qSums, l, shiftNl);
+      kernels.f32_shift_term_f64(factors.V, n, s, n, qSums, l, shiftNl);
       kernels.f32_sub_rowvec_f64(Zt, 1, n * l, shiftNl);
     };
 
@@ -219,7 +219,7 @@ export function nndsvdFactors(core: Core, strata: ResidentStrata, shape: Shape, 
     for (let i = 0; i < s; i++) [Q[i].ptr, Y[i].ptr] = [Y[i].ptr, Q[i].ptr];
     // B ≈ Q C with C = Qᵀ B (l×n, kept as Cᵀ = Bᵀ Q in Zt); C Cᵀ = U Σ² Uᵀ.
     transposeTimesQ();
-    kernels.hals_gram_f64(Zt, n, l, gram);
+    kernels.f32_gram_f64(Zt, n, l, gram, 0);
     const { values, vectors } = symmetricEigen(heap.f64(gram, l * l), l);
     const sigma = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j] ?? 0, 0)));
     const cut = sigma[0] * Math.sqrt(DROP);
