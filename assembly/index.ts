@@ -1,4 +1,6 @@
-// Stratified-NMF kernels: the module's exports (sdk/runtime/core.ts lists them for the SDK).
+// Stratified-NMF kernels: the module's exports. sdk/runtime/kernels.ts lists the same kernels
+// (names, parameters, results; the order there is the plans' opcode order), and
+// tests/wasm_test.ts checks that the two agree.
 //
 // Every kernel takes byte pointers into the (imported) linear memory, sizes and flags; it
 // allocates nothing, checks nothing and returns at most a scalar. Pointers are wasm32 `usize`:

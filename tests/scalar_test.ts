@@ -1,8 +1,9 @@
 // The scalar build (hosts without WebAssembly SIMD) against the SIMD build: compiled from the same
-// source with no SIMD instruction left, every kernel that has a SIMD path gives the same bits on
-// the same memory at sizes around its tiles, and whole fits (both solvers, both schedules, L1
-// penalties, NNDSVD start, CSR strata, transform) give the same factors and losses. The CSC
-// kernels kept for the benchmark (bench/assembly/csc.ts) likewise.
+// source with no SIMD instruction left, every kernel of the registry (sdk/runtime/kernels.ts; a
+// kernel without a case fails the test) gives the same bits on the same memory at sizes around
+// its tiles, and whole fits (both solvers, both schedules, L1 penalties, NNDSVD start, CSR strata,
+// transform) give the same factors and losses. The CSC kernels kept for the benchmark
+// (bench/assembly/csc.ts) likewise.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -10,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { Random } from "../sdk/mod.ts";
+import { type KernelName, KERNELS } from "../sdk/runtime/kernels.ts";
 
 const SLOW = { timeout: 120_000 };
 
@@ -32,7 +34,8 @@ type Exports = Record<string, (...args: number[]) => number>;
 type Region =
   | { type: "f32" | "f64"; length: number; zero?: boolean; sparse?: boolean }
   | { type: "i32"; values: number[] };
-type Case = { kernel: string; regions: Region[]; args: (p: number[]) => number[] };
+/** A call of a kernel of the core, or of the benchmark's CSC module. */
+type Case = { kernel: KernelName | "csc_aht_wta"; regions: Region[]; args: (p: number[]) => number[] };
 
 /** A build instantiated on a plain memory of its own. */
 function instance(file: string): { memory: WebAssembly.Memory; exports: Exports } {
@@ -42,7 +45,7 @@ function instance(file: string): { memory: WebAssembly.Memory; exports: Exports 
 }
 
 /** Runs one kernel call: regions laid out from heap_base, filled from a seeded generator;
- * returns the bytes of all regions afterwards. */
+ * returns the bytes of all regions afterwards, then those of the kernel's result (a float64). */
 function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, regions, args }: Case, seed: number) {
   const start = exports.heap_base();
   const random = new Random(seed);
@@ -65,8 +68,11 @@ function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, reg
     }
     end = (end + 15) & ~15;
   }
-  exports[kernel](...args(pointers));
-  return new Uint8Array(memory.buffer.slice(start, end));
+  const result = exports[kernel](...args(pointers)) ?? 0;
+  return new Uint8Array([
+    ...new Uint8Array(memory.buffer.slice(start, end)),
+    ...new Uint8Array(Float64Array.of(result).buffer),
+  ]);
 }
 
 const f32 = (length: number, zero = false): Region => ({ type: "f32", length, zero });
@@ -112,7 +118,7 @@ function vUpdates(n: number): Case[] {
       regions: [f32(n), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, 7, n, 1e-9],
     },
-    ...[-0.5, 0.5].map((shift) => ({
+    ...[-0.5, 0.5].map((shift): Case => ({
       kernel: "f32_hals_update_v_f64",
       regions: [f32(n, true), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, n, 7, shift],
@@ -146,7 +152,7 @@ function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
       ],
       args: ([s0, e0, ix, v, w, nt]: number[]) => [s0, e0, ix, v, m, w, k, nt],
     },
-    ...[0, 1].map((accumulate) => ({
+    ...[0, 1].map((accumulate): Case => ({
       kernel: "csr_mul_f64",
       regions: [...sparse, f32(n * k), f32(m * k)],
       args: ([ip, ix, v, x, o]: number[]) => [ip, ix, v, m, x, k, o, accumulate],
@@ -236,9 +242,38 @@ function cases(): Case[] {
         args: ([x, o, s]) => [x, m, n, o, s],
       });
       out.push({ kernel: "f32_gram_f64", regions: [f32(m * n), f64(n * n)], args: ([x, o]) => [x, m, n, o, 0] });
+      out.push(...scalarKernels(m, n));
     }
   }
   return out;
+}
+
+/** The kernels without a SIMD path, on m×n inputs: the scalar builds must still agree. */
+function scalarKernels(m: number, n: number): Case[] {
+  const { indptr, indices } = csr(m, n, m * 10 + n);
+  return [
+    { kernel: "f32_colsum_f64", regions: [f32(m * n), f64(n)], args: ([x, o]) => [x, m, n, o] },
+    {
+      kernel: "csr_colsum_f64",
+      regions: [{ type: "i32", values: indices }, f32(indices.length), f64(n)],
+      args: ([ix, v, o]) => [ix, v, indptr[m], n, o],
+    },
+    { kernel: "f32_dot_f64", regions: [f32(m * n), f32(m * n)], args: ([x, y]) => [x, y, m * n] },
+    ...[0, 1].map((accumulate): Case => ({
+      kernel: "f32_transpose",
+      regions: [f32(m * n), f32(m * n)],
+      args: ([src, dst]) => [src, m, n, dst, accumulate],
+    })),
+    { kernel: "f64_sum_slots", regions: [f64(n), f64(m * n)], args: ([dst, src]) => [dst, src, m, n, n] },
+    {
+      kernel: "f64_to_f32_padded",
+      regions: [f64(m * n), f32(m * pad4(n))],
+      args: ([src, dst]) => [src, m, n, dst, pad4(n)],
+    },
+    { kernel: "zero_bytes", regions: [f32(m * n)], args: ([p]) => [p + 4, (m * n - 1) * 4] },
+    { kernel: "f32_colmin", regions: [f32(m * n), f32(n)], args: ([a, o]) => [a, m, n, o] },
+    { kernel: "f32_sub_rowvec_f64", regions: [f32(m * n), f64(n)], args: ([x, v]) => [x, m, n, v] },
+  ];
 }
 
 /** The CSC pass of bench/assembly/csc.ts (csr(n, m, …) is the CSC form of an m×n pattern). */
@@ -278,6 +313,16 @@ function simdKernels(): string[] {
   return names.sort();
 }
 
+/** Runs every case on both instances: the memory and the result must be the same bytes. */
+function sameBits(simd: ReturnType<typeof instance>, scalar: ReturnType<typeof instance>, all: Case[]): void {
+  all.forEach((c, i) => {
+    const a = runCase(simd, c, i + 1);
+    const b = runCase(scalar, c, i + 1);
+    const at = a.findIndex((byte, j) => byte !== b[j]);
+    assert.equal(at, -1, `${c.kernel} case ${i}: first different byte at ${at} of ${a.length}`);
+  });
+}
+
 describe("the scalar build", () => {
   it("has no SIMD instruction; the SIMD build has them", SLOW, () => {
     for (const file of ["snmf.scalar.wasm", "snmf.scalar.shared.wasm"]) {
@@ -293,29 +338,26 @@ describe("the scalar build", () => {
     assert.deepEqual(names("snmf.scalar.shared.wasm"), names("snmf.shared.wasm"));
   });
 
-  it("gives the SIMD build's bits for every kernel with a SIMD path, at sizes around the tiles", SLOW, () => {
+  it("has a case for every kernel of the registry, with one argument per parameter", () => {
+    const all = cases();
+    const covered = new Set<string>(all.map((c) => c.kernel));
+    assert.deepEqual(KERNELS.map((k) => k.name).filter((name) => !covered.has(name)), [], "kernels without a case");
+    assert.deepEqual(simdKernels().filter((name) => !covered.has(name)), [], "every SIMD kernel is covered");
+    const arity = new Map<string, number>(KERNELS.map((k) => [k.name, k.params.length]));
+    for (const c of all) {
+      const pointers = c.regions.map((_, i) => 16 * (i + 1));
+      assert.equal(c.args(pointers).length, arity.get(c.kernel), `${c.kernel}'s arguments`);
+    }
+  });
+
+  it("gives the SIMD build's bits for every kernel, at sizes around the tiles", SLOW, () => {
     const simd = instance("snmf.wasm");
     const scalar = instance("snmf.scalar.wasm");
-    const all = cases();
-    const covered = new Set(all.map((c) => c.kernel));
-    assert.deepEqual(simdKernels().filter((name) => !covered.has(name)), [], "every SIMD kernel is covered");
-    all.forEach((c, i) => {
-      const a = runCase(simd, c, i + 1);
-      const b = runCase(scalar, c, i + 1);
-      const at = a.findIndex((byte, j) => byte !== b[j]);
-      assert.equal(at, -1, `${c.kernel} case ${i}: first different byte at ${at} of ${a.length}`);
-    });
+    sameBits(simd, scalar, cases());
   });
 
   it("gives the SIMD build's bits for the benchmark's CSC kernels", () => {
-    const simd = instance("bench_csc.wasm");
-    const scalar = instance("bench_csc.scalar.wasm");
-    cscCases().forEach((c, i) => {
-      const a = runCase(simd, c, i + 1);
-      const b = runCase(scalar, c, i + 1);
-      const at = a.findIndex((byte, j) => byte !== b[j]);
-      assert.equal(at, -1, `${c.kernel} case ${i}: first different byte at ${at} of ${a.length}`);
-    });
+    sameBits(instance("bench_csc.wasm"), instance("bench_csc.scalar.wasm"), cscCases());
   });
 
   it("fits and transforms with the SIMD build's bits (Deno, init({ wasm }) of each build)", SLOW, () => {

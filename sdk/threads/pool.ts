@@ -2,7 +2,8 @@
  * The thread pool: workers that instantiate the core's module on the same shared memory and run
  * the tasks of plans on it. No matrix is copied to a worker; a plan names pointers.
  *
- * Synchronization is through an int32 control block in the shared memory: the calling thread
+ * Synchronization is through an int32 control block in the shared memory (its layout:
+ * {@link CONTROL}, passed to the workers' code): the calling thread
  * writes the plan, bumps the generation and notifies; every thread (the caller included) claims
  * tasks with an atomic counter; the caller spins until every task is done and every worker has
  * parked again, so the next plan never races a late worker. Workers wait with `Atomics.wait`.
@@ -12,24 +13,12 @@
  * @module
  */
 
-import { type Core, KERNEL_NAMES } from "../runtime/core.ts";
+import type { Core } from "../runtime/core.ts";
+import { KERNEL_NAMES } from "../runtime/kernels.ts";
 import { nodeWorkerThreads } from "../runtime/host_apis.ts";
 import { CALL_WORDS, type Plan } from "./plan.ts";
 import { platform } from "../runtime/platform.ts";
-import {
-  CONTROL_CALLS,
-  CONTROL_COUNT,
-  CONTROL_DONE,
-  CONTROL_FAILED,
-  CONTROL_GENERATION,
-  CONTROL_NEXT,
-  CONTROL_PARKED,
-  CONTROL_STOP,
-  CONTROL_TASKS,
-  CONTROL_WORDS,
-  drainTasks,
-  workerMain,
-} from "./worker_code.ts";
+import { type ControlLayout, drainTasks, workerMain, type WorkerStart } from "./worker_code.ts";
 
 interface AnyWorker {
   postMessage(message: unknown): void;
@@ -66,6 +55,21 @@ function firstMessage(worker: AnyWorker): Promise<unknown> {
   });
 }
 
+/** The pool's control block: int32 words in wasm memory (see {@link ControlLayout}). */
+export const CONTROL: ControlLayout = {
+  callWords: CALL_WORDS,
+  generation: 0,
+  next: 1,
+  done: 2,
+  count: 3,
+  stop: 4,
+  calls: 5,
+  tasks: 6,
+  parked: 7,
+  failed: 8,
+  words: 9,
+};
+
 /** How long a stopping pool waits for the workers to acknowledge the stop. */
 const STOP_GRACE_MS = 1000;
 
@@ -91,7 +95,7 @@ export class Pool {
     this.#core = core;
     this.#workers = workers;
     this.#controlPtr = controlPtr;
-    this.#control = core.heap.i32(controlPtr, CONTROL_WORDS);
+    this.#control = core.heap.i32(controlPtr, CONTROL.words);
     this.#kernels = KERNEL_NAMES.map((name) => core.kernels[name] as (...args: number[]) => number);
   }
 
@@ -138,14 +142,21 @@ export class Pool {
   static async create(core: Core, threads: number): Promise<Pool> {
     const kind = platform().workers;
     if (!core.shared || kind === null) throw new Error("Cannot start threads: no shared memory or no workers here");
-    const controlPtr = core.heap.alloc(CONTROL_WORDS * 4);
-    core.heap.i32(controlPtr, CONTROL_WORDS).fill(0);
+    const controlPtr = core.heap.alloc(CONTROL.words * 4);
+    core.heap.i32(controlPtr, CONTROL.words).fill(0);
     const workers: AnyWorker[] = [];
     try {
       for (let i = 1; i < threads; i++) workers.push(await spawn(kind));
       await Promise.all(workers.map((worker) => {
         const ready = firstMessage(worker);
-        worker.postMessage({ module: core.module, memory: core.memory, control: controlPtr, names: KERNEL_NAMES });
+        const start: WorkerStart = {
+          module: core.module,
+          memory: core.memory,
+          control: controlPtr,
+          layout: CONTROL,
+          names: KERNEL_NAMES,
+        };
+        worker.postMessage(start);
         return ready;
       }));
     } catch (error) {
@@ -162,28 +173,28 @@ export class Pool {
     if (this.#stopped) throw new Error("Cannot run a plan: the thread pool was stopped");
     const ctl = this.#control.buffer === this.#core.memory.buffer
       ? this.#control
-      : new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL_WORDS);
-    ctl[CONTROL_CALLS] = plan.calls;
-    ctl[CONTROL_TASKS] = plan.tasks;
-    ctl[CONTROL_COUNT] = plan.taskCount;
-    Atomics.store(ctl, CONTROL_NEXT, 0);
-    Atomics.store(ctl, CONTROL_DONE, 0);
-    Atomics.store(ctl, CONTROL_PARKED, 0);
-    Atomics.store(ctl, CONTROL_FAILED, 0);
-    Atomics.add(ctl, CONTROL_GENERATION, 1);
-    Atomics.notify(ctl, CONTROL_GENERATION);
-    drainTasks(this.#kernels, this.#core.memory, this.#controlPtr);
+      : new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL.words);
+    ctl[CONTROL.calls] = plan.calls;
+    ctl[CONTROL.tasks] = plan.tasks;
+    ctl[CONTROL.count] = plan.taskCount;
+    Atomics.store(ctl, CONTROL.next, 0);
+    Atomics.store(ctl, CONTROL.done, 0);
+    Atomics.store(ctl, CONTROL.parked, 0);
+    Atomics.store(ctl, CONTROL.failed, 0);
+    Atomics.add(ctl, CONTROL.generation, 1);
+    Atomics.notify(ctl, CONTROL.generation);
+    drainTasks(this.#kernels, this.#core.memory, this.#controlPtr, CONTROL);
     const workers = this.#workers.length;
     const spinUntil = performance.now() + 0.05;
     for (;;) {
-      const parked = Atomics.load(ctl, CONTROL_PARKED);
-      if (parked >= workers && Atomics.load(ctl, CONTROL_DONE) >= plan.taskCount) break;
+      const parked = Atomics.load(ctl, CONTROL.parked);
+      if (parked >= workers && Atomics.load(ctl, CONTROL.done) >= plan.taskCount) break;
       // Spin briefly (the other threads usually finish within the plan's last task), then,
       // where this thread may block (not a browser's main thread), sleep until a worker parks:
       // on a busy machine a spinning caller would take the core the workers need.
-      if (canBlock && performance.now() > spinUntil) Atomics.wait(ctl, CONTROL_PARKED, parked, 1);
+      if (canBlock && performance.now() > spinUntil) Atomics.wait(ctl, CONTROL.parked, parked, 1);
     }
-    const failed = Atomics.load(ctl, CONTROL_FAILED);
+    const failed = Atomics.load(ctl, CONTROL.failed);
     if (failed !== 0) {
       const kernel = KERNEL_NAMES[this.#core.heap.f64(plan.calls + (failed - 1) * CALL_WORDS * 8, 1)[0]];
       throw new Error(`Cannot run a plan: the kernel ${kernel} failed (a WebAssembly trap); the plan did not finish`);
@@ -198,22 +209,22 @@ export class Pool {
    * and such a worker would take the zeroed stop flag for "go on" and join the new pool's plans,
    * claiming tasks it may be terminated in the middle of (a plan that never finishes). So the
    * workers first acknowledge the stop; a block whose workers do not all answer within
-   * {@link STOP_GRACE_MS} is left allocated (CONTROL_WORDS × 4 bytes) rather than reused.
+   * {@link STOP_GRACE_MS} is left allocated (CONTROL.words × 4 bytes) rather than reused.
    */
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    const ctl = new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL_WORDS);
+    const ctl = new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL.words);
     const workers = this.#workers.length;
-    Atomics.store(ctl, CONTROL_PARKED, 0);
-    Atomics.store(ctl, CONTROL_STOP, 1);
-    Atomics.add(ctl, CONTROL_GENERATION, 1);
-    Atomics.notify(ctl, CONTROL_GENERATION);
+    Atomics.store(ctl, CONTROL.parked, 0);
+    Atomics.store(ctl, CONTROL.stop, 1);
+    Atomics.add(ctl, CONTROL.generation, 1);
+    Atomics.notify(ctl, CONTROL.generation);
     const deadline = performance.now() + STOP_GRACE_MS;
-    let left = Atomics.load(ctl, CONTROL_PARKED);
+    let left = Atomics.load(ctl, CONTROL.parked);
     while (left < workers && performance.now() < deadline) {
-      if (canBlock) Atomics.wait(ctl, CONTROL_PARKED, left, 1);
-      left = Atomics.load(ctl, CONTROL_PARKED);
+      if (canBlock) Atomics.wait(ctl, CONTROL.parked, left, 1);
+      left = Atomics.load(ctl, CONTROL.parked);
     }
     this.#workers.forEach((worker) => worker.terminate());
     if (left >= workers) this.#core.heap.release(this.#controlPtr);
