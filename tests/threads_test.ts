@@ -2,12 +2,17 @@
 // strata, under both schedules, for HALS and with L1 weights; and the pool really runs (threads > 1 where the host allows).
 
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { fit, type Model, type Schedule, type Stratum, transform } from "../sdk/mod.ts";
 import { init } from "../sdk/runtime/core.ts";
 import { PlanBuilder } from "../sdk/threads/plan.ts";
 import { Pool } from "../sdk/threads/pool.ts";
 import { csrStrata, denseStrata, testHeap } from "../testing/fixtures.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** Big enough that every product plan passes the executor's threshold for waking workers. */
 const strata: Stratum[] = [
@@ -21,6 +26,8 @@ const bits = (model: Model) => ({
   H: Array.from(new Uint32Array(model.H.slice().buffer)),
   lossHistory: Array.from(model.lossHistory),
 });
+
+const SLOW = { timeout: 120_000 };
 
 describe("threads", () => {
   for (const schedule of ["sequential", "reference"] as Schedule[]) {
@@ -169,6 +176,77 @@ describe("threads", () => {
       pool.retire();
       release();
     }
+  });
+
+  it("run plans that lie past 2 GiB of memory (addresses are unsigned up to 4 GiB)", async () => {
+    const core = await init();
+    // The filler's upper part lies past 2³¹ wherever the heap puts it: the plan, its data and its
+    // results go there.
+    const filler = core.heap.alloc(2 ** 31 + 2 ** 20);
+    let top = filler + 2 ** 31;
+    const high = (bytes: number) => {
+      const ptr = top;
+      top += Math.ceil(bytes / 16) * 16;
+      return ptr;
+    };
+    const pool = await Pool.create(core, 3);
+    try {
+      const x = high(8 * 1024 * 4), results = high(8 * 8), target = high(8 * 1024);
+      core.heap.f32(x, 8 * 1024).forEach((_, i, a) => (a[i] = (i % 7) + 0.5));
+      core.heap.f32(target, 2048).fill(1);
+      const builder = new PlanBuilder();
+      for (let t = 0; t < 8; t++) {
+        builder.task()
+          .call("zero_bytes", [target + t * 1024, 1024])
+          .call("f32_dot_f64", [x + t * 4096, x + t * 4096, 1024], results + t * 8);
+      }
+      const plan = builder.build(core, high);
+      assert.ok(plan.calls >= 2 ** 31 && plan.tasks >= 2 ** 31);
+      core.heap.f64(results, 8).fill(-1);
+      pool.run(plan);
+      assert.ok(core.heap.f32(target, 2048).every((v) => v === 0));
+      const expected = Array.from({ length: 8 }, (_, t) => {
+        let sum = 0;
+        for (let i = t * 1024; i < (t + 1) * 1024; i++) sum += ((i % 7) + 0.5) ** 2;
+        return sum;
+      });
+      assert.deepEqual(Array.from(core.heap.f64(results, 8)), expected);
+    } finally {
+      pool.retire();
+      core.heap.release(filler);
+    }
+  });
+
+  it("give a threaded fit whose memory lies past 2 GiB the bits of a fit in low memory", SLOW, () => {
+    // A process of its own: its heap is fresh, so after a 2 GiB block everything the fits
+    // allocate (data, factors, workspace, plans) lies past 2³¹.
+    const script = `
+      import { createHash } from "node:crypto";
+      import { fit, init } from "${root}sdk/mod.ts";
+      import { csrStrata, denseStrata } from "${root}testing/fixtures.ts";
+      const core = await init();
+      const strata = [...denseStrata(21, [601, 387], 203), ...csrStrata(22, [820, 99], 203, 0.1)];
+      const run = async (threads, solver) => {
+        const model = await fit(strata, { rank: 16, maxIter: 4, seed: 5, solver, threads });
+        const hash = createHash("sha256");
+        for (const a of [...model.V, ...model.W, model.H, model.lossHistory]) hash.update(new Uint8Array(a.slice().buffer));
+        const out = hash.digest("hex");
+        const where = model.H.byteOffset;
+        model.free();
+        return { out, where, threads: model.threads };
+      };
+      const low = [await run(1, "mu"), await run(1, "hals")];
+      core.heap.alloc(2 ** 31);
+      const high = [await run(3, "mu"), await run(3, "hals"), await run(1, "hals")];
+      console.log(JSON.stringify({ low, high }));`;
+    // The runtime running the tests runs the script (its engine's views past 2³¹ are what is tested).
+    const command = "Deno" in globalThis ? ["eval", script] : ["-e", script];
+    const { low, high } = JSON.parse(execFileSync(process.execPath, command, { encoding: "utf8" }));
+    for (const fit of high) assert.ok(fit.where >= 2 ** 31, `H at ${fit.where}`);
+    assert.equal(high[0].threads, 3);
+    assert.equal(high[0].out, low[0].out);
+    assert.equal(high[1].out, low[1].out);
+    assert.equal(high[2].out, low[1].out);
   });
 
   it("rejects a thread count below 1", async () => {

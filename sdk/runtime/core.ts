@@ -116,7 +116,8 @@ function link(module: WebAssembly.Module, shared: boolean): Core {
   const memory = createMemory(shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
-  return { kernels, module, memory, shared, heap: new Heap(memory, kernels.heap_base(), PAGE, MAX_PAGES) };
+  // heap_base is a wasm32 usize: read its bits as unsigned.
+  return { kernels, module, memory, shared, heap: new Heap(memory, kernels.heap_base() >>> 0, PAGE, MAX_PAGES) };
 }
 
 /** Instantiates a module of either build: shared memory first where wanted, then plain. */

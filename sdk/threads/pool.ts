@@ -174,6 +174,7 @@ export class Pool {
     const ctl = this.#control.buffer === this.#core.memory.buffer
       ? this.#control
       : new Int32Array(this.#core.memory.buffer, this.#controlPtr, CONTROL.words);
+    // Addresses go in as int32 bits (a pointer past 2³¹ wraps) and come out unsigned (>>> 0).
     ctl[CONTROL.calls] = plan.calls;
     ctl[CONTROL.tasks] = plan.tasks;
     ctl[CONTROL.count] = plan.taskCount;

@@ -7,7 +7,11 @@
  * @module
  */
 
-/** Where things sit in a pool's control block: int32 words in wasm memory, shared by the calling thread and the workers. */
+/**
+ * Where things sit in a pool's control block: int32 words in wasm memory, shared by the calling
+ * thread and the workers. Addresses are stored as the bits of a wasm32 pointer and read back
+ * unsigned (`>>> 0`), so they are exact up to 4 GiB.
+ */
 export interface ControlLayout {
   /** Float64 words of an encoded call (sdk/threads/plan.ts). */
   readonly callWords: number;
@@ -21,9 +25,9 @@ export interface ControlLayout {
   readonly count: number;
   /** Non-zero: workers exit. */
   readonly stop: number;
-  /** Byte offset of the current plan's calls. */
+  /** Address of the current plan's calls. */
   readonly calls: number;
-  /** Byte offset of the current plan's task bounds. */
+  /** Address of the current plan's task bounds. */
   readonly tasks: number;
   /** Workers that finished the current generation and went back to waiting (or, after a stop, left). */
   readonly parked: number;
@@ -51,8 +55,8 @@ export function drainTasks(
 ): void {
   const ctl = new Int32Array(memory.buffer, control, layout.words);
   const count = Atomics.load(ctl, layout.count);
-  const words = new Float64Array(memory.buffer, ctl[layout.calls]);
-  const bounds = new Int32Array(memory.buffer, ctl[layout.tasks], count + 1);
+  const words = new Float64Array(memory.buffer, ctl[layout.calls] >>> 0);
+  const bounds = new Int32Array(memory.buffer, ctl[layout.tasks] >>> 0, count + 1);
   const results = new Float64Array(memory.buffer);
   const args = new Array(layout.callWords - 2);
   for (let task = Atomics.add(ctl, layout.next, 1); task < count; task = Atomics.add(ctl, layout.next, 1)) {
