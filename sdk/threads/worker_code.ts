@@ -19,8 +19,6 @@ export interface ControlLayout {
   readonly generation: number;
   /** Next unclaimed task of the current plan. */
   readonly next: number;
-  /** Tasks finished. */
-  readonly done: number;
   /** Tasks in the current plan. */
   readonly count: number;
   /** Non-zero: workers exit. */
@@ -31,8 +29,26 @@ export interface ControlLayout {
   readonly tasks: number;
   /** Workers that finished the current generation and went back to waiting (or, after a stop, left). */
   readonly parked: number;
-  /** 0, or 1 + the index of the first call of the current plan that threw (on any thread). */
+  /** 0, 1 + the index of the first call that threw (on any thread), or {@link failedOutsideCall}. */
   readonly failed: number;
+  /** The value of `failed` when a thread failed outside a kernel call (reading the plan, say). */
+  readonly failedOutsideCall: number;
+  /**
+   * Where worker 0's own words start; worker i's start `workerStride` words further per index
+   * (a cache line each, so that a worker's writes do not evict the words every thread reads).
+   */
+  readonly workers: number;
+  readonly workerStride: number;
+  /** In a worker's words: its signs of life, bumped when it takes up a generation and before each call. */
+  readonly beat: number;
+  /** In a worker's words: the generation it last parked after. */
+  readonly parkedAt: number;
+  /**
+   * 1 + the index of a worker to leave without a word (no parking, no more signs of life):
+   * {@link Pool.terminateWorker}'s stand-in for a thread that dies, where the host's
+   * `terminate()` does not stop a worker running JavaScript (Deno). 0: none.
+   */
+  readonly leave: number;
   /** Int32 words in the block. */
   readonly words: number;
 }
@@ -42,27 +58,37 @@ type Kernel = Function;
 
 /**
  * Claims tasks of the current plan until none is left, running each task's calls in order and
- * storing scalar results. A call that throws (a trap) marks the plan failed with its index and
- * ends its task; the task still counts as done, and once the plan failed the remaining tasks
- * are claimed and counted without running, so every thread finishes the plan and none waits
- * forever.
+ * storing scalar results. Nothing escapes: a call that throws (a trap) marks the plan failed with
+ * its index and ends its task; a failure to read the plan marks it failed outside a call. Once
+ * the plan failed, the remaining tasks are claimed without running, so every thread finishes the
+ * plan and none waits forever. `beat` ≥ 0: the control word this thread bumps before each call
+ * (a worker's sign of life); −1 on the calling thread.
  */
 export function drainTasks(
   kernels: Kernel[],
   memory: WebAssembly.Memory,
   control: number,
   layout: ControlLayout,
+  beat: number,
 ): void {
   const ctl = new Int32Array(memory.buffer, control, layout.words);
   const count = Atomics.load(ctl, layout.count);
-  const words = new Float64Array(memory.buffer, ctl[layout.calls] >>> 0);
-  const bounds = new Int32Array(memory.buffer, ctl[layout.tasks] >>> 0, count + 1);
-  const results = new Float64Array(memory.buffer);
   const args = new Array(layout.callWords - 2);
+  let words = new Float64Array(0);
+  let bounds = new Int32Array(0);
+  let results = new Float64Array(0);
+  try {
+    words = new Float64Array(memory.buffer, ctl[layout.calls] >>> 0);
+    bounds = new Int32Array(memory.buffer, ctl[layout.tasks] >>> 0, count + 1);
+    results = new Float64Array(memory.buffer);
+  } catch {
+    Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
+  }
   for (let task = Atomics.add(ctl, layout.next, 1); task < count; task = Atomics.add(ctl, layout.next, 1)) {
-    let c = bounds[task];
+    let c = 0;
     try {
-      for (; c < bounds[task + 1] && Atomics.load(ctl, layout.failed) === 0; c++) {
+      for (c = bounds[task]; c < bounds[task + 1] && Atomics.load(ctl, layout.failed) === 0; c++) {
+        if (beat >= 0) Atomics.add(ctl, beat, 1);
         const o = c * layout.callWords;
         for (let a = 0; a < args.length; a++) args[a] = words[o + 2 + a];
         const value = kernels[words[o]].apply(undefined, args);
@@ -71,7 +97,6 @@ export function drainTasks(
     } catch {
       Atomics.compareExchange(ctl, layout.failed, 0, c + 1);
     }
-    Atomics.add(ctl, layout.done, 1);
   }
 }
 
@@ -82,6 +107,8 @@ export interface WorkerStart {
   /** Address of the control block. */
   control: number;
   layout: ControlLayout;
+  /** This worker's index: its words in the control block. */
+  index: number;
   /** The kernels' export names in opcode order. */
   names: readonly string[];
 }
@@ -96,14 +123,19 @@ export interface WorkerPort {
 /**
  * A worker's life: receive the module, the shared memory and the control block, instantiate,
  * say "ready", then wait for generations and drain each one's tasks until told to stop; each
- * generation, the stop included, ends with the worker counting itself parked.
+ * generation, the stop included, ends with the worker counting itself parked. A worker shows a
+ * sign of life when it takes up a generation and before each call (the pool tells a live worker
+ * from one that disappeared by them), and nothing that goes wrong in a plan ends its loop (only
+ * the stop, or the test hook's `leave`).
  */
 export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
-  const start = ({ module, memory, control, layout, names }: WorkerStart) => {
+  const start = ({ module, memory, control, layout, index, names }: WorkerStart) => {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     // deno-lint-ignore ban-types
     const kernels = names.map((name) => instance.exports[name] as Function);
     const ctl = new Int32Array(memory.buffer, control, layout.words);
+    const own = layout.workers + index * layout.workerStride;
+    const beat = own + layout.beat;
     let seen = Atomics.load(ctl, layout.generation);
     port.postMessage("ready");
     for (;;) {
@@ -115,10 +147,19 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
       }
       Atomics.wait(ctl, layout.generation, seen);
       seen = Atomics.load(ctl, layout.generation);
+      if (Atomics.load(ctl, layout.leave) === index + 1) return;
+      Atomics.add(ctl, beat, 1);
       const stop = Atomics.load(ctl, layout.stop) !== 0;
-      if (!stop) drain(kernels, memory, control, layout);
+      if (!stop) {
+        try {
+          drain(kernels, memory, control, layout, beat);
+        } catch {
+          Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
+        }
+      }
       // Parked: done with this generation. After a stop this is the worker's last access to the
       // control block, and the pool waits for it before the block's memory can be reused.
+      Atomics.store(ctl, own + layout.parkedAt, seen);
       Atomics.add(ctl, layout.parked, 1);
       Atomics.notify(ctl, layout.parked);
       if (stop) break;
