@@ -8,7 +8,7 @@
 // a reduction keeps one scalar accumulator per lane, visits the same elements in the same order
 // and combines the lanes as the SIMD code does. WebAssembly's f32x4/f64x2 arithmetic is IEEE
 // per lane (no fused multiply-add), so both builds produce the same bits
-// (tests/scalar_test.ts checks every SIMD kernel and whole fits).
+// (tests/scalar_test.ts checks every kernel and whole fits).
 
 /** Horizontal sum of the four lanes. */
 // @ts-ignore: decorator

@@ -1,9 +1,11 @@
 /**
  * Per-kernel times of one reference-schedule iteration on the SpamAssassin TF-IDF workload,
  * calling the kernels of a build directly (one thread, plain memory) on the solver's data layout:
- * CSR blocks of about 16,384 non-zeros, the numerator in 2 slots (numeratorSlots), Hᵀ n×k.
+ * CSR blocks of about 16,384 non-zeros, the numerator in 2 slots (numeratorSlots), Hᵀ n×k. The
+ * list follows the kernel registry (sdk/runtime/kernels.ts): every kernel is timed or says why
+ * not; then the CSC-only pass kept in bench/assembly/csc.ts (--csc: its build, on the same memory).
  *
- *   deno run -A bench/kernels.ts [--wasm build/snmf.wasm[,other.wasm…]] [--repeats 15] [--json] [--state FILE [--flush [X]]]
+ *   deno run -A bench/kernels.ts [--wasm build/snmf.wasm[,other.wasm…]] [--csc build/bench_csc.wasm] [--repeats 15] [--json] [--state FILE [--flush [X]]]
  *   bun bench/kernels.ts …
  *
  * The factors are random unless --state names a file of float32 H (k×n), W(i) and V (s×n) in
@@ -19,6 +21,7 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { type KernelName, KERNELS } from "../sdk/runtime/kernels.ts";
 import { Random } from "../sdk/start/random.ts";
 import { readDocuments } from "../text/read_text.ts";
 import { stopWords } from "../text/stop_words.ts";
@@ -27,6 +30,7 @@ import { tfidf } from "../text/tfidf.ts";
 const { values: flags } = parseArgs({
   options: {
     wasm: { type: "string", default: "build/snmf.wasm" },
+    csc: { type: "string", default: "build/bench_csc.wasm" },
     repeats: { type: "string", default: "15" },
     json: { type: "boolean", default: false },
     state: { type: "string" },
@@ -73,15 +77,19 @@ strata.forEach((x, i) => {
   }
 });
 
-/** One build on a memory of its own with the data and factors laid out: its steps. */
-function setup(path: string): { steps: [string, () => void][]; reset: (name: string) => void } {
+type Step = [label: string, run: () => void];
+
+/** One build (and the CSC module) on a memory of their own with the data and factors laid out: the steps. */
+function setup(path: string): { steps: Step[]; notTimed: string[]; reset: (name: string) => void } {
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
-  const module = new WebAssembly.Module(readFileSync(new URL(`../${path}`, import.meta.url)));
-  // deno-lint-ignore no-explicit-any
-  const K = new WebAssembly.Instance(module, { env: { memory } }).exports as any;
+  const load = (file: string) =>
+    // deno-lint-ignore no-explicit-any
+    new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), { env: { memory } }).exports as any;
+  const K = load(new URL(`../${path}`, import.meta.url).pathname);
+  const C = load(new URL(`../${flags.csc}`, import.meta.url).pathname);
   const has = (name: string) => typeof K[name] === "function";
 
-  let top = (K.heap_base() + 15) & ~15;
+  let top = (Math.max(K.heap_base(), C.heap_base()) + 15) & ~15;
   function alloc(bytes: number): number {
     const ptr = top;
     top = (top + bytes + 63) & ~63;
@@ -97,7 +105,7 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
     for (let i = 0; i < len; i++) a[i] = scale * random.nextUint32() / 2 ** 32;
   };
 
-  // The strata, resident as CSR, and their transposes (CSC) for the column-wise kernels.
+  // The strata, resident as CSR, and their CSC forms (csr_to_csc) for the column-wise kernels.
   interface Resident {
     rows: number;
     indptr: number;
@@ -119,24 +127,10 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
     i32(indptr, m + 1).set(Array.from(x.indptr));
     i32(indices, e).set(Array.from(x.indices));
     f32(values, e).set(Array.from(x.values));
-    // CSC by counting sort: rows ascending within each column.
-    const count = new Int32Array(n + 1);
-    for (let i = 0; i < e; i++) count[x.indices[i] + 1]++;
-    for (let j = 0; j < n; j++) count[j + 1] += count[j];
     const tIndptr = alloc((n + 1) * 4);
     const tIndices = alloc(e * 4);
     const tValues = alloc(e * 4);
-    i32(tIndptr, n + 1).set(count);
-    const next = count.slice(0, n);
-    const ti = i32(tIndices, e);
-    const tv = f32(tValues, e);
-    for (let r = 0; r < m; r++) {
-      for (let i = x.indptr[r]; i < x.indptr[r + 1]; i++) {
-        const at = next[x.indices[i]]++;
-        ti[at] = r;
-        tv[at] = x.values[i];
-      }
-    }
+    C.csr_to_csc(indptr, indices, values, m, n, tIndptr, tIndices, tValues);
     const W = alloc(m * k * 4);
     fillRandom(W, m * k, 1 / Math.sqrt(k));
     // c = Aᵀ 1 as the SDK keeps it: summed in float64, stored float32.
@@ -158,7 +152,7 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   const shift = alloc(n * kPad * 4);
   const T = alloc(s * n * 8); // Hᵀ w(i), float64
   const HHt = alloc(k * k * 8);
-  const gramScratch = alloc((k * kPad + kPad) * 4);
+  const gramScratch = alloc(((k * (k + 1)) / 2) * 8);
   const HHtF32 = alloc(k * kPad * 4);
   fillRandom(HHtF32, k * kPad, 0.01);
   const wSums = alloc(s * k * 8);
@@ -168,114 +162,143 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   const muScratch = alloc(kPad * 4);
   const gramW = alloc(k * k * 8);
   const HtCopy = alloc(n * k * 4);
+  const shiftF64 = alloc(n * k * 8);
+  const gramSum = alloc(k * k * 8);
+  const halsScratch = alloc(k * 8);
+  const dots = alloc(s * 8);
 
-  const steps: [string, () => void][] = [
-    ["csr_aht_wta P+Nt (2 slots, zeroed)", () => {
-      for (let slot = 0; slot < slots; slot++) {
-        K.zero_bytes(NtSlots + slot * n * k * 4, n * k * 4);
-        blocks.forEach((b, index) => {
-          if (index % slots !== slot) return;
+  /** The numerator in the slots, with P, as the reference schedule's pass over whole rows forms them. */
+  const numeratorPass = () => {
+    for (let slot = 0; slot < slots; slot++) {
+      K.zero_bytes(NtSlots + slot * n * k * 4, n * k * 4);
+      blocks.forEach((b, index) => {
+        if (index % slots !== slot) return;
+        const x = resident[b.stratum];
+        const rows = [x.indptr + b.row * 4, x.indices, x.values, b.rows] as const;
+        K.csr_aht_atw(...rows, Ht, k, x.P + b.row * k * 4, x.W + b.row * k * 4, NtSlots + slot * n * k * 4);
+      });
+    }
+  };
+
+  // Every kernel of the registry: its steps, or why this workload does not time it. The type
+  // makes a kernel added to sdk/runtime/kernels.ts fail `deno check` until it is listed here.
+  const byKernel: Record<KernelName, Step[] | string> = {
+    f32_aht_wta: "dense strata (bench/bench.ts times it against the SIMD ceiling)",
+    csr_aht_atw: [
+      ["csr_aht_atw P+Nt (2 slots, zeroed)", numeratorPass],
+      ["  csr_aht_atw P only", () => {
+        for (const b of blocks) {
           const x = resident[b.stratum];
-          K.csr_aht_wta(
-            x.indptr + b.row * 4,
-            x.indices,
-            x.values,
-            b.rows,
-            Ht,
-            k,
-            x.P + b.row * k * 4,
-            x.W + b.row * k * 4,
-            NtSlots + slot * n * k * 4,
-          );
-        });
-      }
-    }],
-    ["  csr_aht_wta P only", () => {
-      for (const b of blocks) {
-        const x = resident[b.stratum];
-        K.csr_aht_wta(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, x.P + b.row * k * 4, 0, 0);
-      }
-    }],
-    ["  csr_aht_wta Nt only (1 slot)", () => {
-      K.zero_bytes(NtSlots, n * k * 4);
-      for (const b of blocks) {
-        const x = resident[b.stratum];
-        K.csr_aht_wta(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, 0, x.W + b.row * k * 4, NtSlots);
-      }
-    }],
-    ["f32_sum_slots Nt", () => K.f32_sum_slots(Nt, NtSlots, slots, n * k, n * k)],
-    ["f32_shift_term (H update)", () => K.f32_shift_term(V, n, s, n, wSumsF32, kPad, shift)],
-    ["mu_update_rows (H update)", () => {
+          K.csr_aht_atw(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, x.P + b.row * k * 4, 0, 0);
+        }
+      }],
+      ["  csr_aht_atw Nt only (1 slot)", () => {
+        K.zero_bytes(NtSlots, n * k * 4);
+        for (const b of blocks) {
+          const x = resident[b.stratum];
+          K.csr_aht_atw(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, 0, x.W + b.row * k * 4, NtSlots);
+        }
+      }],
+    ],
+    csr_atw_ranges: [["csr_atw_ranges Nt, whole rows (1 range)", () => {
+      K.zero_bytes(Nt, n * k * 4);
+      for (const x of resident) K.csr_atw_ranges(x.indptr, x.indptr + 4, x.indices, x.values, x.rows, x.W, k, Nt);
+    }]],
+    csr_mul_f64: [
+      ["csr_mul_f64: P = A Hᵀ (CSR)", () => {
+        for (const b of blocks) {
+          const x = resident[b.stratum];
+          K.csr_mul_f64(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, x.P + b.row * k * 4, 0);
+        }
+      }],
+      ["csr_mul_f64: Nt = Σ A(i)ᵀ W(i) (CSC)", () => {
+        resident.forEach((x, i) => K.csr_mul_f64(x.tIndptr, x.tIndices, x.tValues, n, x.W, k, Nt, i === 0 ? 0 : 1));
+      }],
+    ],
+    f32_hv_h_f64: [["f32_hv_h_f64 ×5 (H v(i) from H)", () => {
+      for (let i = 0; i < s; i++) K.f32_hv_h_f64(H, k, n, V + i * n * 4, Hv + i * k * 8);
+    }]],
+    f32_hv_ht_f64: [["f32_hv_ht_f64 ×5 (H v(i) from Hᵀ)", () => {
+      for (let i = 0; i < s; i++) K.f32_hv_ht_f64(Ht, n, k, V + i * n * 4, Hv + i * k * 8);
+    }]],
+    f32_htw_h_f64: [["f32_htw_h_f64 ×5 (v update: Hᵀ w(i) from H)", () => {
+      for (let i = 0; i < s; i++) K.f32_htw_h_f64(H, k, n, n, wSums + i * k * 8, T + i * n * 8);
+    }]],
+    f32_htw_ht_f64: [["f32_htw_ht_f64 ×5 (v update: Hᵀ w(i) from Hᵀ)", () => {
+      for (let i = 0; i < s; i++) K.f32_htw_ht_f64(Ht, n, k, wSums + i * k * 8, T + i * n * 8);
+    }]],
+    f32_shift_term: [["f32_shift_term (H update)", () => K.f32_shift_term(V, n, s, n, wSumsF32, kPad, shift)]],
+    f32_shift_term_f64: [["f32_shift_term_f64 (HALS H update, all rows)", () => {
+      K.f32_shift_term_f64(V, n, s, n, wSums, k, shiftF64);
+    }]],
+    f32_mu_update_rows: [["f32_mu_update_rows (H update)", () => {
       // On a copy so Ht stays the same across repeats.
-      K.mu_update_rows(HtCopy, n, k, Nt, HHtF32, shift, kPad, 1e-9, muScratch);
-    }],
-    ["f32_transpose Ht → H", () => K.f32_transpose(Ht, n, k, H, 0)],
-    ["f32_gram_acc_f64 Ht", () => {
-      K.zero_bytes(HHt, k * k * 8);
-      K.f32_gram_acc_f64(Ht, n, k, HHt, gramScratch);
-    }],
-    ["ht_gemv_f64 ×5 (v update: Hᵀ w(i))", () => {
-      for (let i = 0; i < s; i++) K.ht_gemv_f64(Ht, n, k, wSums + i * k * 8, T + i * n * 8);
-    }],
-    ["v_update ×10", () => {
+      K.f32_mu_update_rows(HtCopy, n, k, Nt, HHtF32, shift, kPad, 1e-9, muScratch);
+    }]],
+    f32_mu_update_v_f64: [["f32_mu_update_v_f64 ×10", () => {
       for (let i = 0; i < s; i++) {
         for (let u = 0; u < 2; u++) {
-          K.v_update(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 8, resident[i].rows, n, 1e-9);
+          K.f32_mu_update_v_f64(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 8, resident[i].rows, n, 1e-9);
         }
       }
-    }],
-    ["ht_matvec_f64 ×5 (H v(i))", () => {
-      for (let i = 0; i < s; i++) K.ht_matvec_f64(Ht, n, k, V + i * n * 4, Hv + i * k * 8);
-    }],
-    ["W steps (mu_update_rows, colsum, gram)", () => {
+    }]],
+    // The HALS H update's coordinate sweep (one, as SpamAssassin gets): on a copy of Hᵀ, with
+    // G = Σ W(i)ᵀ W(i) and the shift term of the current factors (formed below).
+    f32_hals_update_rows_f64: [["f32_hals_update_rows_f64 (HALS H update, 1 sweep)", () => {
+      K.f32_hals_update_rows_f64(HtCopy, n, k, Nt, gramSum, shiftF64, k, 0, 1, halsScratch);
+    }]],
+    f32_hals_update_v_f64: [["f32_hals_update_v_f64 ×5", () => {
+      for (let i = 0; i < s; i++) {
+        K.f32_hals_update_v_f64(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 8, n, resident[i].rows, 0);
+      }
+    }]],
+    f32_colsum_f64: [["W steps (f32_colsum_f64, f32_gram_f64 ×5)", () => {
       for (let i = 0; i < s; i++) {
         const x = resident[i];
         K.f32_colsum_f64(x.W, x.rows, k, wSums + i * k * 8);
         K.zero_bytes(gramW, k * k * 8);
-        K.f32_gram_acc_f64(x.W, x.rows, k, gramW, gramScratch);
+        K.f32_gram_f64(x.W, x.rows, k, gramW, gramScratch);
       }
-    }],
-  ];
-  if (has("csr_mul_f64")) {
-    steps.push(["csr_mul_f64: P = A Hᵀ (CSR)", () => {
-      for (const b of blocks) {
-        const x = resident[b.stratum];
-        K.csr_mul_f64(x.indptr + b.row * 4, x.indices, x.values, b.rows, Ht, k, x.P + b.row * k * 4, 0);
-      }
-    }]);
-    steps.push(["csr_mul_f64: Nt = Σ A(i)ᵀ W(i) (CSC)", () => {
-      resident.forEach((x, i) => K.csr_mul_f64(x.tIndptr, x.tIndices, x.tValues, n, x.W, k, Nt, i === 0 ? 0 : 1));
-    }]);
-  }
-  if (has("csc_aht_wta")) {
-    const pacc = alloc(Math.max(...resident.map((x) => x.rows)) * k * 8);
-    const cscPass = (withP: boolean, withNt: boolean) => () => {
-      resident.forEach((x, i) => {
-        if (withP) K.zero_bytes(pacc, x.rows * k * 8);
-        K.csc_aht_wta(x.tIndptr, x.tIndices, x.tValues, n, Ht, k, withP ? pacc : 0, x.W, withNt ? Nt : 0, i);
-        if (withP) K.f64_to_f32_padded(pacc, x.rows, k, x.P, k);
-      });
-    };
-    steps.push(["csc_aht_wta P + Nt (CSC only)", cscPass(true, true)]);
-    steps.push(["  csc_aht_wta P only", cscPass(true, false)]);
-  }
-  if (has("hals_gram_f64")) steps.push(["hals_gram_f64 Ht", () => K.hals_gram_f64(Ht, n, k, HHt)]);
-  const shiftF64 = alloc(n * k * 8);
-  steps.push(["hals_shift_f64 (HALS H update, all rows)", () => K.hals_shift_f64(V, n, s, n, wSums, k, shiftF64)]);
-  // The HALS H update's coordinate sweep (one, as SpamAssassin gets): on a copy of Hᵀ, with
-  // G = Σ W(i)ᵀ W(i) and the shift term of the current factors (formed below).
-  const gramSum = alloc(k * k * 8);
-  const halsScratch = alloc(k * 8);
-  if (has("hals_update_rows")) {
-    steps.push(["hals_update_rows (HALS H update, 1 sweep)", () => {
-      K.hals_update_rows(HtCopy, n, k, Nt, gramSum, shiftF64, k, 0, 1, halsScratch);
-    }]);
-  }
-  steps.push(["hals_v_update ×5", () => {
-    for (let i = 0; i < s; i++) {
-      K.hals_v_update(Vcopy + i * n * 4, resident[i].colSums, T + i * n * 8, n, resident[i].rows, 0);
-    }
-  }]);
+    }]],
+    csr_colsum_f64: "once per fit (the column sums c(i))",
+    f32_dot_f64: [["f32_dot_f64 ×5 (⟨W(i), P(i)⟩ of the loss)", () => {
+      resident.forEach((x, i) => new Float64Array(memory.buffer, dots, s)[i] = K.f32_dot_f64(x.W, x.P, x.rows * k));
+    }]],
+    f32_gram_f64: [
+      ["f32_gram_f64 Ht (zeroed, through a scratch)", () => {
+        K.zero_bytes(HHt, k * k * 8);
+        K.f32_gram_f64(Ht, n, k, HHt, gramScratch);
+      }],
+      ["  f32_gram_f64 Ht (in place)", () => K.f32_gram_f64(Ht, n, k, HHt, 0)],
+    ],
+    f32_sum_slots: [["f32_sum_slots Nt", () => K.f32_sum_slots(Nt, NtSlots, slots, n * k, n * k)]],
+    f64_sum_slots: "k×k per iteration: too small to time",
+    f32_transpose: [["f32_transpose Ht → H", () => K.f32_transpose(Ht, n, k, H, 0)]],
+    f64_to_f32_padded: "k×k and s×k per iteration: too small to time",
+    zero_bytes: "timed inside the steps that zero their accumulators",
+    f32_colmin: "the NNDSVD start",
+    f32_rmul_f64: "the NNDSVD start",
+    f32_sub_rowvec_f64: "the NNDSVD start",
+  };
+  const pacc = alloc(Math.max(...resident.map((x) => x.rows)) * k * 8);
+  const cscPass = (withP: boolean, withNt: boolean) => () => {
+    resident.forEach((x, i) => {
+      if (withP) K.zero_bytes(pacc, x.rows * k * 8);
+      C.csc_aht_wta(x.tIndptr, x.tIndices, x.tValues, n, Ht, k, withP ? pacc : 0, x.W, withNt ? Nt : 0, i);
+      if (withP) K.f64_to_f32_padded(pacc, x.rows, k, x.P, k);
+    });
+  };
+  // Registry order; a build without a kernel (an older one, named otherwise) skips its steps.
+  const steps: Step[] = KERNELS.flatMap(({ name }) => {
+    const entry = byKernel[name];
+    return typeof entry === "string" || !has(name) ? [] : entry;
+  });
+  steps.push(["csc_aht_wta P + Nt (CSC only, bench/assembly/csc.ts)", cscPass(true, true)]);
+  steps.push(["  csc_aht_wta P only", cscPass(true, false)]);
+  const notTimed = KERNELS.flatMap(({ name }) => {
+    const entry = byKernel[name];
+    return typeof entry === "string" ? [`${name}: ${entry}`] : [];
+  });
 
   if (flags.state) {
     const state = new Float32Array(readFileSync(flags.state).buffer.slice(0));
@@ -292,25 +315,25 @@ function setup(path: string): { steps: [string, () => void][]; reset: (name: str
   }
   K.f32_transpose(Ht, n, k, H, 0);
   // The H update's numerator, as the iteration has it.
-  steps[0][1]();
+  numeratorPass();
   K.f32_sum_slots(Nt, NtSlots, slots, n * k, n * k);
   for (let i = 0; i < s; i++) K.f32_colsum_f64(resident[i].W, resident[i].rows, k, wSums + i * k * 8);
   K.zero_bytes(HHt, k * k * 8);
-  K.f32_gram_acc_f64(Ht, n, k, HHt, gramScratch);
+  K.f32_gram_f64(Ht, n, k, HHt, gramScratch);
   K.f64_to_f32_padded(HHt, k, k, HHtF32, kPad);
   K.f64_to_f32_padded(wSums, s, k, wSumsF32, kPad);
   K.zero_bytes(gramSum, k * k * 8);
-  for (const x of resident) K.f32_gram_acc_f64(x.W, x.rows, k, gramSum, gramScratch);
-  K.hals_shift_f64(V, n, s, n, wSums, k, shiftF64);
+  for (const x of resident) K.f32_gram_f64(x.W, x.rows, k, gramSum, gramScratch);
+  K.f32_shift_term_f64(V, n, s, n, wSums, k, shiftF64);
 
   /** Before a timed call: the steps that update in place start from the same values. */
   const reset = (name: string) => {
-    if (name.startsWith("v_update")) f32(Vcopy, s * n).set(f32(V, s * n));
-    if (name.startsWith("mu_update_rows") || name.startsWith("hals_update_rows")) {
+    if (name.startsWith("f32_mu_update_v_f64")) f32(Vcopy, s * n).set(f32(V, s * n));
+    if (name.startsWith("f32_mu_update_rows") || name.startsWith("f32_hals_update_rows_f64")) {
       f32(HtCopy, n * k).set(f32(Ht, n * k));
     }
   };
-  return { steps, reset };
+  return { steps, notTimed, reset };
 }
 
 const builds = flags.wasm.split(",").map((path) => ({ path, ...setup(path) }));
@@ -349,4 +372,5 @@ else {
         `  ${name}`,
     );
   }
+  console.log(`Not timed here:\n${builds[0].notTimed.map((line) => `  ${line}`).join("\n")}`);
 }

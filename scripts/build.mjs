@@ -30,17 +30,13 @@ const BUILDS = {
 };
 for (const target of Object.keys(BUILDS)) run(bin("asc"), ["assembly/index.ts", "--target", target]);
 
-// The benchmark's SIMD ceiling loop (not part of the SDK).
-run(bin("asc"), [
-  "bench/assembly/ceiling.ts",
-  "-O3",
-  "--runtime",
-  "stub",
-  "--enable",
-  "simd",
-  "-o",
-  "build/ceiling.wasm",
-]);
+// Modules of the benchmarks, not part of the SDK (bench/assembly/asconfig.json): the SIMD
+// ceiling loop, and the CSC kernels kept for bench/kernels.ts, which imports its memory like the
+// core (bench/kernels.ts instantiates both on one memory), in a SIMD and a scalar build
+// (tests/scalar_test.ts compares them).
+const BENCH_CONFIG = ["--config", "bench/assembly/asconfig.json", "--target"];
+run(bin("asc"), ["bench/assembly/ceiling.ts", ...BENCH_CONFIG, "ceiling"]);
+for (const target of ["csc", "csc-scalar"]) run(bin("asc"), ["bench/assembly/csc.ts", ...BENCH_CONFIG, target]);
 
 const wasm = Object.values(BUILDS).map((file) => [file, readFileSync(join(root, "build", file))]);
 const hash = wasm.reduce((h, [, bytes]) => h.update(bytes), createHash("sha256")).digest("hex").slice(0, 16);

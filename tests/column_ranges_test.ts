@@ -126,7 +126,7 @@ describe("column ranges of the CSR numerator", () => {
         core.heap.f32(Nt, n * k).fill(0);
         for (const range of columnRanges(core, resident.strata, n, count, alloc)) {
           resident.strata.forEach((x, i) =>
-            core.kernels.csr_wta_rows(range.starts[i], range.ends[i], x.indices, x.values, x.rows, W[i], k, Nt)
+            core.kernels.csr_atw_ranges(range.starts[i], range.ends[i], x.indices, x.values, x.rows, W[i], k, Nt)
           );
         }
         return Array.from(core.heap.f32(Nt, n * k));

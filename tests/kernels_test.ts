@@ -1,6 +1,7 @@
 // Kernels against the same computation in JavaScript: the float64 sums of float32 products
-// (same order: the same bits) and the CSC conversion. The SIMD and the scalar build
-// (tests/scalar_test.ts checks that they agree everywhere).
+// (same order: the same bits), and the CSC conversion and pass the benchmark keeps
+// (bench/assembly/csc.ts, on the same memory). The SIMD and the scalar build (tests/scalar_test.ts
+// checks that they agree everywhere).
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -11,10 +12,13 @@ import { Random } from "../sdk/mod.ts";
 const root = fileURLToPath(new URL("..", import.meta.url));
 type Exports = Record<string, (...args: number[]) => number>;
 
-for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
+for (const [file, cscFile] of [["snmf.wasm", "bench_csc.wasm"], ["snmf.scalar.wasm", "bench_csc.scalar.wasm"]]) {
   const memory = new WebAssembly.Memory({ initial: 4, maximum: 65536 });
-  const module = new WebAssembly.Module(readFileSync(`${root}build/${file}`));
-  const K = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports;
+  const load = (name: string) =>
+    new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`${root}build/${name}`)), { env: { memory } })
+      .exports as unknown as Exports;
+  const K = load(file);
+  const csc = load(cscFile);
   let top = 0;
   const alloc = (bytes: number) => {
     const ptr = top;
@@ -60,9 +64,9 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
             }
           }
           assert.deepEqual(new Float32Array(memory.buffer, pOut, m * k), expected, `k ${k}, accumulate ${accumulate}`);
-          // csr_aht_wta's P is the same product, overwritten.
+          // csr_aht_atw's P is the same product, overwritten.
           const pP = alloc(m * k * 4);
-          K.csr_aht_wta(pIndptr, pIndices, pValues, m, pX, k, pP, 0, 0);
+          K.csr_aht_atw(pIndptr, pIndices, pValues, m, pX, k, pP, 0, 0);
           if (!accumulate) assert.deepEqual(new Float32Array(memory.buffer, pP, m * k), expected, `P, k ${k}`);
         }
       }
@@ -86,7 +90,7 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
         new Int32Array(memory.buffer, p[0], indptr.length).set(indptr);
         new Int32Array(memory.buffer, p[1], nnz).set(indices);
         new Float32Array(memory.buffer, p[2], nnz).set(data);
-        K.csr_to_csc(p[0], p[1], p[2], m, n, p[3], p[4], p[5]);
+        csc.csr_to_csc(p[0], p[1], p[2], m, n, p[3], p[4], p[5]);
         const tIndptr = [0], tIndices: number[] = [], tData: number[] = [];
         for (let j = 0; j < n; j++) {
           for (let r = 0; r < m; r++) if (dense[r * n + j]) tIndices.push(r), tData.push(dense[r * n + j]);
@@ -121,7 +125,7 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
           new Float32Array(memory.buffer, p[6], n * k).set(nt0);
           // Columns 2… of the block only: the pointers offset to the block's first column.
           const j0 = 2;
-          K.csc_aht_wta(
+          csc.csc_aht_wta(
             p[0] + j0 * 4,
             p[1],
             p[2],
@@ -150,18 +154,18 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
       }
     });
 
-    it("f32_gram_acc_f64: out += XᵀX, both halves the same float64 sums (four rows at a time)", () => {
+    it("f32_gram_f64: out += XᵀX, both halves the same float64 sums (four rows at a time); out = XᵀX without scratch", () => {
       for (const [m, n] of [[1, 1], [3, 2], [4, 5], [9, 20], [41, 7], [64, 21]]) {
         reset();
         const x = values(m * n);
         const out0 = Float64Array.from({ length: n * n }, (_, e) => (e % (n + 1)) * 0.25);
         const pX = alloc(x.length * 4), pOut = alloc(n * n * 8);
-        const pad = (n + 3) & ~3;
-        const pScratch = alloc((n * pad + pad) * 4);
+        const pScratch = alloc(((n * (n + 1)) / 2) * 8);
         new Float32Array(memory.buffer, pX, x.length).set(x);
         new Float64Array(memory.buffer, pOut, n * n).set(out0);
-        K.f32_gram_acc_f64(pX, m, n, pOut, pScratch);
+        K.f32_gram_f64(pX, m, n, pOut, pScratch);
         const expected = Float64Array.from(out0);
+        const gram = new Float64Array(n * n);
         for (let p = 0; p < n; p++) {
           for (let q = p; q < n; q++) {
             let d = 0;
@@ -173,9 +177,14 @@ for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
             for (; r < m; r++) d += x[r * n + p] * x[r * n + q];
             expected[p * n + q] += d;
             if (q !== p) expected[q * n + p] += d;
+            gram[p * n + q] = gram[q * n + p] = d;
           }
         }
         assert.deepEqual(new Float64Array(memory.buffer, pOut, n * n), expected, `${m}×${n}`);
+        // Without a scratch: the sums are formed in out itself, which is overwritten.
+        new Float64Array(memory.buffer, pOut, n * n).set(out0);
+        K.f32_gram_f64(pX, m, n, pOut, 0);
+        assert.deepEqual(new Float64Array(memory.buffer, pOut, n * n), gram, `${m}×${n}, in place`);
       }
     });
   });

@@ -17,7 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   report: ["sdk"],
   cli: ["report", "text", "io", "sdk", "package.json"],
   testing: ["sdk"],
-  bench: ["cli", "report", "text", "io", "testing", "sdk", "build"],
+  bench: ["cli", "report", "text", "io", "testing", "sdk", "build", "assembly"],
   tests: ["bench", "cli", "report", "text", "io", "testing", "sdk", "dist", "build", "docs"],
 };
 

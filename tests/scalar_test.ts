@@ -1,7 +1,9 @@
 // The scalar build (hosts without WebAssembly SIMD) against the SIMD build: compiled from the same
-// source with no SIMD instruction left, every kernel that has a SIMD path gives the same bits on
-// the same memory at sizes around its tiles, and whole fits (both solvers, both schedules, L1
-// penalties, NNDSVD start, CSR strata, transform) give the same factors and losses.
+// source with no SIMD instruction left, every kernel of the registry (sdk/runtime/kernels.ts; a
+// kernel without a case fails the test) gives the same bits on the same memory at sizes around
+// its tiles, and whole fits (both solvers, both schedules, L1 penalties, NNDSVD start, CSR strata,
+// transform) give the same factors and losses. The CSC kernels kept for the benchmark
+// (bench/assembly/csc.ts) likewise.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -9,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { Random } from "../sdk/mod.ts";
+import { type KernelName, KERNELS } from "../sdk/runtime/kernels.ts";
 
 const SLOW = { timeout: 120_000 };
 
@@ -31,7 +34,8 @@ type Exports = Record<string, (...args: number[]) => number>;
 type Region =
   | { type: "f32" | "f64"; length: number; zero?: boolean; sparse?: boolean }
   | { type: "i32"; values: number[] };
-type Case = { kernel: string; regions: Region[]; args: (p: number[]) => number[] };
+/** A call of a kernel of the core, or of the benchmark's CSC module. */
+type Case = { kernel: KernelName | "csc_aht_wta"; regions: Region[]; args: (p: number[]) => number[] };
 
 /** A build instantiated on a plain memory of its own. */
 function instance(file: string): { memory: WebAssembly.Memory; exports: Exports } {
@@ -41,7 +45,7 @@ function instance(file: string): { memory: WebAssembly.Memory; exports: Exports 
 }
 
 /** Runs one kernel call: regions laid out from heap_base, filled from a seeded generator;
- * returns the bytes of all regions afterwards. */
+ * returns the bytes of all regions afterwards, then those of the kernel's result (a float64). */
 function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, regions, args }: Case, seed: number) {
   const start = exports.heap_base();
   const random = new Random(seed);
@@ -64,8 +68,11 @@ function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, reg
     }
     end = (end + 15) & ~15;
   }
-  exports[kernel](...args(pointers));
-  return new Uint8Array(memory.buffer.slice(start, end));
+  const result = exports[kernel](...args(pointers)) ?? 0;
+  return new Uint8Array([
+    ...new Uint8Array(memory.buffer.slice(start, end)),
+    ...new Uint8Array(Float64Array.of(result).buffer),
+  ]);
 }
 
 const f32 = (length: number, zero = false): Region => ({ type: "f32", length, zero });
@@ -89,12 +96,12 @@ function rowUpdates(m: number, k: number): Case[] {
   const kp = pad4(k);
   return [0, kp].flatMap((stride) => [
     {
-      kernel: "mu_update_rows",
+      kernel: "f32_mu_update_rows",
       regions: [f32(m * k), f32(m * k), f32(k * kp), f32(stride === 0 ? kp : m * kp), f32(kp)],
       args: ([x, num, gram, off, scratch]: number[]) => [x, m, k, num, gram, off, stride, 1e-9, scratch],
     },
     {
-      kernel: "hals_update_rows",
+      kernel: "f32_hals_update_rows_f64",
       regions: [f32(m * k), f32(m * k), f64(k * k), f64(stride === 0 ? k : m * k), f64(k)],
       args: (
         [x, num, gram, off, scratch]: number[],
@@ -107,12 +114,12 @@ function rowUpdates(m: number, k: number): Case[] {
 function vUpdates(n: number): Case[] {
   return [
     {
-      kernel: "v_update",
+      kernel: "f32_mu_update_v_f64",
       regions: [f32(n), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, 7, n, 1e-9],
     },
-    ...[-0.5, 0.5].map((shift) => ({
-      kernel: "hals_v_update",
+    ...[-0.5, 0.5].map((shift): Case => ({
+      kernel: "f32_hals_update_v_f64",
       regions: [f32(n, true), f32(n), f64(n)],
       args: ([v, c, t]: number[]) => [v, c, t, n, 7, shift],
     })),
@@ -130,12 +137,12 @@ function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
   const ends = starts.map((start, r) => start + Math.ceil((indptr[r + 1] - start) / 2));
   return [
     {
-      kernel: "csr_aht_wta",
+      kernel: "csr_aht_atw",
       regions: [...sparse, f32(n * k), f32(m * k, true), f32(m * k), f32(n * k)],
       args: ([ip, ix, v, ht, p, w, nt]: number[]) => [ip, ix, v, m, ht, k, p, w, nt],
     },
     {
-      kernel: "csr_wta_rows",
+      kernel: "csr_atw_ranges",
       regions: [
         { type: "i32", values: starts },
         { type: "i32", values: ends },
@@ -145,7 +152,7 @@ function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
       ],
       args: ([s0, e0, ix, v, w, nt]: number[]) => [s0, e0, ix, v, m, w, k, nt],
     },
-    ...[0, 1].map((accumulate) => ({
+    ...[0, 1].map((accumulate): Case => ({
       kernel: "csr_mul_f64",
       regions: [...sparse, f32(n * k), f32(m * k)],
       args: ([ip, ix, v, x, o]: number[]) => [ip, ix, v, m, x, k, o, accumulate],
@@ -165,22 +172,22 @@ function cases(): Case[] {
         });
         out.push(...sparseProducts(m, n, k, m * 100 + n * 10 + k));
         out.push({
-          kernel: "hals_matvec_f64",
+          kernel: "f32_hv_h_f64",
           regions: [f32(k * n), f32(n), f64(k)],
           args: ([x, v, o]) => [x, k, n, v, o],
         });
         out.push({
-          kernel: "hals_htw_f64",
+          kernel: "f32_htw_h_f64",
           regions: [f32(k * (n + 3)), f64(k), f64(n)],
           args: ([h, w, o]) => [h, k, n, n + 3, w, o],
         });
         out.push({
-          kernel: "ht_matvec_f64",
+          kernel: "f32_hv_ht_f64",
           regions: [f32(n * k), f32(n), f64(k)],
           args: ([ht, v, o]) => [ht, n, k, v, o],
         });
         out.push({
-          kernel: "ht_gemv_f64",
+          kernel: "f32_htw_ht_f64",
           regions: [f32(n * k), f64(k), f64(n)],
           args: ([ht, w, o]) => [ht, n, k, w, o],
         });
@@ -204,7 +211,7 @@ function cases(): Case[] {
         if (k === 1) out.push(...vUpdates(n * m));
         // The HALS shift term of n rows of Hᵀ from m strata (U: m rows of stride n + 2).
         out.push({
-          kernel: "hals_shift_f64",
+          kernel: "f32_shift_term_f64",
           regions: [f32(m * (n + 2)), f64(m * k), f64(n * k)],
           args: ([u, z, o]) => [u, n + 2, m, n, z, k, o],
         });
@@ -218,7 +225,7 @@ function cases(): Case[] {
   for (const k of [1, 2, 5, 20, 31, 63, 64, 65]) {
     for (const sweeps of [1, 3]) {
       out.push({
-        kernel: "hals_update_rows",
+        kernel: "f32_hals_update_rows_f64",
         regions: [{ type: "f32", length: 9 * k, sparse: true }, f32(9 * k), f64(k * k), f64(9 * k), f64(k)],
         args: ([x, num, gram, off, scratch]: number[]) => [x, 9, k, num, gram, off, k, 0.01, sweeps, scratch],
       });
@@ -226,7 +233,52 @@ function cases(): Case[] {
   }
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
   for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
-  // The CSC pass (csr(n, m, …) is the CSC form of an m×n pattern).
+  for (const m of [1, 5, 16, 17, 40]) {
+    for (const n of [1, 3, 4, 5, 9]) {
+      // out += XᵀX through a scratch, and out = XᵀX formed in place (scratch 0).
+      out.push({
+        kernel: "f32_gram_f64",
+        regions: [f32(m * n), f64(n * n), f64((n * (n + 1)) / 2)],
+        args: ([x, o, s]) => [x, m, n, o, s],
+      });
+      out.push({ kernel: "f32_gram_f64", regions: [f32(m * n), f64(n * n)], args: ([x, o]) => [x, m, n, o, 0] });
+      out.push(...scalarKernels(m, n));
+    }
+  }
+  return out;
+}
+
+/** The kernels without a SIMD path, on m×n inputs: the scalar builds must still agree. */
+function scalarKernels(m: number, n: number): Case[] {
+  const { indptr, indices } = csr(m, n, m * 10 + n);
+  return [
+    { kernel: "f32_colsum_f64", regions: [f32(m * n), f64(n)], args: ([x, o]) => [x, m, n, o] },
+    {
+      kernel: "csr_colsum_f64",
+      regions: [{ type: "i32", values: indices }, f32(indices.length), f64(n)],
+      args: ([ix, v, o]) => [ix, v, indptr[m], n, o],
+    },
+    { kernel: "f32_dot_f64", regions: [f32(m * n), f32(m * n)], args: ([x, y]) => [x, y, m * n] },
+    ...[0, 1].map((accumulate): Case => ({
+      kernel: "f32_transpose",
+      regions: [f32(m * n), f32(m * n)],
+      args: ([src, dst]) => [src, m, n, dst, accumulate],
+    })),
+    { kernel: "f64_sum_slots", regions: [f64(n), f64(m * n)], args: ([dst, src]) => [dst, src, m, n, n] },
+    {
+      kernel: "f64_to_f32_padded",
+      regions: [f64(m * n), f32(m * pad4(n))],
+      args: ([src, dst]) => [src, m, n, dst, pad4(n)],
+    },
+    { kernel: "zero_bytes", regions: [f32(m * n)], args: ([p]) => [p + 4, (m * n - 1) * 4] },
+    { kernel: "f32_colmin", regions: [f32(m * n), f32(n)], args: ([a, o]) => [a, m, n, o] },
+    { kernel: "f32_sub_rowvec_f64", regions: [f32(m * n), f64(n)], args: ([x, v]) => [x, m, n, v] },
+  ];
+}
+
+/** The CSC pass of bench/assembly/csc.ts (csr(n, m, …) is the CSC form of an m×n pattern). */
+function cscCases(): Case[] {
+  const out: Case[] = [];
   for (const k of [1, 3, 4, 5, 20, 23]) {
     const m = 7, n = 6;
     const { indptr, indices } = csr(n, m, k + 100);
@@ -246,16 +298,6 @@ function cases(): Case[] {
       });
     }
   }
-  for (const m of [1, 5, 16, 17, 40]) {
-    for (const n of [1, 3, 4, 5, 9]) {
-      out.push({
-        kernel: "f32_gram_acc_f64",
-        regions: [f32(m * n), f64(n * n), f32(n * pad4(n) + pad4(n))],
-        args: ([x, o, s]) => [x, m, n, o, s],
-      });
-      out.push({ kernel: "hals_gram_f64", regions: [f32(m * n), f64(n * n)], args: ([x, o]) => [x, m, n, o] });
-    }
-  }
   return out;
 }
 
@@ -269,6 +311,16 @@ function simdKernels(): string[] {
     if (/v128|f32x4|f64x2|i32x4/.test(bodies.get(func) ?? "")) names.push(name);
   }
   return names.sort();
+}
+
+/** Runs every case on both instances: the memory and the result must be the same bytes. */
+function sameBits(simd: ReturnType<typeof instance>, scalar: ReturnType<typeof instance>, all: Case[]): void {
+  all.forEach((c, i) => {
+    const a = runCase(simd, c, i + 1);
+    const b = runCase(scalar, c, i + 1);
+    const at = a.findIndex((byte, j) => byte !== b[j]);
+    assert.equal(at, -1, `${c.kernel} case ${i}: first different byte at ${at} of ${a.length}`);
+  });
 }
 
 describe("the scalar build", () => {
@@ -286,18 +338,26 @@ describe("the scalar build", () => {
     assert.deepEqual(names("snmf.scalar.shared.wasm"), names("snmf.shared.wasm"));
   });
 
-  it("gives the SIMD build's bits for every kernel with a SIMD path, at sizes around the tiles", SLOW, () => {
+  it("has a case for every kernel of the registry, with one argument per parameter", () => {
+    const all = cases();
+    const covered = new Set<string>(all.map((c) => c.kernel));
+    assert.deepEqual(KERNELS.map((k) => k.name).filter((name) => !covered.has(name)), [], "kernels without a case");
+    assert.deepEqual(simdKernels().filter((name) => !covered.has(name)), [], "every SIMD kernel is covered");
+    const arity = new Map<string, number>(KERNELS.map((k) => [k.name, k.params.length]));
+    for (const c of all) {
+      const pointers = c.regions.map((_, i) => 16 * (i + 1));
+      assert.equal(c.args(pointers).length, arity.get(c.kernel), `${c.kernel}'s arguments`);
+    }
+  });
+
+  it("gives the SIMD build's bits for every kernel, at sizes around the tiles", SLOW, () => {
     const simd = instance("snmf.wasm");
     const scalar = instance("snmf.scalar.wasm");
-    const all = cases();
-    const covered = new Set(all.map((c) => c.kernel));
-    assert.deepEqual(simdKernels().filter((name) => !covered.has(name)), [], "every SIMD kernel is covered");
-    all.forEach((c, i) => {
-      const a = runCase(simd, c, i + 1);
-      const b = runCase(scalar, c, i + 1);
-      const at = a.findIndex((byte, j) => byte !== b[j]);
-      assert.equal(at, -1, `${c.kernel} case ${i}: first different byte at ${at} of ${a.length}`);
-    });
+    sameBits(simd, scalar, cases());
+  });
+
+  it("gives the SIMD build's bits for the benchmark's CSC kernels", () => {
+    sameBits(instance("bench_csc.wasm"), instance("bench_csc.scalar.wasm"), cscCases());
   });
 
   it("fits and transforms with the SIMD build's bits (Deno, init({ wasm }) of each build)", SLOW, () => {

@@ -207,7 +207,12 @@ describe("options: a wrong type is a TypeError, a wrong value or name a RangeErr
       RangeError,
       /options\.solver must be one of "mu", "hals", got als/,
     );
-    await rejects(good(), { rank: 1, threads: 0 }, RangeError, /options\.threads must be an integer in \[1, 64\], got 0/);
+    await rejects(
+      good(),
+      { rank: 1, threads: 0 },
+      RangeError,
+      /options\.threads must be an integer in \[1, 64\], got 0/,
+    );
     await rejects(
       good(),
       { rank: 1, l1H: Infinity },

@@ -257,7 +257,7 @@ export function refreshConstants(core: Core, strata: ResidentStrata): void {
           : kernels.csr_colsum_f64(x.indices, x.values, x.nnz, x.cols, sums),
     );
     const values = x.kind === "dense" ? x.data : x.values;
-    strata.norms[i] = kernels.f32_dot_f32_f64(values, values, x.nnz);
+    strata.norms[i] = kernels.f32_dot_f64(values, values, x.nnz);
   });
   strata.normSq = strata.norms.reduce((sum, x) => sum + x, 0);
 }

@@ -13,147 +13,10 @@
  */
 
 import { Heap } from "./heap.ts";
+import type { Kernels } from "./kernels.ts";
 import { platform } from "./platform.ts";
 
-/** The kernels the module exports; pointers are byte offsets into the memory. */
-export interface Kernels {
-  heap_base(): number;
-  f32_aht_wta(a: number, m: number, n: number, h: number, k: number, p: number, w: number, nacc: number): void;
-  csr_aht_wta(
-    indptr: number,
-    indices: number,
-    values: number,
-    m: number,
-    ht: number,
-    k: number,
-    p: number,
-    w: number,
-    ntacc: number,
-  ): void;
-  csr_wta_rows(
-    starts: number,
-    ends: number,
-    indices: number,
-    values: number,
-    m: number,
-    w: number,
-    k: number,
-    nt: number,
-  ): void;
-  csr_colsum_f64(indices: number, values: number, nnz: number, n: number, out: number): void;
-  csr_mul_f64(
-    indptr: number,
-    indices: number,
-    values: number,
-    m: number,
-    x: number,
-    k: number,
-    out: number,
-    accumulate: number,
-  ): void;
-  csc_aht_wta(
-    tIndptr: number,
-    tIndices: number,
-    tValues: number,
-    cols: number,
-    ht: number,
-    k: number,
-    pacc: number,
-    w: number,
-    nt: number,
-    accumulate: number,
-  ): void;
-  csr_to_csc(
-    indptr: number,
-    indices: number,
-    values: number,
-    m: number,
-    n: number,
-    tIndptr: number,
-    tIndices: number,
-    tValues: number,
-  ): void;
-  f32_colsum_f64(x: number, m: number, n: number, out: number): void;
-  f32_dot_f32_f64(x: number, y: number, len: number): number;
-  f32_transpose(src: number, m: number, n: number, dst: number, accumulate: number): void;
-  mu_update_rows(
-    x: number,
-    rows: number,
-    k: number,
-    num: number,
-    gram: number,
-    offset: number,
-    offsetStride: number,
-    eps: number,
-    scratch: number,
-  ): void;
-  v_update(v: number, c: number, t: number, m: number, n: number, eps: number): void;
-  f32_gram_acc_f64(x: number, m: number, n: number, out: number, scratch: number): void;
-  f32_shift_term(v: number, ldv: number, s: number, rows: number, w: number, kPad: number, out: number): void;
-  f32_sum_slots(dst: number, src: number, slots: number, stride: number, len: number): void;
-  f64_sum_slots(dst: number, src: number, slots: number, stride: number, len: number): void;
-  f64_to_f32_padded(src: number, rows: number, cols: number, dst: number, dstCols: number): void;
-  zero_bytes(ptr: number, bytes: number): void;
-  // HALS and the NNDSVD start (assembly/hals.ts).
-  hals_update_rows(
-    x: number,
-    rows: number,
-    k: number,
-    num: number,
-    gram: number,
-    offset: number,
-    offsetStride: number,
-    shift: number,
-    sweeps: number,
-    scratch: number,
-  ): void;
-  hals_v_update(v: number, c: number, t: number, n: number, m: number, shift: number): void;
-  hals_matvec_f64(x: number, k: number, n: number, vec: number, out: number): void;
-  hals_htw_f64(h: number, k: number, n: number, ldh: number, w: number, out: number): void;
-  // Products with Hᵀ for fits that keep H only transposed (assembly/transposed.ts).
-  ht_matvec_f64(ht: number, n: number, k: number, v: number, out: number): void;
-  ht_gemv_f64(ht: number, rows: number, k: number, w: number, out: number): void;
-  hals_gram_f64(x: number, m: number, k: number, out: number): void;
-  hals_shift_f64(u: number, ldu: number, s: number, rows: number, z: number, k: number, out: number): void;
-  f32_rmul_f64(x: number, rows: number, l: number, t: number, cols: number, out: number): void;
-  f32_sub_rowvec_f64(x: number, rows: number, cols: number, vec: number): void;
-  f32_colmin(a: number, m: number, n: number, out: number): void;
-}
-
-/** Name of an exported kernel. */
-export type KernelName = Exclude<keyof Kernels, "heap_base">;
-
-/**
- * Every kernel, in a fixed order: plans (sdk/threads/plan.ts) name kernels by their index here, on the
- * calling thread and in workers alike.
- */
-export const KERNEL_NAMES: readonly KernelName[] = [
-  "f32_aht_wta",
-  "csr_aht_wta",
-  "csr_colsum_f64",
-  "f32_colsum_f64",
-  "f32_dot_f32_f64",
-  "f32_gram_acc_f64",
-  "f32_transpose",
-  "mu_update_rows",
-  "v_update",
-  "f32_shift_term",
-  "f32_sum_slots",
-  "f64_sum_slots",
-  "f64_to_f32_padded",
-  "zero_bytes",
-  "hals_update_rows",
-  "hals_v_update",
-  "hals_matvec_f64",
-  "hals_htw_f64",
-  "hals_shift_f64",
-  "csr_mul_f64",
-  "csr_to_csc",
-  "csc_aht_wta",
-  "ht_matvec_f64",
-  "ht_gemv_f64",
-  "csr_wta_rows",
-];
+export type { Kernels } from "./kernels.ts";
 
 /** A loaded core: the kernels, their memory and the allocator over it. */
 export interface Core {
@@ -253,7 +116,8 @@ function link(module: WebAssembly.Module, shared: boolean): Core {
   const memory = createMemory(shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
-  return { kernels, module, memory, shared, heap: new Heap(memory, kernels.heap_base(), PAGE, MAX_PAGES) };
+  // heap_base is a wasm32 usize: read its bits as unsigned.
+  return { kernels, module, memory, shared, heap: new Heap(memory, kernels.heap_base() >>> 0, PAGE, MAX_PAGES) };
 }
 
 /** Instantiates a module of either build: shared memory first where wanted, then plain. */

@@ -163,7 +163,7 @@ class StackedOperator {
     const l = this.l;
     const G = new Float64Array(l * l);
     for (const b of from) {
-      kernels.hals_gram_f64(b.ptr, b.rows, l, this.gram);
+      kernels.f32_gram_f64(b.ptr, b.rows, l, this.gram, 0);
       const g = heap.f64(this.gram, l * l);
       for (let e = 0; e < l * l; e++) G[e] += g[e];
     }
@@ -185,8 +185,8 @@ class StackedOperator {
     this.#strata.forEach((st, i) => {
       const y = this.Y[i].ptr;
       if (st.kind === "dense") kernels.f32_aht_wta(st.data, st.rows, n, this.#ZT, l, y, 0, 0);
-      else kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, this.Zt, l, y, 0, 0);
-      kernels.hals_matvec_f64(this.#ZT, l, n, this.#V + i * n * 4, this.#vx);
+      else kernels.csr_aht_atw(st.indptr, st.indices, st.values, st.rows, this.Zt, l, y, 0, 0);
+      kernels.f32_hv_h_f64(this.#ZT, l, n, this.#V + i * n * 4, this.#vx);
       kernels.f32_sub_rowvec_f64(y, st.rows, l, this.#vx);
     });
   }
@@ -204,12 +204,12 @@ class StackedOperator {
         dense = true;
         kernels.f32_aht_wta(st.data, st.rows, n, 0, l, 0, q, this.#Zkn);
       } else {
-        kernels.csr_aht_wta(st.indptr, st.indices, st.values, st.rows, 0, l, 0, q, this.Zt);
+        kernels.csr_aht_atw(st.indptr, st.indices, st.values, st.rows, 0, l, 0, q, this.Zt);
       }
       kernels.f32_colsum_f64(q, st.rows, l, this.#qSums + i * l * 8);
     });
     if (dense) kernels.f32_transpose(this.#Zkn, l, n, this.Zt, 1);
-    kernels.hals_shift_f64(this.#V, n, this.#strata.length, n, this.#qSums, l, this.#shiftNl);
+    kernels.f32_shift_term_f64(this.#V, n, this.#strata.length, n, this.#qSums, l, this.#shiftNl);
     kernels.f32_sub_rowvec_f64(this.Zt, 1, n * l, this.#shiftNl);
   }
 }
@@ -248,7 +248,7 @@ function truncatedSvd(core: Core, op: StackedOperator, factors: Factors, arena: 
   const { n, l } = op;
   const k = factors.shape.rank;
   op.transposeTimesQ();
-  kernels.hals_gram_f64(op.Zt, n, l, op.gram);
+  kernels.f32_gram_f64(op.Zt, n, l, op.gram, 0);
   const { values, vectors } = symmetricEigen(heap.f64(op.gram, l * l), l);
   const sigma = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j] ?? 0, 0)));
   const cut = sigma[0] * Math.sqrt(DROP);

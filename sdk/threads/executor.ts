@@ -34,6 +34,11 @@ export class Executor {
     return this.#pool?.threads ?? 1;
   }
 
+  /** The pool plans run on, if any (tests reach its workers through it). */
+  get pool(): Pool | undefined {
+    return this.#pool;
+  }
+
   /** Gives the pool back (the executor runs plans on the calling thread afterwards). */
   close(): void {
     this.#pool?.release();
@@ -59,7 +64,8 @@ let current: { core: Core; threads: number; pool: Promise<Pool | undefined> } | 
  * An executor with `requested` threads (default: the machine's cores); `close()` it when done.
  * The pool of workers is made once and kept (idle workers sleep and do not keep the process
  * alive); a different thread count replaces it, and the old pool's workers stop when the last
- * executor using them is closed. Where the memory is not shared, the host has no workers or the
+ * executor using them is closed. A pool that lost a worker retires itself: the next call starts
+ * a new one. Where the memory is not shared, the host has no workers or the
  * workers fail to start, the executor runs on one thread.
  */
 export async function executorFor(core: Core, requested: number | undefined): Promise<Executor> {
@@ -72,9 +78,12 @@ export async function executorFor(core: Core, requested: number | undefined): Pr
       current = { core, threads, pool: Pool.create(core, threads).catch(() => undefined) };
       previous?.pool.then((pool) => pool?.retire());
     }
-    const pool = await current.pool;
+    const entry = current;
+    const pool = await entry.pool;
     if (!pool) return new Executor(core);
-    // Another call may have retired this pool while we waited for it: then take the new one.
     if (pool.acquire()) return new Executor(core, pool);
+    // Retired: another call replaced it while we waited (take the new one), or it lost a worker
+    // and retired itself (start a new one).
+    if (current === entry) current = undefined;
   }
 }

@@ -4,17 +4,23 @@
  * a list of calls run in order by one thread; tasks write disjoint memory, so they may run in
  * any order on any thread and the result does not depend on which.
  *
- * A call is CALL_WORDS float64: kernel index, result pointer (where a scalar result is stored;
- * 0 for none), then up to 10 arguments.
+ * A call is CALL_WORDS float64: the kernel's opcode (its index in sdk/runtime/kernels.ts), the
+ * result pointer (where a scalar result is stored; 0 for none), then the arguments (room for the
+ * registry's largest arity). Float64 words hold every pointer exactly, up to the 4 GiB of a
+ * wasm32 memory.
  *
  * @module
  */
 
-import type { Core, KernelName } from "../runtime/core.ts";
-import { KERNEL_NAMES } from "../runtime/core.ts";
+import type { Core } from "../runtime/core.ts";
+import { type KernelName, KERNELS, MAX_ARITY, opcode } from "../runtime/kernels.ts";
 
-export const CALL_WORDS = 12;
-const MAX_ARGS = CALL_WORDS - 2;
+/** Float64 words of an encoded call: opcode, result pointer, arguments. */
+export const CALL_WORDS: number = 2 + MAX_ARITY;
+
+/** Arguments the calling thread's closures pass (a0 … a9 below: a fixed list is the fastest call on every engine). */
+const INLINE_ARGS = 10;
+if (MAX_ARITY > INLINE_ARGS) throw new Error(`plan.ts: a kernel takes more than the ${INLINE_ARGS} inline arguments`);
 
 /** An encoded plan, resident in wasm memory until its owner frees it. */
 export interface Plan {
@@ -45,11 +51,16 @@ export class PlanBuilder {
     return this;
   }
 
-  /** Adds a call to the current task. `result`: where to store a scalar result (0: nowhere). */
+  /**
+   * Adds a call to the current task. `result`: where to store a scalar result (0: nowhere).
+   * @throws {RangeError} when `args` does not have one number per parameter of the kernel.
+   */
   call(kernel: KernelName, args: number[], result = 0): this {
-    if (args.length > MAX_ARGS) throw new Error(`plan: ${kernel} has more than ${MAX_ARGS} arguments`);
-    const index = KERNEL_NAMES.indexOf(kernel);
-    if (index < 0) throw new Error(`plan: ${kernel} is not in KERNEL_NAMES`);
+    const index = opcode(kernel);
+    const arity = KERNELS[index].params.length;
+    if (args.length !== arity) {
+      throw new RangeError(`Cannot add a call to a plan: ${kernel} takes ${arity} arguments, got ${args.length}`);
+    }
     if (this.#tasks.length === 0) this.task();
     this.#tasks[this.#tasks.length - 1].push({ kernel, index, args, result });
     return this;

@@ -1,74 +1,102 @@
 /**
  * The code both the calling thread and the pool's workers run to execute plans. Every function
- * here is self-contained (no imports, no outer variables): the pool ships them to workers as
- * source text.
- *
- * Control block (int32, in wasm memory): see the CONTROL_* indices below.
+ * here is self-contained (no imports, no outer variables, no constants of its own): the pool ships
+ * them to workers as source text, and passes what they need to know (the control block's
+ * layout, the size of an encoded call, the kernel names) as arguments or in the start message.
  *
  * @module
  */
 
-/** Index of the generation counter: bumped to wake the workers for a new plan. */
-export const CONTROL_GENERATION = 0;
-/** Next unclaimed task of the current plan. */
-export const CONTROL_NEXT = 1;
-/** Tasks finished. */
-export const CONTROL_DONE = 2;
-/** Tasks in the current plan. */
-export const CONTROL_COUNT = 3;
-/** Non-zero: workers exit. */
-export const CONTROL_STOP = 4;
-/** Byte offset of the current plan's calls. */
-export const CONTROL_CALLS = 5;
-/** Byte offset of the current plan's task bounds. */
-export const CONTROL_TASKS = 6;
-/** Workers that finished the current generation and went back to waiting (or, after a stop, left). */
-export const CONTROL_PARKED = 7;
-/** 0, or 1 + the index of the first call of the current plan that threw (on any thread). */
-export const CONTROL_FAILED = 8;
-/** Int32 words in the control block. */
-export const CONTROL_WORDS = 9;
+/**
+ * Where things sit in a pool's control block: int32 words in wasm memory, shared by the calling
+ * thread and the workers. Addresses are stored as the bits of a wasm32 pointer and read back
+ * unsigned (`>>> 0`), so they are exact up to 4 GiB.
+ */
+export interface ControlLayout {
+  /** Float64 words of an encoded call (sdk/threads/plan.ts). */
+  readonly callWords: number;
+  /** The generation counter: bumped to wake the workers for a new plan (or the stop). */
+  readonly generation: number;
+  /** Next unclaimed task of the current plan. */
+  readonly next: number;
+  /** Tasks in the current plan. */
+  readonly count: number;
+  /** Non-zero: workers exit. */
+  readonly stop: number;
+  /** Address of the current plan's calls. */
+  readonly calls: number;
+  /** Address of the current plan's task bounds. */
+  readonly tasks: number;
+  /** Workers that finished the current generation and went back to waiting (or, after a stop, left). */
+  readonly parked: number;
+  /** 0, 1 + the index of the first call that threw (on any thread), or {@link failedOutsideCall}. */
+  readonly failed: number;
+  /** The value of `failed` when a thread failed outside a kernel call (reading the plan, say). */
+  readonly failedOutsideCall: number;
+  /**
+   * Where worker 0's own words start; worker i's start `workerStride` words further per index
+   * (a cache line each, so that a worker's writes do not evict the words every thread reads).
+   */
+  readonly workers: number;
+  readonly workerStride: number;
+  /** In a worker's words: its signs of life, bumped when it takes up a generation and before each call. */
+  readonly beat: number;
+  /** In a worker's words: the generation it last parked after. */
+  readonly parkedAt: number;
+  /**
+   * 1 + the index of a worker to leave without a word (no parking, no more signs of life):
+   * {@link Pool.terminateWorker}'s stand-in for a thread that dies, where the host's
+   * `terminate()` does not stop a worker running JavaScript (Deno). 0: none.
+   */
+  readonly leave: number;
+  /** Int32 words in the block. */
+  readonly words: number;
+}
 
 // deno-lint-ignore ban-types
 type Kernel = Function;
 
 /**
  * Claims tasks of the current plan until none is left, running each task's calls in order and
- * storing scalar results. A call that throws (a trap) marks the plan failed with its index and
- * ends its task; the task still counts as done, and once the plan failed the remaining tasks
- * are claimed and counted without running, so every thread finishes the plan and none waits
- * forever. Indices: generation 0, next 1, done 2, count 3, calls 5, tasks 6, failed 8 (kept
- * literal so the function stays self-contained).
+ * storing scalar results. Nothing escapes: a call that throws (a trap) marks the plan failed with
+ * its index and ends its task; a failure to read the plan marks it failed outside a call. Once
+ * the plan failed, the remaining tasks are claimed without running, so every thread finishes the
+ * plan and none waits forever. `beat` ≥ 0: the control word this thread bumps before each call
+ * (a worker's sign of life); −1 on the calling thread.
  */
-export function drainTasks(kernels: Kernel[], memory: WebAssembly.Memory, control: number): void {
-  const ctl = new Int32Array(memory.buffer, control, 9);
-  const count = Atomics.load(ctl, 3);
-  const words = new Float64Array(memory.buffer, ctl[5]);
-  const bounds = new Int32Array(memory.buffer, ctl[6], count + 1);
-  const results = new Float64Array(memory.buffer);
-  for (let task = Atomics.add(ctl, 1, 1); task < count; task = Atomics.add(ctl, 1, 1)) {
-    let c = bounds[task];
+export function drainTasks(
+  kernels: Kernel[],
+  memory: WebAssembly.Memory,
+  control: number,
+  layout: ControlLayout,
+  beat: number,
+): void {
+  const ctl = new Int32Array(memory.buffer, control, layout.words);
+  const count = Atomics.load(ctl, layout.count);
+  const args = new Array(layout.callWords - 2);
+  let words = new Float64Array(0);
+  let bounds = new Int32Array(0);
+  let results = new Float64Array(0);
+  try {
+    words = new Float64Array(memory.buffer, ctl[layout.calls] >>> 0);
+    bounds = new Int32Array(memory.buffer, ctl[layout.tasks] >>> 0, count + 1);
+    results = new Float64Array(memory.buffer);
+  } catch {
+    Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
+  }
+  for (let task = Atomics.add(ctl, layout.next, 1); task < count; task = Atomics.add(ctl, layout.next, 1)) {
+    let c = 0;
     try {
-      for (; c < bounds[task + 1] && Atomics.load(ctl, 8) === 0; c++) {
-        const o = c * 12;
-        const value = kernels[words[o]](
-          words[o + 2],
-          words[o + 3],
-          words[o + 4],
-          words[o + 5],
-          words[o + 6],
-          words[o + 7],
-          words[o + 8],
-          words[o + 9],
-          words[o + 10],
-          words[o + 11],
-        );
+      for (c = bounds[task]; c < bounds[task + 1] && Atomics.load(ctl, layout.failed) === 0; c++) {
+        if (beat >= 0) Atomics.add(ctl, beat, 1);
+        const o = c * layout.callWords;
+        for (let a = 0; a < args.length; a++) args[a] = words[o + 2 + a];
+        const value = kernels[words[o]].apply(undefined, args);
         if (words[o + 1] !== 0) results[words[o + 1] / 8] = value;
       }
     } catch {
-      Atomics.compareExchange(ctl, 8, 0, c + 1);
+      Atomics.compareExchange(ctl, layout.failed, 0, c + 1);
     }
-    Atomics.add(ctl, 2, 1);
   }
 }
 
@@ -76,7 +104,12 @@ export function drainTasks(kernels: Kernel[], memory: WebAssembly.Memory, contro
 export interface WorkerStart {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
+  /** Address of the control block. */
   control: number;
+  layout: ControlLayout;
+  /** This worker's index: its words in the control block. */
+  index: number;
+  /** The kernels' export names in opcode order. */
   names: readonly string[];
 }
 
@@ -90,32 +123,45 @@ export interface WorkerPort {
 /**
  * A worker's life: receive the module, the shared memory and the control block, instantiate,
  * say "ready", then wait for generations and drain each one's tasks until told to stop; each
- * generation, the stop included, ends with the worker counting itself parked.
- * Indices: generation 0, stop 4, parked 7.
+ * generation, the stop included, ends with the worker counting itself parked. A worker shows a
+ * sign of life when it takes up a generation and before each call (the pool tells a live worker
+ * from one that disappeared by them), and nothing that goes wrong in a plan ends its loop (only
+ * the stop, or the test hook's `leave`).
  */
 export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
-  const start = ({ module, memory, control, names }: WorkerStart) => {
+  const start = ({ module, memory, control, layout, index, names }: WorkerStart) => {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     // deno-lint-ignore ban-types
     const kernels = names.map((name) => instance.exports[name] as Function);
-    const ctl = new Int32Array(memory.buffer, control, 9);
-    let seen = Atomics.load(ctl, 0);
+    const ctl = new Int32Array(memory.buffer, control, layout.words);
+    const own = layout.workers + index * layout.workerStride;
+    const beat = own + layout.beat;
+    let seen = Atomics.load(ctl, layout.generation);
     port.postMessage("ready");
     for (;;) {
       // Spin a little before sleeping: during a fit the next plan comes within microseconds,
       // and a sleeping worker takes tens of microseconds to wake.
       const spinUntil = performance.now() + 0.25;
-      while (Atomics.load(ctl, 0) === seen && performance.now() < spinUntil) {
+      while (Atomics.load(ctl, layout.generation) === seen && performance.now() < spinUntil) {
         // spin
       }
-      Atomics.wait(ctl, 0, seen);
-      seen = Atomics.load(ctl, 0);
-      const stop = Atomics.load(ctl, 4) !== 0;
-      if (!stop) drain(kernels, memory, control);
+      Atomics.wait(ctl, layout.generation, seen);
+      seen = Atomics.load(ctl, layout.generation);
+      if (Atomics.load(ctl, layout.leave) === index + 1) return;
+      Atomics.add(ctl, beat, 1);
+      const stop = Atomics.load(ctl, layout.stop) !== 0;
+      if (!stop) {
+        try {
+          drain(kernels, memory, control, layout, beat);
+        } catch {
+          Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
+        }
+      }
       // Parked: done with this generation. After a stop this is the worker's last access to the
       // control block, and the pool waits for it before the block's memory can be reused.
-      Atomics.add(ctl, 7, 1);
-      Atomics.notify(ctl, 7);
+      Atomics.store(ctl, own + layout.parkedAt, seen);
+      Atomics.add(ctl, layout.parked, 1);
+      Atomics.notify(ctl, layout.parked);
       if (stop) break;
     }
   };

@@ -28,9 +28,9 @@ export function lossTermsPlan(ctx: PlanContext): PlanBuilder {
     const terms = ws.lossTerms + i * termWords(k) * 8;
     hTimes(ctx, plan.task(), vOf(ctx, i), terms);
     plan
-      .call("f32_dot_f32_f64", [vOf(ctx, i), vOf(ctx, i), n], terms + k * 8)
-      .call("f32_dot_f32_f64", [vOf(ctx, i), x.colSums, n], terms + (k + 1) * 8);
-    if (!p.streamed[i]) plan.call("f32_dot_f32_f64", [factors.W[i], ws.P[i], x.rows * k], terms + (k + 2) * 8);
+      .call("f32_dot_f64", [vOf(ctx, i), vOf(ctx, i), n], terms + k * 8)
+      .call("f32_dot_f64", [vOf(ctx, i), x.colSums, n], terms + (k + 1) * 8);
+    if (!p.streamed[i]) plan.call("f32_dot_f64", [factors.W[i], ws.P[i], x.rows * k], terms + (k + 2) * 8);
   });
   return plan.work(2 * p.s * n * (k + 2) + 2 * p.totalRows * k);
 }

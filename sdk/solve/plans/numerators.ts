@@ -35,7 +35,7 @@ export function numeratorPlan(ctx: PlanContext, withP: boolean): PlanBuilder {
     plan.task().call("zero_bytes", [ws.Nt + range.c0 * k * 4, (range.c1 - range.c0) * k * 4]);
     strata.forEach((x, i) => {
       if (x.kind !== "csr") return;
-      plan.call("csr_wta_rows", [
+      plan.call("csr_atw_ranges", [
         range.starts[i],
         range.ends[i],
         x.indices,

@@ -29,15 +29,15 @@ export function blockProducts(ctx: PlanContext, plan: PlanBuilder, b: Block, pSc
 /** Adds the call computing H v (k float64 at `out`) for v (n float32 at `v`). */
 export function hTimes(ctx: PlanContext, plan: PlanBuilder, v: number, out: number): void {
   const { n, k } = ctx.p;
-  if (ctx.p.htOnly) plan.call("ht_matvec_f64", [ctx.ws.Ht, n, k, v, out]);
-  else plan.call("hals_matvec_f64", [ctx.factors.H, k, n, v, out]);
+  if (ctx.p.htOnly) plan.call("f32_hv_ht_f64", [ctx.ws.Ht, n, k, v, out]);
+  else plan.call("f32_hv_h_f64", [ctx.factors.H, k, n, v, out]);
 }
 
 /** Adds the call computing (Hᵀ w)[j0, j0 + len) (len float64 at `out`) for w (k float64 at `w`). */
 export function htTimes(ctx: PlanContext, plan: PlanBuilder, j0: number, len: number, w: number, out: number): void {
   const { n, k } = ctx.p;
-  if (ctx.p.htOnly) plan.call("ht_gemv_f64", [ctx.ws.Ht + j0 * k * 4, len, k, w, out]);
-  else plan.call("hals_htw_f64", [ctx.factors.H + j0 * 4, k, len, n, w, out]);
+  if (ctx.p.htOnly) plan.call("f32_htw_ht_f64", [ctx.ws.Ht + j0 * k * 4, len, k, w, out]);
+  else plan.call("f32_htw_h_f64", [ctx.factors.H + j0 * 4, k, len, n, w, out]);
 }
 
 /**
@@ -53,7 +53,7 @@ export function productCall(ctx: PlanContext, plan: PlanBuilder, b: Block, withP
     const nacc = slot >= 0 ? ctx.ws.numeratorSlots + slot * k * n * 4 : 0;
     plan.call("f32_aht_wta", [x.data + b.row * n * 4, b.rows, n, ctx.factors.H, k, p, w, nacc]);
   } else {
-    plan.call("csr_aht_wta", [x.indptr + b.row * 4, x.indices, x.values, b.rows, ctx.ws.Ht, k, p, w, 0]);
+    plan.call("csr_aht_atw", [x.indptr + b.row * 4, x.indices, x.values, b.rows, ctx.ws.Ht, k, p, w, 0]);
   }
 }
 
@@ -82,7 +82,7 @@ export function addStreamedProducts(ctx: PlanContext, plan: PlanBuilder): PlanBu
     for (const b of task.blocks) {
       if (!ctx.p.streamed[b.stratum]) continue;
       const p = blockProducts(ctx, plan, b, ctx.ws.pScratch[t]);
-      plan.call("f32_dot_f32_f64", [wRow(ctx, b.stratum, b.row), p, b.rows * ctx.p.k], ctx.ws.wpParts + part++ * 8);
+      plan.call("f32_dot_f64", [wRow(ctx, b.stratum, b.row), p, b.rows * ctx.p.k], ctx.ws.wpParts + part++ * 8);
     }
   });
   return plan;

@@ -20,7 +20,7 @@ export function refreshWPlan(ctx: PlanContext): PlanBuilder {
     plan.task().call("zero_bytes", [ws.gramSlots + slot * k * k * 8, k * k * 8]);
     p.wBlocks.forEach((b, index) => {
       if (index % p.gramSlots !== slot) return;
-      plan.call("f32_gram_acc_f64", [
+      plan.call("f32_gram_f64", [
         wRow(ctx, b.stratum, b.row),
         b.rows,
         k,
@@ -58,7 +58,7 @@ export function refreshHPlan(ctx: PlanContext): PlanBuilder {
   p.hGramRanges.forEach(([r0, r1], slot) => {
     plan.task()
       .call("zero_bytes", [ws.gramSlots + slot * k * k * 8, k * k * 8])
-      .call("f32_gram_acc_f64", [
+      .call("f32_gram_f64", [
         ws.Ht + r0 * k * 4,
         r1 - r0,
         k,

@@ -33,14 +33,14 @@ export const halsRule: Rule = {
     // v(i) in closed form: exact, so once is enough (vUpdates = 0: off).
     const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
       const x = strata[i];
-      plan.call("hals_v_update", [vOf(ctx, i) + j0 * 4, x.colSums + j0 * 4, t, len, x.rows, options.l1V / 2]);
+      plan.call("f32_hals_update_v_f64", [vOf(ctx, i) + j0 * 4, x.colSums + j0 * 4, t, len, x.rows, options.l1V / 2]);
     }).work(s * n * (2 * k + 4));
 
     const prepareW = new PlanBuilder().work(2 * s * n * k);
     strata.forEach((_, i) => hTimes(ctx, prepareW.task(), vOf(ctx, i), Hv + i * k * 8));
 
     const updateW = wPlan(ctx, (plan, b, w, P, task) =>
-      plan.call("hals_update_rows", [
+      plan.call("f32_hals_update_rows_f64", [
         w,
         b.rows,
         k,
@@ -56,8 +56,8 @@ export const halsRule: Rule = {
     // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first.
     const updateH = hPlan(ctx, halsRule.hScratchBytes, (plan, b, shift, row) =>
       plan
-        .call("hals_shift_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
-        .call("hals_update_rows", [
+        .call("f32_shift_term_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
+        .call("f32_hals_update_rows_f64", [
           ws.Ht + b.row * k * 4,
           b.rows,
           k,

@@ -32,7 +32,14 @@ export const multiplicativeRule: Rule = {
     const updateV = options.fixV ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
       const x = strata[i];
       for (let u = 0; u < options.vUpdates; u++) {
-        plan.call("v_update", [vOf(ctx, i) + j0 * 4, x.colSums + j0 * 4, t, x.rows, len, EPS + options.l1V / 2]);
+        plan.call("f32_mu_update_v_f64", [
+          vOf(ctx, i) + j0 * 4,
+          x.colSums + j0 * 4,
+          t,
+          x.rows,
+          len,
+          EPS + options.l1V / 2,
+        ]);
       }
     }).work(s * n * (2 * k + 4 * options.vUpdates));
 
@@ -44,7 +51,7 @@ export const multiplicativeRule: Rule = {
     });
 
     const updateW = wPlan(ctx, (plan, b, w, P, task) =>
-      plan.call("mu_update_rows", [
+      plan.call("f32_mu_update_rows", [
         w,
         b.rows,
         k,
@@ -60,7 +67,7 @@ export const multiplicativeRule: Rule = {
     const updateH = hPlan(ctx, multiplicativeRule.hScratchBytes, (plan, b, shift, row) =>
       plan
         .call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, ws.wSumsF32, kPad, shift])
-        .call("mu_update_rows", [
+        .call("f32_mu_update_rows", [
           ws.Ht + b.row * k * 4,
           b.rows,
           k,

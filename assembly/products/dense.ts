@@ -1,6 +1,8 @@
-// Dense thin products over one pass of A: the hot loop of every iteration.
+// Dense products with the data: one pass over a block of rows of A forms A Hᵀ and Wᵀ A, the
+// thin products of an iteration (docs/algorithm.md, the multiplicative updates and the HALS
+// updates: their numerators). The hot loop of every dense fit.
 
-import { axpyRow, dotRow, hsum } from "./vector";
+import { axpyRow, dotRow, hsum } from "../vector";
 
 /**
  * One pass over a dense block of rows of A producing both thin products of an iteration:
@@ -8,11 +10,16 @@ import { axpyRow, dotRow, hsum } from "./vector";
  *   P  = A Hᵀ            (when p ≠ 0)   P: m×k, overwritten
  *   N += Wᵀ A            (when nacc ≠ 0) N: k×n, accumulated (the caller zeroes it)
  *
- * A: m×n float32, H: k×n float32, W: m×k float32, all row-major. Rows are processed in blocks
- * of 4 (the row tail one at a time); P's entries use a 4-row × 2-topic register tile of eight
- * f32x4 accumulators over n (tail of n % 4 in scalar); N gets a rank-4 update per topic row.
- * Both products of a block are formed while its 4 rows of A are in L1, so A streams from memory
- * once. Float32 accumulation: these are products, not reductions the loss is read from.
+ * Layout: A m×n, H k×n (not transposed), W m×k, P m×k, N k×n: float32, row-major, densely
+ * packed. Alignment: 4 bytes (v128 loads and stores tolerate any alignment; 16 is faster).
+ * Tiles: rows in blocks of 4 (the m % 4 rows one at a time); P's entries from a 4-row × 2-topic
+ * register tile of eight f32x4 accumulators over n (an odd last topic takes a 4 × 1 tile), the
+ * n % 4 columns added in scalar after the lanes (lane 0 + 1 + 2 + 3, then the tail: dotRow's
+ * order); N gets a rank-4 update per topic row (axpyRow's order per row). Both products of a
+ * block are formed while its 4 rows of A are in L1, so A streams from memory once. Float32
+ * accumulation: products, not the reductions the loss is read from (docs/algorithm.md,
+ * numerics). The scalar build takes every row through the one-row loop, with the same bits.
+ * Not checked: sizes, overlaps (P and N must not overlap A, H or W), finiteness.
  */
 export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize, w: usize, nacc: usize): void {
   const rowBytes = <usize>n << 2;

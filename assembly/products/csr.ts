@@ -1,4 +1,10 @@
-// Sparse (CSR) thin products: O(nnz · k) work, never densified.
+// Sparse (CSR) products with the data: A Hᵀ and Aᵀ W in O(nnz · k) work, never densified
+// (docs/algorithm.md, the multiplicative updates and the HALS updates: their numerators).
+//
+// CSR arrays: indptr m+1 int32 (indptr[0] need not be 0: a block of rows passes indptr + r0·4),
+// indices nnz int32 column indices, values nnz float32; column indices within a row in any order,
+// none repeated (sdk/input/strata.ts checks them; the kernels do not). Factors float32,
+// row-major, densely packed; H is read as Hᵀ (n×k) so the row a non-zero needs is contiguous.
 //
 // Products of a non-zero with a row of a factor accumulate in float64 where the sum stays in
 // registers (a row of P = A Hᵀ, of csr_mul_f64's output): besides the project's rule for
@@ -17,7 +23,7 @@
  * at a time. The scalar build keeps one float64 sum per column in the same order: the same bits.
  */
 // @ts-ignore: decorator
-@inline function sparseRow(
+@inline export function sparseRow(
   indices: usize, values: usize, start: usize, stop: usize, x: usize, kBytes: usize, out: usize, accumulate: bool,
 ): void {
   const k4 = kBytes & ~(<usize>15);
@@ -137,41 +143,42 @@
 }
 
 /**
- * One pass over a CSR block of rows of A producing both thin products of an iteration:
+ * Both thin products of an iteration over a CSR block of rows of A:
  *
- *   P   = A Hᵀ           (when p ≠ 0)     P: m×k, overwritten
- *   Nt += Aᵀ W = (WᵀA)ᵀ  (when ntacc ≠ 0) Nt: n×k, accumulated (the caller zeroes it)
+ *   P   = A Hᵀ           (when p ≠ 0)     P: m×k float32, overwritten
+ *   Nt += Aᵀ W = (WᵀA)ᵀ  (when ntacc ≠ 0) Nt: n×k float32, accumulated (the caller zeroes it)
  *
- * indptr: m+1 int32, indices: nnz int32 column indices, values: nnz float32. Ht is H
- * transposed (n×k row-major) so the row of Hᵀ a non-zero needs is contiguous; W is m×k.
- * P is csr_mul_f64's product (a row a float64 sum in registers, rounded once), computed for the
- * whole block first; then each non-zero a = A[r, j] adds a · W[r,:] to Nt[j,:] in float32.
- * Indices within a row may come in any order.
+ * The CSR twin of f32_aht_wta, with N in the transposed layout (Nt) so that each non-zero's
+ * update is a contiguous row. P is csr_mul_f64's product of the whole block (a row a float64 sum
+ * in registers, rounded once), then Nt is csr_atw_ranges over whole rows (a · W[r,:] added to
+ * Nt[j,:] in float32). ht: Hᵀ n×k; W m×k. Alignment: 4 bytes. Not checked: indices in [0, n),
+ * sizes, overlaps.
  */
-export function csr_aht_wta(
+export function csr_aht_atw(
   indptr: usize, indices: usize, values: usize, m: i32,
   ht: usize, k: i32, p: usize, w: usize, ntacc: usize,
 ): void {
   if (p != 0) csr_mul_f64(indptr, indices, values, m, ht, k, p, 0);
-  if (ntacc != 0) csr_wta_rows(indptr, indptr + 4, indices, values, m, w, k, ntacc);
+  if (ntacc != 0) csr_atw_ranges(indptr, indptr + 4, indices, values, m, w, k, ntacc);
 }
 
 /**
- * Nt += Aᵀ W over part of each row of a CSR block: for every row r < m, the non-zeros
+ * Nt += Aᵀ W over a range of each row of a CSR block: for every row r < m, the non-zeros
  * e ∈ [starts[r], ends[r]) add a = values[e] times W[r,:] to Nt[indices[e],:] in float32, rows
  * in order, a row's entries in stored order. starts, ends: m int32 each (indptr and indptr + 4
  * for whole rows). With rows sorted by column and starts/ends splitting them at column
- * boundaries, tasks over disjoint column ranges write disjoint rows of Nt, and every row of Nt
- * receives the same terms in the same order as from one pass over whole rows.
- * W: m×k float32, Nt: n×k float32.
+ * boundaries (sdk/solve/column_ranges.ts), tasks over disjoint column ranges write disjoint rows
+ * of Nt, and every row of Nt receives the same terms in the same order as from one pass over
+ * whole rows (docs/algorithm.md, the reduction-order rule). W: m×k float32, Nt: n×k float32.
  *
  * The row of W stays in registers: for each group of 20 columns (k = 20 in one pass), then of
  * eight, then of four, a pass over the row's non-zeros does one f32x4 read-modify-write of Nt
  * per four columns; the last k % 4 columns go the same way one at a time. Each entry of Nt gets
  * Nt + a·W in float32 per term, as axpyRow does it: the same bits in the scalar build, which
- * takes every column one at a time.
+ * takes every column one at a time. Alignment: 4 bytes. Not checked: indices in [0, n), ranges
+ * within the row, sizes, overlaps.
  */
-export function csr_wta_rows(
+export function csr_atw_ranges(
   starts: usize, ends: usize, indices: usize, values: usize, m: i32, w: usize, k: i32, nt: usize,
 ): void {
   const kBytes = <usize>k << 2;
@@ -223,15 +230,16 @@ export function csr_wta_rows(
 }
 
 /**
- * out (m×k float32) = A X, or out += A X when accumulate ≠ 0, for A m×c in CSR (indptr m+1
- * int32, indices and values as in csr_aht_wta) and X c×k float32 row-major: each row of out is a
- * float64 sum over the row's non-zeros in their stored order, added to the row's old value
- * (widened) when accumulating, rounded to float32 once.
+ * out (m×k float32) = A X, or out += A X when accumulate ≠ 0, for A m×c in CSR and X c×k
+ * float32 row-major: each row of out is a float64 sum over the row's non-zeros in their stored
+ * order, added to the row's old value (widened) when accumulating, rounded to float32 once
+ * (sparseRow: column groups of 20, 8 and 4 in f64x2 registers, the k % 4 tail one column at a
+ * time).
  *
- * With A = A(i) and X = Hᵀ it is P(i) = A(i) Hᵀ; with A = A(i)ᵀ (the CSR arrays of A(i)'s CSC
- * form) and X = W(i) it is A(i)ᵀ W(i), the rows of the H update's numerator: a contiguous output
- * row per column of A(i) and reads of W(i) (m_i×k, cache-resident) instead of the float32
- * read-modify-writes of n×k numerator rows at random that csr_aht_wta does.
+ * With A = A(i) and X = Hᵀ it is P(i) = A(i) Hᵀ (the W update's numerator and the ⟨W, P⟩ of the
+ * loss identity, docs/algorithm.md); with A = A(i)ᵀ (the CSR arrays of A(i)'s CSC form) and
+ * X = W(i) it is A(i)ᵀ W(i), a contiguous output row per column of A(i) (bench/assembly/csc.ts
+ * measures that layout). Alignment: 4 bytes. Not checked: indices in [0, c), sizes, overlaps.
  */
 export function csr_mul_f64(
   indptr: usize, indices: usize, values: usize, m: i32, x: usize, k: i32, out: usize, accumulate: i32,
@@ -241,103 +249,5 @@ export function csr_mul_f64(
     const start = <usize>load<i32>(indptr + (<usize>r << 2));
     const stop = <usize>load<i32>(indptr + (<usize>(r + 1) << 2));
     sparseRow(indices, values, start, stop, x, kBytes, out + <usize>r * kBytes, accumulate != 0);
-  }
-}
-/** out[j] = Σ of the values in column j (float64, length n, overwritten) of a CSR matrix. */
-export function csr_colsum_f64(indices: usize, values: usize, nnz: i32, n: i32, out: usize): void {
-  memory.fill(out, 0, <usize>n << 3);
-  for (let e: usize = 0; e < <usize>nnz; e++) {
-    const o = out + (<usize>load<i32>(indices + (e << 2)) << 3);
-    store<f64>(o, load<f64>(o) + <f64>load<f32>(values + (e << 2)));
-  }
-}
-
-/**
- * The CSC form of a CSR matrix A (m×n), as the CSR arrays of Aᵀ: tIndptr (n+1 int32),
- * tIndices (nnz int32 row indices, ascending within each column) and tValues (nnz float32), by a
- * counting sort over the columns (indptr[0] = 0: a whole matrix, not a block of rows). What
- * csr_mul_f64 needs to form Aᵀ W row by row.
- */
-export function csr_to_csc(
-  indptr: usize, indices: usize, values: usize, m: i32, n: i32,
-  tIndptr: usize, tIndices: usize, tValues: usize,
-): void {
-  const un = <usize>n;
-  memory.fill(tIndptr, 0, (un + 1) << 2);
-  const nnz = <usize>load<i32>(indptr + (<usize>m << 2));
-  for (let e: usize = 0; e < nnz; e++) {
-    const c = tIndptr + ((<usize>load<i32>(indices + (e << 2)) + 1) << 2);
-    store<i32>(c, load<i32>(c) + 1);
-  }
-  for (let j: usize = 0; j < un; j++) {
-    store<i32>(tIndptr + ((j + 1) << 2), load<i32>(tIndptr + ((j + 1) << 2)) + load<i32>(tIndptr + (j << 2)));
-  }
-  // tIndptr[j] serves as column j's next free slot, ending at tIndptr[j + 1]'s old value; then
-  // every entry shifts one place back.
-  for (let r: i32 = 0; r < m; r++) {
-    const stop = <usize>load<i32>(indptr + (<usize>(r + 1) << 2));
-    for (let e = <usize>load<i32>(indptr + (<usize>r << 2)); e < stop; e++) {
-      const c = tIndptr + (<usize>load<i32>(indices + (e << 2)) << 2);
-      const at = <usize>load<i32>(c);
-      store<i32>(c, <i32>at + 1);
-      store<i32>(tIndices + (at << 2), r);
-      store<f32>(tValues + (at << 2), load<f32>(values + (e << 2)));
-    }
-  }
-  for (let j = un; j > 0; j--) store<i32>(tIndptr + (j << 2), load<i32>(tIndptr + ((j - 1) << 2)));
-  store<i32>(tIndptr, 0);
-}
-
-/**
- * P(acc) += A[:, J] Hᵀ[J, :] and Nt[J, :] (=|+=) A[:, J]ᵀ W, for a block J of columns of A (m×n)
- * held in CSC form (tIndptr, tIndices, tValues: csr_to_csc's arrays, offset to the block's
- * first column; cols columns): the pass of csr_aht_wta over the same non-zeros, column by column,
- * for strata held as CSC only.
- *
- * When pacc ≠ 0: each non-zero a = A[r, j] adds a · Hᵀ[j, :] to pacc's row r, m×k float64
- * (accumulated: the caller zeroes it, then rounds it to P with f64_to_f32_padded), Hᵀ[j, :]
- * widened once per column; ht points at the block's first row of Hᵀ. When nt ≠ 0: row j of Nt
- * is csr_mul_f64's float64 sum over the column's non-zeros of a · W[r, :] (added to the row's old
- * value when accumulate ≠ 0), rounded once; nt points at the block's first row of Nt.
- * Every product is formed in float64 (see the top of this file). The columns of a block go in
- * order, so pacc's sums depend on how the caller splits the columns (one block per stratum keeps
- * them independent of the thread count).
- */
-export function csc_aht_wta(
-  tIndptr: usize, tIndices: usize, tValues: usize, cols: i32,
-  ht: usize, k: i32, pacc: usize, w: usize, nt: usize, accumulate: i32,
-): void {
-  const kBytes = <usize>k << 2;
-  const accBytes = <usize>k << 3;
-  const k4 = kBytes & ~(<usize>15);
-  for (let j = 0; j < cols; j++) {
-    const start = <usize>load<i32>(tIndptr + (<usize>j << 2));
-    const stop = <usize>load<i32>(tIndptr + (<usize>(j + 1) << 2));
-    if (nt != 0) sparseRow(tIndices, tValues, start, stop, w, kBytes, nt + <usize>j * kBytes, accumulate != 0);
-    if (pacc == 0) continue;
-    const hj = ht + <usize>j * kBytes;
-    let q: usize = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; q < k4; q += 16) {
-        const h4 = v128.load(hj + q);
-        const h0 = f64x2.promote_low_f32x4(h4);
-        const h1 = f64x2.promote_low_f32x4(i32x4.shuffle(h4, h4, 2, 3, 2, 3));
-        const pq = pacc + (q << 1);
-        for (let e = start; e < stop; e++) {
-          const o = pq + <usize>load<i32>(tIndices + (e << 2)) * accBytes;
-          const a = f64x2.splat(<f64>load<f32>(tValues + (e << 2)));
-          v128.store(o, f64x2.add(v128.load(o), f64x2.mul(a, h0)));
-          v128.store(o, f64x2.add(v128.load(o, 16), f64x2.mul(a, h1)), 16);
-        }
-      }
-    }
-    for (; q < kBytes; q += 4) {
-      const h = <f64>load<f32>(hj + q);
-      const pq = pacc + (q << 1);
-      for (let e = start; e < stop; e++) {
-        const o = pq + <usize>load<i32>(tIndices + (e << 2)) * accBytes;
-        store<f64>(o, load<f64>(o) + <f64>load<f32>(tValues + (e << 2)) * h);
-      }
-    }
   }
 }

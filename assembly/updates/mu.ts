@@ -1,6 +1,7 @@
-// The multiplicative updates of algorithm.md, applied in place, in f32x4 SIMD (lane-exact scalar
-// loops in the scalar build, see vector.ts). ε (passed in, 1e-9 in the paper) keeps 0/0 from
-// producing NaN.
+// The multiplicative updates (docs/algorithm.md, the multiplicative updates), applied in place:
+// the rows of W(i) or Hᵀ in float32 (f32x4 SIMD), the shifts v(i) with the ratio in float64
+// (f64x2); lane-exact scalar loops in the scalar build (see vector.ts). ε (passed in, 1e-9 in
+// the paper) keeps 0/0 from producing NaN. No kernel here checks sizes, overlaps or signs.
 
 /**
  * Multiplicative update of the rows of X (rows×k float32, row stride k), in place:
@@ -16,8 +17,10 @@
  * r · offsetStride, kPad values (zero padding). scratch: kPad float32 (a copy of the row, so the
  * denominators use the old row while it is rewritten). The denominator of four columns at a
  * time accumulates in one f32x4 register over p; the last k % 4 columns are written lane by lane.
+ * Alignment: 4 bytes (16 is faster). Not checked: sizes, Gram's symmetry and padding, overlaps
+ * (X must not overlap Num, Gram, Off or scratch).
  */
-export function mu_update_rows(
+export function f32_mu_update_rows(
   x: usize, rows: i32, k: i32, num: usize, gram: usize,
   offset: usize, offsetStride: i32, eps: f32, scratch: usize,
 ): void {
@@ -147,9 +150,10 @@ export function mu_update_rows(
  *   v[j] ← v[j] · c[j] / (m · v[j] + t[j] + ε)
  *
  * c = A(i)ᵀ 1 (float32, constant over a fit), t = Hᵀ (W(i)ᵀ 1) (float64), m = rows of A(i).
- * The ratio is formed in float64.
+ * The ratio is formed in float64: two entries per step (f64x2), the n % 2 tail scalar, the same
+ * operations per lane. Alignment: 4 bytes for v and c, 8 for t. Not checked: sizes, overlaps.
  */
-export function v_update(v: usize, c: usize, t: usize, m: i32, n: i32, eps: f64): void {
+export function f32_mu_update_v_f64(v: usize, c: usize, t: usize, m: i32, n: i32, eps: f64): void {
   const fm = <f64>m;
   let j: usize = 0;
   if (ASC_FEATURE_SIMD) {
