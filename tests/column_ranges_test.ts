@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fit, init } from "../sdk/mod.ts";
 import { columnRanges } from "../sdk/solve/column_ranges.ts";
-import { columnRangeCount } from "../sdk/solve/tuning.ts";
+import { columnRangeCount } from "../sdk/tuning.ts";
 import { loadStrata } from "../sdk/input/strata.ts";
 import { csrStrata, testHeap } from "../testing/fixtures.ts";
 

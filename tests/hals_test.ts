@@ -13,7 +13,7 @@ import {
   type Stratum,
   syntheticStrata,
 } from "../sdk/mod.ts";
-import { halsSweeps } from "../sdk/solve/tuning.ts";
+import { halsSweeps } from "../sdk/tuning.ts";
 import { powerOfTwoBelow } from "../sdk/input/strata.ts";
 import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "../testing/fixtures.ts";
 import { referenceHalsStep, referencePenalizedMuStep } from "../testing/hals_reference.ts";

@@ -307,6 +307,9 @@ describe("threads", () => {
   });
 
   it("rejects a thread count below 1", async () => {
-    await assert.rejects(fit(strata, { rank: 2, threads: 0 }), /options.threads must be an integer in \[1, 64\], got 0/);
+    await assert.rejects(
+      fit(strata, { rank: 2, threads: 0 }),
+      /options.threads must be an integer in \[1, 64\], got 0/,
+    );
   });
 });

@@ -11,7 +11,7 @@ import type { Heap } from "../runtime/heap.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
 import { partition, type StratumShape } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
-import { CSR_BLOCK_NNZ } from "./tuning.ts";
+import { CSR_BLOCK_NNZ } from "../tuning.ts";
 import { workspaceBytes, workspaceSizes } from "./workspace.ts";
 
 /** The shape of a fit, as {@link memoryNeeded} takes it. */

@@ -32,7 +32,7 @@ import {
   STREAMED_BLOCK_ROWS,
   UPDATE_BLOCK_ROWS,
   V_CHUNK_COLS,
-} from "./tuning.ts";
+} from "../tuning.ts";
 
 /** A block of rows of one stratum (or of Hᵀ, stratum 0). */
 export interface Block {

@@ -32,7 +32,7 @@ import { addStreamedProducts, keptProductsPlan } from "./plans/products.ts";
 import { reduceHPlan, reduceWPlan, refreshHPlan, refreshWPlan } from "./plans/statistics.ts";
 import { type Rule, type RuleOptions, RULES } from "./rules/mod.ts";
 import { type Schedule, scheduleOf, type StepName } from "./schedule.ts";
-import { halsSweeps } from "./tuning.ts";
+import { halsSweeps } from "../tuning.ts";
 import { Workspace, workspaceSizes } from "./workspace.ts";
 
 export interface SolverOptions {

@@ -11,13 +11,7 @@ import type { Core } from "../runtime/core.ts";
 import type { Plan } from "./plan.ts";
 import { cores, platform } from "../runtime/platform.ts";
 import { Pool } from "./pool.ts";
-
-/**
- * Plans estimated below this many floating-point operations run on the calling thread: waking
- * a worker and waiting for it to park costs tens of microseconds. Chosen with bench/bench.ts
- * (`--threads` sweep): the synthetic 4 × 100 × 100 workload is fastest with no plan threaded.
- */
-export const PARALLEL_MIN_WORK = 2_000_000;
+import { PARALLEL_MIN_WORK } from "../tuning.ts";
 
 /** Runs plans on one thread or on a pool. */
 export class Executor {

@@ -22,7 +22,7 @@ export interface RuleOptions {
   l1V: number;
   l1W: number;
   l1H: number;
-  /** HALS: coordinate sweeps per block update (sdk/solve/tuning.ts, halsSweeps). */
+  /** HALS: coordinate sweeps per block update (sdk/tuning.ts, halsSweeps). */
   sweeps: number;
 }
 

@@ -9,6 +9,13 @@
  */
 
 /**
+ * Plans estimated below this many floating-point operations run on the calling thread: waking
+ * a worker and waiting for it to park costs tens of microseconds. Chosen with bench/bench.ts
+ * (`--threads` sweep): the synthetic 4 × 100 × 100 workload is fastest with no plan threaded.
+ */
+export const PARALLEL_MIN_WORK = 2_000_000;
+
+/**
  * Partial buffers ("slots") for sums over row blocks: block b goes to slot b mod SLOTS. Fixed, not
  * the thread count, so results do not depend on it; 8 keeps up to 8 threads busy on the
  * reductions. Part of the arithmetic.
