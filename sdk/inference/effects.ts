@@ -1,0 +1,249 @@
+/**
+ * `effects()`: intervals and tests for what is particular to each stratum (docs/inference.md):
+ * per stratum and column, the procedure's shift, share and contrast on the data, their
+ * stratified-bootstrap percentile intervals, and one-sided permutation p- and q-values.
+ *
+ * @module
+ */
+
+import type { Model } from "../model.ts";
+import { Random } from "../start/random.ts";
+import type { Stratum } from "../types.ts";
+import { contrasts, shares } from "../contrast.ts";
+import { pooledStart, type ProcedureSettings, stratifiedShifts } from "./procedure.ts";
+import { RowSet } from "./rows.ts";
+import { benjaminiHochberg, percentileInterval, pooledPermutationPValues } from "./stats.ts";
+
+const ACTION = "Cannot estimate effects";
+
+/** Options of {@link effects}. */
+export interface EffectsOptions {
+  /** Bootstrap replicates B (default 200). */
+  replicates?: number;
+  /** Label permutations (default 200). */
+  permutations?: number;
+  /** Seed of the resampling and of the procedure's start (default: random, recorded). */
+  seed?: number;
+  /** T: iterations of the procedure's stratified fit (default {@link DEFAULT_ITERATIONS}). */
+  iterations?: number;
+  /** T₀: iterations of the procedure's pooled plain NMF (default {@link DEFAULT_POOLED_ITERATIONS}). */
+  pooledIterations?: number;
+  /** Level of the intervals (default 0.95). */
+  level?: number;
+  /** Threads of every fit (as `fit()`'s; the results are the same for every count). */
+  threads?: number;
+  signal?: AbortSignal;
+  /** Called after each refit. */
+  onProgress?: (info: { phase: "bootstrap" | "permutations"; done: number; total: number }) => void;
+}
+
+/** T and T₀ by default: see bench/inference.ts for the measurement of when the statistic settles. */
+export const DEFAULT_ITERATIONS = 100;
+export const DEFAULT_POOLED_ITERATIONS = 100;
+
+/** One stratum and column. */
+export interface Effect {
+  stratum: string;
+  /** 0-based column, and its name when the model has column names. */
+  column: number;
+  name?: string;
+  /** The procedure's shift, share and contrast on the data. */
+  v: number;
+  share: number;
+  contrast: number;
+  /** The contrast's percentile interval. */
+  lower: number;
+  upper: number;
+  /** The intervals of v and of the share. */
+  vInterval: [number, number];
+  shareInterval: [number, number];
+  /** One-sided permutation p-value (the stratum has more than the others), and its BH q-value within the stratum. */
+  p: number;
+  q: number;
+}
+
+/** What {@link effects} returns. */
+export interface Effects {
+  effects: Effect[];
+  settings: {
+    replicates: number;
+    permutations: number;
+    seed: number;
+    iterations: number;
+    pooledIterations: number;
+    solver: "hals";
+    level: number;
+  };
+}
+
+/** The shifts, shares and contrasts of one run of the procedure: s×n each. */
+type Statistic = { v: Float32Array[]; share: Float64Array[]; contrast: Float64Array[] };
+
+const statisticOf = (v: Float32Array[]): Statistic => ({ v, share: shares(v), contrast: contrasts(v) });
+
+/**
+ * Intervals and tests for the model's strata (docs/inference.md).
+ * @param strata the data the model was fit on, in its order (checked by shape)
+ */
+export async function effects(
+  model: Model,
+  strata: readonly Stratum[],
+  options: EffectsOptions = {},
+): Promise<Effects> {
+  const settings = effectsSettings(model, options);
+  const rows = new RowSet(strata);
+  checkData(model, rows, strata);
+  const procedure: ProcedureSettings = {
+    rank: model.rank,
+    iterations: settings.iterations,
+    pooledIterations: settings.pooledIterations,
+    seed: settings.seed,
+    l1V: model.l1V,
+    l1W: model.l1W,
+    l1H: model.l1H,
+    normalizeUnits: model.normalizeUnits,
+    threads: options.threads,
+    signal: options.signal,
+  };
+  const members = rows.sizes.map((m, i) => Array.from({ length: m }, (_, r) => rows.offsets[i] + r));
+  const start = await pooledStart(rows, procedure);
+  const observed = statisticOf(await stratifiedShifts(strata, members, start, procedure));
+  const boot = await bootstrap(model, rows, procedure, settings, options);
+  const null_ = await permutations(model, rows, start, procedure, settings, options);
+  return { effects: records(model, observed, boot, null_, settings), settings };
+}
+
+function effectsSettings(model: Model, options: EffectsOptions): Effects["settings"] {
+  if (model.freed) throw new TypeError(`${ACTION}: the model has been freed`);
+  const positive = (value: number | undefined, fallback: number, name: string) => {
+    const x = value ?? fallback;
+    if (!Number.isSafeInteger(x) || x < 1) {
+      throw new RangeError(`${ACTION}: options.${name} must be an integer ≥ 1, got ${x}`);
+    }
+    return x;
+  };
+  const level = options.level ?? 0.95;
+  if (!(level > 0 && level < 1)) throw new RangeError(`${ACTION}: options.level must be in (0, 1), got ${level}`);
+  return {
+    replicates: positive(options.replicates, 200, "replicates"),
+    permutations: positive(options.permutations, 200, "permutations"),
+    seed: options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0],
+    iterations: positive(options.iterations, DEFAULT_ITERATIONS, "iterations"),
+    pooledIterations: positive(options.pooledIterations, DEFAULT_POOLED_ITERATIONS, "pooledIterations"),
+    solver: "hals",
+    level,
+  };
+}
+
+/** @throws {RangeError} when the strata are not shaped as the model's (names, rows, columns). */
+function checkData(model: Model, rows: RowSet, strata: readonly Stratum[]): void {
+  const problem = strata.length !== model.names.length
+    ? `${strata.length} strata, the model ${model.names.length}`
+    : rows.cols !== model.cols
+    ? `${rows.cols} columns, the model ${model.cols}`
+    : rows.sizes.findIndex((m, i) => m !== model.rows[i]) >= 0
+    ? `stratum ${rows.sizes.findIndex((m, i) => m !== model.rows[i])} has other rows than the model's`
+    : undefined;
+  if (problem) throw new RangeError(`${ACTION}: the data are not the model's: ${problem}`);
+}
+
+/** A seeded stream of its own for each use of the seed. */
+const stream = (seed: number, index: number) => new Random(seed + index * 0x9e3779b1);
+
+/** B stratified bootstrap replicates: rows resampled within each stratum, each through the whole procedure. */
+async function bootstrap(
+  model: Model,
+  rows: RowSet,
+  procedure: ProcedureSettings,
+  settings: Effects["settings"],
+  options: EffectsOptions,
+): Promise<Statistic[]> {
+  const random = stream(settings.seed, 1);
+  const out: Statistic[] = [];
+  for (let b = 0; b < settings.replicates; b++) {
+    const members = rows.sizes.map((m, i) =>
+      Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
+    );
+    const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
+    const start = await pooledStart(new RowSet(strata), procedure);
+    const local = members.map((picked, i) => Int32Array.from(picked, (_, r) => rowsBefore(members, i) + r));
+    out.push(statisticOf(await stratifiedShifts(strata, local, start, procedure)));
+    options.onProgress?.({ phase: "bootstrap", done: b + 1, total: settings.replicates });
+  }
+  return out;
+}
+
+/** Rows of the strata before stratum `i`. */
+const rowsBefore = (members: readonly ArrayLike<number>[], i: number) =>
+  members.slice(0, i).reduce((sum, m) => sum + m.length, 0);
+
+/**
+ * The permutation null: the stratum labels shuffled over all rows (sizes kept), each through the
+ * stratified step from the same pooled start (which does not see the labels).
+ */
+async function permutations(
+  model: Model,
+  rows: RowSet,
+  start: Awaited<ReturnType<typeof pooledStart>>,
+  procedure: ProcedureSettings,
+  settings: Effects["settings"],
+  options: EffectsOptions,
+): Promise<Statistic[]> {
+  const random = stream(settings.seed, 2);
+  const out: Statistic[] = [];
+  for (let b = 0; b < settings.permutations; b++) {
+    const order = shuffled(rows.length, random);
+    const members = rows.sizes.map((m, i) => order.slice(rows.offsets[i], rows.offsets[i] + m).sort((x, y) => x - y));
+    const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
+    out.push(statisticOf(await stratifiedShifts(strata, members, start, procedure)));
+    options.onProgress?.({ phase: "permutations", done: b + 1, total: settings.permutations });
+  }
+  return out;
+}
+
+/** 0 … length−1 in a random order (Fisher–Yates). */
+function shuffled(length: number, random: Random): Int32Array {
+  const order = Int32Array.from({ length }, (_, i) => i);
+  for (let i = length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** Intervals, p- and q-values of every stratum and column. */
+function records(
+  model: Model,
+  observed: Statistic,
+  boot: Statistic[],
+  null_: Statistic[],
+  settings: Effects["settings"],
+): Effect[] {
+  const random = stream(settings.seed, 3);
+  const interval = (pick: (s: Statistic) => ArrayLike<number>, j: number) =>
+    percentileInterval(boot.map((s) => pick(s)[j]).filter((x) => !Number.isNaN(x)), settings.level);
+  return model.names.flatMap((stratum, i) => {
+    const n = model.cols;
+    const permuted = Array.from({ length: n }, (_, j) => null_.map((s) => s.contrast[i][j]));
+    const p = pooledPermutationPValues(observed.contrast[i], permuted, random);
+    const q = benjaminiHochberg(p);
+    return Array.from({ length: n }, (_, j): Effect => {
+      const [lower, upper] = interval((s) => s.contrast[i], j);
+      return {
+        stratum,
+        column: j,
+        ...(model.columnNames ? { name: model.columnNames[j] } : {}),
+        v: observed.v[i][j],
+        share: observed.share[i][j],
+        contrast: observed.contrast[i][j],
+        lower,
+        upper,
+        vInterval: interval((s) => s.v[i], j),
+        shareInterval: interval((s) => s.share[i], j),
+        p: p[j],
+        q: q[j],
+        ...((globalThis as any).KEEP_REPLICATES ? { replicates: boot.map((s) => s.contrast[i][j]) } : {}),
+      };
+    });
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The one fixed procedure of docs/inference.md ("One fixed procedure"): every statistic, the
+ * observed one and each resampled one, is the shifts v(i) of
+ *
+ *   1. a start that does not see the labels: the model fitted to all rows as one stratum (one
+ *      shift shared by every row: the null hypothesis's model), T₀ HALS iterations from the
+ *      published random start drawn from the procedure's seed;
+ *   2. the stratified fit from every v(i) at the shared shift, the rows' pooled loadings and the
+ *      pooled H, T iterations of HALS, with the model's penalties and units.
+ *
+ * Both steps are `fit()` calls: the procedure is the SDK's own fit, nothing else.
+ *
+ * @module
+ */
+
+import { fit } from "../fit.ts";
+import type { Stratum } from "../types.ts";
+import type { RowSet } from "./rows.ts";
+
+/** How the procedure fits. */
+export interface ProcedureSettings {
+  rank: number;
+  /** T: iterations of the stratified fit (HALS). */
+  iterations: number;
+  /** T₀: iterations of the pooled fit. */
+  pooledIterations: number;
+  /** Seed of the pooled fit's random start (the same for every statistic). */
+  seed: number;
+  l1V: number;
+  l1W: number;
+  l1H: number;
+  normalizeUnits: boolean;
+  threads?: number;
+  signal?: AbortSignal;
+}
+
+/** The pooled start: the shared shift (n), every row's loadings (rows × k, in the row set's order) and H (k × n). */
+export interface PooledStart {
+  v: Float32Array;
+  W: Float32Array;
+  H: Float32Array;
+}
+
+/** The fit options both steps share. */
+const common = (settings: ProcedureSettings) =>
+  ({
+    rank: settings.rank,
+    solver: "hals",
+    trackLoss: false,
+    l1V: settings.l1V,
+    l1W: settings.l1W,
+    l1H: settings.l1H,
+    normalizeUnits: settings.normalizeUnits,
+    threads: settings.threads,
+    signal: settings.signal,
+  }) as const;
+
+/** Step 1: all rows of `rows` as one stratum, in their order (the labels ignored). */
+export async function pooledStart(rows: RowSet, settings: ProcedureSettings): Promise<PooledStart> {
+  const all = Int32Array.from({ length: rows.length }, (_, r) => r);
+  const model = await fit([rows.stratum("pooled", all)], {
+    ...common(settings),
+    maxIter: settings.pooledIterations,
+    seed: settings.seed,
+  });
+  try {
+    return { v: Float32Array.from(model.V[0]), W: Float32Array.from(model.W[0]), H: Float32Array.from(model.H) };
+  } finally {
+    model.free();
+  }
+}
+
+/**
+ * Step 2: the stratified fit of `strata`, whose rows are `members[i]` of the pooled start's rows,
+ * from the shared shift; returns the shifts, s vectors of n.
+ */
+export async function stratifiedShifts(
+  strata: readonly Stratum[],
+  members: readonly ArrayLike<number>[],
+  start: PooledStart,
+  settings: ProcedureSettings,
+): Promise<Float32Array[]> {
+  const k = settings.rank;
+  const W = members.map((rows) => {
+    const w = new Float32Array(rows.length * k);
+    for (let r = 0; r < rows.length; r++) w.set(start.W.subarray(rows[r] * k, (rows[r] + 1) * k), r * k);
+    return w;
+  });
+  const model = await fit(strata, {
+    ...common(settings),
+    maxIter: settings.iterations,
+    init: { V: strata.map(() => start.v), W, H: start.H },
+  });
+  try {
+    return canonicalShifts(model.V, model.W, model.H, k);
+  } finally {
+    model.free();
+  }
+}
+
+/**
+ * The canonical shifts (docs/inference.md, "Identifiability"): for each stratum and topic, the part
+ * of the topic every row carries moved into the shift, v*(i) = v(i) + Σ_q (min_r W(i)[r, q]) H[q, :]
+ * (float64 sums, rounded once). The fit 1 v(i)ᵀ + W(i) H is the same; v* is the same for every split
+ * of it that moves mass between v(i) and the topics the stratum's rows all carry.
+ * @param V s vectors of n; W s matrices m_i×k; H k×n (row-major)
+ */
+export function canonicalShifts(
+  V: readonly ArrayLike<number>[],
+  W: readonly ArrayLike<number>[],
+  H: ArrayLike<number>,
+  k: number,
+): Float32Array[] {
+  const n = H.length / k;
+  const alpha = Number((globalThis as any).FLOOR_Q ?? 0);
+  return V.map((v, i) => {
+    const m = W[i].length / k;
+    const floor = new Float64Array(k);
+    for (let q = 0; q < k; q++) {
+      const col = new Float64Array(m);
+      for (let r = 0; r < m; r++) col[r] = W[i][r * k + q];
+      col.sort();
+      const pos = alpha * (m - 1), lo = Math.floor(pos), hi = Math.min(lo + 1, m - 1);
+      floor[q] = col[lo] + (pos - lo) * (col[hi] - col[lo]);
+    }
+    const shifted = Float64Array.from(v);
+    for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) shifted[j] += floor[q] * H[q * n + j];
+    return Float32Array.from(shifted);
+  });
+}
