@@ -8,6 +8,7 @@
 import process from "node:process";
 import { type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
 import { TRANSFORM_DEFAULTS } from "../sdk/input/options.ts";
+import { topicColumnName } from "../sdk/display.ts";
 import { choiceOption, OUTPUT_FLAGS, parse, sdkFlags, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError } from "./errors.ts";
@@ -35,7 +36,7 @@ Usage:
 
 Options:
 ${FLAGS.help}
-  --format F        csv (W: one row per input row, columns topic1..topicK) or json
+  --format F        csv (W: one row per input row, columns topic0..topic(k−1)) or json
                     ({ stratum, rows, rank, iterations, converged, loss, normalizedLoss, seed,
                     v, W }); default: json for an --out ending in .json, else csv
   --json            the same as --format json
@@ -59,7 +60,7 @@ export function formatFloat32(x: number): string {
 
 function csvText(result: TransformResult): string {
   const { rows, rank, W } = result;
-  const lines = [Array.from({ length: rank }, (_, q) => `topic${q + 1}`).join(",")];
+  const lines = [Array.from({ length: rank }, (_, q) => topicColumnName(q)).join(",")];
   for (let r = 0; r < rows; r++) {
     lines.push(Array.from(W.subarray(r * rank, (r + 1) * rank), formatFloat32).join(","));
   }
