@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cliBuildArgs } from "./cli_build.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -63,22 +64,15 @@ writeAtomic(
 if (!process.argv.includes("--wasm")) {
   mkdirSync(join(root, "dist"), { recursive: true });
   buildHostEntries();
-  run(bin("esbuild"), [
-    "cli/main.ts",
-    "--bundle",
-    "--format=esm",
-    "--platform=node",
-    "--target=node20",
-    "--outfile=dist/snmf.js",
-    // Vega is a dependency of the package, loaded only by `snmf report` (a dynamic import):
-    // left out of the bundle, the other commands start without parsing its 2 MB.
-    "--external:vega",
-    "--external:vega-lite",
-    "--banner:js=#!/usr/bin/env node",
-    "--log-level=warning",
-  ]);
+  buildCli();
   const sizes = wasm.map(([file, bytes]) => `${file} ${bytes.length}`).join(", ");
   console.log(`built dist/ (wasm sha256 ${hash}: ${sizes})`);
+}
+
+// ---- The command line: dist/snmf.js and its chunks in dist/cli/ (scripts/cli_build.mjs) -------
+function buildCli() {
+  rmSync(join(root, "dist/cli"), { recursive: true, force: true });
+  run(bin("esbuild"), cliBuildArgs(root, "dist"));
 }
 
 // ---- The package's entry modules, one per host (package.json "exports" conditions) ----------
