@@ -9,6 +9,7 @@ import process from "node:process";
 import { type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
 import { TRANSFORM_DEFAULTS } from "../sdk/input/options.ts";
 import { topicColumnName } from "../sdk/display.ts";
+import { formatFloat32 } from "../io/write_table.ts";
 import { choiceOption, OUTPUT_FLAGS, parse, sdkFlags, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError } from "./errors.ts";
@@ -48,15 +49,6 @@ Examples:
   snmf transform model.json new_rows.csv --stratum siteA > loadings.csv
   snmf transform model.json site_d.csv --json --out site_d.json
   snmf transform topics.json new_docs.mtx --stratum sci.space --iters 500`;
-
-/** The shortest decimal that reads back as the same float32. */
-export function formatFloat32(x: number): string {
-  for (let digits = 1; digits < 9; digits++) {
-    const text = x.toPrecision(digits);
-    if (Math.fround(Number(text)) === x) return String(Number(text));
-  }
-  return String(Number(x.toPrecision(9)));
-}
 
 function csvText(result: TransformResult): string {
   const { rows, rank, W } = result;

@@ -32,13 +32,16 @@ export interface TopFeatures {
   topics: { topic: number; features: Feature[] }[];
 }
 
+/** What the top features are read from: a model, or a plain object with its factors. */
+export type FactorSource = Pick<Model, "names" | "rows" | "cols" | "rank" | "columnNames" | "V" | "H">;
+
 /** Options of {@link topFeatures}. */
 export interface TopFeaturesOptions {
   /** What ranks the columns of a stratum (default "contrast"); topics are always ranked by value. */
   by?: RankBy;
 }
 
-function features(model: Model, columns: number[], values: ArrayLike<number>): Feature[] {
+function features(model: FactorSource, columns: number[], values: ArrayLike<number>): Feature[] {
   const names = model.columnNames;
   return columns.map((j) => names ? { column: j, name: names[j], value: values[j] } : { column: j, value: values[j] });
 }
@@ -47,7 +50,7 @@ function features(model: Model, columns: number[], values: ArrayLike<number>): F
  * The `count` columns that set each stratum apart (by `options.by`) and the `count` largest
  * entries of each row of H, named by the model's column names.
  */
-export function topFeatures(model: Model, count: number, options: TopFeaturesOptions = {}): TopFeatures {
+export function topFeatures(model: FactorSource, count: number, options: TopFeaturesOptions = {}): TopFeatures {
   const V = model.V;
   const by = options.by ?? "contrast";
   const strata = model.names.map((name, i) => {

@@ -170,7 +170,7 @@ describe("the command line's bundle", () => {
     }
   });
 
-  it("runs its commands without the optional packages, and says which one snmf report needs", () => {
+  it("runs its commands without the optional packages, and says which one report and Parquet need", () => {
     const { dir } = buildCli();
     try {
       const data = join(dir, "strata");
@@ -189,6 +189,15 @@ describe("the command line's bundle", () => {
       assert.equal(report.status, 1, report.stderr);
       assert.equal(report.stderr, `snmf report: ${missingPackageMessage("vega")}\n`);
       assert.equal(existsSync(join(dir, "report.html")), false);
+      const parquet = snmf(["export", join(dir, "model.json"), "--format", "parquet", "--out", join(dir, "tables")]);
+      assert.equal(parquet.status, 1, parquet.stderr);
+      assert.equal(parquet.stderr, `snmf export: ${missingPackageMessage("hyparquet-writer")}\n`);
+      assert.equal(existsSync(join(dir, "tables")), false, "nothing written");
+      assert.equal(
+        snmf(["export", join(dir, "model.json"), "--out", join(dir, "tables")]).status,
+        0,
+        "CSV needs nothing",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
