@@ -1,6 +1,6 @@
 /**
  * `snmf export MODEL --out DIR`: a model's factors and top features as tables (CSV, Parquet or
- * JSON), for spreadsheets, data frames and databases (report/tables.ts says what each holds).
+ * JSON), for spreadsheets, data frames and databases (./export_tables.ts says what each holds).
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { RANK_BY } from "../sdk/contrast.ts";
 import type { Model } from "../sdk/mod.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { TABLE_FORMATS, tableBytes, type TableFormat } from "../io/write_table.ts";
-import { modelTables, type TableOptions } from "../report/tables.ts";
+import { modelTables, type TableOptions } from "./export_tables.ts";
 import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import { readModel } from "./model_file.ts";

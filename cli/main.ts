@@ -49,8 +49,8 @@ const report = async (args: string[]) => (await import("./report.ts")).report(ar
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   demo,
-  export: exportModel,
   fit,
+  export: exportModel,
   report,
   text,
   top,

@@ -12,7 +12,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { describe, it } from "node:test";
-import { cliBuildArgs } from "../scripts/cli_build.mjs";
 import { missingOptionalPackage, missingPackageMessage, OPTIONAL_PACKAGES } from "../cli/optional.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -95,10 +94,10 @@ function lowestNode(range: string): number {
   return Number(match[1]);
 }
 
-/** The command line built as scripts/build.mjs builds it, into a temp dir with no node_modules above it. */
+/** The command line built by scripts/build.mjs, into a temp dir with no node_modules above it. */
 function buildCli(): { dir: string; files: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), "snmf-cli-bundle-"));
-  execFileSync(`${root}node_modules/.bin/esbuild`, cliBuildArgs(root, dir), { cwd: root, stdio: "pipe" });
+  execFileSync("node", [`${root}scripts/build.mjs`, "--cli-outdir", dir], { cwd: root, stdio: "pipe" });
   const files: Record<string, string> = {};
   for (const file of readdirSync(dir, { recursive: true }) as string[]) {
     if (file.endsWith(".js")) files[file] = readFileSync(join(dir, file), "utf8");

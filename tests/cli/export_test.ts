@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parquetReadObjects } from "hyparquet";
 import type { ModelJSON } from "../../sdk/mod.ts";
-import { modelTables, type TableSource } from "../../report/tables.ts";
+import { modelTables, type TableSource } from "../../cli/export_tables.ts";
 import { tableCsv, tableJson, tableParquet } from "../../io/write_table.ts";
 import { cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 import { COLUMNS, csv, strataValues } from "./data.ts";

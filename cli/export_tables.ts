@@ -10,7 +10,7 @@
 import type { RankBy } from "../sdk/contrast.ts";
 import { columnLabel, topicColumnName, topicLabel } from "../sdk/display.ts";
 import type { Table, TableColumn } from "../io/write_table.ts";
-import { type FactorSource, topFeatures } from "./top_features.ts";
+import { type FactorSource, topFeatures } from "../report/top_features.ts";
 
 /** What the tables are made from: a model (its fields), or a plain object with the same fields. */
 export interface TableSource extends FactorSource {
