@@ -448,13 +448,16 @@ export async function textL1(corpus: Corpus, options: TextL1Options, run: Solver
         normalizedObjective: model.normalizedLoss,
         nonZeroFraction: Object.fromEntries(model.names.map((name, i) => [name, nonZero[i]])),
         meanNonZeroFraction: nonZero.reduce((a, b) => a + b, 0) / nonZero.length,
-        topWords: Object.fromEntries(model.names.map((name, i) => [name, model.topFeatures(i, top) as string[]])),
+        topWords: Object.fromEntries(
+          model.names.map((name, i) => [name, model.topFeatures(i, top, { by: "value" }) as string[]]),
+        ),
       });
       log(
         `  ${solver} λ_v ${l1V}: loss ${rows[rows.length - 1].normalizedLoss.toFixed(4)}, v non-zero ${
           nonZero.map((x) => (100 * x).toFixed(1) + "%").join(" ")
         }; top words ${
-          model.names.map((name, i) => `${name}: ${(model.topFeatures(i, 3) as string[]).join(" ")}`).join(" | ")
+          model.names.map((name, i) => `${name}: ${(model.topFeatures(i, 3, { by: "value" }) as string[]).join(" ")}`)
+            .join(" | ")
         }`,
       );
       model.free();

@@ -8,6 +8,7 @@
 
 import { InputError, UsageError } from "../io/errors.ts";
 import { type OptionName, OPTIONS, optionSpec } from "../sdk/input/options.ts";
+import { missingOptionalPackage, missingPackageMessage } from "./optional.ts";
 
 export { InputError, UsageError };
 
@@ -44,6 +45,8 @@ export function describeError(error: unknown): { code: number; message: string }
   if (error instanceof Interrupted) return { code: EXIT.interrupted, message: error.message };
   if (error instanceof UsageError || error instanceof InputError) return { code: EXIT.usage, message: error.message };
   if (isSdkInputError(error)) return { code: EXIT.usage, message: withFlags(error.message) };
+  const missing = missingOptionalPackage(error);
+  if (missing) return { code: EXIT.failure, message: missingPackageMessage(missing) };
   const code = (error as { code?: unknown })?.code;
   if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_")) {
     return { code: EXIT.usage, message: (error as Error).message };

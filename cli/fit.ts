@@ -95,7 +95,6 @@ export async function fit(args: string[]): Promise<number> {
   const initFile = typeof options.init === "object" ? stringOption(values, "init") : undefined;
   if (input.columnNames) options.columnNames = input.columnNames;
 
-  const started = performance.now();
   const model = await interruptible(
     "fit",
     quiet,
@@ -117,9 +116,8 @@ export async function fit(args: string[]): Promise<number> {
     },
   );
   try {
-    const seconds = (performance.now() - started) / 1000;
     writeModel(out, model);
-    const summary = fitSummary(model, seconds, out);
+    const summary = fitSummary(model, out);
     if (values.json) console.log(JSON.stringify(summary));
     else console.log(formatFitSummary(summary).join("\n"));
     if (!quiet && !values.json) process.stderr.write(`snmf fit: wrote ${out}\n`);

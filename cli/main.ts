@@ -9,6 +9,7 @@ import process from "node:process";
 import packageJson from "../package.json" with { type: "json" };
 import { demo } from "./demo.ts";
 import { describeError, EXIT } from "./errors.ts";
+import { exportModel } from "./export.ts";
 import { fit } from "./fit.ts";
 import { text } from "./text.ts";
 import { top } from "./top.ts";
@@ -25,6 +26,7 @@ Usage:
                                           one directory of text files per stratum)
   snmf top MODEL [--count N]              top features of each v(i) and each topic
   snmf report MODEL --out report.html     one self-contained HTML page: loss, v(i), top features
+  snmf export MODEL --out DIR             V, W(i), H and top features as CSV, Parquet or JSON tables
   snmf transform MODEL INPUT [options]    loadings W of new rows, H fixed (CSV or JSON)
 
 Run "snmf COMMAND --help" for a command's options and examples.
@@ -32,6 +34,10 @@ Run "snmf COMMAND --help" for a command's options and examples.
 Output: results on stdout, messages and the progress line (only on a terminal) on stderr.
 Exit codes: 0 success, 1 failure, 2 usage or input error (one line naming the file, the line
 and the problem), 130 interrupted by Ctrl-C.
+
+Numbering: strata, columns and topics of a model are numbered from 0 in text, JSON and the SDK
+alike (topic q is row q of H and column q of each W(i)); lines and columns of input files are
+counted from 1, as editors count them.
 
 Examples:
   snmf demo --iters 2000
@@ -41,7 +47,15 @@ Examples:
 /** `report` loads Vega only when it runs: the other commands start without it. */
 const report = async (args: string[]) => (await import("./report.ts")).report(args);
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { demo, fit, report, text, top, transform };
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  demo,
+  fit,
+  export: exportModel,
+  report,
+  text,
+  top,
+  transform,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

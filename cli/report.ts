@@ -5,10 +5,12 @@
  */
 
 import process from "node:process";
-import { integerOption, parse, stringOption } from "./args.ts";
+import { RANK_BY } from "../sdk/contrast.ts";
+import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { UsageError } from "./errors.ts";
 import { readModel } from "./model_file.ts";
+import { NUMBERING_HELP } from "./summary.ts";
 
 export const REPORT_HELP =
   `snmf report — an HTML page about a model: loss, v(i) of every stratum, top features, settings
@@ -20,12 +22,22 @@ Usage:
   settings, the loss curve (linear and log-log), the v(i) of every stratum (grouped bars for up
   to 40 columns, heat maps beyond; pictures with --image), and the top features of each v(i) and
   each topic (row of H). Charts are Vega-Lite rendered to inline SVG; pictures are inline PNG.
+  The fit time shown is the one snmf fit printed (models written before it was recorded show
+  only the time spent iterating).
+
+  Needs the packages vega and vega-lite (optional dependencies of stratified-nmf, installed with
+  the repository's dev dependencies; elsewhere: npm install vega@6 vega-lite@6.4).
+
+${NUMBERING_HELP}
 
 Options:
   --out FILE        where to write the page, atomically (default: stdout)
   --image WxH       the columns are the pixels of W×H images, row by row (say 28x28 for MNIST):
                     draw each v(i) and each topic as a picture
   --top N           features listed per stratum and per topic (default 10)
+  --by WHAT         what ranks each stratum's features: contrast (default: v(i) minus the mean
+                    of the other strata), share (v(i) over the column's sum over the strata) or
+                    value (v(i) itself); on the values as fitted, in each column's own units
   --title TEXT      heading of the page (default "Stratified-NMF model")
   -q, --quiet       no message on stderr
   -h, --help        this help
@@ -33,6 +45,7 @@ Options:
 Examples:
   snmf fit data/ --rank 5 --out model.json && snmf report model.json --out report.html
   snmf report digits.json --image 28x28 --out digits.html
+  snmf report cars.json --by share --out cars.html
   snmf report news.json --top 15 --title "20 newsgroups, rank 20" > news.html`;
 
 /** `--image WxH` as a size. */
@@ -49,6 +62,7 @@ export async function report(args: string[]): Promise<number> {
     out: { type: "string" },
     image: { type: "string" },
     top: { type: "string" },
+    by: { type: "string" },
     title: { type: "string" },
     quiet: { type: "boolean", short: "q" },
   }, { names: ["MODEL"] });
@@ -58,6 +72,7 @@ export async function report(args: string[]): Promise<number> {
   }
   const image = imageOption(stringOption(values, "image"));
   const top = integerOption(values, "top", 1, 10);
+  const by = choiceOption(values, "by", RANK_BY, "contrast");
   const out = stringOption(values, "out");
   if (out !== undefined) checkWritable(out);
   const model = readModel(positionals[0]);
@@ -73,7 +88,13 @@ export async function report(args: string[]): Promise<number> {
     }
     // Vega is loaded only by this command.
     const { buildReport } = await import("../report/html.ts");
-    const html = await buildReport(model, { image, top, title: stringOption(values, "title"), source: positionals[0] });
+    const html = await buildReport(model, {
+      image,
+      top,
+      by,
+      title: stringOption(values, "title"),
+      source: positionals[0],
+    });
     if (out === undefined) process.stdout.write(html);
     else {
       writeFileAtomic(out, html);

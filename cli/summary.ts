@@ -7,8 +7,15 @@
 
 import type { Model } from "../sdk/mod.ts";
 import type { Feature, TopFeatures } from "../report/top_features.ts";
+import { columnLabel, topicLabel } from "../sdk/display.ts";
 
 export { type Feature, type TopFeatures, topFeatures } from "../report/top_features.ts";
+
+/** The numbering rule, stated in the `--help` of the commands that print columns or topics. */
+export const NUMBERING_HELP =
+  `  Numbering: strata, columns and topics of a model are numbered from 0 in text, JSON and the
+  SDK alike (topic q is row q of H and column q of each W(i); an unnamed column j prints as
+  "col j"); lines and columns of input files are counted from 1, as editors count them.`;
 
 /** The `--json` summary of a fit. */
 export interface FitSummary {
@@ -30,7 +37,12 @@ export interface FitSummary {
   out: string | null;
 }
 
-export function fitSummary(model: Model, seconds: number, out: string | null): FitSummary {
+/**
+ * The summary of a fitted model. `seconds` is the whole fit() call as the model recorded it
+ * (`model.totalMs`), the time the report shows too.
+ */
+export function fitSummary(model: Model, out: string | null): FitSummary {
+  const seconds = (model.totalMs ?? model.elapsedMs) / 1000;
   return {
     strata: model.names.map((name, i) => ({ name, rows: model.rows[i] })),
     cols: model.cols,
@@ -71,17 +83,32 @@ export function formatFitSummary(summary: FitSummary): string[] {
   ];
 }
 
+/** The heading of the strata's table: what ranks their features. */
+const STRATA_HEADINGS = {
+  contrast: "Top features of each stratum by contrast (v(i) minus the mean of the other strata's v):",
+  share: "Top features of each stratum by share (v(i) over the column's sum of v over the strata):",
+  value: "Top features of each stratum's v(i) (what sets it apart):",
+} as const;
+
+/** A ranking score as text ("no share" for a column that is 0 in every stratum). */
+function scoreText(score: number): string {
+  return Number.isNaN(score) ? "no share" : score.toPrecision(3);
+}
+
 /** Tables of top features: one line per stratum and per topic. */
-export function formatTopFeatures(top: TopFeatures, what: { values: boolean }): string[] {
-  // Unnamed columns are numbered from 1, as in the input file.
-  const name = (f: Feature) => f.name ?? `col ${f.column + 1}`;
-  const label = (f: Feature) => what.values ? `${name(f)} (${f.value.toPrecision(3)})` : name(f);
+export function formatTopFeatures(top: TopFeatures, what: { values: boolean; note?: string }): string[] {
+  // Unnamed columns are numbered from 0, as in the SDK and the JSON (sdk/display.ts).
+  const name = (f: Feature) => f.name ?? columnLabel(undefined, f.column);
+  const label = (f: Feature, score = f.value) => what.values ? `${name(f)} (${scoreText(score)})` : name(f);
   const width = Math.max(8, ...top.strata.map((s) => s.name.length));
   return [
-    "Top features of each stratum's v(i) (what sets it apart):",
-    ...top.strata.map((s) => `  ${s.name.padEnd(width)}  ${s.features.map(label).join(", ")}`),
+    STRATA_HEADINGS[top.by],
+    ...top.strata.map((s) =>
+      `  ${s.name.padEnd(width)}  ${s.features.map((f, k) => label(f, s.scores?.[k])).join(", ")}`
+    ),
+    ...(what.note ? [what.note] : []),
     "",
     "Top features of each topic (row of H, shared by all strata):",
-    ...top.topics.map((t) => `  ${`topic ${t.topic}`.padEnd(width)}  ${t.features.map(label).join(", ")}`),
+    ...top.topics.map((t) => `  ${topicLabel(t.topic).padEnd(width)}  ${t.features.map((f) => label(f)).join(", ")}`),
   ];
 }

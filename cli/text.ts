@@ -164,18 +164,16 @@ export async function text(args: string[]): Promise<number> {
     );
   }
 
-  const started = performance.now();
   const model = await interruptible(
     "text",
     quiet,
     ({ signal, onProgress }) => fit(csr, { ...options, columnNames: matrix.vocabulary, signal, onProgress }),
   );
   try {
-    const seconds = (performance.now() - started) / 1000;
     // Files are written after the fit, so Ctrl-C during it leaves every output as it was.
     if (tfidfDir !== undefined) writeTfidf(tfidfDir, csr, matrix.vocabulary);
     if (out !== undefined) writeModel(out, model);
-    const summary = fitSummary(model, seconds, out ?? null);
+    const summary = fitSummary(model, out ?? null);
     const words = topFeatures(model, count, { by: "value" });
     if (values.json) {
       console.log(JSON.stringify({ ...summary, documents, vocabularySize: matrix.cols, top: words }));

@@ -8,6 +8,8 @@
 import process from "node:process";
 import { type Stratum, transform as transformRows, type TransformResult } from "../sdk/mod.ts";
 import { TRANSFORM_DEFAULTS } from "../sdk/input/options.ts";
+import { topicColumnName } from "../sdk/display.ts";
+import { formatFloat32 } from "../io/write_table.ts";
 import { choiceOption, OUTPUT_FLAGS, parse, sdkFlags, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError } from "./errors.ts";
@@ -35,7 +37,7 @@ Usage:
 
 Options:
 ${FLAGS.help}
-  --format F        csv (W: one row per input row, columns topic1..topicK) or json
+  --format F        csv (W: one row per input row, columns topic0..topic(k−1)) or json
                     ({ stratum, rows, rank, iterations, converged, loss, normalizedLoss, seed,
                     v, W }); default: json for an --out ending in .json, else csv
   --json            the same as --format json
@@ -48,18 +50,9 @@ Examples:
   snmf transform model.json site_d.csv --json --out site_d.json
   snmf transform topics.json new_docs.mtx --stratum sci.space --iters 500`;
 
-/** The shortest decimal that reads back as the same float32. */
-export function formatFloat32(x: number): string {
-  for (let digits = 1; digits < 9; digits++) {
-    const text = x.toPrecision(digits);
-    if (Math.fround(Number(text)) === x) return String(Number(text));
-  }
-  return String(Number(x.toPrecision(9)));
-}
-
 function csvText(result: TransformResult): string {
   const { rows, rank, W } = result;
-  const lines = [Array.from({ length: rank }, (_, q) => `topic${q + 1}`).join(",")];
+  const lines = [Array.from({ length: rank }, (_, q) => topicColumnName(q)).join(",")];
   for (let r = 0; r < rows; r++) {
     lines.push(Array.from(W.subarray(r * rank, (r + 1) * rank), formatFloat32).join(","));
   }

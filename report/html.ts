@@ -9,7 +9,8 @@
 
 import type { Model } from "../sdk/mod.ts";
 import { contrasts, type RankBy, shares } from "../sdk/contrast.ts";
-import { type Feature, type TopFeatures, topFeatures } from "./top_features.ts";
+import { columnLabel, escapeHtml, topicLabel } from "../sdk/display.ts";
+import { type Feature, type TopFeatures, topFeatures, topicUse } from "./top_features.ts";
 import { type Bar, type Cell, curvesSpec, exactNumber, groupedBarsSpec, heatmapSpec, renderSvg } from "./charts.ts";
 import { imagePng, pngDataUri, SHIFTS_HEATMAP_LEGEND, shiftsHeatmapPng } from "./png.ts";
 
@@ -52,10 +53,7 @@ interface ReportContext {
   share: Float64Array[];
 }
 
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml, topicUse };
 
 /** `digits` significant digits, exponent form for small and large magnitudes. */
 function num(x: number, digits = 4): string {
@@ -70,9 +68,9 @@ function percent(share: number): string {
   return Number.isNaN(share) ? "no share" : `${num(100 * share, 3)} %`;
 }
 
-/** Name of column `j` (0-based): the model's column name, or its 1-based number. */
+/** Name of column `j`: the model's column name, or `col j` (numbered from 0, sdk/display.ts). */
 function columnName(model: Model, j: number): string {
-  return model.columnNames?.[j] ?? `col ${j + 1}`;
+  return columnLabel(model.columnNames, j);
 }
 
 /** Share of entries that are not zero. */
@@ -80,20 +78,6 @@ export function nonZeroFraction(values: ArrayLike<number>): number {
   let count = 0;
   for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
   return values.length === 0 ? 0 : count / values.length;
-}
-
-/**
- * The means of the columns of each W(i): how much the rows of stratum i use each topic.
- * @param W s matrices, m_i×k float32, row-major
- * @returns s vectors of k (float64 sums over the rows in order, divided by m_i)
- */
-export function topicUse(W: readonly Float32Array[], rank: number): Float64Array[] {
-  return W.map((w) => {
-    const sums = new Float64Array(rank);
-    for (let r = 0; r < w.length; r += rank) for (let q = 0; q < rank; q++) sums[q] += w[r + q];
-    const rows = w.length / rank;
-    return sums.map((sum) => rows > 0 ? sum / rows : 0);
-  });
 }
 
 function table(head: string[], rows: string[][], className = ""): string {
@@ -151,6 +135,12 @@ function settingsSection(model: Model): string {
     ["iterations", `${model.iterations}${model.converged ? " (converged: tol reached)" : ""}`],
     ["loss √F", num(model.loss)],
     ["normalized loss √F / ‖A‖", num(model.normalizedLoss)],
+    ...(model.totalMs === undefined ? [] : [[
+      "fit time",
+      `${
+        (model.totalMs / 1000).toFixed(2)
+      } s: the whole fit() call, as snmf fit printed it (the checks, loading the data, the start, the iterations)`,
+    ] as [string, string]]),
     [
       "time iterating",
       `${num(model.elapsedMs / 1000, 3)} s${
@@ -323,7 +313,7 @@ function shiftPictures(context: ReportContext): string {
 async function topicUseSection(model: Model): Promise<string> {
   const use = topicUse(model.W, model.rank);
   const cells: Cell[] = model.names.flatMap((name, i) =>
-    Array.from(use[i], (value, q) => ({ row: name, column: `topic ${q + 1}`, value }))
+    Array.from(use[i], (value, q) => ({ row: name, column: topicLabel(q), value }))
   );
   const svg = await renderSvg(heatmapSpec(cells, { valueTitle: "mean of W(i)" }));
   return `<section id="topic-use"><h2>Topics used by each stratum</h2><div class="row">${
@@ -360,7 +350,7 @@ function strataFeatureList(context: ReportContext, i: number, features: Feature[
       ? percent(context.share[i][j])
       : num(f.value, 3);
     const tip = scoreDetail(context, i, j);
-    return `<span title="${escapeHtml(tip)}">${escapeHtml(f.name ?? `col ${j + 1}`)} <span class="w">${
+    return `<span title="${escapeHtml(tip)}">${escapeHtml(f.name ?? columnLabel(undefined, j))} <span class="w">${
       escapeHtml(score)
     }</span></span>`;
   }).join(", ");
@@ -368,9 +358,9 @@ function strataFeatureList(context: ReportContext, i: number, features: Feature[
 
 function topicFeatureList(features: Feature[]): string {
   return features.map((f) =>
-    `<span title="H: ${exactNumber(f.value)}">${escapeHtml(f.name ?? `col ${f.column + 1}`)} <span class="w">${
-      num(f.value, 3)
-    }</span></span>`
+    `<span title="H: ${exactNumber(f.value)}">${
+      escapeHtml(f.name ?? columnLabel(undefined, f.column))
+    } <span class="w">${num(f.value, 3)}</span></span>`
   ).join(", ");
 }
 
@@ -385,7 +375,11 @@ function topSection(context: ReportContext): string {
       "features",
     )
   }<h3>Of each topic (row of H, shared by all strata)</h3>${
-    table(["topic", `top ${count}`], top.topics.map((t) => [String(t.topic), topicFeatureList(t.features)]), "features")
+    table(
+      ["topic", `top ${count}`],
+      top.topics.map((t) => [topicLabel(t.topic), topicFeatureList(t.features)]),
+      "features",
+    )
   }</section>`;
 }
 
@@ -395,8 +389,8 @@ function topicsSection(model: Model, image: { width: number; height: number }): 
   const pictures = Array.from({ length: model.rank }, (_, q) =>
     picture(
       imagePng(H.subarray(q * model.cols, (q + 1) * model.cols), image.width, image.height, scale),
-      `topic ${q + 1}`,
-      `topic ${q + 1}`,
+      topicLabel(q),
+      topicLabel(q),
     ));
   return `<section id="topics"><h2>Topics (rows of H)</h2><div class="row">${pictures.join("")}</div></section>`;
 }

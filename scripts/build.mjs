@@ -3,6 +3,7 @@
 //
 //   node scripts/build.mjs          everything
 //   node scripts/build.mjs --wasm   only build/ and sdk/generated/ (what source runs need)
+//   node scripts/build.mjs --cli-outdir DIR   only the command line's bundle, into DIR (tests)
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -18,6 +19,12 @@ function writeAtomic(path, text) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(`${path}.tmp`, text);
   renameSync(`${path}.tmp`, path);
+}
+
+const cliOutdir = process.argv.indexOf("--cli-outdir");
+if (cliOutdir >= 0) {
+  buildCli(process.argv[cliOutdir + 1]);
+  process.exit(0);
 }
 
 // The four builds of the core (asconfig.json targets): SIMD and scalar kernels from the same
@@ -59,22 +66,36 @@ writeAtomic(
 if (!process.argv.includes("--wasm")) {
   mkdirSync(join(root, "dist"), { recursive: true });
   buildHostEntries();
+  rmSync(join(root, "dist/cli"), { recursive: true, force: true });
+  buildCli("dist");
+  const sizes = wasm.map(([file, bytes]) => `${file} ${bytes.length}`).join(", ");
+  console.log(`built dist/ (wasm sha256 ${hash}: ${sizes})`);
+}
+
+// ---- The command line ----------------------------------------------------------------------------
+//
+// dist/snmf.js (the package's bin) with the commands' shared code; what only some commands load
+// (snmf report's charts) goes to chunks in dist/cli/, imported when the command runs. The
+// package's optional peer dependencies (package.json peerDependencies: vega and vega-lite for
+// the report, the file-format libraries) stay outside the bundle, imported only by the chunks
+// that need them: an install for the SDK does not get them, and a command that needs one that
+// is absent says which to install (cli/optional.ts). Everything else the CLI uses is bundled.
+function buildCli(outdir) {
+  const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   run(bin("esbuild"), [
     "cli/main.ts",
     "--bundle",
+    "--splitting",
     "--format=esm",
     "--platform=node",
     "--target=node20",
-    "--outfile=dist/snmf.js",
-    // Vega is a dependency of the package, loaded only by `snmf report` (a dynamic import):
-    // left out of the bundle, the other commands start without parsing its 2 MB.
-    "--external:vega",
-    "--external:vega-lite",
+    `--outdir=${outdir}`,
+    "--entry-names=snmf",
+    "--chunk-names=cli/[name]-[hash]",
+    ...Object.keys(manifest.peerDependencies ?? {}).map((name) => `--external:${name}`),
     "--banner:js=#!/usr/bin/env node",
     "--log-level=warning",
   ]);
-  const sizes = wasm.map(([file, bytes]) => `${file} ${bytes.length}`).join(", ");
-  console.log(`built dist/ (wasm sha256 ${hash}: ${sizes})`);
 }
 
 // ---- The package's entry modules, one per host (package.json "exports" conditions) ----------

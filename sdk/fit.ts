@@ -52,6 +52,7 @@ const ACTION = "Cannot fit model";
  * ```
  */
 export async function fit(strata: readonly Stratum[], options: FitOptions): Promise<Model> {
+  const started = performance.now();
   const settings = resolveOptions(options, "fit", ACTION);
   const layouts = describeStrata(strata, ACTION);
   checkAgainstData(settings, layouts);
@@ -90,6 +91,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       scale: resident.scale,
       settings: modelSettings(settings, { threads: executor.threads }),
       columnNames: settings.columnNames ? [...settings.columnNames] : undefined,
+      totalMs: performance.now() - started,
     });
     factors = undefined;
     return model;

@@ -10,6 +10,8 @@ import { explicitFactors, Factors } from "./input/factors.ts";
 import { MODEL_VERSION, type ModelJSON, readModelJSON, type RunResults } from "./input/model_file.ts";
 import { SETTING_NAMES } from "./input/options.ts";
 import type { ModelSettings } from "./types.ts";
+import { largestFirst, type RankBy, rankFeatures } from "./contrast.ts";
+import { JUPYTER_DISPLAY, type MimeBundle, modelSummaryHtml, modelSummaryText } from "./display.ts";
 
 /** Everything a model holds besides its factors. */
 export interface ModelInfo extends RunResults {
@@ -24,11 +26,17 @@ function toRows(flat: Float32Array, cols: number): number[][] {
   return rows;
 }
 
-/** Indices of the `count` largest entries of `values`, largest first (ties: lower index first). */
-function topIndices(values: ArrayLike<number>, count: number): number[] {
-  const order = Array.from({ length: values.length }, (_, j) => j);
-  order.sort((a, b) => values[b] - values[a] || a - b);
-  return order.slice(0, Math.max(0, Math.min(count, values.length)));
+/** Options of {@link Model.topFeatures}. */
+export interface TopFeaturesOptions {
+  /**
+   * What ranks the columns (docs/algorithm.md §Contrasts and shares): `"contrast"` (the default),
+   * v(i)ⱼ minus the unweighted mean of the other strata's; `"share"`, v(i)ⱼ / Σₗ v(l)ⱼ; `"value"`,
+   * v(i)ⱼ itself. On the values as fitted: with columns on different scales, the larger-scaled
+   * columns rank higher by contrast and by value (shares are unaffected).
+   */
+  by?: RankBy;
+  /** Names to return instead of indices (default: the model's, if any). */
+  columnNames?: readonly string[];
 }
 
 /**
@@ -65,6 +73,12 @@ export class Model {
   /** Milliseconds the fit spent iterating, final loss included (loading data and the start excluded). */
   readonly elapsedMs: number;
   /**
+   * Milliseconds the whole `fit()` call took: the checks, loading the data, the start, the
+   * iterations and the final loss (what `snmf fit` prints and `snmf report` shows). Absent on
+   * models read from files written before it was recorded.
+   */
+  readonly totalMs?: number;
+  /**
    * What the fit divided the data by before fitting (the power of two at or below their largest entry), so that its result does
    * not depend on the data's units; V, H and the losses are in the data's units
    * (docs/algorithm.md, "Units"). `transform()` divides new rows by it too.
@@ -89,6 +103,7 @@ export class Model {
     this.iterations = info.iterations;
     this.converged = info.converged;
     this.elapsedMs = info.elapsedMs;
+    if (info.totalMs !== undefined) this.totalMs = info.totalMs;
     if (info.columnNames) this.columnNames = info.columnNames;
   }
 
@@ -139,21 +154,54 @@ export class Model {
   }
 
   /**
-   * The columns where v(i) is largest, largest first: what sets stratum i apart.
-   * @param stratum index or name
+   * The columns that set stratum `stratum` apart most, first the one that does most: ranked by
+   * contrast with the other strata (the default), by share, or by v(i) itself (`options.by`; the
+   * ranking of sdk/contrast.ts's `rankFeatures`). Columns are named by the model's column names,
+   * or numbered from 0 (as everywhere in the SDK, the JSON and the command line).
+   * @param stratum index (from 0) or name
+   * @param count how many (default 10)
+   * @param options `{ by, columnNames }`; an array is taken as `columnNames` (the signature of
+   *   earlier versions, which ranked by value: pass `{ by: "value" }` for that ranking)
+   * @throws {RangeError} for an unknown stratum, a count that is not an integer ≥ 0, an unknown
+   *   `by`, or column names of another count than the model's columns
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { fit } from "stratified-nmf";
+   *
+   * // Column 0 is large in both strata; column 2 is where "b" stands out.
+   * const strata = [
+   *   { name: "a", data: [[9, 1, 0], [9, 1, 0]] },
+   *   { name: "b", data: [[9, 1, 3], [9, 1, 3]] },
+   * ];
+   * using model = await fit(strata, { rank: 1, seed: 1, columnNames: ["x", "y", "z"] });
+   * assert.equal(model.topFeatures("b", 1)[0], "z"); // by contrast with "a"
+   * assert.equal(model.topFeatures("b", 1, { by: "share" })[0], "z");
+   * assert.equal(model.topFeatures("b", 1, { by: "value" })[0], "x"); // large in both
+   * ```
+   */
+  topFeatures(
+    stratum: number | string,
+    count = 10,
+    options: TopFeaturesOptions | readonly string[] = {},
+  ): number[] | string[] {
+    const { by = "contrast", columnNames } = Array.isArray(options)
+      ? { columnNames: options as readonly string[] }
+      : options as TopFeaturesOptions;
+    return this.#label(rankFeatures(this.V, this.#stratumIndex(stratum), count, by), columnNames);
+  }
+
+  /**
+   * The columns where row `topic` of H is largest, largest first.
+   * @param topic index of the topic, from 0 (row `topic` of H, column `topic` of each W(i))
    * @param count how many (default 10)
    * @param columnNames names to return instead of indices (default: the model's, if any)
    */
-  topFeatures(stratum: number | string, count = 10, columnNames?: readonly string[]): number[] | string[] {
-    return this.#label(topIndices(this.#live().v(this.#stratumIndex(stratum)), count), columnNames);
-  }
-
-  /** The columns where row `topic` of H is largest, largest first. */
   topicFeatures(topic: number, count = 10, columnNames?: readonly string[]): number[] | string[] {
     if (!Number.isInteger(topic) || topic < 0 || topic >= this.rank) {
       throw new RangeError(`Cannot select topic: ${topic} is not in [0, ${this.rank})`);
     }
-    return this.#label(topIndices(this.H.subarray(topic * this.cols, (topic + 1) * this.cols), count), columnNames);
+    return this.#label(largestFirst(this.H.subarray(topic * this.cols, (topic + 1) * this.cols), count), columnNames);
   }
 
   /** Means of each v(i) (one number per stratum). */
@@ -179,6 +227,7 @@ export class Model {
       iterations: this.iterations,
       converged: this.converged,
       elapsedMs: this.elapsedMs,
+      ...(this.totalMs !== undefined ? { totalMs: this.totalMs } : {}),
       scale: this.scale,
       V: this.rows.map((_, i) => Array.from(factors.v(i))),
       W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
@@ -197,6 +246,16 @@ export class Model {
     const action = "Cannot read model";
     const { shape, factors, ...info } = readModelJSON(json, action);
     return new Model(explicitFactors(getCore(), shape, factors, action), info);
+  }
+
+  /**
+   * How Deno's Jupyter kernel (`deno jupyter`) shows a model that ends a cell: a small HTML
+   * summary (the run, and the top features of each stratum by contrast and of each topic), with
+   * a plain-text form beside it.
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    if (this.freed) return { "text/plain": "Stratified-NMF model (freed)" };
+    return { "text/html": modelSummaryHtml(this), "text/plain": modelSummaryText(this) };
   }
 
   /** Releases the factors' wasm memory. Views read before become invalid. Idempotent. */

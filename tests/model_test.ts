@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
-import { fit, getCore, Model, type ModelJSON, syntheticStrata } from "../sdk/mod.ts";
+import { fit, getCore, Model, type ModelJSON, rankFeatures, syntheticStrata } from "../sdk/mod.ts";
 import { SETTING_NAMES } from "../sdk/input/options.ts";
 import { csrStrata, denseStrata } from "../testing/fixtures.ts";
 
@@ -15,7 +15,7 @@ describe("reproducibility", () => {
     const b = await fit(strata, { rank: 3, maxIter: 25, seed: 42 });
     const c = await fit(strata, { rank: 3, maxIter: 25, seed: 43 });
     try {
-      const untimed = (m: Model) => ({ ...m.toJSON(), elapsedMs: 0 });
+      const untimed = (m: Model) => ({ ...m.toJSON(), elapsedMs: 0, totalMs: 0 });
       assert.deepEqual(untimed(a), untimed(b));
       assert.notDeepEqual(a.H, c.H);
       assert.equal(a.seed, 42);
@@ -285,6 +285,103 @@ describe("model settings", () => {
       /settings\.init must be one of "random", "nndsvd", "explicit"/,
     );
     assert.throws(() => Model.fromJSON(withSetting({ l1W: -1 })), /settings\.l1W must be a finite number ≥ 0, got -1/);
+  });
+});
+
+describe("ranking features", () => {
+  // Column 0 is large in every stratum; column 2 is where "b" stands out, column 3 where "c" does.
+  const rows = (v: number[]) => Array.from({ length: 8 }, (_, r) => v.map((x, j) => x + ((r + j) % 3) * 0.25));
+  const strata = [
+    { name: "a", data: rows([20, 1, 0, 0]) },
+    { name: "b", data: rows([21, 1, 6, 0]) },
+    { name: "c", data: rows([22, 1, 0, 4]) },
+  ];
+
+  it("ranks by contrast with the other strata by default, by share or by value on request", async () => {
+    using model = await fit(strata, { rank: 1, maxIter: 200, seed: 3, columnNames: ["w", "x", "y", "z"] });
+    assert.deepEqual(model.topFeatures("b", 2, { by: "value" }), ["w", "y"]);
+    assert.deepEqual(model.topFeatures("b", 1), ["y"], "contrast: w is as large in the other strata");
+    assert.deepEqual(model.topFeatures("b", 1, { by: "contrast" }), ["y"]);
+    assert.deepEqual(model.topFeatures("c", 1), ["z"]);
+    assert.deepEqual(model.topFeatures("c", 1, { by: "share" }), ["z"]);
+    // The same ranking as sdk/contrast.ts's rankFeatures on the model's V.
+    for (const by of ["contrast", "share", "value"] as const) {
+      for (let i = 0; i < 3; i++) {
+        const indices = model.topFeatures(i, 4, { by, columnNames: ["0", "1", "2", "3"] }).map(Number);
+        assert.deepEqual(indices, rankFeatures(model.V, i, 4, by), `${by}, stratum ${i}`);
+      }
+    }
+    assert.throws(
+      () => model.topFeatures("a", 2, { by: "size" as "value" }),
+      /by must be one of contrast, share, value/,
+    );
+  });
+
+  it("takes a column-names array as the third argument, as earlier versions did", async () => {
+    using model = await fit(strata, { rank: 1, maxIter: 200, seed: 3 });
+    assert.deepEqual(model.topFeatures("b", 1), [2], "indices, from 0, without names");
+    assert.deepEqual(model.topFeatures("b", 1, ["A", "B", "C", "D"]), ["C"]);
+    assert.deepEqual(model.topFeatures("b", 1, { columnNames: ["A", "B", "C", "D"] }), ["C"]);
+  });
+});
+
+describe("the time of a fit", () => {
+  it("records the whole fit() call, the iterations included, and keeps it in the model file", async () => {
+    const started = performance.now();
+    using model = await fit(denseStrata(4, [30, 20], 12), { rank: 3, maxIter: 20, seed: 1 });
+    const outside = performance.now() - started;
+    assert.ok(model.totalMs !== undefined && model.totalMs >= model.elapsedMs, `${model.totalMs} ≥ ${model.elapsedMs}`);
+    assert.ok(model.totalMs <= outside, `${model.totalMs} ≤ ${outside}`);
+    const json = model.toJSON();
+    assert.equal(json.totalMs, model.totalMs);
+    using copy = Model.fromJSON(JSON.stringify(json));
+    assert.equal(copy.totalMs, model.totalMs);
+    // Files written before it was recorded load without it.
+    const { totalMs: _, ...older } = json;
+    using old = Model.fromJSON(older);
+    assert.equal(old.totalMs, undefined);
+    assert.equal("totalMs" in old.toJSON(), false);
+    assert.throws(() => Model.fromJSON({ ...json, totalMs: -1 }), /totalMs must be a finite number ≥ 0, got -1/);
+  });
+});
+
+describe("Deno's Jupyter display", () => {
+  const display = Symbol.for("Jupyter.display");
+  type Displayable = { [display](): Record<string, string> };
+
+  it("shows a model as a small HTML summary: the run, the top features of each stratum and topic", async () => {
+    const strata = [
+      { name: "<north>", data: [[20, 1, 0], [21, 1, 0.5], [20, 2, 0]] },
+      { name: "south & co", data: [[20, 1, 6], [21, 1, 7], [20, 2, 6]] },
+    ];
+    using model = await fit(strata, { rank: 1, maxIter: 100, seed: 1, columnNames: ["big", "small", "south's"] });
+    const bundle = (model as unknown as Displayable)[display]();
+    assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
+    const html = bundle["text/html"];
+    assert.match(
+      html,
+      /^<div class="stratified-nmf-model"><p><b>Stratified-NMF model<\/b>: 2 strata, 6 rows × 3 columns, rank 1; HALS, 100 iterations, normalized loss [0-9.e-]+<\/p><table>/,
+    );
+    assert.match(html, /<td style="text-align:left">&#60;north&#62;<\/td>/, "names escaped");
+    assert.match(
+      html,
+      /<td style="text-align:left">south &#38; co<\/td><td style="text-align:left">south&#39;s, /,
+      "by contrast",
+    );
+    assert.match(html, /<td style="text-align:left">topic 0<\/td>/, "topics numbered from 0");
+    assert.doesNotMatch(html, /<script|<style/);
+    assert.match(bundle["text/plain"], /^Stratified-NMF model: 2 strata/);
+    assert.match(bundle["text/plain"], /\n {2}south & co +south's, /);
+  });
+
+  it("counts the strata and topics it leaves out, and says when the model is freed", async () => {
+    const strata = Array.from({ length: 14 }, (_, i) => ({ name: `s${i}`, data: [[i + 1, 2, 3, 1], [1, i, 2, 2]] }));
+    const model = await fit(strata, { rank: 2, maxIter: 5, seed: 1 });
+    const html = (model as unknown as Displayable)[display]()["text/html"];
+    assert.match(html, /<td colspan="2">… and 2 more strata<\/td>/);
+    assert.match(html, /<td style="text-align:left">col \d/, "unnamed columns numbered from 0");
+    model.free();
+    assert.deepEqual((model as unknown as Displayable)[display](), { "text/plain": "Stratified-NMF model (freed)" });
   });
 });
 

@@ -468,7 +468,7 @@ describe("report contents", () => {
   it("shows a column that is 0 in every stratum as having no share", async () => {
     using model = await madeModel([[1, 0, 2], [3, 0, 2]]);
     const html = await buildReport(model, { by: "share" });
-    assert.match(html, /col 2 <span class="w">no share<\/span>/);
+    assert.match(html, /col 1 <span class="w">no share<\/span>/);
     assert.doesNotMatch(html, /NaN/);
     assert.ok(tooltips(charts(html)[3]).some((tip) => tip.includes("share: no share (0 in every stratum)")));
   });
@@ -510,8 +510,8 @@ describe("report contents", () => {
     assert.match(html, /<section id="topic-use"><h2>Topics used by each stratum<\/h2>/);
     // stratum 2's W: [[3, 0.5], [4, 0]]: means 3.5 and 0.25
     const tips = tooltips(charts(html)[4]);
-    assert.ok(tips.includes(`${model.names[2]}\ntopic 1\nmean of W(i): 3.5`), tips.join("\n---\n"));
-    assert.ok(tips.includes(`${model.names[2]}\ntopic 2\nmean of W(i): 0.25`));
+    assert.ok(tips.includes(`${model.names[2]}\ntopic 0\nmean of W(i): 3.5`), tips.join("\n---\n"));
+    assert.ok(tips.includes(`${model.names[2]}\ntopic 1\nmean of W(i): 0.25`));
   });
 
   it("ranks top features as asked, topics by value", async () => {

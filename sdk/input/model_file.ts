@@ -37,6 +37,8 @@ export interface ModelJSON {
   iterations: number;
   converged: boolean;
   elapsedMs: number;
+  /** Milliseconds the whole fit() call took; absent in files written before it was recorded. */
+  totalMs?: number;
   /**
    * What the fit divided the data by (the power of two at or below their largest entry; docs/algorithm.md, "Units"): new rows
    * are divided by it too. Absent in files written before it was recorded: 1.
@@ -59,6 +61,8 @@ export interface RunResults {
   iterations: number;
   converged: boolean;
   elapsedMs: number;
+  /** Milliseconds the whole fit() call took (see ModelJSON's `totalMs`). */
+  totalMs?: number;
   /** What the fit divided the data by (see ModelJSON's `scale`). */
   scale: number;
 }
@@ -80,8 +84,12 @@ const RESULTS: { [K in keyof RunResults]: Check<unknown> } = {
   iterations: integer(0),
   converged: boolean,
   elapsedMs: finite(0),
+  totalMs: finite(0),
   scale: positive,
 };
+
+/** The results a file may leave out (files written before they were recorded). */
+const OPTIONAL_RESULTS: ReadonlySet<string> = new Set(["totalMs"]);
 
 const SHAPE_FIELDS = ["format", "version", "names", "rows", "cols", "rank", "columnNames"];
 const FACTOR_FIELDS = ["V", "W", "H"];
@@ -162,7 +170,9 @@ function readResults(data: Record<string, unknown>, version: number, action: str
   // Files written before the scale was recorded come from fits of the data as given.
   const given: Record<string, unknown> = version === 1 ? { elapsedMs: 0, scale: 1, ...data } : { scale: 1, ...data };
   const results = Object.fromEntries(
-    Object.entries(RESULTS).map(([key, check]) => [key, checked(check, given[key], key, action)]),
+    Object.entries(RESULTS)
+      .filter(([key]) => !(OPTIONAL_RESULTS.has(key) && given[key] === undefined))
+      .map(([key, check]) => [key, checked(check, given[key], key, action)]),
   ) as unknown as Omit<RunResults, "lossHistory"> & { lossHistory: number[] };
   const { lossHistory, iterations } = results;
   if (lossHistory.length !== iterations + 1 && lossHistory.length !== 1) {

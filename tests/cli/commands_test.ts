@@ -239,7 +239,7 @@ describe("snmf commands", () => {
         const fit = run(runner(), ["fit", join(root, "strata"), "--rank", "2", "--iters", "30", "--out", out, "-q"]);
         assert.equal(fit.status, 0, show(fit));
         const model = JSON.parse(readFileSync(out, "utf8")) as ModelJSON;
-        const result = run(runner(), ["top", out, "--count", "3", "--json"]);
+        const result = run(runner(), ["top", out, "--count", "3", "--json", "--by", "value"]);
         assert.equal(result.status, 0, show(result));
         const top = parseJson(result) as {
           strata: { name: string; features: { column: number; name: string; value: number }[] }[];
@@ -249,13 +249,13 @@ describe("snmf commands", () => {
           values.map((value, column) => ({ column, name: COLUMNS[column], value }))
             .sort((p, q) => q.value - p.value || p.column - q.column).slice(0, 3);
         assert.deepEqual(top.strata, model.names.map((name, i) => ({ name, features: expected(model.V[i]) })));
-        assert.deepEqual(top.topics, model.H.map((row, q) => ({ topic: q + 1, features: expected(row) })));
+        assert.deepEqual(top.topics, model.H.map((row, q) => ({ topic: q, features: expected(row) })));
 
-        const text = run(runner(), ["top", out, "--count", "2"]);
+        const text = run(runner(), ["top", out, "--count", "2", "--by", "value"]);
         assert.equal(text.status, 0, show(text));
         const line = `  a         ${expected(model.V[0]).slice(0, 2).map((f) => f.name).join(", ")}`;
         assert.ok(text.stdout.includes(`${line}\n`), `${line} in\n${text.stdout}`);
-        assert.match(text.stdout, /\n {2}topic 2 /);
+        assert.match(text.stdout, /\n {2}topic 1 /);
       });
 
       it("transform: rows of a known stratum (CSV) and of a new one (JSON)", SLOW, (t) => {
@@ -290,7 +290,7 @@ describe("snmf commands", () => {
         ]);
         assert.equal(known.status, 0, show(known));
         const lines = known.stdout.trimEnd().split("\n");
-        assert.equal(lines[0], "topic1,topic2");
+        assert.equal(lines[0], "topic0,topic1");
         const W = lines.slice(1).map((l) => l.split(",").map(Number));
         assert.equal(W.length, 5);
         for (const row of W) assert.ok(row.length === 2 && row.every((x) => Number.isFinite(x) && x >= 0), `${row}`);

@@ -559,7 +559,7 @@ describe("snmf model files, flags and --version", () => {
 
       it("reads a model file of format 1, and refuses a malformed one naming the file, exit 2", SLOW, (t) => {
         if (skip(t)) return;
-        const old = run(runner(), ["top", join(root, "v1.json"), "--count", "1", "--json"]);
+        const old = run(runner(), ["top", join(root, "v1.json"), "--count", "1", "--json", "--by", "value"]);
         assert.equal(old.status, 0, show(old));
         const top = parseJson(old) as { strata: { name: string; features: { name: string }[] }[] };
         assert.deepEqual(top.strata.map((s) => [s.name, s.features[0].name]), [["north", "age"], [

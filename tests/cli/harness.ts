@@ -90,7 +90,7 @@ function bunBinary(): string {
   return join(ROOT, "node_modules", "bun", "bin", "bun.exe");
 }
 
-function sourceRunner(cwd: string): Runner {
+export function sourceRunner(cwd: string): Runner {
   if (isDeno) {
     const prefix = ["run", "-A", `--config=${join(ROOT, "deno.json")}`, MAIN];
     return { name: "source (deno)", command: process.execPath, prefix, cwd };

@@ -228,7 +228,7 @@ describe("snmf text", () => {
         );
         assert.match(
           result.stdout,
-          /\nTop features of each topic \(row of H, shared by all strata\):\n {2}topic 1 +\S+, \S+, \S+\n {2}topic 2 /,
+          /\nTop features of each topic \(row of H, shared by all strata\):\n {2}topic 0 +\S+, \S+, \S+\n {2}topic 1 /,
         );
         const model = JSON.parse(readFileSync(out, "utf8"));
         assert.deepEqual(model.names, ["space", "sports"]);

@@ -2,6 +2,7 @@
 // threads on worker_threads) and the snmf bin through npx.
 
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -63,5 +64,33 @@ console.log(JSON.stringify({ ...(await probe(sdk)), shared: core.shared }));
     assert.deepEqual(model.H, context.cli.H);
     assert.equal(summary.normalizedLoss, context.cli.normalizedLoss);
     assert.match(run("npx", ["--no-install", "snmf", "--help"], { cwd: dir }), /snmf fit/);
+  });
+
+  it("snmf report without vega says what to install; with the tested versions it writes the page", () => {
+    const dir = project("npx-report");
+    npmInstall(dir);
+    const out = join(dir, "model.json");
+    run("npx", ["--no-install", "snmf", "fit", context.csvDir, ...context.cli.args, "--out", out, "-q"], { cwd: dir });
+    const page = join(dir, "report.html");
+    const missing = spawnSync("npx", ["--no-install", "snmf", "report", out, "--out", page], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    assert.equal(missing.status, 1, missing.stderr);
+    const manifest = JSON.parse(readFileSync(join(context.root, "package.json"), "utf8"));
+    const specs = ["vega", "vega-lite"].map((name) => `${name}@${manifest.devDependencies[name]}`);
+    assert.match(missing.stderr, /^snmf report: cannot draw the report's charts: the package vega is not installed/);
+    assert.ok(missing.stderr.includes(`npm install ${specs.join(" ")}\n`), missing.stderr);
+    // The install the message names: no engine warning on this Node.
+    const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...specs], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    assert.equal(install.status, 0, install.stderr);
+    assert.doesNotMatch(install.stdout + install.stderr, /EBADENGINE|ERESOLVE/);
+    run("npx", ["--no-install", "snmf", "report", out, "--out", page, "-q"], { cwd: dir });
+    const html = readFileSync(page, "utf8");
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.ok((html.match(/<svg/g) ?? []).length >= 4, "the charts are drawn");
   });
 });
