@@ -16,6 +16,26 @@ export { type Platform, platform } from "./runtime/platform.ts";
 export { Random } from "./start/random.ts";
 export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./input/synthetic.ts";
 export { transform, type TransformResult } from "./transform.ts";
+export {
+  type ArrowLike,
+  type ColumnTable,
+  fromTable,
+  type LeftOut,
+  type Records,
+  type TableLike,
+  type TableOptions,
+  type TableStrata,
+  type TableStratum,
+} from "./input/table.ts";
+export {
+  applyPreprocessing,
+  MISSING_POLICIES,
+  type MissingPolicy,
+  type Preprocessing,
+  SCALE_KINDS,
+  type ScaleKind,
+  toOriginalUnits,
+} from "./input/preprocess.ts";
 export type {
   CsrStratum,
   DenseStratum,

@@ -18,6 +18,8 @@ import { describeStrata, type StratumLayout } from "./input/shapes.ts";
 import { checkMemory, type FitShape, memoryNeeded } from "./solve/memory.ts";
 import type { FitOptions, Stratum } from "./types.ts";
 import { modelSettings, type ResolvedOptions, resolveOptions } from "./input/options.ts";
+import { preprocessingProblem } from "./input/preprocess.ts";
+import { rowIdsOf } from "./input/row_ids.ts";
 
 const ACTION = "Cannot fit model";
 
@@ -56,6 +58,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const settings = resolveOptions(options, "fit", ACTION);
   const layouts = describeStrata(strata, ACTION);
   checkAgainstData(settings, layouts);
+  const rowIds = rowIdsOf(strata, layouts.map((x) => x.rows), ACTION);
   const core = await init();
   checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings)), largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
@@ -92,6 +95,8 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       settings: modelSettings(settings, { threads: executor.threads }),
       columnNames: settings.columnNames ? [...settings.columnNames] : undefined,
       totalMs: performance.now() - started,
+      preprocessing: settings.preprocessing ? structuredClone(settings.preprocessing) : undefined,
+      rowIds,
     });
     factors = undefined;
     return model;
@@ -119,6 +124,10 @@ function checkAgainstData(settings: ResolvedOptions, layouts: readonly StratumLa
     throw new RangeError(
       `${ACTION}: options.columnNames has ${settings.columnNames.length} names for ${cols} columns`,
     );
+  }
+  if (settings.preprocessing !== undefined) {
+    const problem = preprocessingProblem(settings.preprocessing, cols, layouts.map((x) => x.rows));
+    if (problem) throw new RangeError(`${ACTION}: options.preprocessing ${problem}`);
   }
 }
 

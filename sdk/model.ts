@@ -9,6 +9,7 @@ import { getCore } from "./runtime/core.ts";
 import { explicitFactors, Factors } from "./input/factors.ts";
 import { MODEL_VERSION, type ModelJSON, readModelJSON, type RunResults } from "./input/model_file.ts";
 import { SETTING_NAMES } from "./input/options.ts";
+import type { Preprocessing } from "./input/preprocess.ts";
 import type { ModelSettings } from "./types.ts";
 import { largestFirst, type RankBy, rankFeatures } from "./contrast.ts";
 import { JUPYTER_DISPLAY, type MimeBundle, modelSummaryHtml, modelSummaryText } from "./display.ts";
@@ -18,6 +19,8 @@ export interface ModelInfo extends RunResults {
   names: string[];
   settings: ModelSettings;
   columnNames?: string[];
+  preprocessing?: Preprocessing;
+  rowIds?: (string | number)[][];
 }
 
 function toRows(flat: Float32Array, cols: number): number[][] {
@@ -86,6 +89,14 @@ export class Model {
   readonly scale: number;
   /** Names of the n columns, when the fit was given them. */
   readonly columnNames?: readonly string[];
+  /**
+   * What was done to the data's columns before the fit (`fromTable()`'s record: missing cells,
+   * shifts, scales), when anything was; `toOriginalUnits(model.preprocessing, model.V, model.H)`
+   * gives v(i) and H in the data's own units.
+   */
+  readonly preprocessing?: Readonly<Preprocessing>;
+  /** An identifier of each row of each stratum (the rows of W(i)), when the strata had `rowIds`. */
+  readonly rowIds?: readonly (readonly (string | number)[])[];
   #factors: Factors | undefined;
 
   /** @internal Models come from `fit()` or `Model.fromJSON()`. */
@@ -105,6 +116,8 @@ export class Model {
     this.elapsedMs = info.elapsedMs;
     if (info.totalMs !== undefined) this.totalMs = info.totalMs;
     if (info.columnNames) this.columnNames = info.columnNames;
+    if (info.preprocessing) this.preprocessing = info.preprocessing;
+    if (info.rowIds) this.rowIds = info.rowIds;
   }
 
   #live(): Factors {
@@ -229,6 +242,8 @@ export class Model {
       elapsedMs: this.elapsedMs,
       ...(this.totalMs !== undefined ? { totalMs: this.totalMs } : {}),
       scale: this.scale,
+      ...(this.preprocessing ? { preprocessing: structuredClone(this.preprocessing) as Preprocessing } : {}),
+      ...(this.rowIds ? { rowIds: this.rowIds.map((ids) => [...ids]) } : {}),
       V: this.rows.map((_, i) => Array.from(factors.v(i))),
       W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
       H: toRows(factors.h(), this.cols),

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Preprocessing } from "./input/preprocess.ts";
+
 /** A dense stratum: `rows × cols` non-negative values, row-major. */
 export interface DenseStratum {
   /** Name of the stratum (default `"stratum <index>"`). */
@@ -18,6 +20,8 @@ export interface DenseStratum {
   rows?: number;
   /** Column count (with flat data). */
   cols?: number;
+  /** An identifier of each row (`rows` of them), kept on the model as its `rowIds` (`fromTable()`'s `idColumn`). */
+  rowIds?: ArrayLike<string | number>;
 }
 
 /** A sparse stratum in compressed sparse row form (as `scipy.sparse.csr_array`). */
@@ -31,6 +35,8 @@ export interface CsrStratum {
   indices: ArrayLike<number>;
   /** The stored values, non-negative and finite. */
   values: ArrayLike<number>;
+  /** An identifier of each row, kept on the model as its `rowIds`. */
+  rowIds?: ArrayLike<string | number>;
 }
 
 /** One stratum of the data: `A(i)`, `m_i × n`. */
@@ -186,6 +192,12 @@ export interface FitOptions {
   normalizeUnits?: boolean;
   /** Names of the `n` columns, kept on the model (used by `topFeatures`). */
   columnNames?: string[];
+  /**
+   * What was done to the data's columns before the fit (`fromTable()`'s `preprocessing`), kept
+   * on the model so that new rows are treated the same and results can be given back in the
+   * data's units (`toOriginalUnits`).
+   */
+  preprocessing?: Preprocessing;
   /** Called after each iteration's loss is known (every iteration). */
   onProgress?: (info: ProgressInfo) => void;
   /** Aborts the fit: `fit()` rejects with the signal's reason and frees its memory. */

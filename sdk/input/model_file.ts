@@ -11,6 +11,8 @@ import { checkFactorShapes, type Shape } from "./factors.ts";
 import type { InitialFactors, ModelSettings } from "../types.ts";
 import { arrayOf, boolean, type Check, checked, closest, finite, integer, positive, strings } from "./checks.ts";
 import { checkSettings, OPTIONS } from "./options.ts";
+import { type Preprocessing, preprocessingProblem } from "./preprocess.ts";
+import { rowIdsProblem } from "./row_ids.ts";
 
 /** The version {@link ModelJSON} files are written with. */
 export const MODEL_VERSION = 2;
@@ -44,6 +46,13 @@ export interface ModelJSON {
    * are divided by it too. Absent in files written before it was recorded: 1.
    */
   scale?: number;
+  /**
+   * What was done to the data's columns before the fit (missing cells, shifts, scales), when
+   * anything was: `transform` treats new rows the same. Absent: the data were fitted as read.
+   */
+  preprocessing?: Preprocessing;
+  /** An identifier of each row of each stratum (W(i)'s rows), when the data had them. */
+  rowIds?: (string | number)[][];
   /** s vectors of length n. */
   V: number[][];
   /** s matrices, m_i rows of k. */
@@ -72,6 +81,8 @@ export interface ModelFile extends RunResults {
   shape: Shape;
   names: string[];
   columnNames?: string[];
+  preprocessing?: Preprocessing;
+  rowIds?: (string | number)[][];
   settings: ModelSettings;
   factors: InitialFactors;
 }
@@ -109,7 +120,7 @@ const FIELDS: Record<number, string[]> = {
     "l1W",
     "l1H",
   ],
-  2: [...SHAPE_FIELDS, "settings", ...Object.keys(RESULTS), ...FACTOR_FIELDS],
+  2: [...SHAPE_FIELDS, "settings", ...Object.keys(RESULTS), "preprocessing", "rowIds", ...FACTOR_FIELDS],
 };
 
 /**
@@ -185,6 +196,26 @@ function readResults(data: Record<string, unknown>, version: number, action: str
   return { ...results, lossHistory: Float64Array.from(lossHistory) };
 }
 
+/** The optional records of format 2: the preprocessing and the row ids, checked against the shape. */
+function readRecords(
+  data: Record<string, unknown>,
+  shape: Shape,
+  action: string,
+): { preprocessing?: Preprocessing; rowIds?: (string | number)[][] } {
+  const records: { preprocessing?: Preprocessing; rowIds?: (string | number)[][] } = {};
+  if (data.preprocessing !== undefined) {
+    const problem = preprocessingProblem(data.preprocessing, shape.cols, shape.rows);
+    if (problem) throw new RangeError(`${action}: preprocessing ${problem}`);
+    records.preprocessing = data.preprocessing as Preprocessing;
+  }
+  if (data.rowIds !== undefined) {
+    const problem = rowIdsProblem(data.rowIds, shape.rows);
+    if (problem) throw new RangeError(`${action}: rowIds${problem.startsWith("[") ? "" : " "}${problem}`);
+    records.rowIds = data.rowIds as (string | number)[][];
+  }
+  return records;
+}
+
 /**
  * A model file's content (`JSON.parse` of it, or the text), checked field by field.
  * @throws {TypeError} for a field of the wrong type (`names[0] must be a string`)
@@ -218,6 +249,7 @@ export function readModelJSON(json: unknown, action: string): ModelFile {
     shape,
     names,
     columnNames,
+    ...readRecords(data, shape, action),
     settings,
     ...readResults(data, version, action),
     factors,

@@ -25,6 +25,7 @@ import {
   ofType,
   strings,
 } from "./checks.ts";
+import { type Preprocessing, preprocessingProblem } from "./preprocess.ts";
 
 /** The calls that take options. */
 export type Call = "fit" | "transform";
@@ -313,6 +314,18 @@ export const OPTIONS = {
     calls: ["fit"],
     defaultText: "—",
     doc: "names of the `n` columns, kept on the model for `topFeatures`",
+  },
+  preprocessing: {
+    check: {
+      is: (value): value is Preprocessing => typeof value === "object" && value !== null && !Array.isArray(value),
+      allows: (value) => preprocessingProblem(value) === undefined,
+      rule: () => "a preprocessing record as fromTable() returns it",
+      parse: (text) => JSON.parse(text),
+    },
+    calls: ["fit"],
+    defaultText: "—",
+    doc:
+      "what was done to the columns before the fit (`fromTable()`'s `preprocessing`), kept on the model so that new rows can be treated the same and results given back in the data's units (`toOriginalUnits`)",
   },
   onProgress: {
     check: ofType<(info: ProgressInfo) => void>("a function", (value) => typeof value === "function"),
