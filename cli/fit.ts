@@ -6,14 +6,18 @@
 
 import process from "node:process";
 import { fit as fitModel, type FitOptions, type ProgressInfo, type Stratum } from "../sdk/mod.ts";
+import { statSync } from "node:fs";
 import { OUTPUT_FLAGS, parse, sdkFlags, stringOption } from "./args.ts";
 import { checkWritable } from "../io/atomic_write.ts";
-import { InputError, UsageError } from "./errors.ts";
+import { InputError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { writeModel } from "./model_file.ts";
-import { readStrata } from "../io/read_input.ts";
+import { type InputStrata, readInput } from "../io/read_input.ts";
+import { inputNamed, releaseInput } from "../io/input_files.ts";
+import { checkModelOutput } from "../io/model_output.ts";
 import { TerminalReadProgress } from "../io/read_progress.ts";
 import { MemoryBudget } from "../io/memory.ts";
+import { FORCE_FLAG, INPUT_FLAGS, INPUT_HELP, inputOptions } from "./input_flags.ts";
 import { fitSummary, formatFitSummary } from "./summary.ts";
 
 /** The SDK options as flags, with this command's defaults. */
@@ -22,35 +26,53 @@ const FLAGS = sdkFlags("fit", { defaults: { rank: 5, maxIter: 100 } });
 export const FIT_HELP = `snmf fit — fit Stratified-NMF, A(i) ≈ 1 v(i)ᵀ + W(i) H, to strata read from files
 
 Usage:
-  snmf fit DIR [options]                          one NAME.csv or NAME.mtx file per stratum
-  snmf fit FILE.csv --strata-column COL [options] one CSV, a column naming each row's stratum
+  snmf fit DIR [options]                      one file per stratum (NAME.csv, NAME.parquet, …)
+  snmf fit FILE --strata-column COL [options] one file, a column naming each row's stratum
 
-Input:
-  NAME.csv      dense, comma separated, one row per sample; the first row is a header (column
-                names) when any of its fields is not a number. Every file has the same columns.
-  NAME.mtx      MatrixMarket "coordinate real|integer|pattern general" (1-based indices),
-                kept sparse
-  --strata-column COL   with one CSV file (header row required): the column whose value names
-                        each row's stratum; strata in order of first appearance
-  --columns A,B,C       the variables to use (default: every other column whose values are all
-                        numbers; the others are left out with a note)
+${INPUT_HELP}
 
 Options:
 ${FLAGS.help}
-  --out FILE        where to write the model (default model.json); written atomically
+  --out FILE        where to write the model (default model.json), atomically; an existing
+                    file is replaced only if it is a model file (or with --force). With
+                    --init FILE, --out FILE continues that model in place
+  --force           replace an existing --out file that is not a model file
   --json            print a JSON summary on stdout: strata (name, rows), cols, rank, iterations,
                     converged, seconds, msPerIter, loss, normalizedLoss, lossHistory, vMeans,
                     seed, schedule, out
   -q, --quiet       no progress line and no notes on stderr
   -h, --help        this help
 
-Values must be finite, non-negative numbers; a bad one is reported with its file, line and
-column, and the command exits 2. Ctrl-C stops the fit (exit 130) and writes nothing.
+Values must be finite numbers, non-negative unless shifted; a bad one is reported with its
+file, line and column, and the command exits 2. Ctrl-C stops the fit (exit 130) and writes
+nothing. stderr says which columns were used, which left out and why, and what the
+preprocessing did.
 
 Examples:
   snmf fit data/ --rank 5 --iters 500 --out model.json
   snmf fit survey.csv --strata-column wave --columns income,age,rooms --rank 3 --json
+  snmf fit cars.json --strata-column Origin --id-column Name --missing drop-rows --scale max --rank 2
+  snmf fit weather.parquet --strata-column weather --shift-negative --rank 2
   snmf fit tfidf/ --rank 20 --iters 100 --no-loss --seed 1 --out topics.json`;
+
+/** Where `snmf fit` and `snmf text` write the model without `--out`. */
+export const DEFAULT_MODEL = "model.json";
+
+/**
+ * `--init FILE --out FILE`: the model continued in place. The init file has been read whole
+ * (its factors are in memory) and the output replaces it atomically, so it may be the output;
+ * every other input still may not.
+ */
+function continueInPlace(initFile: string, out: string): void {
+  let same;
+  try {
+    const [a, b] = [statSync(initFile), statSync(out)];
+    same = a.dev === b.dev && a.ino === b.ino ? a : undefined;
+  } catch {
+    return;
+  }
+  if (same !== undefined && inputNamed(same) !== undefined) releaseInput(same);
+}
 
 /** "3 strata, 15 rows × 4 columns, rank 2, at most 100 iterations" (the readers set rows and cols). */
 function describeInput(strata: Stratum[], options: FitOptions): string {
@@ -65,8 +87,8 @@ export async function fit(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
     ...FLAGS.options,
     ...OUTPUT_FLAGS,
-    "strata-column": { type: "string" },
-    columns: { type: "string" },
+    ...FORCE_FLAG,
+    ...INPUT_FLAGS,
   }, { names: ["INPUT"] });
   if (help) {
     console.log(FIT_HELP);
@@ -74,26 +96,28 @@ export async function fit(args: string[]): Promise<number> {
   }
   const quiet = values.quiet === true;
   const options = FLAGS.read(values) as FitOptions;
-  const out = stringOption(values, "out") ?? "model.json";
+  const out = stringOption(values, "out") ?? DEFAULT_MODEL;
+  const initFile = typeof options.init === "object" ? stringOption(values, "init") : undefined;
+  if (initFile !== undefined) continueInPlace(initFile, out);
   checkWritable(out);
-  const columnsText = stringOption(values, "columns");
-  const columns = columnsText?.split(",").map((c) => c.trim());
-  if (columns?.some((c) => c === "")) throw new UsageError(`--columns has an empty name: "${columnsText}"`);
+  checkModelOutput(out, values.force === true);
+  const reading = inputOptions(values);
 
   const progress = new TerminalReadProgress("snmf fit", quiet);
-  let input;
+  let input: InputStrata;
   try {
-    const strataColumn = stringOption(values, "strata-column");
-    const memory = new MemoryBudget(options.rank);
-    input = readStrata(positionals[0], { strataColumn, columns, progress, memory });
+    input = await readInput(positionals[0], { ...reading, progress, memory: new MemoryBudget(options.rank) });
   } finally {
     progress.done();
   }
   // Again, now that the inputs are known: --out must not be one of them.
   checkWritable(out);
-  if (!quiet) input.notes.forEach((note) => console.error(`snmf fit: ${note}`));
-  const initFile = typeof options.init === "object" ? stringOption(values, "init") : undefined;
+  if (!quiet) {
+    input.notes.forEach((note) => console.error(`snmf fit: ${note}`));
+    input.warnings.forEach((warning) => console.error(`snmf fit: warning: ${warning}`));
+  }
   if (input.columnNames) options.columnNames = input.columnNames;
+  if (input.preprocessing) options.preprocessing = input.preprocessing;
 
   const model = await interruptible(
     "fit",

@@ -31,3 +31,12 @@ export function inputNamed(identity: FileIdentity): string | undefined {
 export function forgetInputs(): void {
   inputs.clear();
 }
+
+/**
+ * Lets the output replace the input `path` was read as (a model continued in place:
+ * `snmf fit --init m.json --out m.json`): the caller has read it whole, and outputs are
+ * replaced atomically, so the input is never half-written while it is read.
+ */
+export function releaseInput(identity: FileIdentity): void {
+  inputs.delete(key(identity));
+}

@@ -6,13 +6,10 @@
  * @module
  */
 
-/** Largest finite float32. */
-export const F32_MAX = 3.4028234663852886e38;
+import { DECIMAL, F32_MAX, isMissingText, missingProblem, NON_FINITE } from "../sdk/input/cells.ts";
+import type { ReadOptions } from "./reader.ts";
 
-/** A decimal number: what `Number()` reads and this tool accepts (no hex, no `Infinity`). */
-export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** Infinities and NaN spelled out: numbers, but not finite ones. */
-export const NON_FINITE = /^[+-]?(?:inf|infinity|nan)$/i;
+export { DECIMAL, F32_MAX, NON_FINITE };
 /** An integer (MatrixMarket indices and `integer` values). */
 export const INTEGER = /^[+-]?\d+$/;
 
@@ -24,16 +21,21 @@ export function looksNumeric(field: string): boolean {
 
 /**
  * The value of one field's text, or what is wrong with it (`is negative (-5)`), to follow the
- * field's place (`column 2 ("y") is negative (-5)`).
+ * field's place (`column 2 ("y") is negative (-5)`). A missing cell (empty, `NA`, …) is NaN when
+ * `options.allowMissing` allows it, a negative value a value when `options.allowNegative` does; the
+ * problems with them end with `options.hints`.
  */
-export function valueOrProblem(field: string): number | string {
+export function valueOrProblem(
+  field: string,
+  options: Pick<ReadOptions, "allowMissing" | "allowNegative" | "hints"> = {},
+): number | string {
   const text = field.trim();
-  if (text === "") return "is empty";
+  if (isMissingText(text)) return options.allowMissing ? NaN : `${missingProblem(text)}${options.hints?.missing ?? ""}`;
   if (NON_FINITE.test(text)) return `is not a finite number ("${text}")`;
   if (!DECIMAL.test(text)) return `is not a number ("${text}")`;
   const value = Number(text);
-  if (value < 0) return `is negative (${text})`;
-  if (value > F32_MAX) return `is too large for float32 (${text})`;
+  if (Math.abs(value) > F32_MAX) return `is too large for float32 (${text})`;
+  if (value < 0 && !options.allowNegative) return `is negative (${text})${options.hints?.negative ?? ""}`;
   return value;
 }
 

@@ -1,27 +1,35 @@
 /**
- * CSV input, read as a stream straight into float32 arrays: one stratum per file with an
- * optional, detected header row, or one file holding every stratum with a column naming each
- * row's stratum. A first pass counts the rows (and, for one file of every stratum, the rows of
- * each stratum and the columns that hold only numbers); a second parses the values into arrays
- * of exactly that size, so reading takes no more memory than the data. Every value is checked
- * (a number, finite, non-negative, within float32) and a bad one is reported with its file,
- * line and column, all 1-based as an editor shows them; names must be UTF-8.
+ * CSV and TSV input, read as a stream straight into float32 arrays: one stratum per file with
+ * an optional, detected header row, or one file holding every stratum with a column naming each
+ * row's stratum (or one stratum whose columns are chosen by name). The delimiter is detected
+ * (io/detect_delimiter.ts) unless given. A first pass counts the rows (and, for a file with
+ * named columns, the rows of each stratum and the columns that hold only numbers or missing
+ * cells); a second parses the values into arrays of exactly that size, so reading takes no more
+ * memory than the data. Every value is checked (a number, finite, within float32; non-negative
+ * and not missing unless the options allow them) and a bad one is reported with its file, line
+ * and column, all 1-based as an editor shows them; names must be UTF-8. The columns are chosen as
+ * `fromTable()` chooses them (sdk/input/table.ts).
  *
  * @module
  */
 
-import { COMMA, type FieldSink, scanDelimited } from "./delimited.ts";
+import { isMissingText } from "../sdk/input/cells.ts";
+import { chooseColumns, type ColumnClass, columnIndex } from "../sdk/input/table.ts";
+import { COMMA, type FieldSink, scanDelimited, TAB } from "./delimited.ts";
+import { detectDelimiter } from "./detect_delimiter.ts";
 import { InputError } from "./errors.ts";
 import { MemoryBudget } from "./memory.ts";
-import { F32_MAX, fastDecimal, looksNumeric, valueOrProblem } from "./numbers.ts";
+import { DECIMAL, F32_MAX, fastDecimal, looksNumeric, valueOrProblem } from "./numbers.ts";
 import type { DenseData, FormatReader, GroupedFile, Grouping, ReadOptions, StratumFile } from "./reader.ts";
 import { ByteSource } from "./source.ts";
 import { looseText, utf8Text } from "./utf8.ts";
 
 /** How to read a delimited file: the options of every format, and the delimiter. */
 export interface DelimitedOptions extends ReadOptions {
-  /** The byte between fields (default a comma). */
+  /** The byte between fields (default: detected, a comma when unclear). */
   delimiter?: number;
+  /** The delimiter when detection finds none (a file of one column): the format's. */
+  defaultDelimiter?: number;
 }
 
 /** `column 3 ("x")`, or `column 3` without names. */
@@ -44,12 +52,19 @@ function changedError(file: string): InputError {
 
 /**
  * The value of field bytes, or what is wrong with it: the fast path for plain decimals, the
- * string checks for everything else.
+ * string checks for everything else (missing cells read as NaN where the options allow them).
  */
-function fieldValue(bytes: Uint8Array, start: number, end: number): number | string {
+function fieldValue(bytes: Uint8Array, start: number, end: number, options: ReadOptions): number | string {
   const value = fastDecimal(bytes, start, end);
   if (value >= 0 && value <= F32_MAX) return value;
-  return valueOrProblem(looseText(bytes, start, end));
+  if (options.allowNegative && value < 0 && value >= -F32_MAX) return value;
+  return valueOrProblem(looseText(bytes, start, end), options);
+}
+
+/** The options with the delimiter settled: given, or detected from the file's first lines. */
+function withDelimiter(source: ByteSource, options: DelimitedOptions): DelimitedOptions {
+  if (options.delimiter !== undefined) return options;
+  return { ...options, delimiter: detectDelimiter(source, options.defaultDelimiter ?? COMMA) };
 }
 
 /** One pass of `sink` over the file, as pass `pass` of `passes` in the progress line. */
@@ -115,7 +130,7 @@ function readValues(
     {
       field(bytes, start, end, column) {
         if (skip > 0 || column >= cols) return;
-        const value = fieldValue(bytes, start, end);
+        const value = fieldValue(bytes, start, end, options);
         if (typeof value === "number") data[offset + column] = value;
         else if (badColumn < 0) [badColumn, problem] = [column, value];
       },
@@ -140,11 +155,13 @@ function readValues(
  * Reads a CSV file of one stratum: every row a sample, every column a variable. The first row
  * is a header when any of its fields is not a number.
  */
-export function readDenseCsv(file: string, options: DelimitedOptions = {}): StratumFile<DenseData> {
+export function readDenseCsv(file: string, given: DelimitedOptions = {}): StratumFile<DenseData> {
   return ByteSource.with(file, (source) => {
+    const options = withDelimiter(source, given);
     const { first, firstLine, records } = countRecords(source, options);
     if (records === 0) throw new InputError(file, undefined, "is empty");
-    const header = first.some((field) => !looksNumeric(field)) ? first.map((f) => f.trim()) : undefined;
+    const text = (field: string) => !looksNumeric(field) && !isMissingText(field.trim());
+    const header = first.some(text) ? first.map((f) => f.trim()) : undefined;
     const rows = header ? records - 1 : records;
     if (rows === 0) throw new InputError(file, firstLine, "has a header row but no data rows");
     const cols = first.length;
@@ -152,7 +169,7 @@ export function readDenseCsv(file: string, options: DelimitedOptions = {}): Stra
     const data = new Float32Array(rows * cols);
     readValues(source, options, data, cols, header, header ? "the header" : `line ${firstLine}`);
     return { stratum: { data, rows, cols }, header };
-  }, options.chunkBytes);
+  }, given.chunkBytes);
 }
 
 /** Distinct spellings of stratum names kept as bytes; beyond this many, names are decoded per row. */
@@ -221,33 +238,44 @@ class StrataNames {
 interface GroupedCount {
   header: string[];
   headerLine: number;
+  /** The strata column's index, or -1 when the file is one stratum. */
   strataIndex: number;
   /** Stratum names in order of first appearance, and their row counts. */
   strata: StrataNames;
-  /** Per column, the first value that is not a number (when the columns are not given). */
+  /** Per column, the first value that is neither a number nor missing (when the columns are not given). */
   nonNumeric: Map<number, { line: number; value: string }>;
+  /** Per column, whether some value is a number (a column of missing cells only has none). */
+  numbers: Uint8Array;
   rows: number;
 }
 
+/** An input error naming the header line, for problems with the columns asked for. */
+function headerError(file: string, count: GroupedCount): (problem: string) => InputError {
+  return (problem) => new InputError(file, count.headerLine, problem);
+}
+
 /** The index of column `name` in the header, or an input error naming `option`. */
-function columnIndex(file: string, count: GroupedCount, name: string, option: string): number {
-  const index = count.header.indexOf(name);
-  if (index < 0) {
-    const list = count.header.map((n) => `"${n}"`).join(", ");
-    throw new InputError(file, count.headerLine, `the header has no column "${name}" (${option}); it has ${list}`);
-  }
-  return index;
+function headerColumn(file: string, count: GroupedCount, name: string, option: string): number {
+  return columnIndex(count.header, name, option, headerError(file, count), "the header");
+}
+
+/** Whether a field that the fast path did not read as a decimal is text: neither a number nor missing. */
+function isText(value: string): boolean {
+  const text = value.trim();
+  return !looksNumeric(text) && !isMissingText(text);
 }
 
 /** Pass 1 of a file of every stratum: header, strata and their sizes, numeric columns. */
 function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Grouping): GroupedCount {
   const file = source.file;
+  const strataColumn = grouping.strataColumn;
   const count: GroupedCount = {
     header: [],
     headerLine: 0,
     strataIndex: -1,
-    strata: new StrataNames(file, grouping.strataColumn),
+    strata: new StrataNames(file, strataColumn ?? ""),
     nonNumeric: new Map(),
+    numbers: new Uint8Array(0),
     rows: 0,
   };
   const checkNumeric = grouping.columns === undefined;
@@ -262,18 +290,24 @@ function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Gr
           count.header.push(utf8Text(file, line, `column ${column + 1}`, bytes, start, end).trim());
         } else if (column === count.strataIndex) {
           stratum = count.strata.indexOf(bytes, start, end, line, true);
-        } else if (checkNumeric && !count.nonNumeric.has(column) && Number.isNaN(fastDecimal(bytes, start, end))) {
-          const value = looseText(bytes, start, end);
-          if (!looksNumeric(value)) {
-            count.nonNumeric.set(column, { line: 0, value });
-            marked.push(column);
+        } else if (checkNumeric && !count.nonNumeric.has(column)) {
+          if (!Number.isNaN(fastDecimal(bytes, start, end))) count.numbers[column] = 1;
+          else {
+            const value = looseText(bytes, start, end);
+            if (isText(value)) {
+              count.nonNumeric.set(column, { line: 0, value });
+              marked.push(column);
+            } else if (DECIMAL.test(value.trim())) count.numbers[column] = 1;
           }
         }
       },
       record(recordLine, fields) {
         if (count.headerLine === 0) {
           count.headerLine = recordLine;
-          count.strataIndex = columnIndex(file, count, grouping.strataColumn, "--strata-column");
+          count.numbers = new Uint8Array(count.header.length);
+          if (strataColumn !== undefined) {
+            count.strataIndex = headerColumn(file, count, strataColumn, "--strata-column");
+          }
           return;
         }
         if (fields !== count.header.length) {
@@ -292,19 +326,31 @@ function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Gr
   return count;
 }
 
+/** What a column holds, from pass 1. */
+function columnClass(count: GroupedCount, j: number): ColumnClass {
+  const text = count.nonNumeric.get(j);
+  if (text) return { kind: "text", value: `"${text.value}"`, at: `line ${text.line}` };
+  return count.numbers[j] ? { kind: "numbers" } : { kind: "missing" };
+}
+
 /** The variables' column indices: `grouping.columns`, or every numeric column but the strata's. */
-function chooseColumns(file: string, count: GroupedCount, grouping: Grouping): number[] {
-  const { header, headerLine, strataIndex } = count;
-  if (grouping.columns !== undefined) {
-    const chosen = grouping.columns.map((name) => columnIndex(file, count, name, "--columns"));
-    const repeated = chosen.find((index, i) => chosen.indexOf(index) !== i);
-    if (repeated !== undefined) throw new InputError(file, headerLine, `--columns names "${header[repeated]}" twice`);
-    if (chosen.includes(strataIndex)) {
-      throw new InputError(file, headerLine, `--columns includes the strata column "${grouping.strataColumn}"`);
-    }
-    return chosen;
-  }
-  return header.map((_, j) => j).filter((j) => j !== strataIndex && !count.nonNumeric.has(j));
+function chooseGroupedColumns(file: string, count: GroupedCount, grouping: Grouping) {
+  const options = { strataColumn: "--strata-column", columns: "--columns", idColumn: "--id-column" } as const;
+  return chooseColumns(
+    count.header,
+    grouping,
+    (j) => columnClass(count, j),
+    (name) => options[name],
+    headerError(file, count),
+    "the header",
+  );
+}
+
+/** Where pass 2 puts each field: the value column of each file column (-1: none), ids, strata. */
+interface Placement {
+  chosen: number[];
+  position: Int32Array;
+  idIndex: number;
 }
 
 /** Pass 2 of a file of every stratum: each row's chosen values into its stratum's array. */
@@ -312,19 +358,19 @@ function readGroupedValues(
   source: ByteSource,
   options: DelimitedOptions,
   count: GroupedCount,
-  chosen: number[],
+  placement: Placement,
   strata: GroupedFile["strata"],
-  strataColumn: string,
+  strataColumn: string | undefined,
 ): void {
   const file = source.file;
+  const { chosen, position, idIndex } = placement;
   const cols = chosen.length;
-  const position = new Int32Array(count.header.length).fill(-1);
-  chosen.forEach((column, p) => (position[column] = p));
   const offsets = new Int32Array(strata.length);
   const row = new Float32Array(cols);
   let header = true;
-  let stratum = -1;
+  let stratum = strataColumn === undefined ? 0 : -1;
   let empty = false;
+  let id = "";
   let badPosition = cols;
   let problem = "";
   pass(
@@ -338,9 +384,10 @@ function readGroupedValues(
           empty = stratum === -1;
           return;
         }
+        if (column === idIndex) id = utf8Text(file, line, "the id column", bytes, start, end).trim();
         const p = position[column];
         if (p < 0) return;
-        const value = fieldValue(bytes, start, end);
+        const value = fieldValue(bytes, start, end, options);
         if (typeof value === "number") row[p] = value;
         else if (p < badPosition) [badPosition, problem] = [p, value];
       },
@@ -353,11 +400,15 @@ function readGroupedValues(
         if (badPosition < cols) {
           throw new InputError(file, recordLine, `${columnLabel(chosen[badPosition], count.header)} ${problem}`);
         }
-        const data = strata[stratum]?.data;
-        if (data === undefined || offsets[stratum] + cols > data.length) throw changedError(file);
-        data.set(row, offsets[stratum]);
+        const stored = strata[stratum];
+        if (stored === undefined || offsets[stratum] + cols > stored.data.length) throw changedError(file);
+        if (idIndex >= 0) {
+          if (id === "") throw new InputError(file, recordLine, `the id column "${count.header[idIndex]}" is empty`);
+          stored.rowIds![offsets[stratum] / cols] = id;
+        }
+        stored.data.set(row, offsets[stratum]);
         offsets[stratum] += cols;
-        stratum = -1;
+        if (strataColumn !== undefined) stratum = -1;
       },
     },
     2,
@@ -367,43 +418,55 @@ function readGroupedValues(
 }
 
 /**
- * Reads one CSV file holding every stratum. The first row must be a header; `strataColumn`
- * names the column whose value is each row's stratum (strata in order of first appearance).
- * The variables are `columns` when given, otherwise every other column whose values are all
- * numbers.
+ * Reads one CSV file of named columns. The first row must be a header; `strataColumn` names the
+ * column whose value is each row's stratum (strata in order of first appearance; without it the
+ * file is one stratum, named "stratum 0" until the caller names it). The variables are `columns`
+ * when given, otherwise every other column whose values are all numbers or missing;
+ * `idColumn`'s text is kept as each row's id.
  */
-export function readGroupedCsv(file: string, grouping: Grouping, options: DelimitedOptions = {}): GroupedFile {
+export function readGroupedCsv(file: string, grouping: Grouping, given: DelimitedOptions = {}): GroupedFile {
   return ByteSource.with(file, (source) => {
+    const options = withDelimiter(source, given);
     const count = countStrata(source, options, grouping);
     if (count.headerLine === 0) throw new InputError(file, undefined, "is empty");
     if (count.rows === 0) throw new InputError(file, count.headerLine, "has a header row but no data rows");
-    const chosen = chooseColumns(file, count, grouping);
-    if (chosen.length === 0) {
-      throw new InputError(
-        file,
-        count.headerLine,
-        `has no numeric columns besides the strata column "${grouping.strataColumn}"`,
-      );
-    }
+    const { chosen, leftOut } = chooseGroupedColumns(file, count, grouping);
     const cols = chosen.length;
+    // Without a strata column the file is one stratum, named by the caller.
+    const [names, sizes] = grouping.strataColumn === undefined
+      ? [["stratum 0"], [count.rows]]
+      : [count.strata.names, count.strata.rows];
     const memory = options.memory ?? new MemoryBudget();
-    for (const rows of count.strata.rows) memory.claim(file, undefined, { rows, cols });
-    const strata = count.strata.names.map((name, s) => {
-      const rows = count.strata.rows[s];
-      return { name, rows, cols, data: new Float32Array(rows * cols) };
+    for (const rows of sizes) memory.claim(file, undefined, { rows, cols });
+    const strata = names.map((name, s) => {
+      const rows = sizes[s];
+      const stratum = { name, rows, cols, data: new Float32Array(rows * cols) };
+      return grouping.idColumn === undefined ? stratum : { ...stratum, rowIds: new Array<string>(rows) };
     });
-    readGroupedValues(source, options, count, chosen, strata, grouping.strataColumn);
+    const position = new Int32Array(count.header.length).fill(-1);
+    chosen.forEach((column, p) => (position[column] = p));
+    const idIndex = grouping.idColumn === undefined ? -1 : count.header.indexOf(grouping.idColumn);
+    readGroupedValues(source, options, count, { chosen, position, idIndex }, strata, grouping.strataColumn);
     const skipped = [...count.nonNumeric]
+      .filter(([j]) => !chosen.includes(j) && j !== idIndex)
       .sort(([a], [b]) => a - b)
       .map(([j, { line, value }]) => ({ name: count.header[j], line, value }));
-    return { strata, columnNames: chosen.map((j) => count.header[j]), skipped };
-  }, options.chunkBytes);
+    return { strata, columnNames: chosen.map((j) => count.header[j]), skipped, leftOut };
+  }, given.chunkBytes);
 }
 
-/** CSV: comma-separated values, read by {@link readDenseCsv} and {@link readGroupedCsv}. */
+/** CSV: comma-separated values (any delimiter detected), read by {@link readDenseCsv} and {@link readGroupedCsv}. */
 export const CSV_READER: FormatReader = {
   name: "CSV",
   extensions: [".csv"],
   readStratum: readDenseCsv,
   readGrouped: readGroupedCsv,
+};
+
+/** TSV: tab-separated values, read as CSV with a tab when detection finds no other delimiter. */
+export const TSV_READER: FormatReader = {
+  name: "TSV",
+  extensions: [".tsv", ".tab"],
+  readStratum: (file, options) => readDenseCsv(file, { defaultDelimiter: TAB, ...options }),
+  readGrouped: (file, grouping, options) => readGroupedCsv(file, grouping, { defaultDelimiter: TAB, ...options }),
 };

@@ -1,12 +1,14 @@
 /**
- * What every file format's reader offers (CSV now; TSV, JSON, Parquet and the like behind the
- * same interface): one stratum from one file, and, for formats with named columns, every
- * stratum from one file with a column naming each row's stratum. Readers check every value
- * and report a bad one with its file and, where the format has them, line and column.
+ * What every file format's reader offers (CSV and TSV, JSON and JSON Lines, Parquet, Arrow IPC,
+ * MatrixMarket): one stratum from one file, and, for formats with named columns, every stratum
+ * from one file with a column naming each row's stratum (or one stratum with the columns chosen
+ * by name). Readers check every value and report a bad one with its file and, where the format
+ * has them, line and column.
  *
  * @module
  */
 
+import type { LeftOut } from "../sdk/input/table.ts";
 import type { MemoryBudget } from "./memory.ts";
 import type { ReadProgress } from "./read_progress.ts";
 
@@ -18,6 +20,14 @@ export interface ReadOptions {
   progress?: ReadProgress;
   /** Bytes read at a time (tests use small ones to put chunk boundaries everywhere). */
   chunkBytes?: number;
+  /** The byte between fields of delimited text (default: detected; see io/detect_delimiter.ts). */
+  delimiter?: number;
+  /** Missing cells (empty, `NA`, …) are read as NaN, for the preprocessing to handle; otherwise an error. */
+  allowMissing?: boolean;
+  /** Negative values are read, for the preprocessing to shift; otherwise an error. */
+  allowNegative?: boolean;
+  /** What errors about a missing or a negative value add: how to choose what to do (`--missing …`). */
+  hints?: { missing?: string; negative?: string };
 }
 
 /** A dense stratum as the readers build it: `rows × cols` float32 values, row-major. */
@@ -26,6 +36,8 @@ export interface DenseData {
   rows: number;
   cols: number;
   data: Float32Array;
+  /** Each row's id (from an id column). */
+  rowIds?: (string | number)[];
 }
 
 /** A sparse stratum as the readers build it: CSR, columns sorted within each row. */
@@ -46,11 +58,14 @@ export interface StratumFile<Data extends DenseData | CsrData = DenseData | CsrD
   header: string[] | undefined;
 }
 
-/** Which column names the strata, and which columns are the variables. */
+/** Which column names the strata, which the rows, and which columns are the variables. */
 export interface Grouping {
-  strataColumn: string;
-  /** The variables; default every other column whose values are all numbers. */
+  /** The column naming each row's stratum; without it the file is one stratum. */
+  strataColumn?: string;
+  /** The variables; default every other column whose values are all numbers (or missing). */
   columns?: readonly string[];
+  /** A column identifying each row (kept as the strata's `rowIds`). */
+  idColumn?: string;
 }
 
 /** Every stratum read from one file that names each row's stratum in a column. */
@@ -59,6 +74,8 @@ export interface GroupedFile {
   columnNames: string[];
   /** Columns left out because some value in them is not a number, with the first such value. */
   skipped: { name: string; line: number; value: string }[];
+  /** Every column left out, with why (the strata and id columns, text, dates, no values). */
+  leftOut: LeftOut[];
 }
 
 /** A file format: the file name extensions it takes and how it reads them. */
@@ -67,8 +84,8 @@ export interface FormatReader {
   name: string;
   /** Lower-case file name extensions with the dot: `[".csv"]`. */
   extensions: readonly string[];
-  /** One stratum from one file (the stratum's name is the caller's). */
-  readStratum(file: string, options: ReadOptions): StratumFile;
+  /** One stratum from one file, every column a variable (the stratum's name is the caller's). */
+  readStratum(file: string, options: ReadOptions): StratumFile | Promise<StratumFile>;
   /** Every stratum from one file; absent for formats without column names (MatrixMarket). */
-  readGrouped?(file: string, grouping: Grouping, options: ReadOptions): GroupedFile;
+  readGrouped?(file: string, grouping: Grouping, options: ReadOptions): GroupedFile | Promise<GroupedFile>;
 }

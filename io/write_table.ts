@@ -62,7 +62,7 @@ function jsonValue(column: TableColumn, r: number): string | number | null {
 }
 
 /** A CSV field: quoted when it holds a comma, a quote, a line break or edge spaces, or is empty text. */
-function csvField(text: string): string {
+export function csvField(text: string): string {
   return text === "" || /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -314,8 +314,8 @@ function scaleWarning(maxima: readonly number[], say: PreprocessMessages): strin
 
 /** How {@link preprocess} words its errors: the action, and what to tell about options. */
 export interface PreprocessMessages {
-  /** Starts each error: `Cannot read table`. */
-  action: string;
+  /** The error for a problem (a sentence without the action: `stratum 0 row 2, column 1 is missing`). */
+  fail(problem: string): Error;
   /** Follows "is empty" or "is missing": how to choose what to do with missing cells. */
   missingHint: string;
   /** Follows "is negative": how to shift columns. */
@@ -338,7 +338,7 @@ export function sdkMessages(
 ): PreprocessMessages {
   const stratum = (i: number) => `stratum ${i}${strata?.[i]?.name === undefined ? "" : ` ("${strata[i].name}")`}`;
   return {
-    action,
+    fail: (problem) => new RangeError(`${action}: ${problem}`),
     missingHint:
       `; choose what to do with missing cells: missing "drop-rows", "fill-mean" or "fill-zero" (default "error")`,
     negativeHint: `; shiftNegative: true (or scale: "minmax") shifts each column to start at 0`,
@@ -359,8 +359,8 @@ function refuseDensifying(strata: readonly TableData[], options: Required<Prepro
     ? say.option("scale", "minmax")
     : undefined;
   if (what === undefined) return;
-  throw new RangeError(
-    `${say.action}: ${what} would shift the columns of the sparse ${
+  throw say.fail(
+    `${what} would shift the columns of the sparse ${
       say.stratum(sparse)
     }, making every zero entry non-zero (dense); on sparse data only ${say.option("scale", "max")} and ${
       say.option("scale", "std")
@@ -383,7 +383,7 @@ function handleMissing<T extends TableData>(
       const r = rows[first][0];
       let j = 0;
       while (s.data[r * cols + j] === s.data[r * cols + j]) j++;
-      throw new RangeError(`${say.action}: ${say.where(first, r)}, ${say.column(j)} is missing${say.missingHint}`);
+      throw say.fail(`${say.where(first, r)}, ${say.column(j)} is missing${say.missingHint}`);
     }
     return { strata, missingCells: cells };
   }
@@ -391,9 +391,7 @@ function handleMissing<T extends TableData>(
     const kept = strata.map((s, i) => withoutRows(s, rows[i], cols));
     const empty = kept.findIndex((s) => s.rows === 0);
     if (empty >= 0) {
-      throw new RangeError(
-        `${say.action}: ${say.stratum(empty)} has no rows left: every one has a missing cell`,
-      );
+      throw say.fail(`${say.stratum(empty)} has no rows left: every one has a missing cell`);
     }
     return { strata: kept, missingCells: cells, dropped: rows };
   }
@@ -403,7 +401,7 @@ function handleMissing<T extends TableData>(
     const stats = columnStats(strata, cols);
     fill = Array.from(stats.sum, (sum, j) => stats.count[j] > 0 ? Math.fround(sum / stats.count[j]) : NaN);
     const none = fill.findIndex((x, j) => Number.isNaN(x) && cells[j] > 0);
-    if (none >= 0) throw new RangeError(`${say.action}: ${say.column(none)} has no values to take the mean of`);
+    if (none >= 0) throw say.fail(`${say.column(none)} has no values to take the mean of`);
   }
   fillMissing(strata, cols, fill);
   return { strata, missingCells: cells, fill };
@@ -430,8 +428,8 @@ export function preprocess<T extends TableData>(
   const { shift, divisor } = shiftsAndDivisors(missing.strata, cols, stats, settled.scale, settled.shiftNegative);
   const negative = applyColumns(missing.strata, cols, shift, divisor);
   if (negative) {
-    throw new RangeError(
-      `${say.action}: ${say.where(negative.stratum, negative.row)}, ${
+    throw say.fail(
+      `${say.where(negative.stratum, negative.row)}, ${
         say.column(negative.col)
       } is negative (${negative.value})${say.negativeHint}`,
     );
@@ -481,18 +479,16 @@ export function applyPreprocessing<T extends TableData>(
       const data = (stratum as DenseTable).data;
       let j = 0;
       while (data[r * cols + j] === data[r * cols + j]) j++;
-      throw new RangeError(`${say.action}: ${say.where(0, r)}, ${say.column(j)} is missing${say.missingHint}`);
+      throw say.fail(`${say.where(0, r)}, ${say.column(j)} is missing${say.missingHint}`);
     }
     if (preprocessing.missing === "drop-rows") result = withoutRows(stratum, rows[0], cols);
     else fillMissing([stratum], cols, preprocessing.fill!);
   }
-  if (result.rows === 0) throw new RangeError(`${say.action}: every row has a missing cell`);
+  if (result.rows === 0) throw say.fail(`every row has a missing cell`);
   const negative = applyColumns([result], cols, preprocessing.shift, preprocessing.divisor);
   if (negative) {
-    throw new RangeError(
-      `${say.action}: ${say.where(0, negative.row)}, ${
-        say.column(negative.col)
-      } (${negative.value}) is below ${-preprocessing
+    throw say.fail(
+      `${say.where(0, negative.row)}, ${say.column(negative.col)} (${negative.value}) is below ${-preprocessing
         .shift[negative.col]}, the smallest value of the data the model was fitted to`,
     );
   }

@@ -150,7 +150,7 @@ function vectorColumn(vector: VectorLike, type: unknown): Column {
 }
 
 /** An array or typed array as a column. */
-function arrayColumn(values: ArrayLike<unknown>): Column {
+export function arrayColumn(values: ArrayLike<unknown>): Column {
   const numbers = ArrayBuffer.isView(values) && !(values instanceof BigInt64Array) &&
       !(values instanceof BigUint64Array)
     ? values as unknown as ArrayLike<number>
@@ -204,11 +204,12 @@ export function tableColumns(table: TableLike, action: string): Columns {
       );
     }
   }
-  return {
-    names: entries.map(([name]) => name),
-    rows: entries[0]?.[1].length ?? 0,
-    column: (j) => arrayColumn(entries[j][1]),
-  };
+  return namedColumns(entries.map(([name]) => name), entries.map(([, values]) => values));
+}
+
+/** Columns from names and arrays of values, in that order (of equal lengths). */
+export function namedColumns(names: readonly string[], values: readonly ArrayLike<unknown>[]): Columns {
+  return { names, rows: values[0]?.length ?? 0, column: (j) => arrayColumn(values[j]) };
 }
 
 /** What a column's cells are: numbers (or missing), all missing, or the first cell that is not a number. */
@@ -238,26 +239,30 @@ export function whyLeftOut(found: ColumnClass): string {
     case "missing":
       return "every cell is missing";
     case "text":
-      return `holds text (${found.value}, ${found.at})`;
+      return `${found.at}: ${found.value} is not a number`;
     case "date":
-      return `holds dates (${found.value}, ${found.at})`;
+      return `${found.at}: ${found.value} is a date`;
     case "boolean":
-      return `holds true/false values (${found.value}, ${found.at})`;
+      return `${found.at}: ${found.value} is true or false, not a number`;
     default:
       return "";
   }
 }
 
-/** The index of column `name`, or the error naming the option and the columns there are. */
+/**
+ * The index of column `name`, or the error naming the option and the columns there are:
+ * `the table has no column "x" (columns); it has "a", "b"` (`subject`: what has the names).
+ */
 export function columnIndex(
   names: readonly string[],
   name: string,
   option: string,
   fail: (problem: string) => Error,
+  subject = "the table",
 ): number {
   const index = names.indexOf(name);
   if (index < 0) {
-    throw fail(`there is no column "${name}" (${option}); the columns are ${names.map((n) => `"${n}"`).join(", ")}`);
+    throw fail(`${subject} has no column "${name}" (${option}); it has ${names.map((n) => `"${n}"`).join(", ")}`);
   }
   return index;
 }
@@ -274,18 +279,19 @@ export function chooseColumns(
   classOf: (j: number) => ColumnClass,
   option: GroupMessages["option"],
   fail: (problem: string) => Error,
+  subject = "the table",
 ): { chosen: number[]; leftOut: LeftOut[] } {
+  const index = (name: string, which: "strataColumn" | "columns" | "idColumn") =>
+    columnIndex(names, name, option(which), fail, subject);
   const roles = new Map<number, string>();
-  if (given.strataColumn !== undefined) {
-    roles.set(columnIndex(names, given.strataColumn, option("strataColumn"), fail), "the strata column");
-  }
+  if (given.strataColumn !== undefined) roles.set(index(given.strataColumn, "strataColumn"), "the strata column");
   if (given.idColumn !== undefined) {
-    const id = columnIndex(names, given.idColumn, option("idColumn"), fail);
+    const id = index(given.idColumn, "idColumn");
     if (roles.has(id)) throw fail(`${option("idColumn")} and ${option("strataColumn")} name the same column`);
     roles.set(id, "the id column");
   }
   if (given.columns !== undefined) {
-    const chosen = given.columns.map((name) => columnIndex(names, name, option("columns"), fail));
+    const chosen = given.columns.map((name) => index(name, "columns"));
     const repeated = chosen.find((j, k) => chosen.indexOf(j) !== k);
     if (repeated !== undefined) throw fail(`${option("columns")} names "${names[repeated]}" twice`);
     const role = chosen.find((j) => roles.has(j));
@@ -305,7 +311,7 @@ export function chooseColumns(
   });
   if (chosen.length === 0) {
     const reasons = leftOut.map(({ name, why }) => `"${name}" ${why}`).join("; ");
-    throw fail(`has no column of numbers to use (${reasons})`);
+    throw fail(`${subject} has no column of numbers to use: ${reasons}`);
   }
   return { chosen, leftOut };
 }
@@ -413,7 +419,7 @@ export function groupTable(table: Columns, options: GroupOptions, say: GroupMess
     say.option,
     whole,
   );
-  if (table.rows === 0) throw whole("has no rows");
+  if (table.rows === 0) throw whole("the table has no rows");
   const strataIndex = options.strataColumn === undefined ? -1 : table.names.indexOf(options.strataColumn);
   const grouping = groupRows(table, strataIndex, options.name ?? "stratum 0", say.fail, say.option("strataColumn"));
   const cols = chosen.length;
@@ -421,7 +427,7 @@ export function groupTable(table: Columns, options: GroupOptions, say: GroupMess
   const data = grouping.sizes.map((rows) => new Float32Array(rows * cols));
   chosen.forEach((j, p) => {
     const column = table.column(j);
-    if (column.declared === "date") throw whole(`column "${table.names[j]}" holds dates, not numbers`);
+    if (column.declared === "date") throw whole(`the column "${table.names[j]}" holds dates, not numbers`);
     fillColumn(column, p, cols, data, grouping, options, { ...say, name: table.names[j] });
   });
   const ids = options.idColumn === undefined
