@@ -14,7 +14,7 @@ import { interruptible } from "./interruptible.ts";
 import { writeModel } from "./model_file.ts";
 import { type InputStrata, readInput } from "../io/read_input.ts";
 import { inputNamed, releaseInput } from "../io/input_files.ts";
-import { checkModelOutput } from "../io/model_output.ts";
+import { checkModelOutput, DEFAULT_MODEL } from "../io/model_output.ts";
 import { TerminalReadProgress } from "../io/read_progress.ts";
 import { MemoryBudget } from "../io/memory.ts";
 import { FORCE_FLAG, INPUT_FLAGS, INPUT_HELP, inputOptions } from "./input_flags.ts";
@@ -54,9 +54,6 @@ Examples:
   snmf fit cars.json --strata-column Origin --id-column Name --missing drop-rows --scale max --rank 2
   snmf fit weather.parquet --strata-column weather --shift-negative --rank 2
   snmf fit tfidf/ --rank 20 --iters 100 --no-loss --seed 1 --out topics.json`;
-
-/** Where `snmf fit` and `snmf text` write the model without `--out`. */
-export const DEFAULT_MODEL = "model.json";
 
 /**
  * `--init FILE --out FILE`: the model continued in place. The init file has been read whole
@@ -100,7 +97,6 @@ export async function fit(args: string[]): Promise<number> {
   const initFile = typeof options.init === "object" ? stringOption(values, "init") : undefined;
   if (initFile !== undefined) continueInPlace(initFile, out);
   checkWritable(out);
-  checkModelOutput(out, values.force === true);
   const reading = inputOptions(values);
 
   const progress = new TerminalReadProgress("snmf fit", quiet);
@@ -112,6 +108,7 @@ export async function fit(args: string[]): Promise<number> {
   }
   // Again, now that the inputs are known: --out must not be one of them.
   checkWritable(out);
+  checkModelOutput(out, values.force === true);
   if (!quiet) {
     input.notes.forEach((note) => console.error(`snmf fit: ${note}`));
     input.warnings.forEach((warning) => console.error(`snmf fit: warning: ${warning}`));

@@ -15,6 +15,8 @@ import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { UsageError } from "./errors.ts";
 import { interruptible } from "./interruptible.ts";
 import { writeModel } from "./model_file.ts";
+import { checkModelOutput, DEFAULT_MODEL } from "../io/model_output.ts";
+import { FORCE_FLAG } from "./input_flags.ts";
 import { decoderFor, readDocuments } from "../text/read_text.ts";
 import { stopWords } from "../text/stop_words.ts";
 import { fitSummary, formatFitSummary, formatTopFeatures, topFeatures } from "./summary.ts";
@@ -55,7 +57,9 @@ TF-IDF:
 Options:
 ${FLAGS.help}
   --top N           words per line in the tables (default 10)
-  --out FILE        write the model (with the vocabulary) to FILE, atomically
+  --out FILE        where to write the model, with the vocabulary (default ${DEFAULT_MODEL}),
+                    atomically; an existing file is replaced only if it is a model file
+  --force           replace an existing --out file that is not a model file
   --tfidf-dir DIR   also write the TF-IDF matrix: DIR/STRATUM.mtx per stratum and
                     DIR/vocabulary.txt (one term a line; DIR is created), for "snmf fit DIR" or scipy.io.mmread
   --json            print a JSON summary on stdout: as "snmf fit --json", plus documents,
@@ -101,6 +105,7 @@ export async function text(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
     ...FLAGS.options,
     ...OUTPUT_FLAGS,
+    ...FORCE_FLAG,
     "text-field": { type: "string" },
     "strata-field": { type: "string" },
     encoding: { type: "string" },
@@ -122,8 +127,8 @@ export async function text(args: string[]): Promise<number> {
   const maxDf = dfOption(stringOption(values, "max-df"), "max-df", { proportion: 1 });
   const maxFeatures = integerOption(values, "max-features", 1);
   const count = integerOption(values, "top", 1, 10);
-  const out = stringOption(values, "out");
-  if (out !== undefined) checkWritable(out);
+  const out = stringOption(values, "out") ?? DEFAULT_MODEL;
+  checkWritable(out);
   const tfidfDir = stringOption(values, "tfidf-dir");
   if (tfidfDir !== undefined) {
     try {
@@ -153,7 +158,8 @@ export async function text(args: string[]): Promise<number> {
   const documents = matrix.rows;
   const csr = splitRows(matrix, strata);
   // Again, now that the inputs are known: no output may be one of them.
-  if (out !== undefined) checkWritable(out);
+  checkWritable(out);
+  checkModelOutput(out, values.force === true);
   if (tfidfDir !== undefined) {
     checkFileNames(csr);
     for (const { name } of csr) checkWritable(join(tfidfDir, `${name}.mtx`), "--tfidf-dir");
@@ -172,14 +178,14 @@ export async function text(args: string[]): Promise<number> {
   try {
     // Files are written after the fit, so Ctrl-C during it leaves every output as it was.
     if (tfidfDir !== undefined) writeTfidf(tfidfDir, csr, matrix.vocabulary);
-    if (out !== undefined) writeModel(out, model);
-    const summary = fitSummary(model, out ?? null);
+    writeModel(out, model);
+    const summary = fitSummary(model, out);
     const words = topFeatures(model, count, { by: "value" });
     if (values.json) {
       console.log(JSON.stringify({ ...summary, documents, vocabularySize: matrix.cols, top: words }));
     } else {
       console.log([...formatFitSummary(summary), "", ...formatTopFeatures(words, { values: false })].join("\n"));
-      if (!quiet && out !== undefined) process.stderr.write(`snmf text: wrote ${out}\n`);
+      if (!quiet) process.stderr.write(`snmf text: wrote ${out}\n`);
     }
   } finally {
     model.free();

@@ -11,6 +11,9 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { UsageError } from "./errors.ts";
 
+/** Where `snmf fit` and `snmf text` write the model without `--out`. */
+export const DEFAULT_MODEL = "model.json";
+
 /** The first bytes of every model file `snmf` writes (`JSON.stringify` of `Model.toJSON()`). */
 export const MODEL_FILE_START = '{"format":"stratified-nmf"';
 

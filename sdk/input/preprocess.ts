@@ -304,7 +304,8 @@ function scaleWarning(maxima: readonly number[], say: PreprocessMessages): strin
   });
   if (low < 0 || maxima[high] <= SCALE_WARNING_RATIO * maxima[low]) return undefined;
   const ratio = maxima[high] / maxima[low];
-  const fmt = (x: number) => Number(x.toPrecision(3)).toString();
+  const fmt = (x: number) =>
+    x >= 1e5 || x < 1e-3 ? x.toExponential(2).replace(/\.?0+e/, "e") : Number(x.toPrecision(3)).toString();
   return `column maxima differ ${fmt(ratio)}-fold, from ${fmt(maxima[low])} in ${say.column(low)} to ${
     fmt(maxima[high])
   } in ${say.column(high)}: the largest columns dominate the fit and its loss; ${say.option("scale", "max")} or ${
@@ -417,8 +418,9 @@ function handleMissing<T extends TableData>(
 export function preprocess<T extends TableData>(
   strata: T[],
   options: PreprocessOptions = {},
-  say: PreprocessMessages = sdkMessages("Cannot preprocess data"),
+  messages?: PreprocessMessages,
 ): Preprocessed<T> {
+  const say = messages ?? sdkMessages("Cannot preprocess data", undefined, strata);
   const settled = { missing: options.missing ?? "error", scale: options.scale ?? "none", shiftNegative: false };
   settled.shiftNegative = options.shiftNegative ?? false;
   const cols = strata[0]?.cols ?? 0;

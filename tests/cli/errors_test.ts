@@ -32,7 +32,7 @@ import {
 } from "./harness.ts";
 import { COLUMNS, csv, mtx, strataValues } from "./data.ts";
 import { InputError } from "../../cli/errors.ts";
-import { readStrata } from "../../io/read_input.ts";
+import { NEGATIVE_HINT, readStrata } from "../../io/read_input.ts";
 
 /** Each test spawns the command several times: more than bun test's default 5 s. */
 const SLOW = { timeout: 60_000 };
@@ -256,11 +256,13 @@ describe("snmf errors and output files", () => {
           ],
           [
             ["fit", join(root, "grouped.csv"), "--strata-column", "site"],
-            `${join(root, "grouped.csv")} line 3: column 3 ("y") is negative (-4)`,
+            `${join(root, "grouped.csv")} line 3: column 3 ("y") is negative (-4)${NEGATIVE_HINT}`,
           ],
           [
             ["fit", join(root, "nostrata")],
-            `${join(root, "nostrata")}: has no NAME.csv or NAME.mtx files (one per stratum)`,
+            `${
+              join(root, "nostrata")
+            }: has no NAME.csv, NAME.tsv, NAME.json, NAME.jsonl, NAME.parquet, NAME.arrow or NAME.mtx files (one per stratum)`,
           ],
         ];
         for (const [args, message] of cases) {
@@ -374,8 +376,9 @@ describe("snmf errors and output files", () => {
 
       it("writes --out through a link, keeps a file's mode, refuses hard links", SLOW, (t) => {
         if (skip(t)) return;
+        // --force: the files replaced here are not model files (io/model_output.ts).
         const fit = (out: string) =>
-          run(runner(), ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--out", out]);
+          run(runner(), ["fit", join(root, "good"), "--rank", "2", "--iters", "2", "-q", "--force", "--out", out]);
         const target = join(root, `${label}-target.json`);
         writeFileSync(target, "previous\n");
         chmodSync(target, 0o600);
@@ -446,6 +449,7 @@ describe("snmf errors and output files", () => {
           "2",
           "--iters",
           "1000000000",
+          "--force", // the file is not a model file (io/model_output.ts)
           "--out",
           out,
         ], { cwd: r.cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
