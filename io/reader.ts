@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { CsrTable, DenseTable } from "../sdk/input/preprocess.ts";
 import type { LeftOut } from "../sdk/input/table.ts";
 import type { MemoryBudget } from "./memory.ts";
 import type { ReadProgress } from "./read_progress.ts";
@@ -30,27 +31,11 @@ export interface ReadOptions {
   hints?: { missing?: string; negative?: string };
 }
 
-/** A dense stratum as the readers build it: `rows × cols` float32 values, row-major. */
-export interface DenseData {
-  name?: string;
-  rows: number;
-  cols: number;
-  data: Float32Array;
-  /** Each row's id (from an id column). */
-  rowIds?: (string | number)[];
-}
+/** A dense stratum as the readers build it: `rows × cols` float32 values, row-major (NaN: a missing cell). */
+export type DenseData = DenseTable;
 
 /** A sparse stratum as the readers build it: CSR, columns sorted within each row. */
-export interface CsrData {
-  name?: string;
-  rows: number;
-  cols: number;
-  /** `rows + 1` offsets into `indices` and `values`. */
-  indptr: Int32Array;
-  /** 0-based column of each entry. */
-  indices: Int32Array;
-  values: Float32Array;
-}
+export type CsrData = CsrTable;
 
 /** One stratum read from one file, with its column names when the file has them. */
 export interface StratumFile<Data extends DenseData | CsrData = DenseData | CsrData> {
