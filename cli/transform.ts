@@ -75,7 +75,7 @@ function csvText(result: TransformResult, ids: Ids | undefined): string {
   const lines = [(ids ? [csvField(ids.column), ...topics] : topics).join(",")];
   for (let r = 0; r < rows; r++) {
     const loadings = Array.from(W.subarray(r * rank, (r + 1) * rank), formatFloat32);
-    lines.push((ids ? [csvField(ids.rowIds[r]), ...loadings] : loadings).join(","));
+    lines.push((ids ? [csvField(String(ids.rowIds[r])), ...loadings] : loadings).join(","));
   }
   return lines.join("\n") + "\n";
 }

@@ -13,6 +13,7 @@ import process from "node:process";
 import { after, describe, it } from "node:test";
 import { cleanup, ROOT, sourceRunner, tempDir, writeFiles } from "./cli/harness.ts";
 import { csv, lcg } from "./cli/data.ts";
+import { tableFile } from "./io/table_files.ts";
 
 const SLOW = { timeout: 180_000 };
 
@@ -109,6 +110,20 @@ function surveyCsv(): string {
   return csv(["wave", "income", "age", "rooms", "note"], rows);
 }
 
+/** Cars by origin: a name, some missing cells, columns on different scales (the Parquet example). */
+function carsParquet(): Uint8Array {
+  const next = lcg(45);
+  const origins = ["USA", "Europe", "Japan"];
+  const rows = Array.from({ length: 36 }, (_, r) => ({
+    Name: `car ${r}`,
+    Origin: origins[r % 3],
+    MPG: r % 7 === 3 ? null : Math.round(15 + 25 * next()),
+    Horsepower: Math.round(60 + 150 * next()),
+    Weight_in_lbs: Math.round(1800 + 3000 * next()),
+  }));
+  return tableFile(rows, ".parquet") as Uint8Array;
+}
+
 /** Posts in two forums, 30 each, from two vocabularies that share some words. */
 function postsJsonl(): string {
   const next = lcg(33);
@@ -139,6 +154,7 @@ function exampleDirectory(): { dir: string; env: Record<string, string> } {
     "survey.csv": surveyCsv(),
     "posts.jsonl": postsJsonl(),
   });
+  writeFileSync(join(dir, "cars.parquet"), carsParquet());
   symlinkSync(join(ROOT, "sdk"), join(dir, "sdk"));
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(ROOT, join(dir, "node_modules", "stratified-nmf"));
@@ -246,7 +262,11 @@ describe("README.md's examples", () => {
     writeFileSync(join(dir, "main.mjs"), node.text);
     const nodeOut = sh("node main.mjs", dir, env).stdout;
     assert.match(nodeOut, /^\d\.\d+(e-\d+)? \[\n?/, nodeOut);
-    assert.equal(blocks.length, 2, "every SDK block ran");
+    const table = blocks.find((b) => b.text.includes("fromTable("))!;
+    writeFileSync(join(dir, "table.ts"), table.text);
+    const tableOut = sh(`deno run -A table.ts`, dir, env).stdout;
+    assert.match(tableOut, /\[ "mpg", "hp" \]/, tableOut); // the columns used, then the row ids and v(i) in mpg and hp
+    assert.equal(blocks.length, 3, "every SDK block ran");
   });
 
   it("ran every command that is not exempt", () => {

@@ -242,7 +242,6 @@ function records(
         shareInterval: interval((s) => s.share[i], j),
         p: p[j],
         q: q[j],
-        ...((globalThis as any).KEEP_REPLICATES ? { replicates: boot.map((s) => s.contrast[i][j]) } : {}),
       };
     });
   });

@@ -16,6 +16,7 @@
 import { fit } from "../fit.ts";
 import type { Stratum } from "../types.ts";
 import type { RowSet } from "./rows.ts";
+import { quantile } from "./stats.ts";
 
 /** How the procedure fits. */
 export interface ProcedureSettings {
@@ -99,10 +100,22 @@ export async function stratifiedShifts(
 }
 
 /**
+ * The quantile of a stratum's loadings of each topic that the canonical shift takes as what
+ * (nearly) every row carries. Measured (bench/inference.ts, synthetic calibration, T = 300): with
+ * the minimum (0) the intervals covered the null contrast in 88.5 % of 200 data sets and the
+ * false discoveries were 8.4 % of the calls over 50; with the 5 % quantile 98 % of 100 and 3.7 %
+ * over 30 (10 %: 97 %, 6.8 %; 20 %: 96 %, 12.3 %), with the same power (every planted column
+ * found). The bootstrap of a sample minimum is inconsistent; that of an inner quantile is not.
+ */
+export const CANONICAL_QUANTILE = 0.05;
+
+/**
  * The canonical shifts (docs/inference.md, "Identifiability"): for each stratum and topic, the part
- * of the topic every row carries moved into the shift, v*(i) = v(i) + Σ_q (min_r W(i)[r, q]) H[q, :]
- * (float64 sums, rounded once). The fit 1 v(i)ᵀ + W(i) H is the same; v* is the same for every split
- * of it that moves mass between v(i) and the topics the stratum's rows all carry.
+ * of the topic (nearly) every row carries moved into the shift,
+ * v*(i) = v(i) + Σ_q Q(W(i)[:, q]) H[q, :] with Q the CANONICAL_QUANTILE of the stratum's
+ * loadings (float64 sums, rounded once). v* is the same for every split of the fit that moves mass
+ * between v(i) and a topic all of the stratum's rows carry: adding a to every loading of topic q
+ * adds a to Q while v(i) loses a H[q, :].
  * @param V s vectors of n; W s matrices m_i×k; H k×n (row-major)
  */
 export function canonicalShifts(
@@ -112,19 +125,14 @@ export function canonicalShifts(
   k: number,
 ): Float32Array[] {
   const n = H.length / k;
-  const alpha = Number((globalThis as any).FLOOR_Q ?? 0);
   return V.map((v, i) => {
     const m = W[i].length / k;
-    const floor = new Float64Array(k);
-    for (let q = 0; q < k; q++) {
-      const col = new Float64Array(m);
-      for (let r = 0; r < m; r++) col[r] = W[i][r * k + q];
-      col.sort();
-      const pos = alpha * (m - 1), lo = Math.floor(pos), hi = Math.min(lo + 1, m - 1);
-      floor[q] = col[lo] + (pos - lo) * (col[hi] - col[lo]);
-    }
     const shifted = Float64Array.from(v);
-    for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) shifted[j] += floor[q] * H[q * n + j];
+    for (let q = 0; q < k; q++) {
+      const loadings = Float64Array.from({ length: m }, (_, r) => W[i][r * k + q]).sort();
+      const floor = quantile(loadings, CANONICAL_QUANTILE);
+      for (let j = 0; j < n; j++) shifted[j] += floor * H[q * n + j];
+    }
     return Float32Array.from(shifted);
   });
 }
