@@ -8,8 +8,10 @@
 import { Checkpoint } from "./runtime/checkpoint.ts";
 import { init } from "./runtime/core.ts";
 import { type Executor, executorFor } from "./threads/executor.ts";
-import { iterate, lossEveryIteration } from "./solve/iterate.ts";
-import type { Factors } from "./input/factors.ts";
+import { lossEveryIteration } from "./solve/iterate.ts";
+import { Factors } from "./input/factors.ts";
+import { type RestartResult, runStarts, type Starts } from "./solve/starts.ts";
+import { stabilityOf } from "./inference/stability.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
@@ -59,53 +61,103 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const layouts = describeStrata(strata, ACTION);
   checkAgainstData(settings, layouts);
   const rowIds = rowIdsOf(strata, layouts.map((x) => x.rows), ACTION);
+  const weights = strataWeights(settings, layouts);
   const core = await init();
   checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings)), largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
   const resident = await loadStrata(core, strata, ACTION, layouts, {
     checkpoint,
+    weightRoots: weights?.roots,
     ...(settings.normalizeUnits ? {} : { scale: 1 }),
   });
   let factors: Factors | undefined;
+  let best: Factors | undefined;
   let solver: Solver | undefined;
   let executor: Executor | undefined;
   try {
     const shape = { rows: layouts.map((x) => x.rows), cols: resident.cols, rank: settings.rank };
     factors = await startFactors(core, resident, shape, settings.init, settings, ACTION, checkpoint);
+    // An explicit start is in the data's units: the weighted problem's factors are √c_i times it.
+    if (weights && typeof settings.init === "object") factors.weighStrata(weights.roots, "multiply");
+    if (settings.restarts > 1) best = new Factors(core, shape);
     executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
       ...settings,
       executor,
       lossEveryIteration: lossEveryIteration(settings),
     });
-    const run = await iterate(solver, {
+    const toDataUnits = (f: Factors) => dataUnits(f, resident.scale, weights?.roots);
+    const starts = await runStarts(solver, factors, best, {
       ...settings,
       normA: Math.sqrt(resident.normSq),
       unit: resident.scale,
       onProgress: options.onProgress,
       checkpoint,
       action: ACTION,
-    });
+    }, toDataUnits);
     solver.free();
-    factors.changeUnits(resident.scale, "multiply");
-    const model = new Model(factors, {
+    const kept = best ?? factors;
+    if (kept.hLayout === "n×k") kept.transposeH();
+    kept.changeUnits(resident.scale, "multiply");
+    if (weights) kept.weighStrata(weights.roots, "divide");
+    const model = new Model(kept, {
       names: layouts.map((x) => x.name),
-      ...run,
+      ...starts.run,
       scale: resident.scale,
-      settings: modelSettings(settings, { threads: executor.threads }),
+      settings: modelSettings(settings, { threads: executor.threads, strataWeights: weights?.values ?? null }),
       columnNames: settings.columnNames ? [...settings.columnNames] : undefined,
       totalMs: performance.now() - started,
       preprocessing: settings.preprocessing ? structuredClone(settings.preprocessing) : undefined,
       rowIds,
+      ...restartRecord(starts, settings.rank),
     });
-    factors = undefined;
+    if (kept === best) best = undefined;
+    else factors = undefined;
     return model;
   } finally {
     solver?.free();
     executor?.close();
     factors?.free();
+    best?.free();
     resident.free();
   }
+}
+
+/** What a model records of its restarts: which won, each start's seed and loss, and the stability. */
+function restartRecord(starts: Starts, rank: number) {
+  if (starts.seeds.length === 1) return {};
+  return {
+    starts: { seeds: starts.seeds, losses: starts.losses, best: starts.best },
+    stability: stabilityOf(starts.results, starts.best, rank),
+  };
+}
+
+/** V and H of `factors` as they are now (H in either layout), in the data's units. */
+function dataUnits(factors: Factors, scale: number, roots: readonly number[] | undefined): RestartResult {
+  const { rows, cols: n, rank: k } = factors.shape;
+  const V = rows.map((_, i) => Float32Array.from(factors.v(i), (x) => x * scale / (roots?.[i] ?? 1)));
+  const stored = factors.core.heap.f32(factors.H, k * n);
+  const H = new Float32Array(k * n);
+  for (let q = 0; q < k; q++) {
+    for (let j = 0; j < n; j++) {
+      H[q * n + j] = scale * (factors.hLayout === "k×n" ? stored[q * n + j] : stored[j * k + q]);
+    }
+  }
+  return { loss: NaN, V, H };
+}
+
+/**
+ * The strata's weights as numbers ("balanced": 1/m_i) and their square roots, or undefined.
+ * @throws {RangeError} for weights of another count than the strata
+ */
+function strataWeights(settings: ResolvedOptions, layouts: readonly StratumLayout[]) {
+  const given = settings.strataWeights;
+  if (given === undefined) return undefined;
+  const values = given === "balanced" ? layouts.map((x) => 1 / x.rows) : given;
+  if (values.length !== layouts.length) {
+    throw new RangeError(`${ACTION}: options.strataWeights has ${values.length} weights for ${layouts.length} strata`);
+  }
+  return { values: [...values], roots: values.map(Math.sqrt) };
 }
 
 /**
@@ -118,6 +170,13 @@ function checkAgainstData(settings: ResolvedOptions, layouts: readonly StratumLa
   if (settings.rank > Math.min(cols, totalRows)) {
     throw new RangeError(
       `${ACTION}: options.rank ${settings.rank} exceeds what the data allows (min of ${cols} columns and ${totalRows} rows)`,
+    );
+  }
+  if (settings.restarts > 1 && settings.init !== "random") {
+    throw new RangeError(
+      `${ACTION}: options.restarts ${settings.restarts} needs the random start: an ${
+        settings.init === "nndsvd" ? "NNDSVD" : "explicit"
+      } start is the same every time`,
     );
   }
   if (settings.columnNames !== undefined && settings.columnNames.length !== cols) {
@@ -139,6 +198,7 @@ function fitShape(layouts: readonly StratumLayout[], settings: ResolvedOptions):
     solver: settings.solver,
     lossEveryIteration: lossEveryIteration(settings),
     init: typeof settings.init === "string" ? settings.init : "explicit",
+    restarts: settings.restarts,
     threads: settings.threads,
   };
 }

@@ -12,6 +12,7 @@ import { SETTING_NAMES } from "./input/options.ts";
 import type { Preprocessing } from "./input/preprocess.ts";
 import type { ModelSettings } from "./types.ts";
 import { largestFirst, type RankBy, rankFeatures } from "./contrast.ts";
+import type { RestartsRecord, Stability } from "./inference/stability.ts";
 import { JUPYTER_DISPLAY, type MimeBundle, modelSummaryHtml, modelSummaryText } from "./display.ts";
 
 /** Everything a model holds besides its factors. */
@@ -21,6 +22,8 @@ export interface ModelInfo extends RunResults {
   columnNames?: string[];
   preprocessing?: Preprocessing;
   rowIds?: (string | number)[][];
+  starts?: RestartsRecord;
+  stability?: Stability;
 }
 
 function toRows(flat: Float32Array, cols: number): number[][] {
@@ -97,6 +100,14 @@ export class Model {
   readonly preprocessing?: Readonly<Preprocessing>;
   /** An identifier of each row of each stratum (the rows of W(i)), when the strata had `rowIds`. */
   readonly rowIds?: readonly (readonly (string | number)[])[];
+  /** With `restarts`: which start won (`best`, 0-based), and every start's seed and final loss. */
+  readonly starts?: Readonly<RestartsRecord>;
+  /**
+   * With `restarts`: how much the answer moves over the starts within 1 % of the best loss (the
+   * range of v, whether each share is stable, the overlap of the top columns, the topics'
+   * agreement; docs/inference.md, "Stability over restarts").
+   */
+  readonly stability?: Readonly<Stability>;
   #factors: Factors | undefined;
 
   /** @internal Models come from `fit()` or `Model.fromJSON()`. */
@@ -118,6 +129,8 @@ export class Model {
     if (info.columnNames) this.columnNames = info.columnNames;
     if (info.preprocessing) this.preprocessing = info.preprocessing;
     if (info.rowIds) this.rowIds = info.rowIds;
+    if (info.starts) this.starts = info.starts;
+    if (info.stability) this.stability = info.stability;
   }
 
   #live(): Factors {
@@ -244,6 +257,8 @@ export class Model {
       scale: this.scale,
       ...(this.preprocessing ? { preprocessing: structuredClone(this.preprocessing) as Preprocessing } : {}),
       ...(this.rowIds ? { rowIds: this.rowIds.map((ids) => [...ids]) } : {}),
+      ...(this.starts ? { starts: structuredClone(this.starts) as RestartsRecord } : {}),
+      ...(this.stability ? { stability: structuredClone(this.stability) as Stability } : {}),
       V: this.rows.map((_, i) => Array.from(factors.v(i))),
       W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
       H: toRows(factors.h(), this.cols),

@@ -64,8 +64,10 @@ export interface ProgressInfo {
   loss: number;
   /** `loss / ‖A‖_F` (NaN when the loss is not tracked). */
   normalizedLoss: number;
-  /** Milliseconds since the fit started iterating. */
+  /** Milliseconds since the fit (or, with restarts, this start) started iterating. */
   elapsedMs: number;
+  /** With `restarts`: which start (0-based) this is. */
+  restart?: number;
   /**
    * The L1 penalty part of `loss²` (0 without `l1V`, `l1W`, `l1H`): the reconstruction loss
    * `sqrt(F)` is `sqrt(loss² − penalty)`.
@@ -120,6 +122,10 @@ export interface ModelSettings {
   threads: number;
   /** Whether the data were divided by a power of two before fitting (the model's `scale`; false: fit as given). */
   normalizeUnits: boolean;
+  /** Random starts run (the best kept). */
+  restarts: number;
+  /** The weight of each stratum in the objective, or null without weights. */
+  strataWeights: number[] | null;
 }
 
 /** Options of `fit()`. */
@@ -190,6 +196,16 @@ export interface FitOptions {
    * penalties are then in the data's units): use it to reproduce published figures.
    */
   normalizeUnits?: boolean;
+  /**
+   * Random starts to run, keeping the one with the lowest final loss (default 1; seeds drawn from
+   * `seed`, the first being `seed` itself; only with the random start).
+   */
+  restarts?: number;
+  /**
+   * Weights of the strata in the objective, `Σ_i c_i ‖A(i) − 1 v(i)ᵀ − W(i) H‖²`: `"balanced"`
+   * (c_i = 1/m_i) or one number > 0 per stratum (default: none, every c_i = 1).
+   */
+  strataWeights?: number[] | "balanced";
   /** Names of the `n` columns, kept on the model (used by `topFeatures`). */
   columnNames?: string[];
   /**

@@ -439,6 +439,8 @@ describe("model settings, one object", () => {
         l1V: 0,
         l1W: 0,
         l1H: 0.5,
+        restarts: 1,
+        strataWeights: null,
         normalizeUnits: true,
         threads: model.settings.threads,
       });

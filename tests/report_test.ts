@@ -315,6 +315,8 @@ async function madeModel(
     l1W: 0,
     l1H: 0,
     normalizeUnits: true,
+    restarts: 1,
+    strataWeights: null,
     threads: 1,
     ...Object.fromEntries(given.filter(([key]) => settingNames.has(key))),
   };

@@ -81,6 +81,21 @@ export class Factors {
   }
 
   /**
+   * v(i) and W(i) of each stratum multiplied (or divided) by `roots[i]`, in float64 and rounded
+   * once: the factors of the weighted problem and back (docs/algorithm.md, "Strata weights"). A
+   * root of 1 changes no bit.
+   */
+  weighStrata(roots: readonly number[], how: "multiply" | "divide"): void {
+    roots.forEach((root, i) => {
+      if (root === 1) return;
+      for (const values of [this.v(i), this.w(i)]) {
+        if (how === "multiply") { for (let e = 0; e < values.length; e++) values[e] = values[e] * root; }
+        else for (let e = 0; e < values.length; e++) values[e] = values[e] / root;
+      }
+    });
+  }
+
+  /**
    * Transposes H's memory in place (k×n ↔ n×k) through a temporary released at once, and flips
    * {@link hLayout}.
    */
@@ -98,6 +113,19 @@ export class Factors {
     this.#hLayout = this.#hLayout === "k×n" ? "n×k" : "k×n";
   }
 
+  /**
+   * Copies V, the W(i) and H (in whatever layout H's memory has, which is copied too) from
+   * `other`, of the same shape.
+   */
+  copyFrom(other: Factors): void {
+    const { heap } = this.core;
+    const { rows, cols, rank } = this.shape;
+    heap.f32(this.V, rows.length * cols).set(heap.f32(other.V, rows.length * cols));
+    rows.forEach((m, i) => heap.f32(this.W[i], m * rank).set(heap.f32(other.W[i], m * rank)));
+    heap.f32(this.H, rank * cols).set(heap.f32(other.H, rank * cols));
+    this.#hLayout = other.#hLayout;
+  }
+
   free(): void {
     this.core.heap.release(this.V);
     this.W.forEach((ptr) => this.core.heap.release(ptr));
@@ -111,12 +139,18 @@ export class Factors {
  */
 export function randomFactors(core: Core, shape: Shape, seed: number): Factors {
   const factors = new Factors(core, shape);
+  fillRandom(factors, seed);
+  return factors;
+}
+
+/** Overwrites `factors` (H in its k×n layout) with the published random start of `seed`. */
+export function fillRandom(factors: Factors, seed: number): void {
+  const { shape } = factors;
   const random = new Random(seed);
   const scale = 1 / Math.sqrt(shape.rank);
   shape.rows.forEach((_, i) => random.fill(factors.v(i)));
   shape.rows.forEach((_, i) => random.fill(factors.w(i), scale));
   random.fill(factors.h(), scale);
-  return factors;
 }
 
 /** Largest finite float32. */

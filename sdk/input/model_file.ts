@@ -13,6 +13,7 @@ import { arrayOf, boolean, type Check, checked, closest, finite, integer, positi
 import { checkSettings, OPTIONS } from "./options.ts";
 import { type Preprocessing, preprocessingProblem } from "./preprocess.ts";
 import { rowIdsProblem } from "./row_ids.ts";
+import { restartsProblem, type RestartsRecord, type Stability, stabilityProblem } from "../inference/stability.ts";
 
 /** The version {@link ModelJSON} files are written with. */
 export const MODEL_VERSION = 2;
@@ -83,6 +84,8 @@ export interface ModelFile extends RunResults {
   columnNames?: string[];
   preprocessing?: Preprocessing;
   rowIds?: (string | number)[][];
+  starts?: RestartsRecord;
+  stability?: Stability;
   settings: ModelSettings;
   factors: InitialFactors;
 }
@@ -120,7 +123,16 @@ const FIELDS: Record<number, string[]> = {
     "l1W",
     "l1H",
   ],
-  2: [...SHAPE_FIELDS, "settings", ...Object.keys(RESULTS), "preprocessing", "rowIds", ...FACTOR_FIELDS],
+  2: [
+    ...SHAPE_FIELDS,
+    "settings",
+    ...Object.keys(RESULTS),
+    "preprocessing",
+    "rowIds",
+    "starts",
+    "stability",
+    ...FACTOR_FIELDS,
+  ],
 };
 
 /**
@@ -139,7 +151,6 @@ function settingsOfVersion1(data: Record<string, unknown>): Record<string, unkno
     l1W: data.l1W ?? 0,
     l1H: data.l1H ?? 0,
     threads: 1,
-    normalizeUnits: false,
   };
 }
 
@@ -196,13 +207,20 @@ function readResults(data: Record<string, unknown>, version: number, action: str
   return { ...results, lossHistory: Float64Array.from(lossHistory) };
 }
 
-/** The optional records of format 2: the preprocessing and the row ids, checked against the shape. */
-function readRecords(
-  data: Record<string, unknown>,
-  shape: Shape,
-  action: string,
-): { preprocessing?: Preprocessing; rowIds?: (string | number)[][] } {
-  const records: { preprocessing?: Preprocessing; rowIds?: (string | number)[][] } = {};
+/** The optional records of a format-2 file. */
+type Records = Pick<ModelFile, "preprocessing" | "rowIds" | "starts" | "stability">;
+
+/** The optional records of format 2 (preprocessing, row ids, starts, stability), checked against the shape. */
+function readRecords(data: Record<string, unknown>, shape: Shape, action: string): Records {
+  const records: Records = {};
+  const check = (name: keyof Records, problem: string | undefined) => {
+    if (problem) throw new RangeError(`${action}: ${name} ${problem}`);
+    (records as Record<string, unknown>)[name] = data[name];
+  };
+  if (data.starts !== undefined) check("starts", restartsProblem(data.starts));
+  if (data.stability !== undefined) {
+    check("stability", stabilityProblem(data.stability, shape.rows.length, shape.cols, shape.rank));
+  }
   if (data.preprocessing !== undefined) {
     const problem = preprocessingProblem(data.preprocessing, shape.cols, shape.rows);
     if (problem) throw new RangeError(`${action}: preprocessing ${problem}`);

@@ -13,6 +13,7 @@
 
 import type { FitOptions, InitKind, ModelSettings, ProgressInfo, StartKind, TransformOptions } from "../types.ts";
 import {
+  arrayOf,
   boolean,
   type Check,
   checked,
@@ -23,6 +24,7 @@ import {
   jsonQuote,
   nullable,
   ofType,
+  positive,
   strings,
 } from "./checks.ts";
 import type { Preprocessing } from "./preprocess.ts";
@@ -52,6 +54,8 @@ export interface Flag {
 export interface RunFacts {
   /** Threads the fit ran on. */
   threads: number;
+  /** The strata's weights as numbers ("balanced" resolved), or null without weights. */
+  strataWeights?: number[] | null;
 }
 
 /**
@@ -66,6 +70,8 @@ export interface Recorded<R> {
   check: Check<R>;
   /** The recorded value (default: the option's resolved value). */
   from?: (options: Settled, run: RunFacts) => R;
+  /** What a model file that lacks it means (written before it was recorded); absent: it is required. */
+  absent?: R;
 }
 
 /** One option: one row of the table. */
@@ -108,6 +114,14 @@ const stratumCheck: Check<number | string> = {
   allows: (value) => typeof value === "string" || (Number.isSafeInteger(value) && value >= 0),
   rule: () => "a stratum's name or index (an integer ≥ 0)",
   parse: (text) => text,
+};
+
+const weightsCheck: Check<number[] | "balanced"> = {
+  is: (value): value is number[] | "balanced" =>
+    value === "balanced" || (Array.isArray(value) && value.every((x) => typeof x === "number")),
+  allows: (value) => value === "balanced" || value.every((x) => Number.isFinite(x) && x > 0),
+  rule: (quote) => `${quote("balanced")} or an array of finite numbers > 0, one per stratum`,
+  parse: (text) => text === "balanced" ? "balanced" : text.split(",").map((x) => x.trim() === "" ? NaN : Number(x)),
 };
 
 /**
@@ -281,6 +295,37 @@ export const OPTIONS = {
       help: "compute the loss only at the end, not every iteration (faster on sparse data, but no progress line)",
     },
   },
+  restarts: {
+    check: integer(1, 1000),
+    calls: ["fit"],
+    default: 1,
+    defaultText: "1",
+    doc:
+      "random starts to run (seeds drawn from `seed`; the first is `seed` itself), keeping the one with the lowest final loss (`model.restarts` says which won and every start's loss; `model.stability` how much the answer moves over those within 1 % of the best); only with the random start",
+    flag: {
+      name: "restarts",
+      value: "N",
+      help: "random starts, keeping the best (default {default}; only with the random start)",
+    },
+    recorded: { check: integer(1, 1000), absent: 1 },
+  },
+  strataWeights: {
+    check: weightsCheck,
+    calls: ["fit"],
+    defaultText: "—",
+    doc:
+      '`"balanced"` (each stratum weighs 1/m_i) or one number > 0 per stratum: the fit minimizes `Σ_i c_i ‖A(i) − 1 v(i)ᵀ − W(i) H‖²`, so that a large stratum does not dominate `H`; the loss reported is the weighted one (all-1 weights give the same bits as none)',
+    flag: {
+      name: "strata-weights",
+      value: "W",
+      help: "balanced (each stratum weighs 1/rows) or one weight per stratum, w1,w2,… (default: none)",
+    },
+    recorded: {
+      check: nullable(arrayOf(positive, "an array of finite numbers > 0")),
+      from: (_, run) => run.strataWeights ?? null,
+      absent: null,
+    },
+  },
   normalizeUnits: {
     check: boolean,
     calls: ["fit"],
@@ -294,7 +339,8 @@ export const OPTIONS = {
       help:
         "fit the data in their own units, as the paper's method does (its random start, ε and penalties are then absolute), to reproduce published figures; by default the data are divided by a power of two so that the result does not depend on their units",
     },
-    recorded: { check: boolean },
+    // Files written before the setting was recorded come from fits of the data as given.
+    recorded: { check: boolean, absent: false },
   },
   threads: {
     check: integer(1, MAX_THREADS),
@@ -480,6 +526,10 @@ export function checkSettings(value: unknown, action: string, place: string): Mo
   const settings: Record<string, unknown> = {};
   for (const name of SETTING_NAMES) {
     const recorded = optionSpec(name).recorded!;
+    if (given[name] === undefined && "absent" in recorded) {
+      settings[name] = recorded.absent;
+      continue;
+    }
     if (given[name] === undefined) {
       throw new TypeError(`${action}: ${place}${name} is missing (${recorded.check.rule(jsonQuote)})`);
     }

@@ -262,8 +262,23 @@ export function refreshConstants(core: Core, strata: ResidentStrata): void {
   strata.normSq = strata.norms.reduce((sum, x) => sum + x, 0);
 }
 
+/**
+ * Multiplies stratum i's stored values by `roots[i]` (√c_i of its weight; float64, rounded once):
+ * Σ_i c_i ‖A(i) − 1 v(i)ᵀ − W(i) H‖² is the plain objective of the data so weighted, with v(i) and
+ * W(i) multiplied by √c_i (docs/algorithm.md, "Strata weights"). A weight of 1 changes no bit.
+ */
+function weighValues(core: Core, strata: readonly ResidentStratum[], roots: readonly number[]): void {
+  strata.forEach((x, i) => {
+    if (roots[i] === 1) return;
+    const values = storedValues(core, x);
+    for (let e = 0; e < values.length; e++) values[e] = values[e] * roots[i];
+  });
+}
+
 /** Options of {@link loadStrata}. */
 export interface LoadOptions {
+  /** √c_i of each stratum's weight (default: none). */
+  weightRoots?: readonly number[];
   /** Checked for cancellation every ROWS_PER_CHECK + 1 rows. */
   checkpoint?: Checkpoint;
   /** Divide the values by this (a model's scale, for new rows); default: the power of two at or below their largest. */
@@ -297,6 +312,7 @@ export async function loadStrata(
           : await loadDense(core, stratum as DenseStratum, layout, arena, options.checkpoint),
       );
     }
+    if (options.weightRoots) weighValues(core, resident, options.weightRoots);
     const largest = largestValue(core, resident);
     if (largest === 0) throw new RangeError(`${action}: every entry of every stratum is zero`);
     const scale = options.scale ?? powerOfTwoBelow(largest);

@@ -25,6 +25,8 @@ export interface FitShape {
   lossEveryIteration?: boolean;
   /** Default "random". */
   init?: "random" | "nndsvd" | "explicit";
+  /** Random starts (more than one keeps a copy of the best factors; default 1). */
+  restarts?: number;
   /** Threads (only the CSR numerator's split arrays depend on it; default 8, the most they use). */
   threads?: number;
 }
@@ -33,7 +35,7 @@ export interface FitShape {
 export interface MemoryEstimate {
   /** The strata as stored (float32 dense; CSR int32 offsets and indices, float32 values) and their column sums. */
   data: number;
-  /** V (s×n), the W(i) (m_i×k) and H (k×n), float32. */
+  /** V (s×n), the W(i) (m_i×k) and H (k×n), float32 (twice with restarts: the best start's copy). */
   factors: number;
   /** The NNDSVD start's temporaries (0 for other starts), freed before the solver starts. */
   start: number;
@@ -118,8 +120,9 @@ export function memoryNeeded(shape: FitShape): MemoryEstimate {
   const p = partition(strata, { rank: k, lossEveryIteration, fixH: false, threads: shape.threads ?? 8 });
   const rule = RULES[shape.solver ?? "hals"];
   const data = dataBytes(strata);
-  const factors = block(strata.length * n * 4) + strata.reduce((sum, x) => sum + block(x.rows * k * 4), 0) +
-    block(k * n * 4);
+  const copies = (shape.restarts ?? 1) > 1 ? 2 : 1;
+  const factors = copies *
+    (block(strata.length * n * 4) + strata.reduce((sum, x) => sum + block(x.rows * k * 4), 0) + block(k * n * 4));
   const start = shape.init === "nndsvd" ? nndsvdBytes(strata, n, k) : 0;
   const workspace = workspaceBytes(workspaceSizes(p, strata, rule)) + planBytes(p, strata, 2);
   return { data, factors, start, workspace, total: data + factors + Math.max(start, workspace) };

@@ -220,7 +220,7 @@ describe("snmf fit and transform: input flags", () => {
     const loadings = run(runner(), ["transform", out, file("grouped.csv"), "--id-column", "id", "--stratum", "north"]);
     assert.equal(loadings.status, 0, show(loadings));
     const lines = loadings.stdout.trimEnd().split("\n");
-    assert.equal(lines[0], "id,topic1,topic2");
+    assert.equal(lines[0], "id,topic0,topic1");
     assert.deepEqual(lines.slice(1).map((line) => line.split(",")[0]), ["a1", "a2", "a3", "a4", "a5", "a6"]);
     const json = run(runner(), ["transform", out, file("grouped.csv"), "--id-column", "id", "--json"]);
     assert.deepEqual(parseJson(json).rowIds, ["a1", "a2", "a3", "a4", "a5", "a6"]);
