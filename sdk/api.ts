@@ -12,6 +12,8 @@ export { fit } from "./fit.ts";
 export { Model } from "./model.ts";
 export type { ModelJSON } from "./input/model_file.ts";
 export { type FitShape, type MemoryEstimate, memoryNeeded } from "./solve/memory.ts";
+export { type Effect, type Effects, effects, type EffectsOptions } from "./inference/effects.ts";
+export type { RestartsRecord, Stability } from "./inference/stability.ts";
 export { type Platform, platform } from "./runtime/platform.ts";
 export { Random } from "./start/random.ts";
 export { type SyntheticData, type SyntheticOptions, syntheticStrata } from "./input/synthetic.ts";

@@ -12,6 +12,7 @@ import { lossEveryIteration } from "./solve/iterate.ts";
 import { Factors } from "./input/factors.ts";
 import { type RestartResult, runStarts, type Starts } from "./solve/starts.ts";
 import { stabilityOf } from "./inference/stability.ts";
+import { fingerprint } from "./input/fingerprint.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
@@ -109,6 +110,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       totalMs: performance.now() - started,
       preprocessing: settings.preprocessing ? structuredClone(settings.preprocessing) : undefined,
       rowIds,
+      fingerprint: fingerprint(core, resident, weights?.values ?? null),
       ...restartRecord(starts, settings.rank),
     });
     if (kept === best) best = undefined;

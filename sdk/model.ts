@@ -24,6 +24,7 @@ export interface ModelInfo extends RunResults {
   rowIds?: (string | number)[][];
   starts?: RestartsRecord;
   stability?: Stability;
+  fingerprint?: string;
 }
 
 function toRows(flat: Float32Array, cols: number): number[][] {
@@ -108,6 +109,8 @@ export class Model {
    * agreement; docs/inference.md, "Stability over restarts").
    */
   readonly stability?: Readonly<Stability>;
+  /** The fingerprint of the data the model was fit on, as stored (effects() checks its data against it). */
+  readonly fingerprint?: string;
   #factors: Factors | undefined;
 
   /** @internal Models come from `fit()` or `Model.fromJSON()`. */
@@ -131,6 +134,7 @@ export class Model {
     if (info.rowIds) this.rowIds = info.rowIds;
     if (info.starts) this.starts = info.starts;
     if (info.stability) this.stability = info.stability;
+    if (info.fingerprint) this.fingerprint = info.fingerprint;
   }
 
   #live(): Factors {
@@ -259,6 +263,7 @@ export class Model {
       ...(this.rowIds ? { rowIds: this.rowIds.map((ids) => [...ids]) } : {}),
       ...(this.starts ? { starts: structuredClone(this.starts) as RestartsRecord } : {}),
       ...(this.stability ? { stability: structuredClone(this.stability) as Stability } : {}),
+      ...(this.fingerprint ? { fingerprint: this.fingerprint } : {}),
       V: this.rows.map((_, i) => Array.from(factors.v(i))),
       W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
       H: toRows(factors.h(), this.cols),

@@ -1,12 +1,16 @@
 /**
  * `effects()`: intervals and tests for what is particular to each stratum (docs/inference.md):
- * per stratum and column, the procedure's shift, share and contrast on the data, their
- * stratified-bootstrap percentile intervals, and one-sided permutation p- and q-values.
+ * per stratum and column, the procedure's canonical shift, share and contrast on the data, their
+ * stratified-bootstrap percentile intervals, one-sided permutation p- and q-values, and whether
+ * the model's share is stable over its restarts.
  *
  * @module
  */
 
 import type { Model } from "../model.ts";
+import { init } from "../runtime/core.ts";
+import { fingerprint } from "../input/fingerprint.ts";
+import { loadStrata } from "../input/strata.ts";
 import { Random } from "../start/random.ts";
 import type { Stratum } from "../types.ts";
 import { contrasts, shares } from "../contrast.ts";
@@ -38,7 +42,7 @@ export interface EffectsOptions {
 }
 
 /** T and T₀ by default: see bench/inference.ts for the measurement of when the statistic settles. */
-export const DEFAULT_ITERATIONS = 100;
+export const DEFAULT_ITERATIONS = 300;
 export const DEFAULT_POOLED_ITERATIONS = 100;
 
 /** One stratum and column. */
@@ -60,6 +64,8 @@ export interface Effect {
   /** One-sided permutation p-value (the stratum has more than the others), and its BH q-value within the stratum. */
   p: number;
   q: number;
+  /** Whether the model's share is stable over its restarts (docs/inference.md); null without restarts. */
+  stable: boolean | null;
 }
 
 /** What {@link effects} returns. */
@@ -93,6 +99,7 @@ export async function effects(
   const settings = effectsSettings(model, options);
   const rows = new RowSet(strata);
   checkData(model, rows, strata);
+  await checkFingerprint(model, strata);
   const procedure: ProcedureSettings = {
     rank: model.rank,
     iterations: settings.iterations,
@@ -145,6 +152,29 @@ function checkData(model: Model, rows: RowSet, strata: readonly Stratum[]): void
     ? `stratum ${rows.sizes.findIndex((m, i) => m !== model.rows[i])} has other rows than the model's`
     : undefined;
   if (problem) throw new RangeError(`${ACTION}: the data are not the model's: ${problem}`);
+}
+
+/**
+ * @throws {RangeError} when the strata, loaded as the fit loaded its data, do not give the model's
+ *   fingerprint (other values than the fit's; models written before fingerprints are not checked).
+ */
+async function checkFingerprint(model: Model, strata: readonly Stratum[]): Promise<void> {
+  if (model.fingerprint === undefined) return;
+  const core = await init();
+  const weights = model.strataWeights;
+  const resident = await loadStrata(core, strata, ACTION, undefined, {
+    weightRoots: weights?.map(Math.sqrt),
+    ...(model.normalizeUnits ? {} : { scale: 1 }),
+  });
+  try {
+    if (fingerprint(core, resident, weights ?? null) !== model.fingerprint) {
+      throw new RangeError(
+        `${ACTION}: the data are not the model's: their values differ from those the model was fit on`,
+      );
+    }
+  } finally {
+    resident.free();
+  }
 }
 
 /** A seeded stream of its own for each use of the seed. */
@@ -242,6 +272,7 @@ function records(
         shareInterval: interval((s) => s.share[i], j),
         p: p[j],
         q: q[j],
+        stable: model.stability ? model.stability.stable[i][j] : null,
       };
     });
   });

@@ -86,6 +86,7 @@ export interface ModelFile extends RunResults {
   rowIds?: (string | number)[][];
   starts?: RestartsRecord;
   stability?: Stability;
+  fingerprint?: string;
   settings: ModelSettings;
   factors: InitialFactors;
 }
@@ -131,6 +132,7 @@ const FIELDS: Record<number, string[]> = {
     "rowIds",
     "starts",
     "stability",
+    "fingerprint",
     ...FACTOR_FIELDS,
   ],
 };
@@ -208,7 +210,7 @@ function readResults(data: Record<string, unknown>, version: number, action: str
 }
 
 /** The optional records of a format-2 file. */
-type Records = Pick<ModelFile, "preprocessing" | "rowIds" | "starts" | "stability">;
+type Records = Pick<ModelFile, "preprocessing" | "rowIds" | "starts" | "stability" | "fingerprint">;
 
 /** The optional records of format 2 (preprocessing, row ids, starts, stability), checked against the shape. */
 function readRecords(data: Record<string, unknown>, shape: Shape, action: string): Records {
@@ -218,6 +220,9 @@ function readRecords(data: Record<string, unknown>, shape: Shape, action: string
     (records as Record<string, unknown>)[name] = data[name];
   };
   if (data.starts !== undefined) check("starts", restartsProblem(data.starts));
+  if (data.fingerprint !== undefined) {
+    check("fingerprint", /^[0-9a-f]{16}$/.test(String(data.fingerprint)) ? undefined : "must be 16 hex digits");
+  }
   if (data.stability !== undefined) {
     check("stability", stabilityProblem(data.stability, shape.rows.length, shape.cols, shape.rank));
   }

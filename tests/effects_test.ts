@@ -1,0 +1,95 @@
+// effects() (docs/inference.md): deterministic for a seed on any thread count; refuses data that
+// are not the model's; and, on synthetic strata with fixed seeds, calibrated (95 % intervals of a
+// fixed contrast cover its null value 0 in at least 90 % of null data sets, its p-values pass a KS
+// test of uniformity) and powerful (planted columns found, few false discoveries). The larger
+// study is bench/inference.ts.
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { effects, fit } from "../sdk/mod.ts";
+import { plantedDesign, plantedStrata } from "../testing/planted.ts";
+import { ksUniform } from "../testing/stats.ts";
+
+/** Bun's tests time out after 5 s by default. */
+const SLOW = { timeout: 120_000 };
+
+describe("effects", () => {
+  const strata = plantedStrata(1, { strata: 3, rows: 30, cols: 8, rank: 2, planted: [0, 3], stratum: 1, shift: 1 });
+
+  it("give the same results for a seed on 1 and 3 threads", async () => {
+    const model = await fit(strata, { rank: 2, seed: 1, maxIter: 100 });
+    try {
+      const options = { replicates: 6, permutations: 6, seed: 5, iterations: 40, pooledIterations: 40 };
+      const one = await effects(model, strata, { ...options, threads: 1 });
+      const three = await effects(model, strata, { ...options, threads: 3 });
+      assert.deepEqual(three, one);
+      assert.equal(one.effects.length, 3 * 8);
+      assert.deepEqual(one.settings, { ...options, solver: "hals", level: 0.95 });
+    } finally {
+      model.free();
+    }
+  });
+
+  it("refuse data that are not the model's: another shape, or other values", async () => {
+    const model = await fit(strata, { rank: 2, seed: 1, maxIter: 5 });
+    try {
+      await assert.rejects(effects(model, strata.slice(0, 2)), /the data are not the model's: 2 strata, the model 3/);
+      const other = strata.map((s) => ({ ...s, data: (s.data as Float32Array).map((x, e) => e === 3 ? x + 1 : x) }));
+      await assert.rejects(effects(model, other), /their values differ from those the model was fit on/);
+    } finally {
+      model.free();
+    }
+  });
+
+  it(
+    "cover the null contrast with their intervals in at least 90 % of null data sets, with uniform p-values",
+    SLOW,
+    async () => {
+      const p: number[] = [];
+      let covered = 0;
+      const datasets = 30;
+      for (let d = 0; d < datasets; d++) {
+        const data = plantedStrata(1000 + d, { strata: 3, rows: 60, cols: 10, rank: 2 });
+        const model = await fit(data, { rank: 2, seed: d, maxIter: 50, threads: 1 });
+        const result = await effects(model, data, { replicates: 40, permutations: 40, seed: d, threads: 1 });
+        model.free();
+        const pair = result.effects.find((e) => e.stratum === "s0" && e.column === 0)!;
+        if (pair.lower <= 0 && 0 <= pair.upper) covered++;
+        p.push(pair.p);
+      }
+      assert.ok(covered / datasets >= 0.9, `coverage ${covered / datasets}`);
+      const ks = ksUniform(p);
+      assert.ok(ks.p > 0.01, `KS p ${ks.p}`);
+    },
+  );
+
+  // The study of the issue's targets (power ≥ 90 %, false discoveries ≤ 10 % over 50 data sets) is
+  // bench/inference.ts; here 12 data sets, where one or two with a whole stratum called (a broad
+  // offset of its canonical shift) weigh more: the bound is 20 %.
+  it("find columns shifted by 1.0 in one of 4 strata, with few false discoveries", SLOW, async () => {
+    let power = 0, falseShare = 0;
+    const datasets = 12;
+    for (let d = 0; d < datasets; d++) {
+      const { planted, stratum } = plantedDesign(5000 + d, 5, 30, 4);
+      const data = plantedStrata(2000 + d, {
+        strata: 4,
+        rows: 60,
+        cols: 30,
+        rank: 3,
+        planted,
+        stratum,
+        shift: 1,
+        base: 1.5,
+      });
+      const model = await fit(data, { rank: 3, seed: d, maxIter: 50, threads: 1 });
+      const result = await effects(model, data, { replicates: 1, permutations: 100, seed: d, threads: 1 });
+      model.free();
+      const calls = result.effects.filter((e) => e.q < 0.05);
+      const hits = calls.filter((e) => e.stratum === `s${stratum}` && planted.includes(e.column)).length;
+      power += hits / 5 / datasets;
+      falseShare += (calls.length ? (calls.length - hits) / calls.length : 0) / datasets;
+    }
+    assert.ok(power >= 0.9, `power ${power}`);
+    assert.ok(falseShare <= 0.2, `false discoveries ${falseShare}`);
+  });
+});
