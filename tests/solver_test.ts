@@ -57,11 +57,12 @@ describe("workspace", () => {
         numeratorSlots: 1 * 3 * 12 * 4,
         Nt: 12 * 3 * 4,
         columnRanges: 0,
-        hScratch: [(12 + 1) * 4 * 8],
+        // The shift term's rows (kPad float64 each) and the coordinate sweep's 16 k float64.
+        hScratch: [12 * 4 * 8 + 16 * 3 * 8],
         vScratch: [12 * 8],
         pScratch: [0, 0],
         wpParts: 0,
-        rule: { Hv: 2 * 3 * 8, rowScratch: 2 * 4 * 8 },
+        rule: { Hv: 2 * 3 * 8, rowScratch: 2 * 16 * 3 * 8 },
       });
     } finally {
       factors.free();

@@ -20,16 +20,20 @@ import { vOf } from "../plans/context.ts";
 import type { Partition } from "../partition.ts";
 import { hPlan, type Rule, vPlan, wPlan } from "./rule.ts";
 
-/** HALS. Own buffers: H v(i) (s×k float64) and a float64 row of scratch per W task. */
+/**
+ * HALS. Own buffers: H v(i) (s×k float64) and the coordinate sweep's scratch per W task (16 k
+ * float64: assembly/updates/hals.ts sweeps 8 rows at once, their x and right-hand sides).
+ */
 export const halsRule: Rule = {
   hScratchBytes: 8,
+  rowScratchBytes: (k: number) => 16 * k * 8,
   buffers: (p: Partition) => ({
     Hv: p.s * p.k * 8,
-    rowScratch: Math.max(1, p.wTasks.length) * p.kPad * 8,
+    rowScratch: Math.max(1, p.wTasks.length) * halsRule.rowScratchBytes(p.k),
   }),
   plans(ctx, options, { Hv, rowScratch }) {
     const { strata, factors: F, p, ws } = ctx;
-    const { n, k, kPad, s } = p;
+    const { n, k, s } = p;
     // v(i) in closed form: exact, so once is enough (vUpdates = 0: off).
     const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
       const x = strata[i];
@@ -50,7 +54,7 @@ export const halsRule: Rule = {
         0,
         options.l1W / 2,
         options.sweeps,
-        rowScratch + task * kPad * 8,
+        rowScratch + task * halsRule.rowScratchBytes(k),
       ])).work(2 * k * k * (1 + options.sweeps) * p.totalRows);
 
     // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first.

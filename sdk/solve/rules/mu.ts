@@ -21,10 +21,11 @@ export const EPS = 1e-9;
 /** The multiplicative updates. Own buffers: H v(i) (s×k float64 and s×kPad float32) and a row of scratch per W task. */
 export const multiplicativeRule: Rule = {
   hScratchBytes: 4,
+  rowScratchBytes: (k: number) => ((k + 3) & ~3) * 4,
   buffers: (p: Partition) => ({
     Hv: p.s * p.k * 8,
     HvF32: p.s * p.kPad * 4,
-    rowScratch: Math.max(1, p.wTasks.length) * p.kPad * 4,
+    rowScratch: Math.max(1, p.wTasks.length) * multiplicativeRule.rowScratchBytes(p.k),
   }),
   plans(ctx, options, { Hv, HvF32, rowScratch }) {
     const { strata, factors: F, p, ws } = ctx;
@@ -60,7 +61,7 @@ export const multiplicativeRule: Rule = {
         HvF32 + b.stratum * kPad * 4,
         0,
         EPS + options.l1W / 2,
-        rowScratch + task * kPad * 4,
+        rowScratch + task * multiplicativeRule.rowScratchBytes(k),
       ])).work(2 * k * k * p.totalRows);
 
     // Hᵀ by blocks, each block forming its rows of S (rows×kPad float32) first.

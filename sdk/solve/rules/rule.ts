@@ -87,7 +87,8 @@ export function wPlan(
 
 /**
  * The Hᵀ update plan: the row blocks in their tasks; `update` adds a block's calls, given the
- * task's scratch for the block's shift term and for one row.
+ * task's scratch for the block's shift term and for the row update (sdk/solve/workspace.ts,
+ * hScratch).
  */
 export function hPlan(
   ctx: PlanContext,
