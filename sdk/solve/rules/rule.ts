@@ -24,6 +24,11 @@ export interface RuleOptions {
   l1H: number;
   /** HALS: coordinate sweeps per block update (sdk/tuning.ts, halsSweeps). */
   sweeps: number;
+  /**
+   * Every v(i) is 0 and stays 0 (plain NMF: V fixed at 0): the plans leave out H v(i), the shift
+   * term and the v updates, all 0 or no-ops, and read a zero offset instead (the same bits).
+   */
+  zeroV?: boolean;
 }
 
 /** The plans of one rule. */
