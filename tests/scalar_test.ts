@@ -251,6 +251,12 @@ function cases(): Case[] {
       }
     }
   }
+  // Column sums in register chunks of 16 columns, then pairs, then one column.
+  for (const n of [16, 17, 20, 33, 35]) {
+    for (const m of [1, 5, 17]) {
+      out.push({ kernel: "f32_colsum_f64", regions: [f32(m * n), f64(n)], args: ([x, o]) => [x, m, n, o] });
+    }
+  }
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
   for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
   for (const m of [1, 5, 16, 17, 40]) {
