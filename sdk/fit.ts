@@ -7,13 +7,13 @@
 
 import { Checkpoint } from "./runtime/checkpoint.ts";
 import { init } from "./runtime/core.ts";
-import { type Executor, executorFor } from "./threads/executor.ts";
+import { executorFor } from "./threads/executor.ts";
 import { iterate, lossEveryIteration } from "./solve/iterate.ts";
 import type { Factors } from "./input/factors.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
-import { loadStrata } from "./input/strata.ts";
+import { loadStrata, type ResidentStrata } from "./input/strata.ts";
 import { describeStrata, type StratumLayout } from "./input/shapes.ts";
 import { checkMemory, type FitShape, memoryNeeded } from "./solve/memory.ts";
 import type { FitOptions, Stratum } from "./types.ts";
@@ -58,17 +58,24 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const core = await init();
   checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings)), largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
-  const resident = await loadStrata(core, strata, ACTION, layouts, {
-    checkpoint,
-    ...(settings.normalizeUnits ? {} : { scale: 1 }),
-  });
+  // Threads start while the data load, if the products (2 nnz k flops a pass) are worth them.
+  const executor = await executorFor(core, settings.threads);
+  executor.expect(2 * layouts.reduce((nnz, x) => nnz + x.nnz, 0) * settings.rank);
+  let resident: ResidentStrata;
+  try {
+    resident = await loadStrata(core, strata, ACTION, layouts, {
+      checkpoint,
+      ...(settings.normalizeUnits ? {} : { scale: 1 }),
+    });
+  } catch (error) {
+    executor.close();
+    throw error;
+  }
   let factors: Factors | undefined;
   let solver: Solver | undefined;
-  let executor: Executor | undefined;
   try {
     const shape = { rows: layouts.map((x) => x.rows), cols: resident.cols, rank: settings.rank };
     factors = await startFactors(core, resident, shape, settings.init, settings, ACTION, checkpoint);
-    executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
       ...settings,
       executor,
@@ -95,7 +102,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     return model;
   } finally {
     solver?.free();
-    executor?.close();
+    executor.close();
     factors?.free();
     resident.free();
   }
