@@ -7,13 +7,13 @@
  * @module
  */
 
-import { dataMemory, formatBytes, memoryNeeded as fitMemory } from "../sdk/solve/memory.ts";
+import { dataMemory, formatBytes, MEMORY_LIMIT, memoryNeeded as fitMemory } from "../sdk/solve/memory.ts";
 
 export { formatBytes };
 import { InputError } from "./errors.ts";
 
-/** What wasm32 memory can hold: 65,536 pages of 64 KiB. */
-export const WASM_MEMORY_BYTES = 2 ** 32;
+/** What wasm32 memory can hold. */
+export const WASM_MEMORY_BYTES = MEMORY_LIMIT;
 
 /** The shape of one stratum's data: dense when `nnz` is undefined, else CSR with `nnz` entries. */
 export interface DataShape {
@@ -60,8 +60,11 @@ export class MemoryBudget {
         parts.push(`${formatBytes(memoryNeeded(shapes))} with the ${this.#shapes.length} strata read before it`);
       }
       if (this.rank !== undefined && memoryNeeded(shapes) <= WASM_MEMORY_BYTES) {
+        const fit = fitMemory({ strata: shapes, rank: this.rank });
         parts.push(
-          `${formatBytes(memoryNeeded(shapes, this.rank))} for a rank-${this.rank} fit (its factors and workspace)`,
+          fit.workspace === 0
+            ? `at least ${formatBytes(fit.total)} for a rank-${this.rank} fit (its data and factors alone)`
+            : `${formatBytes(fit.total)} for a rank-${this.rank} fit (its factors and workspace)`,
         );
       }
       throw new InputError(

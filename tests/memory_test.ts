@@ -50,6 +50,18 @@ describe("memoryNeeded", () => {
       assert.ok(need.total <= 1.25 * peak, `estimate ${need.total} more than 25 % above the peak ${peak}`);
     });
   }
+
+  it("stops at data and factors when they alone exceed any memory (a hostile size line is refused at once)", () => {
+    // 2e9 × 2e9 with 3 stored entries: blocking it would build tens of millions of blocks.
+    const need = memoryNeeded({ strata: [{ rows: 2e9, cols: 2e9, nnz: 3 }], rank: 20 });
+    assert.equal(need.workspace, 0);
+    assert.equal(need.start, 0);
+    assert.equal(need.total, need.data + need.factors);
+    assert.ok(need.factors > 2 ** 32);
+    // Below the limit, the workspace is estimated as before.
+    const small = memoryNeeded({ strata: [{ rows: 1000, cols: 50, nnz: 300 }], rank: 20 });
+    assert.ok(small.workspace > 0);
+  });
 });
 
 describe("fit() and the memory", () => {

@@ -41,9 +41,16 @@ export interface MemoryEstimate {
   start: number;
   /** The solver's buffers and the encoding of its plans. */
   workspace: number;
-  /** What the fit holds at its peak: data + factors + the larger of start and workspace. */
+  /**
+   * What the fit holds at its peak: data + factors + the larger of start and workspace. When data
+   * and factors alone exceed the 4 GiB a WebAssembly memory can hold, start and workspace are not
+   * estimated (0) and total is data + factors: already more than any fit can have.
+   */
   total: number;
 }
+
+/** What a wasm32 memory can hold: 65,536 pages of 64 KiB. */
+export const MEMORY_LIMIT = 2 ** 32;
 
 /** Bytes the allocator hands out for `bytes` (16-byte blocks). */
 const block = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
@@ -116,15 +123,17 @@ export function memoryNeeded(shape: FitShape): MemoryEstimate {
   const strata = shape.strata.map(stratumShape);
   const { rank: k } = shape;
   const n = strata[0]?.cols ?? 0;
-  const lossEveryIteration = shape.lossEveryIteration ?? true;
-  const p = partition(strata, { rank: k, lossEveryIteration, fixH: false, threads: shape.threads ?? 8 });
-  const rule = RULES[shape.solver ?? "hals"];
   const data = dataBytes(strata);
   const copies = (shape.restarts ?? 1) > 1 ? 2 : 1;
   const factors = copies *
     (block(strata.length * n * 4) + strata.reduce((sum, x) => sum + block(x.rows * k * 4), 0) + block(k * n * 4));
+  // Past what any memory holds, the blocking (which grows with the rows and columns) is not worth
+  // computing: a hostile size line must be refused at once.
+  if (data + factors > MEMORY_LIMIT) return { data, factors, start: 0, workspace: 0, total: data + factors };
   const start = shape.init === "nndsvd" ? nndsvdBytes(strata, n, k) : 0;
-  const workspace = workspaceBytes(workspaceSizes(p, strata, rule)) + planBytes(p, strata, 2);
+  const lossEveryIteration = shape.lossEveryIteration ?? true;
+  const p = partition(strata, { rank: k, lossEveryIteration, fixH: false, threads: shape.threads ?? 8 });
+  const workspace = workspaceBytes(workspaceSizes(p, strata, RULES[shape.solver ?? "hals"])) + planBytes(p, strata, 2);
   return { data, factors, start, workspace, total: data + factors + Math.max(start, workspace) };
 }
 

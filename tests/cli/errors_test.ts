@@ -322,7 +322,7 @@ describe("snmf errors and output files", () => {
             "huge-fit",
             `${
               join(root, "huge-fit", "a.mtx")
-            } line 2: the data (300000000 × 300000000 with 3 entries) need 2.40 GB, 9.95 GB for a rank-1 fit (its factors and workspace), more than the 4 GiB WebAssembly memory can hold`,
+            } line 2: the data (300000000 × 300000000 with 3 entries) need 2.40 GB, at least 6.00 GB for a rank-1 fit (its data and factors alone), more than the 4 GiB WebAssembly memory can hold`,
           ],
         ];
         for (const [input, message] of cases) {

@@ -253,7 +253,7 @@ describe("memory budget", () => {
     const budget = new MemoryBudget(2);
     assert.equal(
       thrown(() => budget.claim("a.mtx", 2, { rows: 3e8, cols: 3e8, nnz: 3 })).message,
-      "a.mtx line 2: the data (300000000 × 300000000 with 3 entries) need 2.40 GB, 14.8 GB for a rank-2 fit (its factors and workspace), more than the 4 GiB WebAssembly memory can hold",
+      "a.mtx line 2: the data (300000000 × 300000000 with 3 entries) need 2.40 GB, at least 8.40 GB for a rank-2 fit (its data and factors alone), more than the 4 GiB WebAssembly memory can hold",
     );
   });
 
