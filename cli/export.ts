@@ -9,7 +9,7 @@ import process from "node:process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RANK_BY } from "../sdk/contrast.ts";
-import type { Model } from "../sdk/mod.ts";
+import { type Model, toOriginalUnits } from "../sdk/mod.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { TABLE_FORMATS, tableBytes, type TableFormat } from "../io/write_table.ts";
 import { modelTables, type TableOptions } from "./export_tables.ts";
@@ -33,6 +33,9 @@ Usage:
                       largest of each topic: kind (stratum or topic), name, rank, column,
                       feature, value (v(i)ⱼ or H_qj), score (what they are ranked by; empty for
                       a column with no share), ranked_by
+    V_original.EXT,   for a model fitted on shifted or scaled columns (--shift-negative, --scale):
+    H_original.EXT    V and H in the data's own units (v'ⱼ = vⱼ dⱼ − sⱼ, H'_qj = H_qj dⱼ for the
+                      recorded shift sⱼ and divisor dⱼ; W(i) is the same in both)
   Columns are named by the model's column names (feature), or "col j" without them. Values are
   the float32 the model holds, written as the shortest decimal that reads back the same
   (Parquet: FLOAT); scores are float64 (Parquet: DOUBLE).
@@ -56,11 +59,10 @@ Examples:
   snmf export topics.json --format json --top 20 --by share --out topics`;
 
 /** The tables' options for a model: the ranking asked for, and v and H in the data's units when it has them. */
-function tableOptions(_model: Model, top: number, by: TableOptions["by"]): TableOptions {
-  // A model fitted on preprocessed columns (shifted or scaled before the fit) also gets its v
-  // and H in the data's own units here: options.original, from the inverse of its recorded
-  // preprocessing (written with the model's record of it).
-  return { top, by };
+function tableOptions(model: Model, top: number, by: TableOptions["by"]): TableOptions {
+  const p = model.preprocessing;
+  const changed = p !== undefined && (p.shift.some((x) => x !== 0) || p.divisor.some((x) => x !== 1));
+  return changed ? { top, by, original: toOriginalUnits(p, model.V, model.H) } : { top, by };
 }
 
 /** `--out DIR`: created when absent; an existing path must be a directory. */

@@ -168,6 +168,45 @@ describe("snmf export", () => {
       });
     });
   });
+
+  it("writes V and H in the data's own units for a model fitted on scaled columns", SLOW, async (t) => {
+    const { runner, skip } = runnerAt(0);
+    if (skip(t)) return;
+    const modelFile = join(root, "scaled-model.json");
+    const fit = run(runner(), [
+      "fit",
+      join(root, "strata"),
+      "--rank",
+      "2",
+      "--seed",
+      "4",
+      "--scale",
+      "max",
+      "--out",
+      modelFile,
+      "-q",
+    ]);
+    assert.equal(fit.status, 0, show(fit));
+    const model = JSON.parse(readFileSync(modelFile, "utf8")) as ModelJSON;
+    const out = join(root, "scaled-tables");
+    const result = run(runner(), ["export", modelFile, "--out", out]);
+    assert.equal(result.status, 0, show(result));
+    assert.match(result.stderr, /wrote V\.csv, W\.csv, H\.csv, top_features\.csv, V_original\.csv, H_original\.csv/);
+    const divisor = model.preprocessing!.divisor;
+    assert.ok(divisor.some((d) => d !== 1), "the columns were scaled");
+    const V = await readTable(join(out, "V_original.csv"), "csv");
+    V.forEach((row, j) =>
+      model.names.forEach((name, i) =>
+        assert.ok(Math.abs((row[`v(${name})`] as number) - model.V[i][j] * divisor[j]) <= 1e-6 * (1 + divisor[j]))
+      )
+    );
+    const H = await readTable(join(out, "H_original.csv"), "csv");
+    H.forEach((row, j) =>
+      [0, 1].forEach((q) =>
+        assert.ok(Math.abs((row[`topic${q}`] as number) - model.H[q][j] * divisor[j]) <= 1e-6 * (1 + divisor[j]))
+      )
+    );
+  });
 });
 
 describe("the tables of a model", () => {
