@@ -4,7 +4,11 @@
 // the difference of their iterations (so loading, the start and the first tier-up cancel out).
 //
 //   deno run -A bench/ab.ts --old /path/to/other/checkout [--runtime deno|bun] [--rounds 5]
-//                           [--workloads synthetic,dense,tfidf,spam] [--threads 2]
+//                           [--workloads synthetic,dense,tfidf,spam] [--threads 2] [--clock wall|cpu]
+//
+// --clock cpu times each fit by the process's CPU time (user + system, every thread's) instead of
+// the wall clock: on a machine shared with other work, other processes then slow neither side
+// (use it with --threads 1, where no worker spins while waiting).
 //
 // The other checkout needs its sdk/generated/ (`node scripts/build.mjs --wasm` there). The data
 // come from this tree's bench/workloads.ts for both, so both fit the same bytes.
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     workloads: { type: "string", default: "synthetic,dense,tfidf,spam" },
     threads: { type: "string", default: "2" },
+    clock: { type: "string", default: "wall" },
     child: { type: "string" },
     workload: { type: "string" },
     solver: { type: "string" },
@@ -39,15 +44,27 @@ const ITERS: Record<string, [number, number]> = {
 };
 
 /** In a child: fits the workload with the SDK of `tree` and prints ms per iteration. */
-async function child(tree: string, workload: string, solver: "mu" | "hals", threads: number): Promise<void> {
+async function child(
+  tree: string,
+  workload: string,
+  solver: "mu" | "hals",
+  threads: number,
+  clock: string,
+): Promise<void> {
   const { fit } = await import(join(tree, "sdk/mod.ts"));
   const { namedWorkload } = await import("./workloads.ts");
   const { strata, rank, trackLoss } = namedWorkload(workload);
   const [short, long] = ITERS[workload];
+  const now = clock === "cpu"
+    ? () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    }
+    : () => performance.now();
   const time = async (maxIter: number) => {
-    const started = performance.now();
+    const started = now();
     const model = await fit(strata, { rank, maxIter, seed: 1, solver, trackLoss, threads });
-    const ms = performance.now() - started;
+    const ms = now() - started;
     model.free();
     return ms;
   };
@@ -59,7 +76,10 @@ async function child(tree: string, workload: string, solver: "mu" | "hals", thre
 
 function measure(tree: string, workload: string, solver: string): number {
   const script = fileURLToPath(import.meta.url);
-  const args = ["--child", tree, "--workload", workload, "--solver", solver, "--threads", values.threads!];
+  const args = [
+    ...["--child", tree, "--workload", workload, "--solver", solver],
+    ...["--threads", values.threads!, "--clock", values.clock!],
+  ];
   const command = values.runtime === "bun"
     ? [join(ROOT, "node_modules/.bin/bun"), [script, ...args]]
     : [join(ROOT, "node_modules/.bin/deno"), ["run", "-A", script, ...args]];
@@ -70,11 +90,13 @@ function measure(tree: string, workload: string, solver: string): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (values.child) {
-  await child(values.child, values.workload!, values.solver as "mu" | "hals", Number(values.threads));
+  await child(values.child, values.workload!, values.solver as "mu" | "hals", Number(values.threads), values.clock!);
 } else {
   if (!values.old) throw new Error("--old /path/to/checkout is required");
   const old = resolve(values.old);
-  console.log(`runtime ${values.runtime}, ${values.threads} threads, ${values.rounds} rounds, old ${old}, new ${ROOT}`);
+  console.log(
+    `runtime ${values.runtime}, ${values.threads} threads, ${values.clock} clock, ${values.rounds} rounds, old ${old}, new ${ROOT}`,
+  );
   for (const workload of values.workloads!.split(",")) {
     for (const solver of ["mu", "hals"]) {
       const times = { old: [] as number[], new: [] as number[] };

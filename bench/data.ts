@@ -1,6 +1,6 @@
 /**
- * Benchmark workloads' data, generated from a seed (the shapes of ../shared/docs/algorithm.md's baseline
- * table).
+ * Benchmark workloads' data, generated from a seed (the shapes of the paper's published experiments and
+ * of the reference NumPy baseline's timing table; bench/README.md lists them).
  *
  * @module
  */
