@@ -23,7 +23,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { fit, type Stratum, syntheticStrata } from "../sdk/mod.ts";
+import { fit, type FitOptions, type Stratum, syntheticStrata } from "../sdk/mod.ts";
 import { getCore } from "../sdk/runtime/core.ts";
 import { cores } from "../sdk/runtime/platform.ts";
 import { explicitStart, toMat } from "../testing/fixtures.ts";
@@ -111,19 +111,17 @@ interface Workload {
 const nnzOf = (strata: Stratum[]) =>
   strata.reduce((n, s) => n + ("indptr" in s ? s.values.length : rowsOf(s) * colsOf(s)), 0);
 
+/** The options of every timed fit: the reference schedule (the NumPy baseline's) from seed 1. */
+function referenceOptions(w: Workload, more: { maxIter: number; threads?: number }): FitOptions {
+  return { rank: w.rank, seed: 1, trackLoss: w.trackLoss, solver: "mu", schedule: "reference", ...more };
+}
+
 /** Peak bytes of wasm memory handed out during one fit of `w`, against data + factors. */
 async function peakMemory(w: Workload): Promise<{ peakBytes: number; dataAndFactorBytes: number; ratio: number }> {
   const heap = getCore().heap;
   heap.resetPeak();
   const before = heap.allocatedBytes;
-  const model = await fit(w.strata, {
-    rank: w.rank,
-    seed: 1,
-    trackLoss: w.trackLoss,
-    solver: "mu",
-    schedule: "reference",
-    maxIter: 2,
-  });
+  const model = await fit(w.strata, referenceOptions(w, { maxIter: 2 }));
   model.free();
   const peakBytes = heap.peakBytes - before;
   const dataAndFactorBytes = dataBytes(w.strata) + factorBytes(w.strata, w.rank);
@@ -133,15 +131,7 @@ async function peakMemory(w: Workload): Promise<{ peakBytes: number; dataAndFact
 /** ms per iteration of the wasm core (reference schedule) with `threadCount` threads. */
 async function wasmMsPerIter(w: Workload, threadCount: number): Promise<number> {
   const time = async (maxIter: number) => {
-    const model = await fit(w.strata, {
-      rank: w.rank,
-      seed: 1,
-      trackLoss: w.trackLoss,
-      solver: "mu",
-      schedule: "reference",
-      threads: threadCount,
-      maxIter,
-    });
+    const model = await fit(w.strata, referenceOptions(w, { threads: threadCount, maxIter }));
     const ms = model.elapsedMs;
     model.free();
     return ms;

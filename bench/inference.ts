@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { effects, fit, type Model, type Stratum } from "../sdk/mod.ts";
 import { shares } from "../sdk/contrast.ts";
 import { canonicalShifts } from "../sdk/inference/procedure.ts";
-import { plantedDesign, plantedStrata } from "../testing/planted.ts";
+import { plantedStrata, powerDataSet } from "../testing/planted.ts";
 import { ksUniform } from "../testing/stats.ts";
 import { CAL_FEATURES, californiaStrata } from "./experiments/data.ts";
 import { spamWorkload } from "./workloads.ts";
@@ -69,17 +69,7 @@ async function power(datasets: number): Promise<void> {
   const chosen: number[] = [];
   const started = performance.now();
   for (let d = 0; d < datasets; d++) {
-    const { planted, stratum } = plantedDesign(5000 + d, 5, 30, 4);
-    const data = plantedStrata(2000 + d, {
-      strata: 4,
-      rows: 60,
-      cols: 30,
-      rank: 3,
-      planted,
-      stratum,
-      shift: 1,
-      base: 1.5,
-    });
+    const { data, planted, stratum } = powerDataSet(d);
     const model = await fit(data, { rank: 3, seed: d, maxIter: 50, threads });
     const result = await effects(model, data, {
       replicates: 1,

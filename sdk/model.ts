@@ -7,25 +7,13 @@
 
 import { getCore } from "./runtime/core.ts";
 import { explicitFactors, Factors } from "./input/factors.ts";
-import { MODEL_VERSION, type ModelJSON, readModelJSON, type RunResults } from "./input/model_file.ts";
+import { MODEL_VERSION, type ModelInfo, type ModelJSON, readModelJSON } from "./input/model_file.ts";
 import { SETTING_NAMES } from "./input/options.ts";
 import type { Preprocessing } from "./input/preprocess.ts";
 import type { ModelSettings } from "./types.ts";
 import { largestFirst, type RankBy, rankFeatures } from "./contrast.ts";
 import type { RestartsRecord, Stability } from "./inference/stability.ts";
 import { JUPYTER_DISPLAY, type MimeBundle, modelSummaryHtml, modelSummaryText } from "./display.ts";
-
-/** Everything a model holds besides its factors. */
-export interface ModelInfo extends RunResults {
-  names: string[];
-  settings: ModelSettings;
-  columnNames?: string[];
-  preprocessing?: Preprocessing;
-  rowIds?: (string | number)[][];
-  starts?: RestartsRecord;
-  stability?: Stability;
-  fingerprint?: string;
-}
 
 function toRows(flat: Float32Array, cols: number): number[][] {
   const rows: number[][] = [];

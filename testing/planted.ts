@@ -50,3 +50,23 @@ export function plantedDesign(seed: number, count: number, n: number, strata: nu
   while (columns.size < count) columns.add(Math.floor(random.next() * n));
   return { planted: [...columns], stratum: Math.floor(random.next() * strata) };
 }
+
+/**
+ * Data set `d` of the power study (issue 17, docs/inference.md): 4 strata of 60 × 30, rank 3, a
+ * shift of 1.0 planted on 5 columns of one stratum, base values around 1.5 (the same for the test
+ * and the benchmark).
+ */
+export function powerDataSet(d: number): { data: DenseStratum[]; planted: number[]; stratum: number } {
+  const { planted, stratum } = plantedDesign(5000 + d, 5, 30, 4);
+  const data = plantedStrata(2000 + d, {
+    strata: 4,
+    rows: 60,
+    cols: 30,
+    rank: 3,
+    planted,
+    stratum,
+    shift: 1,
+    base: 1.5,
+  });
+  return { data, planted, stratum };
+}

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { effects, fit } from "../sdk/mod.ts";
-import { plantedDesign, plantedStrata } from "../testing/planted.ts";
+import { plantedStrata, powerDataSet } from "../testing/planted.ts";
 import { ksUniform } from "../testing/stats.ts";
 
 /** Bun's tests time out after 5 s by default. */
@@ -83,17 +83,7 @@ describe("effects", () => {
     let power = 0, falseShare = 0;
     const datasets = 12;
     for (let d = 0; d < datasets; d++) {
-      const { planted, stratum } = plantedDesign(5000 + d, 5, 30, 4);
-      const data = plantedStrata(2000 + d, {
-        strata: 4,
-        rows: 60,
-        cols: 30,
-        rank: 3,
-        planted,
-        stratum,
-        shift: 1,
-        base: 1.5,
-      });
+      const { data, planted, stratum } = powerDataSet(d);
       const model = await fit(data, { rank: 3, seed: d, maxIter: 50, threads: 1 });
       const result = await effects(model, data, { replicates: 1, permutations: 100, seed: d, threads: 1 });
       model.free();

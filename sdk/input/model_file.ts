@@ -18,8 +18,11 @@ import { restartsProblem, type RestartsRecord, type Stability, stabilityProblem 
 /** The version {@link ModelJSON} files are written with. */
 export const MODEL_VERSION = 2;
 
-/** A serialized model (`Model.toJSON()`, format 2); also usable as `fit()`'s `init`. */
-export interface ModelJSON {
+/**
+ * A serialized model (`Model.toJSON()`, format 2); also usable as `fit()`'s `init`. The run's
+ * results are {@link RunResults}' (`totalMs` absent in files written before it was recorded).
+ */
+export interface ModelJSON extends Omit<RunResults, "lossHistory" | "scale"> {
   format: "stratified-nmf";
   version: 2;
   /** The stratum names. */
@@ -35,13 +38,6 @@ export interface ModelJSON {
   /** The settings of the fit (`model.settings`). */
   settings: ModelSettings;
   lossHistory: number[];
-  loss: number;
-  normalizedLoss: number;
-  iterations: number;
-  converged: boolean;
-  elapsedMs: number;
-  /** Milliseconds the whole fit() call took; absent in files written before it was recorded. */
-  totalMs?: number;
   /**
    * What the fit divided the data by (the power of two at or below their largest entry; docs/algorithm.md, "Units"): new rows
    * are divided by it too. Absent in files written before it was recorded: 1.
@@ -77,17 +73,21 @@ export interface RunResults {
   scale: number;
 }
 
-/** A model file, checked: everything a model is made of, its factors not yet in memory. */
-export interface ModelFile extends RunResults {
-  shape: Shape;
+/** Everything a model holds besides its factors. */
+export interface ModelInfo extends RunResults {
   names: string[];
+  settings: ModelSettings;
   columnNames?: string[];
   preprocessing?: Preprocessing;
   rowIds?: (string | number)[][];
   starts?: RestartsRecord;
   stability?: Stability;
   fingerprint?: string;
-  settings: ModelSettings;
+}
+
+/** A model file, checked: everything a model is made of, its factors not yet in memory. */
+export interface ModelFile extends ModelInfo {
+  shape: Shape;
   factors: InitialFactors;
 }
 

@@ -8,6 +8,7 @@
 
 import type { Checkpoint } from "../runtime/checkpoint.ts";
 import type { ProgressInfo } from "../types.ts";
+import type { RunResults } from "../input/model_file.ts";
 
 /** What the loop needs of a solver: one iteration is computeProducts, optionally loss, then update. */
 export interface IterativeSolver {
@@ -39,16 +40,8 @@ export interface IterateSettings {
   action: string;
 }
 
-export interface IterateResult {
-  /** The loss before each iteration and the final loss last (only the final one without trackLoss), × unit. */
-  lossHistory: Float64Array;
-  /** The final loss × unit, and divided by ‖A‖. */
-  loss: number;
-  normalizedLoss: number;
-  iterations: number;
-  converged: boolean;
-  elapsedMs: number;
-}
+/** What a run gives (a model's RunResults but the fit's wall time and units), the losses × unit. */
+export type IterateResult = Omit<RunResults, "totalMs" | "scale">;
 
 /**
  * Whether a fit computes the loss before every iteration, not only at the end: when it is

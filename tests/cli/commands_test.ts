@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJSON } from "../../sdk/mod.ts";
 import { childEnv, cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
-import { COLUMNS, csv, lossAgrees, mtx, residual, strataValues, sumSquares } from "./data.ts";
+import { COLUMNS, csv, lossAgrees, residual, strataFiles, strataValues, sumSquares } from "./data.ts";
 
 /** Each test spawns the command several times: more than bun test's default 5 s. */
 const SLOW = { timeout: 60_000 };
@@ -19,9 +19,7 @@ describe("snmf commands", () => {
 
   before(() => {
     writeFiles(root, {
-      "strata/a.csv": csv(COLUMNS, a),
-      "strata/b.csv": csv(COLUMNS, b),
-      "strata/c.mtx": mtx(c),
+      ...strataFiles("mtx"),
       "strata/notes.txt": "not a stratum: ignored\n",
       "grouped.csv": csv(
         ["site", "x", "label", "y", "z", "w"],

@@ -67,3 +67,13 @@ export function residual(A: number[][], v: number[], W: number[][], H: number[][
 export function lossAgrees(check: number, reported: number, normA: number): boolean {
   return Math.abs(check ** 2 - reported ** 2) <= 1e-4 * check ** 2 + 1e-6 * normA ** 2;
 }
+
+/** The three strata of strataValues() as files `strata/a.csv`, `strata/b.csv` and `strata/c.<cFormat>`. */
+export function strataFiles(cFormat: "csv" | "mtx"): Record<string, string> {
+  const { a, b, c } = strataValues();
+  return {
+    "strata/a.csv": csv(COLUMNS, a),
+    "strata/b.csv": csv(COLUMNS, b),
+    [`strata/c.${cFormat}`]: cFormat === "csv" ? csv(COLUMNS, c) : mtx(c),
+  };
+}

@@ -11,8 +11,8 @@ import { parquetReadObjects } from "hyparquet";
 import type { ModelJSON } from "../../sdk/mod.ts";
 import { modelTables, type TableSource } from "../../cli/export_tables.ts";
 import { tableCsv, tableJson, tableParquet } from "../../io/write_table.ts";
-import { cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
-import { COLUMNS, csv, strataValues } from "./data.ts";
+import { cleanup, parseJson, run, type Runner, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
+import { COLUMNS, strataFiles } from "./data.ts";
 
 const SLOW = { timeout: 60_000 };
 const FORMATS = ["csv", "parquet", "json"] as const;
@@ -43,16 +43,16 @@ function sameFloat32(written: unknown, expected: number, where: string): void {
 
 describe("snmf export", () => {
   const root = tempDir();
-  const { a, b, c } = strataValues();
   before(() => {
     writeFiles(root, {
-      "strata/a.csv": csv(COLUMNS, a),
-      "strata/b.csv": csv(COLUMNS, b),
-      "strata/c.csv": csv(COLUMNS, c),
+      ...strataFiles("csv"),
       "a-file": "not a directory\n",
     });
   }, SLOW);
   after(() => cleanup(root));
+  /** `snmf fit` of the three strata, rank 2, seed 4, into `modelFile`. */
+  const fitStrata = (runner: Runner, modelFile: string, more: string[] = []) =>
+    run(runner, ["fit", join(root, "strata"), "--rank", "2", "--seed", "4", ...more, "--out", modelFile, "-q"]);
 
   RUNNER_LABELS.forEach((label, index) => {
     describe(label, () => {
@@ -65,17 +65,7 @@ describe("snmf export", () => {
         async (t) => {
           if (skip(t)) return;
           const modelFile = path("model.json");
-          const fit = run(runner(), [
-            "fit",
-            join(root, "strata"),
-            "--rank",
-            "2",
-            "--seed",
-            "4",
-            "--out",
-            modelFile,
-            "-q",
-          ]);
+          const fit = fitStrata(runner(), modelFile);
           assert.equal(fit.status, 0, show(fit));
           const model = JSON.parse(readFileSync(modelFile, "utf8")) as ModelJSON;
           const top = parseJson(run(runner(), ["top", modelFile, "--json", "--count", "3", "--by", "share"])) as {
@@ -173,19 +163,7 @@ describe("snmf export", () => {
     const { runner, skip } = runnerAt(0);
     if (skip(t)) return;
     const modelFile = join(root, "scaled-model.json");
-    const fit = run(runner(), [
-      "fit",
-      join(root, "strata"),
-      "--rank",
-      "2",
-      "--seed",
-      "4",
-      "--scale",
-      "max",
-      "--out",
-      modelFile,
-      "-q",
-    ]);
+    const fit = fitStrata(runner(), modelFile, ["--scale", "max"]);
     assert.equal(fit.status, 0, show(fit));
     const model = JSON.parse(readFileSync(modelFile, "utf8")) as ModelJSON;
     const out = join(root, "scaled-tables");
