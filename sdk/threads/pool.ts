@@ -102,6 +102,7 @@ export function controlLayout(): ControlLayout {
     parked: 6,
     failed: 7,
     leave: 8,
+    pages: 9,
     workers: line,
     workerStride: line,
     wake: 0,
@@ -341,6 +342,7 @@ export class Pool {
     ctl[layout.calls] = plan.calls;
     ctl[layout.tasks] = plan.tasks;
     ctl[layout.count] = plan.taskCount;
+    ctl[layout.pages] = this.#core.memory.buffer.byteLength / 65536;
     Atomics.store(ctl, layout.next, 0);
     Atomics.store(ctl, layout.parked, 0);
     Atomics.store(ctl, layout.failed, 0);

@@ -54,6 +54,13 @@ export interface ControlLayout {
    * `terminate()` does not stop a worker running JavaScript (Deno). 0: none.
    */
   readonly leave: number;
+  /**
+   * The memory's size in 64 KiB pages when the plan was posted. A shared memory grown on one
+   * thread reaches another thread's `memory.buffer` only when that thread next handles an
+   * interrupt: a worker woken right after a growth can still see the old, shorter buffer (and
+   * then a plan in the new pages would be out of its bounds); `memory.grow(0)` refreshes it.
+   */
+  readonly pages: number;
   /** Int32 words in the block. */
   readonly words: number;
 }
@@ -82,6 +89,7 @@ export function drainTasks(
   let words = new Float64Array(0);
   let bounds = new Int32Array(0);
   let results = new Float64Array(0);
+  if (memory.buffer.byteLength < (ctl[layout.pages] >>> 0) * 65536) memory.grow(0);
   try {
     words = new Float64Array(memory.buffer, ctl[layout.calls] >>> 0);
     bounds = new Int32Array(memory.buffer, ctl[layout.tasks] >>> 0, count + 1);
