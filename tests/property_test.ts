@@ -111,34 +111,41 @@ const totalRows = (spec: DataSpec) => spec.rows.reduce((a, b) => a + b, 0);
 const hasData = (strata: Stratum[]) =>
   strata.some((s) => Array.from(("indptr" in s ? s.values : s.data) as ArrayLike<number>).some((x) => x > 0));
 
-describe("fit properties (fast-check)", () => {
-  it("valid input never throws; factors finite and non-negative; one loss per iteration; no rise for HALS and sequential MU", async () => {
-    await fc.assert(
-      fc.asyncProperty(dataSpec(30, 25), optionsSpec, async (spec, o) => {
-        const strata = strataOf(spec);
-        fc.pre(hasData(strata));
-        const options = optionsOf(o, totalRows(spec), spec.cols);
-        const model = await fit(strata, options);
-        try {
-          assert.ok(factorsValid(model), "factors finite and non-negative");
-          assert.ok(Number.isFinite(model.loss) && model.loss >= 0);
-          assert.ok(model.iterations <= options.maxIter!);
-          const tracked = options.trackLoss || options.tol! > 0;
-          assert.equal(model.lossHistory.length, tracked ? model.iterations + 1 : 1);
-          if (model.converged) assert.ok(options.tol! > 0);
-          else assert.equal(model.iterations, options.maxIter);
-          const monotone = options.solver === "hals" || options.schedule === "sequential";
-          const rise = largestRise(model, normSq(strata));
-          if (monotone && tracked) assert.ok(rise <= 1e-6, `rise ${rise}`);
-        } finally {
-          model.free();
-        }
-      }),
-      { seed: 20261204, numRuns: 300 },
-    );
-  });
+/** Many fits each: more than bun test's default 5 s on a loaded machine. */
+const SLOW = { timeout: 120_000 };
 
-  it("gives the same bits on 1 and 3 threads", async () => {
+describe("fit properties (fast-check)", () => {
+  it(
+    "valid input never throws; factors finite and non-negative; one loss per iteration; no rise for HALS and sequential MU",
+    SLOW,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(dataSpec(30, 25), optionsSpec, async (spec, o) => {
+          const strata = strataOf(spec);
+          fc.pre(hasData(strata));
+          const options = optionsOf(o, totalRows(spec), spec.cols);
+          const model = await fit(strata, options);
+          try {
+            assert.ok(factorsValid(model), "factors finite and non-negative");
+            assert.ok(Number.isFinite(model.loss) && model.loss >= 0);
+            assert.ok(model.iterations <= options.maxIter!);
+            const tracked = options.trackLoss || options.tol! > 0;
+            assert.equal(model.lossHistory.length, tracked ? model.iterations + 1 : 1);
+            if (model.converged) assert.ok(options.tol! > 0);
+            else assert.equal(model.iterations, options.maxIter);
+            const monotone = options.solver === "hals" || options.schedule === "sequential";
+            const rise = largestRise(model, normSq(strata));
+            if (monotone && tracked) assert.ok(rise <= 1e-6, `rise ${rise}`);
+          } finally {
+            model.free();
+          }
+        }),
+        { seed: 20261204, numRuns: 300 },
+      );
+    },
+  );
+
+  it("gives the same bits on 1 and 3 threads", SLOW, async () => {
     await fc.assert(
       fc.asyncProperty(dataSpec(400, 160), optionsSpec, async (spec, o) => {
         const strata = strataOf(spec);
@@ -184,7 +191,7 @@ const times = (strata: DenseStratum[], c: number): DenseStratum[] =>
   strata.map((s) => ({ ...s, data: Float64Array.from(s.data as Float64Array, (x) => x * c) }));
 
 describe("fit properties: units (fast-check)", () => {
-  it("gives the same factors, scaled, for data times a power of two across the float32 range", async () => {
+  it("gives the same factors, scaled, for data times a power of two across the float32 range", SLOW, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 1000 }),
@@ -214,26 +221,30 @@ describe("fit properties: units (fast-check)", () => {
     );
   });
 
-  it("gives the same normalized loss, within 1e-4 relative, for data times any c from 1e-20 to 1e15", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 0, max: 1000 }),
-        fc.double({ min: -20, max: 15, noNaN: true }),
-        async (seed, exponent) => {
-          const strata = plantedStrata(seed, 3, 20, 12, 2);
-          const options = { rank: 2, maxIter: 2000, seed, threads: 1 };
-          const a = await fit(strata, options);
-          const b = await fit(times(strata, 10 ** exponent), options);
-          try {
-            const relative = Math.abs(b.normalizedLoss / a.normalizedLoss - 1);
-            assert.ok(relative <= 1e-4, `normalized loss ${b.normalizedLoss} against ${a.normalizedLoss}`);
-          } finally {
-            a.free();
-            b.free();
-          }
-        },
-      ),
-      { seed: 8, numRuns: 60 },
-    );
-  });
+  it(
+    "gives the same normalized loss, within 1e-4 relative, for data times any c from 1e-20 to 1e15",
+    SLOW,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 1000 }),
+          fc.double({ min: -20, max: 15, noNaN: true }),
+          async (seed, exponent) => {
+            const strata = plantedStrata(seed, 3, 20, 12, 2);
+            const options = { rank: 2, maxIter: 2000, seed, threads: 1 };
+            const a = await fit(strata, options);
+            const b = await fit(times(strata, 10 ** exponent), options);
+            try {
+              const relative = Math.abs(b.normalizedLoss / a.normalizedLoss - 1);
+              assert.ok(relative <= 1e-4, `normalized loss ${b.normalizedLoss} against ${a.normalizedLoss}`);
+            } finally {
+              a.free();
+              b.free();
+            }
+          },
+        ),
+        { seed: 8, numRuns: 60 },
+      );
+    },
+  );
 });

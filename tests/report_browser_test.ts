@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { fit, type FitOptions, type Stratum, syntheticStrata } from "../sdk/mod.ts";
 import { buildReport, type ReportOptions } from "../report/html.ts";
@@ -128,19 +128,20 @@ describe(
   { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` },
   () => {
     const work = mkdtempSync(join(tmpdir(), "snmf-report-browser-"));
-    let context: BrowserContext;
-
-    before(async () => {
-      context = await chromium.launchPersistentContext(join(work, "profile"), {
+    // Launched by the first test that needs it, under that test's timeout: bun test gives hooks
+    // its default 5 s whatever they ask, less than Chromium takes to start on a loaded machine.
+    let launched: Promise<BrowserContext> | undefined;
+    const browser = () => {
+      mkdirSync(OUTPUT, { recursive: true });
+      return launched ??= chromium.launchPersistentContext(join(work, "profile"), {
         executablePath: CHROMIUM,
         headless: true,
         args: CHROMIUM_FLAGS,
         viewport: { width: 1200, height: 900 },
       });
-      mkdirSync(OUTPUT, { recursive: true });
-    }, SLOW);
+    };
     after(async () => {
-      await context?.close();
+      await (await launched)?.close();
       rmSync(work, { recursive: true, force: true });
     }, SLOW);
 
@@ -167,7 +168,7 @@ describe(
         const { html, labels } = await build();
         const file = join(work, `${name}.html`);
         writeFileSync(file, html);
-        const tab = await context.newPage();
+        const tab = await (await browser()).newPage();
         const problems: string[] = [];
         tab.on("console", (message) => {
           if (message.type() === "error" || message.type() === "warning") problems.push(message.text());
