@@ -41,7 +41,19 @@ export { csr_colsum_f64, f32_colsum_f64, f32_dot_f64, f32_gram_f64, f32_sum_slot
 export { f32_transpose, f64_to_f32_padded, zero_bytes } from "./copies";
 export { f32_colmin, f32_rmul_f64, f32_sub_rowvec_f64 } from "./nndsvd";
 
-/** First byte past the module's own static data: the SDK's heap starts here (16-aligned). */
+/** Bytes reserved past the module's static data for the thread pool's control block (sdk/threads/pool.ts). */
+const CONTROL_BYTES: usize = 4096;
+
+/**
+ * Where the thread pool's control block lies: right past the module's own static data
+ * (64-aligned), below the heap, so that a pool kept between fits never splits the heap. Not a
+ * data segment: instantiating the module on a memory (every worker does) leaves it as it is.
+ */
+export function control_block(): usize {
+  return (__heap_base + 63) & ~63;
+}
+
+/** First byte past the module's static data and the control block: the SDK's heap starts here (16-aligned). */
 export function heap_base(): usize {
-  return (__heap_base + 15) & ~15;
+  return control_block() + CONTROL_BYTES;
 }

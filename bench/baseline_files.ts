@@ -26,12 +26,17 @@ function stratumText(stratum: Stratum): { ext: string; text: string } {
   return { ext: "csv", text: lines.join("\n") + "\n" };
 }
 
-/**
- * Runs `use(dir, init)` with the strata written to `dir` and `start` to the JSON file `init`,
- * then removes them.
- */
-export function withBaselineFiles<T>(strata: Stratum[], start: object, use: (dir: string, init: string) => T): T {
+/** The files of a baseline run: the strata's directory, the start's JSON file, and their removal. */
+export interface BaselineFiles {
+  dir: string;
+  init: string;
+  remove(): void;
+}
+
+/** Writes the strata to a new temporary directory and `start` to a JSON file beside it. */
+export function writeBaselineFiles(strata: Stratum[], start: object): BaselineFiles {
   const root = mkdtempSync(join(tmpdir(), "snmf-baseline-"));
+  const remove = () => rmSync(root, { recursive: true, force: true });
   try {
     const dir = join(root, "strata");
     const pad = String(strata.length).length;
@@ -42,22 +47,41 @@ export function withBaselineFiles<T>(strata: Stratum[], start: object, use: (dir
     });
     const init = join(root, "init.json");
     writeFileSync(init, JSON.stringify(start));
-    return use(dir, init);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+    return { dir, init, remove };
+  } catch (error) {
+    remove();
+    throw error;
   }
 }
 
 /**
- * Runs a Python baseline and parses the JSON line it prints. OPENBLAS_CORETYPE and
- * OPENBLAS_L2_SIZE (set on these machines for old OpenBLAS builds) are removed for this one
- * command, so a current OpenBLAS picks its own kernels.
+ * Runs `use(dir, init)` with the strata written to `dir` and `start` to the JSON file `init`,
+ * then removes them.
  */
-export function runPython<T>(args: string[], what: string): T {
+export function withBaselineFiles<T>(strata: Stratum[], start: object, use: (dir: string, init: string) => T): T {
+  const files = writeBaselineFiles(strata, start);
+  try {
+    return use(files.dir, files.init);
+  } finally {
+    files.remove();
+  }
+}
+
+/**
+ * The environment of a Python baseline: this process's, without OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE (set on these machines for old OpenBLAS builds), so a current OpenBLAS picks
+ * its own kernels.
+ */
+export function pythonEnv(): Record<string, string | undefined> {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const run = spawnSync("/usr/bin/python3", args, { encoding: "utf8", env, maxBuffer: 1 << 28 });
+  return env;
+}
+
+/** Runs a Python baseline (in {@link pythonEnv}) and parses the JSON line it prints. */
+export function runPython<T>(args: string[], what: string): T {
+  const run = spawnSync("/usr/bin/python3", args, { encoding: "utf8", env: pythonEnv(), maxBuffer: 1 << 28 });
   if (run.status !== 0) throw new Error(`${what} failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }

@@ -4,10 +4,11 @@
  * NumPy baseline on the very same data and start; the machine's SIMD ceiling in this runtime
  * and the GFLOP/s achieved; threads 1 against N; how time grows with rows and non-zeros; and
  * the paper's full synthetic experiment; with `--solvers`, the solvers and starts (bench/solvers.ts:
- * time to a normalized loss and the loss after equal time for each solver and start). Writes
+ * time to a normalized loss and the loss after equal time for each solver and start); with
+ * `--compare-sklearn`, scikit-learn's NMF on plain NMF (bench/sklearn.ts). Writes
  * bench/results/<runtime>.json.
  *
- *   deno run -A bench/bench.ts [--quick] [--compare-numpy] [--threads N] [--solvers] [--reps N] [--json]
+ *   deno run -A bench/bench.ts [--quick] [--compare-numpy] [--compare-sklearn] [--threads N] [--solvers] [--reps N] [--json]
  *   bun bench/bench.ts …   ·   node dist/bench.js …  (bundle built by `npm run build`)
  *
  * Per-iteration times are differences of two fits (long minus short, over the extra
@@ -32,6 +33,7 @@ import { tfidfLike, uniformDense } from "./data.ts";
 import { numpyAvailable, runBaseline } from "./numpy.ts";
 import { colsOf, dataBytes, factorBytes, namedWorkload, rowsOf, spamWorkload } from "./workloads.ts";
 import { runSolverComparison, type SolverComparison } from "./solvers.ts";
+import { type PeerComparison, peerTable, runPeerComparison, sklearnAvailable, timeToLossTable } from "./sklearn.ts";
 
 const HELP = `npm run bench -- [options]   (deno run -A bench/bench.ts, bun bench/bench.ts)
 
@@ -41,22 +43,28 @@ SIMD ceiling, threads, growth, and the paper's synthetic experiment; bench/resul
   --quick           short runs
   --threads N       worker threads of every fit (default: the machine's cores)
   --compare-numpy   also run ../shared/bench/numpy_baseline.py on the same data and start
+  --compare-sklearn also compare with scikit-learn's NMF (cd and mu) on plain NMF (v fixed at 0)
+                    from the same start, fits interleaved, losses checked (bench/sklearn.ts; needs
+                    python3 with scikit-learn): TF-IDF-like, SpamAssassin, dense; about 6 minutes
   --solvers         also compare the solvers and starts (bench/solvers.ts: mu and hals, each from
                     the random start and NNDSVD; time to a normalized loss and the loss after
                     equal time on the synthetic, California, MNIST, TF-IDF-like and SpamAssassin
                     data; λ_v against the shifts): about 12 minutes, 2 with --quick
-  --reps N          timed runs per solver and start with --solvers (default 3; 1 with --quick)
+  --reps N          timed runs per solver and start with --solvers, repeats per fit with
+                    --compare-sklearn (default 3; 1 with --quick)
   --json            the results as JSON on stdout (the solvers' under "solvers")
   --help            this text
 
 Examples:
   npm run bench -- --compare-numpy
+  npm run bench -- --compare-sklearn
   npm run bench -- --quick --solvers --json > bench.json`;
 
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     "compare-numpy": { type: "boolean", default: false },
+    "compare-sklearn": { type: "boolean", default: false },
     threads: { type: "string" },
     solvers: { type: "boolean", default: false },
     reps: { type: "string" },
@@ -381,6 +389,26 @@ log(
 log(`  v means ${synthetic.vMeans.map((x) => x.toFixed(3)).join(", ")}`);
 log(`  true    ${trueVMeans.map((x) => x.toFixed(3)).join(", ")}`);
 
+// scikit-learn on plain NMF (bench/sklearn.ts), on request.
+let sklearn: PeerComparison[] | undefined;
+if (flags["compare-sklearn"]) {
+  if (!sklearnAvailable()) log("\n(--compare-sklearn: python3 with scikit-learn not found; skipped)");
+  else {
+    const workloads = spam ? ["tfidf", "spam", "dense"] : ["tfidf", "dense"];
+    sklearn = await runPeerComparison(workloads, { threads, quick, reps });
+    log(`\nscikit-learn on plain NMF (v fixed at 0), the same start; ms per iteration, median of ${reps}:\n`);
+    log(
+      [
+        ...peerTable(sklearn),
+        "",
+        "Time to scikit-learn's loss (the whole fit() call):",
+        "",
+        ...timeToLossTable(sklearn),
+      ].join("\n"),
+    );
+  }
+}
+
 // Solvers and starts (bench/solvers.ts), on request.
 let solvers: SolverComparison | undefined;
 if (flags.solvers) {
@@ -401,6 +429,7 @@ const out = {
   sweeps,
   synthetic,
   solvers,
+  sklearn,
 };
 const dir = fileURLToPath(new URL("./results/", import.meta.url));
 mkdirSync(dir, { recursive: true });

@@ -164,7 +164,7 @@ function setup(path: string): { steps: Step[]; notTimed: string[]; reset: (name:
   const HtCopy = alloc(n * k * 4);
   const shiftF64 = alloc(n * k * 8);
   const gramSum = alloc(k * k * 8);
-  const halsScratch = alloc(k * 8);
+  const halsScratch = alloc(16 * k * 8);
   const dots = alloc(s * 8);
 
   /** The numerator in the slots, with P, as the reference schedule's pass over whole rows forms them. */

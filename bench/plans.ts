@@ -1,8 +1,9 @@
 // Where an iteration's time goes, plan by plan:
 //
-//   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf]   (or bun bench/plans.ts …)
+//   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf] [plain]   (or bun bench/plans.ts …)
 //
-// (default mu, 2 threads, spam). Fits one of bench.ts's workloads (bench/workloads.ts: the
+// (default mu, 2 threads, spam; "plain": plain NMF as bench/sklearn.ts fits it, v fixed at 0 from
+// scikit-learn's start, the sequential schedule). Fits one of bench.ts's workloads (bench/workloads.ts: the
 // SpamAssassin TF-IDF strata, rank 20, no loss; synthetic 4 × 100 × 100, rank 5, loss every
 // iteration; dense 4 × 1000 × 1000, rank 20, loss every iteration; the TF-IDF-like
 // 16,000 × 6,000 matrix, rank 20, no loss), MU with the reference schedule, HALS with the
@@ -17,6 +18,7 @@ import { fit } from "../sdk/mod.ts";
 import { PlanBuilder } from "../sdk/threads/plan.ts";
 import { Executor } from "../sdk/threads/executor.ts";
 import { namedWorkload } from "./workloads.ts";
+import { plainStart } from "./sklearn.ts";
 
 /** The command line after the script (Deno and Bun alike). */
 const args = process.argv.slice(2);
@@ -56,9 +58,13 @@ Executor.prototype.run = function (plan) {
 const solver = (args[0] ?? "mu") as "mu" | "hals";
 const threads = Number(args[1] ?? 2);
 const schedule = solver === "mu" ? "reference" : "sequential";
+// "plain": plain NMF from scikit-learn's start (v fixed at 0), as bench/sklearn.ts fits it.
+const plain = args[3] === "plain"
+  ? { init: plainStart(strata, rank, 1), vUpdates: 0, normalizeUnits: false, schedule: "sequential" as const }
+  : {};
 const run = async (maxIter: number) => {
   totals.clear();
-  const m = await fit(strata, { rank, seed: 1, solver, schedule, threads, maxIter, trackLoss });
+  const m = await fit(strata, { rank, seed: 1, solver, schedule, threads, maxIter, trackLoss, ...plain });
   const ms = m.elapsedMs;
   m.free();
   return { ms, snap: new Map(totals) };

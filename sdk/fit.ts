@@ -7,7 +7,7 @@
 
 import { Checkpoint } from "./runtime/checkpoint.ts";
 import { init } from "./runtime/core.ts";
-import { type Executor, executorFor } from "./threads/executor.ts";
+import { executorFor } from "./threads/executor.ts";
 import { lossEveryIteration } from "./solve/iterate.ts";
 import { Factors } from "./input/factors.ts";
 import { type RestartResult, runStarts, type Starts } from "./solve/starts.ts";
@@ -16,7 +16,7 @@ import { fingerprint } from "./input/fingerprint.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
-import { loadStrata } from "./input/strata.ts";
+import { loadStrata, type ResidentStrata } from "./input/strata.ts";
 import { describeStrata, type StratumLayout } from "./input/shapes.ts";
 import { checkMemory, type FitShape, memoryNeeded } from "./solve/memory.ts";
 import type { FitOptions, Stratum } from "./types.ts";
@@ -66,22 +66,29 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const core = await init();
   checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings)), largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
-  const resident = await loadStrata(core, strata, ACTION, layouts, {
-    checkpoint,
-    weightRoots: weights?.roots,
-    ...(settings.normalizeUnits ? {} : { scale: 1 }),
-  });
+  // Threads start while the data load, if the products (2 nnz k flops a pass) are worth them.
+  const executor = await executorFor(core, settings.threads);
+  executor.expect(2 * layouts.reduce((nnz, x) => nnz + x.nnz, 0) * settings.rank);
+  let resident: ResidentStrata;
+  try {
+    resident = await loadStrata(core, strata, ACTION, layouts, {
+      checkpoint,
+      weightRoots: weights?.roots,
+      ...(settings.normalizeUnits ? {} : { scale: 1 }),
+    });
+  } catch (error) {
+    executor.close();
+    throw error;
+  }
   let factors: Factors | undefined;
   let best: Factors | undefined;
   let solver: Solver | undefined;
-  let executor: Executor | undefined;
   try {
     const shape = { rows: layouts.map((x) => x.rows), cols: resident.cols, rank: settings.rank };
     factors = await startFactors(core, resident, shape, settings.init, settings, ACTION, checkpoint);
     // An explicit start is in the data's units: the weighted problem's factors are √c_i times it.
     if (weights && typeof settings.init === "object") factors.weighStrata(weights.roots, "multiply");
     if (settings.restarts > 1) best = new Factors(core, shape);
-    executor = await executorFor(core, settings.threads);
     solver = new Solver(core, resident, factors, {
       ...settings,
       executor,
@@ -118,7 +125,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     return model;
   } finally {
     solver?.free();
-    executor?.close();
+    executor.close();
     factors?.free();
     best?.free();
     resident.free();

@@ -100,3 +100,15 @@ export function columnRangeCount(nnz: number, rows: number, maxRanges: number): 
 export function halsSweeps(nnz: number, rows: number, cols: number, rank: number): number {
   return nnz >= 2 * (rows + cols) * rank ? 2 : 1;
 }
+
+/**
+ * How long the calling thread spins for the workers to finish a plan before it sleeps
+ * (sdk/threads/pool.ts). TODO-MEASURE
+ */
+export const CALLER_SPIN_MS = 0.05;
+
+/**
+ * How long a worker spins for the next plan before it sleeps (sdk/threads/worker_code.ts; sent in
+ * its start message). TODO-MEASURE
+ */
+export const WORKER_SPIN_MS = 0.25;

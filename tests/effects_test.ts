@@ -30,6 +30,19 @@ describe("effects", () => {
     }
   });
 
+  it("choose T by settling, record it, and then equal a run given that T", async () => {
+    const model = await fit(strata, { rank: 2, seed: 1, maxIter: 100 });
+    try {
+      const options = { replicates: 4, permutations: 4, seed: 2, pooledIterations: 40 };
+      const settled = await effects(model, strata, options);
+      const T = settled.settings.iterations;
+      assert.ok(T % 25 === 0 && 50 <= T && T <= 1000, `T ${T}`);
+      assert.deepEqual(await effects(model, strata, { ...options, iterations: T }), settled);
+    } finally {
+      model.free();
+    }
+  });
+
   it("refuse data that are not the model's: another shape, or other values", async () => {
     const model = await fit(strata, { rank: 2, seed: 1, maxIter: 5 });
     try {

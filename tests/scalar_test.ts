@@ -30,9 +30,13 @@ function dis(file: string): string {
 }
 
 type Exports = Record<string, (...args: number[]) => number>;
-/** A region of memory for a case: uniform values in [0.05, 1.05), all zero, or about two thirds zero ("sparse"). */
+/**
+ * A region of memory for a case: uniform values in [0.05, 1.05), all zero, or about two thirds
+ * zero ("sparse"); a kernel's scratch ("scratch": zeroed, and left out of the comparison, since
+ * each build lays out its intermediate values its own way).
+ */
 type Region =
-  | { type: "f32" | "f64"; length: number; zero?: boolean; sparse?: boolean }
+  | { type: "f32" | "f64"; length: number; zero?: boolean; sparse?: boolean; scratch?: boolean }
   | { type: "i32"; values: number[] };
 /** A call of a kernel of the core, or of the benchmark's CSC module. */
 type Case = { kernel: KernelName | "csc_aht_wta"; regions: Region[]; args: (p: number[]) => number[] };
@@ -62,13 +66,18 @@ function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, reg
         : new Float64Array(memory.buffer, end, region.length);
       for (let i = 0; i < view.length; i++) {
         const u = random.nextUint32();
-        view[i] = region.zero || (region.sparse && u % 3 !== 0) ? 0 : 0.05 + u / 2 ** 32;
+        view[i] = region.zero || region.scratch || (region.sparse && u % 3 !== 0) ? 0 : 0.05 + u / 2 ** 32;
       }
       end += view.byteLength;
     }
     end = (end + 15) & ~15;
   }
   const result = exports[kernel](...args(pointers)) ?? 0;
+  regions.forEach((region, i) => {
+    if (region.type !== "i32" && region.scratch) {
+      new Uint8Array(memory.buffer, pointers[i], region.length * (region.type === "f32" ? 4 : 8)).fill(0);
+    }
+  });
   return new Uint8Array([
     ...new Uint8Array(memory.buffer.slice(start, end)),
     ...new Uint8Array(Float64Array.of(result).buffer),
@@ -77,6 +86,8 @@ function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, reg
 
 const f32 = (length: number, zero = false): Region => ({ type: "f32", length, zero });
 const f64 = (length: number, zero = false): Region => ({ type: "f64", length, zero });
+/** The HALS row update's scratch at rank k (16 k float64: a group of 8 rows in the SIMD build). */
+const halsScratch = (k: number): Region => ({ type: "f64", length: 16 * k, scratch: true });
 const pad4 = (k: number) => (k + 3) & ~3;
 
 /** Random CSR pattern of m×n with about a third of the entries stored, unsorted within rows. */
@@ -102,7 +113,7 @@ function rowUpdates(m: number, k: number): Case[] {
     },
     {
       kernel: "f32_hals_update_rows_f64",
-      regions: [f32(m * k), f32(m * k), f64(k * k), f64(stride === 0 ? k : m * k), f64(k)],
+      regions: [f32(m * k), f32(m * k), f64(k * k), f64(stride === 0 ? k : m * k), halsScratch(k)],
       args: (
         [x, num, gram, off, scratch]: number[],
       ) => [x, m, k, num, gram, off, stride === 0 ? 0 : k, 0.01, 2, scratch],
@@ -220,15 +231,30 @@ function cases(): Case[] {
   }
   // The row updates' column groups (16, then 8, then 4 columns, then the partial vector).
   for (const k of [12, 16, 20, 23, 28, 45]) out.push(...rowUpdates(3, k));
-  // HALS rows of sparse factors (two thirds zero; Num − Off of both signs), where the SIMD build
-  // visits only the coordinates that can move (k ≤ 64; 65 takes the plain loop), 1 and 3 sweeps.
-  for (const k of [1, 2, 5, 20, 31, 63, 64, 65]) {
-    for (const sweeps of [1, 3]) {
-      out.push({
-        kernel: "f32_hals_update_rows_f64",
-        regions: [{ type: "f32", length: 9 * k, sparse: true }, f32(9 * k), f64(k * k), f64(9 * k), f64(k)],
-        args: ([x, num, gram, off, scratch]: number[]) => [x, 9, k, num, gram, off, k, 0.01, sweeps, scratch],
-      });
+  // HALS rows of sparse factors (two thirds zero; Num − Off of both signs, so the projection
+  // bites), 1 and 3 sweeps, at row counts around the SIMD build's groups of 8 rows (a group's
+  // spare lanes repeat its last row) and ranks around its loops.
+  for (const rows of [1, 7, 8, 9, 17]) {
+    for (const k of [1, 2, 5, 20, 31, 65]) {
+      for (const sweeps of [1, 3]) {
+        out.push({
+          kernel: "f32_hals_update_rows_f64",
+          regions: [
+            { type: "f32", length: rows * k, sparse: true },
+            f32(rows * k),
+            f64(k * k),
+            f64(rows * k),
+            halsScratch(k),
+          ],
+          args: ([x, num, gram, off, scratch]: number[]) => [x, rows, k, num, gram, off, k, 0.01, sweeps, scratch],
+        });
+      }
+    }
+  }
+  // Column sums in register chunks of 16 columns, then pairs, then one column.
+  for (const n of [16, 17, 20, 33, 35]) {
+    for (const m of [1, 5, 17]) {
+      out.push({ kernel: "f32_colsum_f64", regions: [f32(m * n), f64(n)], args: ([x, o]) => [x, m, n, o] });
     }
   }
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).

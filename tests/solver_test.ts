@@ -57,11 +57,12 @@ describe("workspace", () => {
         numeratorSlots: 1 * 3 * 12 * 4,
         Nt: 12 * 3 * 4,
         columnRanges: 0,
-        hScratch: [(12 + 1) * 4 * 8],
+        // The shift term's rows (kPad float64 each) and the coordinate sweep's 16 k float64.
+        hScratch: [12 * 4 * 8 + 16 * 3 * 8],
         vScratch: [12 * 8],
         pScratch: [0, 0],
         wpParts: 0,
-        rule: { Hv: 2 * 3 * 8, rowScratch: 2 * 4 * 8 },
+        rule: { Hv: 2 * 3 * 8, rowScratch: 2 * 16 * 3 * 8 },
       });
     } finally {
       factors.free();
@@ -110,9 +111,19 @@ describe("solver", () => {
   const mixed = () => [...denseStrata(5, [30], 20), ...csrStrata(6, [45, 12], 20, 0.3)];
   const sparse = () => csrStrata(7, [60, 25], 20, 0.3);
 
-  /** Runs `iterations` updates and returns the loss, with `steps` deciding what is called before each update. */
-  async function run(strata: Stratum[], options: SolverOptions, iterations: number, before: (solver: Solver) => void) {
+  /**
+   * Runs `iterations` updates and returns the loss, with `steps` deciding what is called before each
+   * update; `start` may change the random factors first.
+   */
+  async function run(
+    strata: Stratum[],
+    options: SolverOptions,
+    iterations: number,
+    before: (solver: Solver) => void,
+    start: (factors: Factors) => void = () => {},
+  ) {
     const { data, factors } = await resident(strata, 4, 9);
+    start(factors);
     const solver = new Solver(core, data, factors, options);
     try {
       for (let i = 0; i < iterations; i++) {
@@ -160,6 +171,30 @@ describe("solver", () => {
         });
         assert.deepEqual(bare, loop);
         assert.deepEqual(lossFirst, loop);
+      }
+    });
+  }
+
+  /** Sets every v(i) to 0. */
+  const zeroV = (factors: Factors) => factors.shape.rows.forEach((_, i) => factors.v(i).fill(0));
+
+  for (
+    const options of [
+      { solver: "hals", vUpdates: 0, schedule: "sequential" },
+      { solver: "hals", vUpdates: 2, schedule: "sequential", fixV: true, lossEveryIteration: false },
+      { solver: "mu", vUpdates: 0, schedule: "sequential" },
+      { solver: "mu", vUpdates: 0, schedule: "reference", lossEveryIteration: false },
+    ] as SolverOptions[]
+  ) {
+    it(`gives the general plans' bits with every v(i) 0 and fixed (${JSON.stringify(options)})`, async () => {
+      for (const strata of [mixed, sparse]) {
+        const plain = await run(strata(), options, 6, (solver) => solver.loss(), zeroV);
+        const general = await run(strata(), { ...options, zeroVPlans: false }, 6, (solver) => solver.loss(), zeroV);
+        assert.deepEqual(plain, general);
+        // A v(i) that is not 0 takes the general plans, whichever the option.
+        const shifted = await run(strata(), options, 6, (solver) => solver.loss());
+        assert.deepEqual(shifted, await run(strata(), { ...options, zeroVPlans: false }, 6, (solver) => solver.loss()));
+        assert.notDeepEqual(shifted, plain);
       }
     });
   }

@@ -134,9 +134,9 @@ describe("threads", () => {
     }
   });
 
-  it("keep a fit's pool while a fit with another thread count replaces it", async () => {
-    // The second fit starts during the first one's iteration 1 and replaces the pool when the
-    // first yields to the event loop (every 50 ms); the first goes on with its own workers.
+  it("run fits at once on one pool, each on its own thread count", async () => {
+    // The second fit starts during the first one's iteration 1 and grows the pool when the first
+    // yields to the event loop (every 50 ms); the first goes on with its own threads.
     const options = { rank: 16, maxIter: 100, seed: 5, solver: "mu", trackLoss: true } as const;
     const reference = await fit(strata, { ...options, threads: 1 });
     let second: Promise<Model> | undefined;
@@ -155,11 +155,18 @@ describe("threads", () => {
     }
   });
 
-  it("replace the pool between fits many times over (stopped workers never join the next pool)", async () => {
+  it("alternate thread counts between fits on one pool, with the same bits", async () => {
     const options = { rank: 16, maxIter: 2, seed: 5, solver: "hals" } as const;
     const reference = await fit(strata, { ...options, threads: 1 });
+    const core = await init();
+    const pools = new Set<Pool | undefined>();
     try {
       for (let round = 0; round < 40; round++) {
+        const executor = await executorFor(core, 2 + (round % 2));
+        const pool = executor.start();
+        await pool?.ready();
+        pools.add(pool);
+        executor.close();
         const model = await fit(strata, { ...options, threads: 2 + (round % 2) });
         try {
           assert.deepEqual(bits(model), bits(reference), `round ${round}`);
@@ -167,16 +174,66 @@ describe("threads", () => {
           model.free();
         }
       }
+      assert.equal(pools.size, 1, "one pool, never restarted");
     } finally {
       reference.free();
     }
   });
 
+  it("wake only the workers a plan runs on (a pool grown to 3 threads runs a 2-thread plan on one worker)", async () => {
+    await withPool(async (core, pool, alloc, target) => {
+      const plan = zeroingPlan(core, alloc, target);
+      pool.run(plan, 3);
+      await pool.terminateWorker(1);
+      for (let i = 0; i < 3; i++) pool.run(plan, 2);
+      assert.throws(() => pool.run(plan, 3), /worker thread 2 of 2 stopped responding/);
+    }, { minSilenceMs: 300 });
+  });
+
+  it("start no pool for a fit whose plans are all too small for threads", () => {
+    const script = `
+      import { fit, init } from "${root}sdk/mod.ts";
+      import { executorFor } from "${root}sdk/threads/executor.ts";
+      const core = await init();
+      const model = await fit([{ data: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] }], { rank: 2, maxIter: 20, threads: 2 });
+      const executor = await executorFor(core, 2);
+      console.log(JSON.stringify({ threads: model.threads, pool: executor.pool !== undefined }));`;
+    const command = "Deno" in globalThis ? ["eval", script] : ["-e", script];
+    assert.deepEqual(JSON.parse(execFileSync(process.execPath, command, { encoding: "utf8" })), {
+      threads: 2,
+      pool: false,
+    });
+  });
+
+  it("keep the pool's control block out of the heap: a threaded fit leaves nothing allocated", SLOW, () => {
+    // A process of its own: its heap is fresh, so what the fit leaves is all there is.
+    const script = `
+      import { fit, init } from "${root}sdk/mod.ts";
+      import { denseStrata } from "${root}testing/fixtures.ts";
+      import { executorFor } from "${root}sdk/threads/executor.ts";
+      const core = await init();
+      const before = core.heap.allocatedBytes;
+      const model = await fit(denseStrata(3, [600, 400], 300), { rank: 16, maxIter: 3, seed: 1, threads: 2 });
+      model.free();
+      const executor = await executorFor(core, 2);
+      const pool = executor.start();
+      executor.close();
+      console.log(JSON.stringify({ before, after: core.heap.allocatedBytes, pool: pool !== undefined }));`;
+    const command = "Deno" in globalThis ? ["eval", script] : ["-e", script];
+    const { before, after, pool } = JSON.parse(execFileSync(process.execPath, command, { encoding: "utf8" }));
+    assert.ok(pool, "the fit started a pool");
+    assert.equal(after, before);
+  });
+
   it("runs on a pool of workers where the host has shared memory and workers", async () => {
     const model = await fit(strata, { rank: 6, maxIter: 2, seed: 5, threads: 2 });
+    const executor = await executorFor(await init(), 2);
     try {
       assert.equal(model.threads, 2);
+      const pool = executor.start();
+      assert.ok(pool && pool.threads >= 2);
     } finally {
+      executor.close();
       model.free();
     }
   });
@@ -291,8 +348,10 @@ describe("threads", () => {
     const core = await init();
     const executor = await executorFor(core, 3);
     try {
-      assert.ok(executor.pool, "a pool of 3 threads");
-      await executor.pool.terminateWorker(0);
+      const pool = executor.start();
+      assert.ok(pool, "a pool of 3 threads");
+      await pool.ready();
+      await pool.terminateWorker(0);
       await assert.rejects(fit(strata, { ...options, threads: 3 }), /worker thread 1 of 2 stopped responding/);
     } finally {
       executor.close();

@@ -1,174 +1,182 @@
 // The HALS updates (exact block-coordinate descent; docs/algorithm.md, the HALS updates: v, the
 // columns of W(i) and the rows of H, with the L1 terms), applied in place. float32 storage,
-// float64 arithmetic; f64x2 SIMD with lane-exact scalar loops in the scalar build (see
-// vector.ts). No kernel here checks sizes, overlaps or signs.
+// float64 arithmetic; f64x2 SIMD (lanes over rows or entries) with lane-exact scalar loops in the
+// scalar build (see vector.ts). No kernel here checks sizes, overlaps or signs.
 
 /**
  * Exact coordinate minimization over the rows of X (rows×k float32), in place, `sweeps` cyclic
  * sweeps per row:
  *
  *   for q = 0 … k−1:
- *     X[r,q] ← max(0, X[r,q] + (Num[r,q] − Off[r,q] − shift − Σ_p X[r,p] Gram[p,q]) / Gram[q,q])
+ *     g     = (Num[r,q] − Off[r,q]) − shift − Σ_p Gram[q,p] X[r,p]      (p = 0 … k−1 in order)
+ *     X[r,q] ← max(0, X[r,q] + g / Gram[q,q])
  *
  * This minimizes ½ xᵀ Gram x − (Num − Off − shift)ᵀ x over x = X[r,q] ≥ 0 with the other entries
  * of the row fixed, which is the HALS column update: with Num = P = A Hᵀ, Gram = H Hᵀ,
  * Off = (H v)ᵀ (offsetStride 0) and shift = λ_W / 2 it is the exact minimizer of
  * ‖A − 1vᵀ − W H‖² + λ_W ‖W‖₁ over column q of W. The gradient of row r involves only row r, so
  * updating column after column equals this row-by-row order. On Hᵀ (rows = n): Num = Σ_i A(i)ᵀW(i),
- * Gram = Σ_i W(i)ᵀW(i), Off = Σ_i v(i) (W(i)ᵀ1)ᵀ (offsetStride k), shift = λ_H / 2.
+ * Gram = Σ_i W(i)ᵀW(i), Off = Σ_i v(i) (W(i)ᵀ1)ᵀ (offsetStride k), shift = λ_H / 2. The step is
+ * scikit-learn's coordinate descent (`_update_cdnmf_fast`): the gradient's dot product is formed
+ * afresh for every coordinate (k multiply-adds), not kept as a residual.
  *
- * The residual g = Num − Off − shift − Gram x of a row is formed once (k² multiply-adds, f64x2
- * over rows of Gram) and kept current: a coordinate that moves by δ (the stored float32 value's
- * change) subtracts δ · Gram[q,:]; one that stays (an entry held at 0, common in sparse data)
- * costs nothing. Gram is symmetric, so row q serves as column q.
+ * Arithmetic, per row (docs/algorithm.md, "HALS, the coordinate sweep"): float64 from float32
+ * storage; the row's x held in float64, each entry the float32 value it is stored as (rounded
+ * after every step); the dot product one float64 sum from 0 over p = 0 … k−1 (zeros included:
+ * every term is ≥ 0, so a zero adds nothing); a coordinate with Gram[q,q] ≤ 0 (a zero row of H,
+ * or a zero column of every W(i)) is left as it is (as scikit-learn's coordinate descent does).
+ * Every step is an exact minimization, so the objective never increases (up to float32 rounding
+ * of the stored entry).
  *
- * A coordinate with Gram[q,q] ≤ 0 (a zero row of H, or a zero column of every W(i)) does not
- * enter the smooth part of the objective; it is left unchanged (as scikit-learn's coordinate
- * descent does). Every step is an exact minimization, so the objective never increases (up to
- * float32 rounding of the stored entry).
- *
- * Sparse rows (SIMD build, k ≤ 64): a coordinate can move only if Gram[q,q] > 0 and x[q] ≠ 0
- * or g[q] > 0 (at x[q] = 0 with g[q] ≤ 0 the minimizer is 0 again), and in sparse factors most
- * are neither (SpamAssassin's Hᵀ under HALS: 82 % zeros). Such a row keeps bit masks of x ≠ 0
- * (`nonzero`), g > 0 (`positive`, renewed as g is updated after a move) and Gram[q,q] > 0
- * (`active`): its residual visits the set bits of `nonzero`, and each sweep jumps from one
- * candidate to the next (count-trailing-zeros) instead of testing every coordinate, branches
- * that sparse factors make unpredictable. The candidates run the same code in the same order,
- * and the others would have left every value as it was: the same bits, so rows with more
- * non-zeros than zeros (where the masks cost more than they save) take the plain sweep.
+ * The sweep of a row is a chain of k dependent steps (each dot product reads the entry the last
+ * step wrote), which SIMD across k cannot shorten; the rows are independent. The SIMD build
+ * therefore sweeps {@link SWEEP_GROUP} rows at once, two per f64x2 (lane l of vector v is row
+ * 2v + l), every lane running the scalar build's arithmetic for its row: the same bits in both
+ * builds, for any grouping (a group of fewer rows repeats the last row in the spare lanes). The
+ * Gram matrix is one for all rows here; a masked objective, with a curvature per row (Gram_r =
+ * H diag(mask_r) Hᵀ), keeps this sweep and replaces {@link gramSplat}'s broadcast of Gram[q,p]
+ * (and of Gram[q,q]) by the group's rows' own entries.
  *
  * Num: rows×k float32. Gram: k×k float64, symmetric. Off: float64, row r at r · offsetStride.
- * scratch: k float64 (g). Alignment: 4 bytes for float32 arrays, 8 for float64 ones. Tails: the
- * residual's f64x2 steps leave a k % 2 tail, done in scalar. Not checked: Gram's symmetry,
- * sizes, overlaps (X must not overlap Num, Gram, Off or scratch).
+ * scratch: 16 k float64 (a group's x and Num − Off − shift, k × SWEEP_GROUP each; the scalar build
+ * uses 2 k).
+ * Alignment: 4 bytes for float32 arrays, 8 for float64 ones, 16 for scratch. Not checked: Gram's
+ * symmetry and signs, sizes, overlaps (X must not overlap Num, Gram, Off or scratch).
  */
 export function f32_hals_update_rows_f64(
   x: usize, rows: i32, k: i32, num: usize, gram: usize,
   offset: usize, offsetStride: i32, shift: f64, sweeps: i32, scratch: usize,
 ): void {
   const uk = <usize>k;
-  const k2 = uk & ~1;
-  const rowBytes = uk << 3;
-  const masks = ASC_FEATURE_SIMD && uk <= 64;
-  let active: u64 = 0;
-  if (masks) {
-    for (let q: usize = 0; q < uk; q++) {
-      if (load<f64>(gram + q * rowBytes + (q << 3)) > 0) active |= (<u64>1) << q;
+  const offsetBytes = <usize>offsetStride << 3;
+  if (ASC_FEATURE_SIMD) {
+    const last = <usize>rows - 1;
+    for (let r: usize = 0; r < <usize>rows; r += SWEEP_GROUP) {
+      gatherGroup(scratch, uk, x, num, offset, offsetBytes, r, last, shift);
+      for (let sweep = 0; sweep < sweeps; sweep++) sweepGroup(scratch, uk, gram);
+      scatterGroup(scratch, uk, x, r, last);
     }
+    return;
   }
+  const b = scratch + (uk << 3);
   for (let r: usize = 0; r < <usize>rows; r++) {
     const xr = x + r * uk * 4;
     const nr = num + r * uk * 4;
-    const offr = offset + r * <usize>offsetStride * 8;
-    // g = Num − Off − shift − Σ_p x_p Gram[p,:]
+    const offr = offset + r * offsetBytes;
     for (let q: usize = 0; q < uk; q++) {
-      store<f64>(scratch + (q << 3), <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) - shift);
-    }
-    if (masks) {
-      let nonzero = nonzeroBits(xr, uk);
-      for (let bits = nonzero; bits != 0; bits &= bits - 1) {
-        const p = <usize>ctz(bits);
-        subScaledRow(scratch, <f64>load<f32>(xr + (p << 2)), gram + p * rowBytes, k2, uk);
-      }
-      if (<usize>popcnt(nonzero) * 2 < uk) {
-        for (let sweep = 0; sweep < sweeps; sweep++) {
-          let positive = positiveBits(scratch, uk);
-          let candidates = (nonzero | positive) & active;
-          while (candidates != 0) {
-            const q = <usize>ctz(candidates);
-            const gq = gram + q * rowBytes;
-            const o = xr + (q << 2);
-            const old = load<f32>(o);
-            const value = <f64>old + load<f64>(scratch + (q << 3)) / load<f64>(gq + (q << 3));
-            const stored: f32 = value > 0 ? <f32>value : 0;
-            const bit = (<u64>1) << q;
-            if (stored != old) {
-              store<f32>(o, stored);
-              positive = subScaledRow(scratch, <f64>stored - <f64>old, gq, k2, uk, true);
-              nonzero = stored != 0 ? nonzero | bit : nonzero & ~bit;
-            }
-            candidates = (nonzero | positive) & active & ~((bit << 1) - 1);
-          }
-        }
-        continue;
-      }
-    } else {
-      for (let p: usize = 0; p < uk; p++) {
-        const xp = <f64>load<f32>(xr + (p << 2));
-        if (xp == 0) continue;
-        subScaledRow(scratch, xp, gram + p * rowBytes, k2, uk);
-      }
+      store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
+      store<f64>(b + (q << 3), <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) - shift);
     }
     for (let sweep = 0; sweep < sweeps; sweep++) {
       for (let q: usize = 0; q < uk; q++) {
-        const gq = gram + q * rowBytes;
+        const gq = gram + q * (uk << 3);
         const gqq = load<f64>(gq + (q << 3));
         if (!(gqq > 0)) continue;
-        const o = xr + (q << 2);
-        const old = load<f32>(o);
-        const value = <f64>old + load<f64>(scratch + (q << 3)) / gqq;
-        const stored: f32 = value > 0 ? <f32>value : 0;
-        if (stored == old) continue;
-        store<f32>(o, stored);
-        subScaledRow(scratch, <f64>stored - <f64>old, gq, k2, uk);
+        let dot: f64 = 0;
+        for (let p: usize = 0; p < uk; p++) dot += load<f64>(scratch + (p << 3)) * load<f64>(gq + (p << 3));
+        const o = scratch + (q << 3);
+        const value = load<f64>(o) + (load<f64>(b + (q << 3)) - dot) / gqq;
+        store<f64>(o, value > 0 ? <f64><f32>value : 0);
       }
     }
+    for (let q: usize = 0; q < uk; q++) store<f32>(xr + (q << 2), <f32>load<f64>(scratch + (q << 3)));
   }
 }
 
-/** Bit q set where x[q] ≠ 0 (NaN included, −0 not), for k ≤ 64 float32 x. */
-// @ts-ignore: decorator
-@inline function nonzeroBits(x: usize, k: usize): u64 {
-  let bits: u64 = 0;
-  let q: usize = 0;
-  if (ASC_FEATURE_SIMD) {
-    const zero = f32x4.splat(0);
-    for (; q + 4 <= k; q += 4) bits |= (<u64><u32>i32x4.bitmask(f32x4.ne(v128.load(x + (q << 2)), zero))) << q;
-  }
-  for (; q < k; q++) if (load<f32>(x + (q << 2)) != 0) bits |= (<u64>1) << q;
-  return bits;
-}
+/** Rows the SIMD build's coordinate sweep updates at once: four f64x2 vectors of two rows. */
+const SWEEP_GROUP: usize = 8;
 
-/** Bit q set where g[q] > 0, for k ≤ 64 float64 g. */
+/** Bytes per coordinate in the group's scratch: SWEEP_GROUP float64 (vector v at 16 v). */
+const LANES_BYTES: usize = SWEEP_GROUP << 3;
+
+/** (f64(a[0]), f64(b[0])) from two float32 values. */
 // @ts-ignore: decorator
-@inline function positiveBits(g: usize, k: usize): u64 {
-  let bits: u64 = 0;
-  let q: usize = 0;
-  if (ASC_FEATURE_SIMD) {
-    const zero = f64x2.splat(0);
-    const k2 = k & ~1;
-    for (; q < k2; q += 2) bits |= (<u64><u32>i64x2.bitmask(f64x2.gt(v128.load(g + (q << 3)), zero))) << q;
-  }
-  for (; q < k; q++) if (load<f64>(g + (q << 3)) > 0) bits |= (<u64>1) << q;
-  return bits;
+@inline function pairF32(a: usize, b: usize): v128 {
+  return f64x2.replace_lane(f64x2.splat(<f64>load<f32>(a)), 1, <f64>load<f32>(b));
 }
 
 /**
- * y[0..k) −= a · row[0..k) in float64 (f64x2 over the first k2 = k & ~1 entries). With
- * `positive` (a constant at every call site, so the other branch compiles away) it also
- * returns positiveBits of the result (k ≤ 64), formed as the values are written; else 0.
+ * Loads a group (rows r … r + 7, clamped to `last`) into scratch: x (k × 8 float64, coordinate q
+ * at q · 64) and, after it, Num − Off − shift in the same layout.
  */
 // @ts-ignore: decorator
-@inline function subScaledRow(y: usize, a: f64, row: usize, k2: usize, k: usize, positive: bool = false): u64 {
-  let bits: u64 = 0;
-  let p: usize = 0;
-  if (ASC_FEATURE_SIMD) {
-    const av = f64x2.splat(a);
-    const zero = f64x2.splat(0);
-    for (; p < k2; p += 2) {
-      const o = y + (p << 3);
-      const value = f64x2.sub(v128.load(o), f64x2.mul(av, v128.load(row + (p << 3))));
-      v128.store(o, value);
-      if (positive) bits |= (<u64><u32>i64x2.bitmask(f64x2.gt(value, zero))) << p;
+@inline function gatherGroup(
+  scratch: usize, k: usize, x: usize, num: usize, offset: usize, offsetBytes: usize, r: usize, last: usize, shift: f64,
+): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const rowBytes = k << 2;
+  const shiftv = f64x2.splat(shift);
+  const b = scratch + k * LANES_BYTES;
+  for (let v: usize = 0; v < SWEEP_GROUP; v += 2) {
+    const r0 = min(r + v, last), r1 = min(r + v + 1, last);
+    const x0 = x + r0 * rowBytes, x1 = x + r1 * rowBytes;
+    const n0 = num + r0 * rowBytes, n1 = num + r1 * rowBytes;
+    const o0 = offset + r0 * offsetBytes, o1 = offset + r1 * offsetBytes;
+    for (let q: usize = 0; q < k; q++) {
+      const at = q * LANES_BYTES + (v << 3);
+      v128.store(scratch + at, pairF32(x0 + (q << 2), x1 + (q << 2)));
+      const off = v128.load64_lane(o1 + (q << 3), v128.load64_splat(o0 + (q << 3)), 1);
+      v128.store(b + at, f64x2.sub(f64x2.sub(pairF32(n0 + (q << 2), n1 + (q << 2)), off), shiftv));
     }
   }
-  for (; p < k; p++) {
-    const o = y + (p << 3);
-    const value = load<f64>(o) - a * load<f64>(row + (p << 3));
-    store<f64>(o, value);
-    if (positive && value > 0) bits |= (<u64>1) << p;
+}
+
+/** Gram[q,p] for every lane (`gq` is row q of the one Gram matrix; see the kernel on masks). */
+// @ts-ignore: decorator
+@inline function gramSplat(gq: usize, p: usize): v128 {
+  return v128.load64_splat(gq + (p << 3));
+}
+
+/** One sweep over the k coordinates of the group in scratch (see the kernel for the step). */
+// @ts-ignore: decorator
+@inline function sweepGroup(scratch: usize, k: usize, gram: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const zero = f64x2.splat(0);
+  const b = scratch + k * LANES_BYTES;
+  for (let q: usize = 0; q < k; q++) {
+    const gq = gram + q * (k << 3);
+    const gqq = load<f64>(gq + (q << 3));
+    if (!(gqq > 0)) continue;
+    let d0 = zero, d1 = zero, d2 = zero, d3 = zero;
+    for (let p: usize = 0; p < k; p++) {
+      const g = gramSplat(gq, p);
+      const xp = scratch + p * LANES_BYTES;
+      d0 = f64x2.add(d0, f64x2.mul(v128.load(xp), g));
+      d1 = f64x2.add(d1, f64x2.mul(v128.load(xp, 16), g));
+      d2 = f64x2.add(d2, f64x2.mul(v128.load(xp, 32), g));
+      d3 = f64x2.add(d3, f64x2.mul(v128.load(xp, 48), g));
+    }
+    const curvature = f64x2.splat(gqq);
+    const xq = scratch + q * LANES_BYTES;
+    const bq = b + q * LANES_BYTES;
+    v128.store(xq, stepLanes(v128.load(xq), v128.load(bq), d0, curvature));
+    v128.store(xq, stepLanes(v128.load(xq, 16), v128.load(bq, 16), d1, curvature), 16);
+    v128.store(xq, stepLanes(v128.load(xq, 32), v128.load(bq, 32), d2, curvature), 32);
+    v128.store(xq, stepLanes(v128.load(xq, 48), v128.load(bq, 48), d3, curvature), 48);
   }
-  return bits;
+}
+
+/** max(0, x + (b − dot) / curvature) per lane, rounded to float32 (a value ≤ 0 or NaN gives +0). */
+// @ts-ignore: decorator
+@inline function stepLanes(x: v128, b: v128, dot: v128, curvature: v128): v128 {
+  const value = f64x2.add(x, f64x2.div(f64x2.sub(b, dot), curvature));
+  const rounded = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(value));
+  return v128.bitselect(rounded, f64x2.splat(0), f64x2.gt(value, f64x2.splat(0)));
+}
+
+/** Stores the group's x back to its rows (a repeated last row gets the same value from each lane). */
+// @ts-ignore: decorator
+@inline function scatterGroup(scratch: usize, k: usize, x: usize, r: usize, last: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const rowBytes = k << 2;
+  for (let v: usize = 0; v < SWEEP_GROUP; v += 2) {
+    const x0 = x + min(r + v, last) * rowBytes, x1 = x + min(r + v + 1, last) * rowBytes;
+    for (let q: usize = 0; q < k; q++) {
+      const xv = v128.load(scratch + q * LANES_BYTES + (v << 3));
+      store<f32>(x0 + (q << 2), <f32>f64x2.extract_lane(xv, 0));
+      store<f32>(x1 + (q << 2), <f32>f64x2.extract_lane(xv, 1));
+    }
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { loadStrata } from "../input/strata.ts";
 import { Random } from "../start/random.ts";
 import type { Stratum } from "../types.ts";
 import { contrasts, shares } from "../contrast.ts";
-import { pooledStart, type ProcedureSettings, stratifiedShifts } from "./procedure.ts";
+import { pooledStart, type ProcedureSettings, settledIterations, stratifiedShifts } from "./procedure.ts";
 import { RowSet } from "./rows.ts";
 import { benjaminiHochberg, percentileInterval, pooledPermutationPValues } from "./stats.ts";
 
@@ -28,8 +28,12 @@ export interface EffectsOptions {
   permutations?: number;
   /** Seed of the resampling and of the procedure's start (default: random, recorded). */
   seed?: number;
-  /** T: iterations of the procedure's stratified fit (default {@link DEFAULT_ITERATIONS}). */
-  iterations?: number;
+  /**
+   * T: iterations of the procedure's stratified fit, or `"settle"` (the default): as many as the
+   * observed statistic needs to settle, in steps of 25 up to 1,000 (measured once, on the data, and
+   * used for every resampled statistic; recorded in the result).
+   */
+  iterations?: number | "settle";
   /** T₀: iterations of the procedure's pooled plain NMF (default {@link DEFAULT_POOLED_ITERATIONS}). */
   pooledIterations?: number;
   /** Level of the intervals (default 0.95). */
@@ -41,8 +45,7 @@ export interface EffectsOptions {
   onProgress?: (info: { phase: "bootstrap" | "permutations"; done: number; total: number }) => void;
 }
 
-/** T and T₀ by default: see bench/inference.ts for the measurement of when the statistic settles. */
-export const DEFAULT_ITERATIONS = 300;
+/** T₀ by default (bench/inference.ts measures it). */
 export const DEFAULT_POOLED_ITERATIONS = 100;
 
 /** One stratum and column. */
@@ -114,6 +117,9 @@ export async function effects(
   };
   const members = rows.sizes.map((m, i) => Array.from({ length: m }, (_, r) => rows.offsets[i] + r));
   const start = await pooledStart(rows, procedure);
+  if (settings.iterations === 0) {
+    settings.iterations = procedure.iterations = await settledIterations(strata, members, start, procedure);
+  }
   const observed = statisticOf(await stratifiedShifts(strata, members, start, procedure));
   const boot = await bootstrap(model, rows, procedure, settings, options);
   const null_ = await permutations(model, rows, start, procedure, settings, options);
@@ -135,7 +141,9 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
     replicates: positive(options.replicates, 200, "replicates"),
     permutations: positive(options.permutations, 200, "permutations"),
     seed: options.seed ?? crypto.getRandomValues(new Uint32Array(1))[0],
-    iterations: positive(options.iterations, DEFAULT_ITERATIONS, "iterations"),
+    iterations: options.iterations === "settle" || options.iterations === undefined
+      ? 0 // chosen on the data (effects())
+      : positive(options.iterations, 0, "iterations"),
     pooledIterations: positive(options.pooledIterations, DEFAULT_POOLED_ITERATIONS, "pooledIterations"),
     solver: "hals",
     level,

@@ -17,6 +17,7 @@ import { fit } from "../fit.ts";
 import type { Stratum } from "../types.ts";
 import type { RowSet } from "./rows.ts";
 import { quantile } from "./stats.ts";
+import { contrasts } from "../contrast.ts";
 
 /** How the procedure fits. */
 export interface ProcedureSettings {
@@ -71,6 +72,15 @@ export async function pooledStart(rows: RowSet, settings: ProcedureSettings): Pr
   }
 }
 
+/** The pooled loadings of each stratum's rows (`members[i]`: rows of the pooled start), m_i × k each. */
+function loadingsOf(members: readonly ArrayLike<number>[], start: PooledStart, k: number): Float32Array[] {
+  return members.map((rows) => {
+    const w = new Float32Array(rows.length * k);
+    for (let r = 0; r < rows.length; r++) w.set(start.W.subarray(rows[r] * k, (rows[r] + 1) * k), r * k);
+    return w;
+  });
+}
+
 /**
  * Step 2: the stratified fit of `strata`, whose rows are `members[i]` of the pooled start's rows,
  * from the shared shift; returns the shifts, s vectors of n.
@@ -82,21 +92,78 @@ export async function stratifiedShifts(
   settings: ProcedureSettings,
 ): Promise<Float32Array[]> {
   const k = settings.rank;
-  const W = members.map((rows) => {
-    const w = new Float32Array(rows.length * k);
-    for (let r = 0; r < rows.length; r++) w.set(start.W.subarray(rows[r] * k, (rows[r] + 1) * k), r * k);
-    return w;
-  });
   const model = await fit(strata, {
     ...common(settings),
     maxIter: settings.iterations,
-    init: { V: strata.map(() => start.v), W, H: start.H },
+    init: { V: strata.map(() => start.v), W: loadingsOf(members, start, k), H: start.H },
   });
   try {
     return canonicalShifts(model.V, model.W, model.H, k);
   } finally {
     model.free();
   }
+}
+
+/** T is chosen in steps of this many iterations (see {@link settledIterations}). */
+export const SETTLE_STEP = 25;
+/** …and at most this many. */
+export const MAX_ITERATIONS = 1000;
+/** The statistic has settled when no contrast moved by more than this fraction of its column's mean over a step. */
+export const SETTLE_TOLERANCE = 1e-2;
+
+/**
+ * T for data: the stratified step run SETTLE_STEP iterations at a time (each continuing exactly
+ * from the last), until no contrast of the canonical shifts moves by more than SETTLE_TOLERANCE of
+ * its column's mean over a step (docs/inference.md, "One fixed procedure"); at most
+ * MAX_ITERATIONS. Measured on the observed data once, then used for every resampled statistic.
+ */
+export async function settledIterations(
+  strata: readonly Stratum[],
+  members: readonly ArrayLike<number>[],
+  start: PooledStart,
+  settings: ProcedureSettings,
+): Promise<number> {
+  const k = settings.rank;
+  let init = {
+    V: strata.map(() => start.v as ArrayLike<number>),
+    W: loadingsOf(members, start, k),
+    H: start.H as ArrayLike<number>,
+  };
+  const scales = columnMeans(start, k);
+  let previous: Float64Array[] | undefined;
+  for (let T = SETTLE_STEP; T <= MAX_ITERATIONS; T += SETTLE_STEP) {
+    const model = await fit(strata, { ...common(settings), maxIter: SETTLE_STEP, init });
+    const c = contrasts(canonicalShifts(model.V, model.W, model.H, k));
+    init = {
+      V: model.V.map((v) => Float32Array.from(v)),
+      W: model.W.map((w) => Float32Array.from(w)),
+      H: Float32Array.from(model.H),
+    };
+    model.free();
+    if (previous && settled(previous, c, scales)) return T;
+    previous = c;
+  }
+  return MAX_ITERATIONS;
+}
+
+/**
+ * The mean of each column as the pooled start reconstructs it, v + mean(W) H (n): the scale of the
+ * column's shifts and contrasts, in the data's units.
+ */
+function columnMeans(start: PooledStart, k: number): Float64Array {
+  const n = start.v.length, m = start.W.length / k;
+  const meanW = new Float64Array(k);
+  for (let r = 0; r < m; r++) for (let t = 0; t < k; t++) meanW[t] += start.W[r * k + t] / m;
+  return Float64Array.from(start.v, (v, j) => {
+    let mean = v;
+    for (let t = 0; t < k; t++) mean += meanW[t] * start.H[t * n + j];
+    return mean;
+  });
+}
+
+/** Whether no contrast of `now` (s vectors of n) is further than SETTLE_TOLERANCE × its column's scale from `before`. */
+function settled(before: readonly Float64Array[], now: readonly Float64Array[], scales: Float64Array): boolean {
+  return now.every((row, i) => row.every((c, j) => Math.abs(c - before[i][j]) <= SETTLE_TOLERANCE * scales[j]));
 }
 
 /**

@@ -347,7 +347,7 @@ export const OPTIONS = {
     calls: ["fit", "transform"],
     defaultText: "the cores",
     doc:
-      "worker threads running kernels on the same shared memory (at most 64: each worker holds its own instance of the engine, tens of MB); 1 runs on the calling thread. Without shared memory or workers (edge hosts, pages without cross-origin isolation) the fit runs on one thread by itself. The result is the same, bit for bit, for every thread count. The workers are kept between fits; fits running at once with different counts each keep their own",
+      "worker threads running kernels on the same shared memory (at most 64: each worker holds its own instance of the engine, tens of MB); 1 runs on the calling thread. Without shared memory or workers (edge hosts, pages without cross-origin isolation) the fit runs on one thread by itself. The result is the same, bit for bit, for every thread count. The workers start when a fit's products are large enough for them (small fits never start any), run alongside the calling thread as they become ready, and are kept between fits: one set grown to the most threads asked for, each fit running on its own count",
     flag: {
       name: "threads",
       value: "N",

@@ -82,10 +82,15 @@ export type KernelFunction<N extends KernelName> = (
   ...args: Numbers<Spec<N>["params"]>
 ) => Spec<N>["result"] extends "f64" ? number : void;
 
-/** The kernels the module exports (and `heap_base`, where the SDK's heap starts), as called. */
+/**
+ * The kernels the module exports (and `heap_base`, where the SDK's heap starts, and
+ * `control_block`, the thread pool's 4,096 bytes below it), as called.
+ */
 export type Kernels = { readonly [N in KernelName]: KernelFunction<N> } & {
-  /** First byte past the module's static data, 16-aligned (wasm32 `usize`). */
+  /** First byte past the module's static data and the control block, 16-aligned (wasm32 `usize`). */
   heap_base(): number;
+  /** The thread pool's control block (4,096 bytes, 64-aligned, wasm32 `usize`): no allocation there. */
+  control_block(): number;
 };
 
 /** Every kernel name, in opcode order. */
@@ -100,4 +105,4 @@ export function opcode(name: KernelName): number {
 }
 
 /** The exports of the module besides the kernels. */
-export const OTHER_EXPORTS: readonly string[] = ["heap_base"];
+export const OTHER_EXPORTS: readonly string[] = ["control_block", "heap_base"];

@@ -51,6 +51,12 @@ export interface SolverOptions {
   l1H?: number;
   /** HALS: coordinate sweeps per block update (default: {@link halsSweeps} of the data). */
   sweeps?: number;
+  /**
+   * Whether to run the rule's zero-V plans while every v(i) is 0 and no step updates it (plain NMF:
+   * H v(i) and the shift term left out). Default true; false runs the general plans, with the
+   * same bits (tests compare them).
+   */
+  zeroVPlans?: boolean;
   /** Runs the plans (default: the calling thread only). */
   executor?: Executor;
   /**
@@ -76,6 +82,12 @@ interface Freshness {
   /** The numerator N from the products pass (the reference schedule's). */
   numerators: boolean;
 }
+
+/**
+ * The rule's plans for factors whose every v(i) is 0 and stays 0 (RuleOptions.zeroV): the steps
+ * that differ from the general plans (sdk/solve/rules/).
+ */
+const ZERO_V_STEPS = ["prepareW", "updateH"] as const;
 
 /** The builders of every plan the schedule and the loss use. */
 function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedule: Schedule) {
@@ -117,6 +129,10 @@ export class Solver {
   readonly #workspace: Workspace;
   readonly #ctx: PlanContext;
   readonly #plans: Plans;
+  /** The rule's plans for every v(i) 0 and fixed (none when v is updated). */
+  readonly #zeroVPlans: Plans = {};
+  /** Whether every v(i) is 0 and fixed now (checked when the solver starts from factors). */
+  #zeroV = false;
   #fresh: Freshness = { kept: false, streamed: false, numerators: false };
   /** Whether the loss is computed before every update (the iteration loop reads it). */
   readonly lossEveryIteration: boolean;
@@ -144,12 +160,17 @@ export class Solver {
     try {
       this.#workspace = new Workspace(core, workspaceSizes(p, strata.strata, rule), strata.strata, p, factors.H);
       this.#ctx = { core, strata: strata.strata, norms: strata.norms, factors, p, ws: this.#workspace.buffers };
-      const builders = planBuilders(this.#ctx, rule, this.#ruleOptions(), this.#schedule);
+      const ruleOptions = this.#ruleOptions();
+      const builders = planBuilders(this.#ctx, rule, ruleOptions, this.#schedule);
       const alloc = (bytes: number) => this.#workspace.alloc(bytes);
       this.#plans = Object.fromEntries(
         Object.entries(builders).filter(([, b]) => b !== undefined).map(([name, b]) => [name, b!.build(core, alloc)]),
       );
       if (!builders.keptProducts) this.#plans.keptProducts = this.#plans.productsForLoss;
+      if (this.#vFixed() && options.zeroVPlans !== false) {
+        const zeroV = rule.plans(this.#ctx, { ...ruleOptions, zeroV: true }, this.#workspace.buffers.rule);
+        for (const name of ZERO_V_STEPS) if (this.#plans[name]) this.#zeroVPlans[name] = zeroV[name].build(core, alloc);
+      }
     } catch (error) {
       this.free();
       throw error;
@@ -170,9 +191,16 @@ export class Solver {
     };
   }
 
+  /** Whether no step updates the v(i). */
+  #vFixed(): boolean {
+    return this.#options.fixV === true || this.#options.vUpdates === 0;
+  }
+
   /** Derives Hᵀ and the statistics from the factors as they are now; no product is current. */
   #start(): void {
     const { p, ws } = this.#ctx;
+    this.#zeroV = this.#zeroVPlans.prepareW !== undefined &&
+      this.#core.heap.f32(this.#factors.V, p.s * p.n).every((x) => x === 0);
     if (!p.htOnly) this.#core.kernels.f32_transpose(this.#factors.H, p.k, p.n, ws.Ht, 0);
     for (const name of ["refreshH", "reduceH", "refreshW", "reduceW"] as const) this.#run(name);
     this.#fresh = { kept: false, streamed: false, numerators: false };
@@ -192,7 +220,7 @@ export class Solver {
   }
 
   #run(name: keyof Plans): void {
-    const plan = this.#plans[name];
+    const plan = (this.#zeroV && this.#zeroVPlans[name]) || this.#plans[name];
     if (plan) this.#executor.run(plan);
   }
 

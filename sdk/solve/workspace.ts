@@ -41,7 +41,7 @@ export interface WorkspaceSizes {
   Nt: number;
   /** The CSR numerator's split arrays: per CSR stratum and inner range boundary, m_i int32 (an upper bound). */
   columnRanges: number;
-  /** Per Hᵀ task: the shift term of its largest block and one row, kPad values each (the rule's precision). */
+  /** Per Hᵀ task: the shift term of its largest block (kPad values per row, the rule's precision) and the row update's scratch. */
   hScratch: number[];
   /** Per v task: one chunk of Hᵀ w(i), float64. */
   vScratch: number[];
@@ -55,8 +55,10 @@ export interface WorkspaceSizes {
 
 /** What the workspace needs of the update rule. */
 export interface RuleBuffers {
-  /** Bytes per value of the H update's scratch (4: float32, 8: float64). */
+  /** Bytes per value of the H update's shift term (4: float32, 8: float64). */
   readonly hScratchBytes: number;
+  /** Bytes of scratch one call of the rule's row update needs at rank k (one per W and per Hᵀ task). */
+  rowScratchBytes(k: number): number;
   /** The rule's own buffers, by name, in bytes. */
   buffers(p: Partition): Record<string, number>;
 }
@@ -80,7 +82,7 @@ export function workspaceSizes(p: Partition, strata: readonly StratumShape[], ru
     numeratorSlots: p.hasDense && !p.fixH ? p.numeratorSlots * k * n * 4 : 0,
     Nt: p.fixH ? 0 : n * k * 4,
     columnRanges: Math.max(0, p.columnRanges - 1) * p.csrRows * 4,
-    hScratch: p.hTasks.map(() => (p.hBlockRows + 1) * kPad * rule.hScratchBytes),
+    hScratch: p.hTasks.map(() => p.hBlockRows * kPad * rule.hScratchBytes + rule.rowScratchBytes(k)),
     vScratch: p.vTasks.map(() => p.vChunkCols * 8),
     pScratch: p.wTasks.map((task) => task.streams ? p.streamedRows * k * 4 : 0),
     wpParts: p.streamedBlocks.length * 8,

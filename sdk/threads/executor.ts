@@ -1,8 +1,12 @@
 /**
- * Runs plans: on the pool when there is one and the plan is worth waking it for, otherwise on
- * the calling thread. Both run the same calls with the same arguments (the pool decodes them
- * from memory, the calling thread alone runs the plan's closures), so the result does not
- * depend on which path ran or on the number of threads.
+ * Runs plans: on the core's pool when the executor has threads and the plan is worth waking
+ * workers for, otherwise on the calling thread. Both run the same calls with the same arguments
+ * (the pool decodes them from memory, the calling thread alone runs the plan's closures), so the
+ * result does not depend on which path ran or on the number of threads.
+ *
+ * The pool is asked for when the first plan worth threads comes (a fit too small for threads
+ * never starts one) and its workers join as they become ready: until then, and whenever they
+ * are fewer than asked for, plans run on the threads that are there, the calling one at least.
  *
  * @module
  */
@@ -10,74 +14,123 @@
 import type { Core } from "../runtime/core.ts";
 import type { Plan } from "./plan.ts";
 import { cores, platform } from "../runtime/platform.ts";
-import { Pool } from "./pool.ts";
+import { hostSpawner, Pool, type Spawner } from "./pool.ts";
 import { PARALLEL_MIN_WORK } from "../tuning.ts";
 
-/** Runs plans on one thread or on a pool. */
+/** Runs plans on one thread or on the core's pool. */
 export class Executor {
   readonly #core: Core;
+  readonly #threads: number;
+  readonly #spawner: Spawner | undefined;
+  /** The pool, once asked for and acquired. */
   #pool: Pool | undefined;
+  #closed = false;
+  /** Set when the pool could not be had: plans run on the calling thread. */
+  #alone = false;
 
-  constructor(core: Core, pool?: Pool) {
+  /**
+   * `threads` > 1 needs the host's `spawner` (see {@link executorFor}); without it the executor
+   * runs plans on the calling thread.
+   */
+  constructor(core: Core, threads = 1, spawner?: Spawner) {
     this.#core = core;
-    this.#pool = pool;
+    this.#threads = spawner ? threads : 1;
+    this.#spawner = spawner;
   }
 
-  /** Threads plans may run on (until `close()`). */
+  /** Threads plans may run on (1 once the pool could not be had). */
   get threads(): number {
-    return this.#pool?.threads ?? 1;
+    return this.#alone ? 1 : this.#threads;
   }
 
-  /** The pool plans run on, if any (tests reach its workers through it). */
+  /** The pool plans run on, if it was asked for (tests reach its workers through it). */
   get pool(): Pool | undefined {
     return this.#pool;
   }
 
+  /**
+   * Asks for the pool now instead of at the first plan worth threads (its workers start; `await
+   * pool.ready()` to wait for them). Undefined when the executor runs on the calling thread.
+   */
+  start(): Pool | undefined {
+    return this.#acquire();
+  }
+
+  /**
+   * Asks for the pool now if plans of `flops` will come (as {@link run} would for the first of
+   * them): a fit that knows the size of its products lets the workers start while it loads.
+   */
+  expect(flops: number): void {
+    if (this.#threads > 1 && flops >= PARALLEL_MIN_WORK) this.#acquire();
+  }
+
   /** Gives the pool back (the executor runs plans on the calling thread afterwards). */
   close(): void {
+    this.#closed = true;
     this.#pool?.release();
     this.#pool = undefined;
   }
 
   run(plan: Plan): void {
-    if (this.#pool && plan.taskCount > 1 && plan.work >= PARALLEL_MIN_WORK) {
-      this.#pool.run(plan);
-      return;
+    if (this.#threads > 1 && plan.taskCount > 1 && plan.work >= PARALLEL_MIN_WORK) {
+      const pool = this.#pool ?? this.#acquire();
+      if (pool) {
+        pool.run(plan, this.#threads);
+        return;
+      }
     }
     for (const call of plan.inline) {
       const value = call.run();
       if (call.result !== 0) this.#core.heap.f64Memory()[call.result / 8] = value;
     }
   }
+
+  /** The core's pool, grown to this executor's threads and acquired (undefined: run alone). */
+  #acquire(): Pool | undefined {
+    if (this.#pool || this.#closed || this.#alone || !this.#spawner) return this.#pool;
+    this.#pool = poolFor(this.#core, this.#threads, this.#spawner);
+    if (!this.#pool) this.#alone = true;
+    return this.#pool;
+  }
 }
 
-/** The pool new executors share, with the core and thread count it was made for. */
-let current: { core: Core; threads: number; pool: Promise<Pool | undefined> } | undefined;
+/** The pool of each core, shared by its executors (replaced only when it lost a worker). */
+const pools = new WeakMap<Core, Pool>();
+
+/**
+ * The core's pool, acquired, with workers started for `threads` (those that cannot start are
+ * left out: the pool keeps what it has); undefined when no worker can be had at all.
+ */
+function poolFor(core: Core, threads: number, spawner: Spawner): Pool | undefined {
+  let pool = pools.get(core);
+  if (!pool || pool.retired) {
+    pool = Pool.open(core, spawner);
+    pools.set(core, pool);
+  }
+  try {
+    pool.grow(threads);
+  } catch {
+    // A host that cannot make (more) workers: run on those there are.
+  }
+  if (pool.threads === 1 || !pool.acquire()) return undefined;
+  return pool;
+}
 
 /**
  * An executor with `requested` threads (default: the machine's cores); `close()` it when done.
- * The pool of workers is made once and kept (idle workers sleep and do not keep the process
- * alive); a different thread count replaces it, and the old pool's workers stop when the last
- * executor using them is closed. A pool that lost a worker retires itself: the next call starts
- * a new one. Where the memory is not shared, the host has no workers or the
- * workers fail to start, the executor runs on one thread.
+ * The core's pool of workers is made when a plan first needs it, grows to the most threads asked
+ * for, and is kept (idle workers sleep and do not keep the process alive); each executor runs
+ * its plans on its own number of threads. A pool that lost a worker retires itself: the next
+ * executor that needs one starts a new one. Where the memory is not shared or the host has no
+ * workers, the executor runs on one thread.
  */
 export async function executorFor(core: Core, requested: number | undefined): Promise<Executor> {
   const { workers, sharedMemory } = platform();
   const threads = requested ?? await cores();
   if (threads <= 1 || !core.shared || !sharedMemory || workers === null) return new Executor(core);
-  for (;;) {
-    if (current?.core !== core || current.threads !== threads) {
-      const previous = current;
-      current = { core, threads, pool: Pool.create(core, threads).catch(() => undefined) };
-      previous?.pool.then((pool) => pool?.retire());
-    }
-    const entry = current;
-    const pool = await entry.pool;
-    if (!pool) return new Executor(core);
-    if (pool.acquire()) return new Executor(core, pool);
-    // Retired: another call replaced it while we waited (take the new one), or it lost a worker
-    // and retired itself (start a new one).
-    if (current === entry) current = undefined;
-  }
+  spawner ??= hostSpawner().catch(() => undefined);
+  return new Executor(core, threads, await spawner);
 }
+
+/** This host's spawner, resolved once (undefined: workers cannot be made here). */
+let spawner: Promise<Spawner | undefined> | undefined;

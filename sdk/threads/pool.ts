@@ -2,13 +2,20 @@
  * The thread pool: workers that instantiate the core's module on the same shared memory and run
  * the tasks of plans on it. No matrix is copied to a worker; a plan names pointers.
  *
+ * One pool serves a core: it starts without workers, grows to the most threads any executor asks
+ * for ({@link Pool.grow}: synchronous, the workers join plans as they become ready, without the
+ * event loop), and runs each plan on as many threads as its executor has (a plan for 2 threads
+ * on a pool grown to 3 wakes one worker). Results do not depend on it: plans are the same for
+ * every thread count.
+ *
  * Synchronization is through an int32 control block in the shared memory (its layout:
- * {@link controlLayout}): the calling thread writes the plan, bumps the generation and notifies;
- * every thread (the caller included) claims tasks with an atomic counter; the caller then waits
- * until every worker has parked again, so the next plan never races a late worker. Workers wait
- * with `Atomics.wait`. Workers are unref'ed: an idle pool does not keep the process alive. A pool
- * replaced by one with another thread count is retired: its workers stop when the last executor
- * using it is closed.
+ * {@link controlLayout}; the first pool of a core holds the block the module reserves below the
+ * heap, `control_block()`, so it never splits the heap): the calling thread writes the plan,
+ * sets the wake word of each worker it runs on and notifies it; every thread (the caller
+ * included) claims tasks with an atomic counter; the caller then waits until every woken worker
+ * has parked again, so the next plan never races a late worker. Workers wait with
+ * `Atomics.wait` on their own wake word. Workers are unref'ed: an idle pool does not keep the
+ * process alive.
  *
  * Failures: a kernel that traps, or a thread that cannot read the plan, fails the plan with an
  * error once every thread has left it, and the pool goes on. A worker that disappears
@@ -26,12 +33,14 @@ import { KERNEL_NAMES } from "../runtime/kernels.ts";
 import { nodeWorkerThreads } from "../runtime/host_apis.ts";
 import { CALL_WORDS, type Plan } from "./plan.ts";
 import { platform } from "../runtime/platform.ts";
+import { CALLER_SPIN_MS, WORKER_SPIN_MS } from "../tuning.ts";
 import { type ControlLayout, drainTasks, workerMain, type WorkerStart } from "./worker_code.ts";
 
 interface AnyWorker {
   postMessage(message: unknown): void;
   terminate(): unknown;
   unref?(): void;
+  ref?(): void;
   on?(event: string, listener: (message: unknown) => void): void;
   onmessage?: ((event: { data: unknown }) => void) | null;
   onerror?: ((event: unknown) => void) | null;
@@ -41,16 +50,7 @@ const NODE_SOURCE = `const { parentPort } = require("node:worker_threads");
 (${workerMain})(parentPort, ${drainTasks});`;
 const WEB_SOURCE = `(${workerMain})(self, ${drainTasks});`;
 
-async function spawn(kind: "web" | "node"): Promise<AnyWorker> {
-  if (kind === "node") {
-    const { Worker } = await nodeWorkerThreads();
-    return new Worker(NODE_SOURCE, { eval: true }) as unknown as AnyWorker;
-  }
-  const url = URL.createObjectURL(new Blob([WEB_SOURCE], { type: "text/javascript" }));
-  const WebWorker = (globalThis as unknown as { Worker: new (url: string, options: object) => AnyWorker }).Worker;
-  return new WebWorker(url, { type: "module" });
-}
-
+/** A worker's first message ("ready"), or its error. */
 function firstMessage(worker: AnyWorker): Promise<unknown> {
   return new Promise((resolve, reject) => {
     if (worker.on) {
@@ -63,12 +63,37 @@ function firstMessage(worker: AnyWorker): Promise<unknown> {
   });
 }
 
-/** The control block of a pool of `workers` workers (see {@link ControlLayout}). */
-export function controlLayout(workers: number): ControlLayout {
+/** Makes one worker running the pool's code (synchronously: the host's constructor is at hand). */
+export type Spawner = () => AnyWorker;
+
+/**
+ * The spawner of this host's workers (`node:worker_threads` is imported here, once).
+ * @throws {Error} when the host has no workers.
+ */
+export async function hostSpawner(): Promise<Spawner> {
+  const kind = platform().workers;
+  if (kind === null) throw new Error("Cannot start threads: no workers here");
+  if (kind === "node") {
+    const { Worker } = await nodeWorkerThreads();
+    return () => new Worker(NODE_SOURCE, { eval: true }) as unknown as AnyWorker;
+  }
+  const url = URL.createObjectURL(new Blob([WEB_SOURCE], { type: "text/javascript" }));
+  const WebWorker = (globalThis as unknown as { Worker: new (url: string, options: object) => AnyWorker }).Worker;
+  return () => new WebWorker(url, { type: "module" });
+}
+
+/** The most workers a pool has: a fit runs on at most 64 threads (the calling one and 63). */
+export const MAX_WORKERS = 63;
+
+/**
+ * The control block of a pool (see {@link ControlLayout}): room for {@link MAX_WORKERS}, so a
+ * pool grows in place. 16 int32 words (a cache line) for the shared words and per worker:
+ * 4,096 bytes, what assembly/index.ts's control_block() reserves.
+ */
+export function controlLayout(): ControlLayout {
   const line = 16;
   return {
     callWords: CALL_WORDS,
-    generation: 0,
     next: 1,
     count: 2,
     stop: 3,
@@ -79,12 +104,20 @@ export function controlLayout(workers: number): ControlLayout {
     leave: 8,
     workers: line,
     workerStride: line,
-    beat: 0,
-    parkedAt: 1,
-    words: line * (1 + workers),
+    wake: 0,
+    ready: 1,
+    beat: 2,
+    parkedAt: 3,
+    words: line * (1 + MAX_WORKERS),
     failedOutsideCall: -1,
   };
 }
+
+/** Bytes of the control block (controlLayout().words int32). */
+export const CONTROL_BYTES = controlLayout().words * 4;
+
+/** Cores whose reserved control block a pool holds (a second pool on the core takes heap memory). */
+const reservedHeld = new WeakSet<Core>();
 
 /** How long a stopping pool waits for the workers to acknowledge the stop. */
 const STOP_GRACE_MS = 1000;
@@ -130,7 +163,7 @@ const canBlock = (() => {
   }
 })();
 
-/** Options of {@link Pool.create}. */
+/** Options of {@link Pool.open}. */
 export interface PoolOptions {
   /** The least silence that counts as a lost worker (default {@link MIN_SILENCE_MS}; tests shorten it). */
   minSilenceMs?: number;
@@ -139,24 +172,113 @@ export interface PoolOptions {
 /** Workers on the core's shared memory. */
 export class Pool {
   readonly #core: Core;
-  readonly #workers: AnyWorker[];
-  readonly #layout: ControlLayout;
+  readonly #spawn: Spawner;
+  readonly #workers: AnyWorker[] = [];
+  /** Each worker's first message ("ready"), or its error. */
+  readonly #started: Promise<unknown>[] = [];
+  readonly #layout = controlLayout();
   readonly #controlPtr: number;
+  /** Whether the block is the core's reserved one (else it came from the heap). */
+  readonly #reserved: boolean;
   readonly #kernels: ((...args: number[]) => number)[];
   readonly #minSilenceMs: number;
+  /** The last generation a plan (or the stop) woke workers for. */
+  #generation = 0;
 
-  private constructor(core: Core, workers: AnyWorker[], controlPtr: number, minSilenceMs: number) {
+  private constructor(core: Core, spawn: Spawner, minSilenceMs: number) {
     this.#core = core;
-    this.#workers = workers;
-    this.#controlPtr = controlPtr;
-    this.#layout = controlLayout(workers.length);
+    this.#spawn = spawn;
+    this.#reserved = !reservedHeld.has(core);
+    if (this.#reserved) reservedHeld.add(core);
+    this.#controlPtr = this.#reserved ? core.kernels.control_block() >>> 0 : core.heap.alloc(CONTROL_BYTES);
+    core.heap.i32(this.#controlPtr, this.#layout.words).fill(0);
     this.#kernels = KERNEL_NAMES.map((name) => core.kernels[name] as (...args: number[]) => number);
     this.#minSilenceMs = minSilenceMs;
   }
 
-  /** Threads that run a plan: the workers and the calling thread. */
+  /**
+   * A pool without workers on the core's memory ({@link grow} adds them).
+   * @throws {Error} when the memory is not shared.
+   */
+  static open(core: Core, spawn: Spawner, options: PoolOptions = {}): Pool {
+    if (!core.shared) throw new Error("Cannot start threads: the memory is not shared");
+    return new Pool(core, spawn, options.minSilenceMs ?? MIN_SILENCE_MS);
+  }
+
+  /**
+   * A pool of `threads` threads on this host's workers, once every worker is ready.
+   * @throws {Error} when the memory is not shared, the host has no workers or one fails to start.
+   */
+  static async create(core: Core, threads: number, options: PoolOptions = {}): Promise<Pool> {
+    const pool = Pool.open(core, await hostSpawner(), options);
+    try {
+      pool.grow(threads);
+      await pool.ready(threads);
+    } catch (error) {
+      pool.retire();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** Threads the pool can run a plan on: its workers and the calling thread. */
   get threads(): number {
     return this.#workers.length + 1;
+  }
+
+  /**
+   * Starts workers until the pool has `threads − 1` (at most {@link MAX_WORKERS}). Synchronous: a new worker joins plans once it is ready (its control word says so),
+   * so the calling thread never waits for it.
+   * @throws {Error} when a worker cannot be made (those made before stay).
+   */
+  grow(threads: number): void {
+    if (this.#stopped) throw new Error("Cannot start threads: the thread pool was stopped");
+    while (this.#workers.length < Math.min(threads - 1, MAX_WORKERS)) {
+      const worker = this.#spawn();
+      const start: WorkerStart = {
+        module: this.#core.module,
+        memory: this.#core.memory,
+        control: this.#controlPtr,
+        layout: this.#layout,
+        index: this.#workers.length,
+        names: KERNEL_NAMES,
+        spinMs: WORKER_SPIN_MS,
+      };
+      const started = firstMessage(worker);
+      started.catch(() => {}); // a worker that fails to start is never woken; ready() reports it
+      worker.postMessage(start);
+      worker.unref?.();
+      this.#workers.push(worker);
+      this.#started.push(started);
+    }
+  }
+
+  /**
+   * Resolves once the workers a plan on `threads` threads wakes have started.
+   * @throws {Error} when one of them failed to start.
+   */
+  async ready(threads: number = this.threads): Promise<void> {
+    // Workers are unref'ed (an idle pool does not keep the process alive): while something waits
+    // for them to start, they must.
+    const workers = this.#workers.slice(0, threads - 1);
+    workers.forEach((worker) => worker.ref?.());
+    try {
+      await Promise.all(this.#started.slice(0, threads - 1));
+    } finally {
+      workers.forEach((worker) => worker.unref?.());
+    }
+  }
+
+  /** Workers of the first `count` that have started and wait for plans. */
+  #readyAmong(ctl: Int32Array, count: number): number {
+    let ready = 0;
+    while (ready < count && Atomics.load(ctl, this.#word(ready, this.#layout.ready)) === 1) ready++;
+    return ready;
+  }
+
+  /** Index of word `offset` of worker `i`'s own words. */
+  #word(i: number, offset: number): number {
+    return this.#layout.workers + i * this.#layout.workerStride + offset;
   }
 
   /** Executors using the pool now. */
@@ -164,6 +286,11 @@ export class Pool {
   /** Set by `retire()`: no new users; the workers stop when the last one leaves. */
   #retired = false;
   #stopped = false;
+
+  /** Whether the pool takes no new users (retired, or lost a worker). */
+  get retired(): boolean {
+    return this.#retired;
+  }
 
   /**
    * Counts one more user (an executor of a fit or transform in progress).
@@ -183,46 +310,11 @@ export class Pool {
 
   /**
    * Takes no more users and stops the workers once the current ones are done: a fit that yields
-   * to the event loop while another fit replaces the pool keeps its workers to the end.
+   * to the event loop while the pool is retired keeps its workers to the end.
    */
   retire(): void {
     this.#retired = true;
     if (this.#users === 0) this.#stop();
-  }
-
-  /**
-   * Starts `threads − 1` workers on the core's memory.
-   * @throws {Error} when the memory is not shared or the host has no workers.
-   */
-  static async create(core: Core, threads: number, options: PoolOptions = {}): Promise<Pool> {
-    const kind = platform().workers;
-    if (!core.shared || kind === null) throw new Error("Cannot start threads: no shared memory or no workers here");
-    const layout = controlLayout(threads - 1);
-    const controlPtr = core.heap.alloc(layout.words * 4);
-    core.heap.i32(controlPtr, layout.words).fill(0);
-    const workers: AnyWorker[] = [];
-    try {
-      for (let i = 1; i < threads; i++) workers.push(await spawn(kind));
-      await Promise.all(workers.map((worker, index) => {
-        const ready = firstMessage(worker);
-        const start: WorkerStart = {
-          module: core.module,
-          memory: core.memory,
-          control: controlPtr,
-          layout,
-          index,
-          names: KERNEL_NAMES,
-        };
-        worker.postMessage(start);
-        return ready;
-      }));
-    } catch (error) {
-      workers.forEach((worker) => worker.terminate());
-      core.heap.release(controlPtr);
-      throw error;
-    }
-    workers.forEach((worker) => worker.unref?.());
-    return new Pool(core, workers, controlPtr, options.minSilenceMs ?? MIN_SILENCE_MS);
   }
 
   #view: Int32Array | undefined;
@@ -235,14 +327,16 @@ export class Pool {
   }
 
   /**
-   * Runs a plan on every thread; returns when all of its tasks are done.
+   * Runs a plan on up to `threads` threads (the calling one and the first `threads − 1` workers
+   * that are ready); returns when all of its tasks are done.
    * @throws {Error} when a kernel trapped or a thread could not read the plan (the pool goes on),
    *   or when a worker was lost (the pool is stopped and retired; the next executor gets a new one).
    */
-  run(plan: Plan): void {
+  run(plan: Plan, threads: number = this.threads): void {
     if (this.#stopped) throw new Error("Cannot run a plan: the thread pool was stopped");
     const layout = this.#layout;
     const ctl = this.#control();
+    const woken = this.#readyAmong(ctl, Math.min(threads - 1, this.#workers.length));
     // Addresses go in as int32 bits (a pointer past 2³¹ wraps) and come out unsigned (>>> 0).
     ctl[layout.calls] = plan.calls;
     ctl[layout.tasks] = plan.tasks;
@@ -250,15 +344,14 @@ export class Pool {
     Atomics.store(ctl, layout.next, 0);
     Atomics.store(ctl, layout.parked, 0);
     Atomics.store(ctl, layout.failed, 0);
-    const generation = (Atomics.add(ctl, layout.generation, 1) + 1) | 0;
-    Atomics.notify(ctl, layout.generation);
+    const generation = this.#wake(ctl, woken);
     try {
       drainTasks(this.#kernels, this.#core.memory, this.#controlPtr, layout, -1);
     } catch {
       Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
     }
     const bound = silenceBound(plan, this.#minSilenceMs);
-    const lost = this.#awaitWorkers(ctl, generation, bound);
+    const lost = this.#awaitWorkers(ctl, generation, woken, bound);
     if (lost.length > 0) {
       this.#abandon();
       throw new Error(
@@ -266,6 +359,22 @@ export class Pool {
           `life for ${Math.round(bound)} ms: terminated, out of memory or killed); the thread pool was stopped`,
       );
     }
+    this.#throwIfFailed(ctl, plan);
+  }
+
+  /** Starts a new generation for the first `count` workers (their wake words) and returns it. */
+  #wake(ctl: Int32Array, count: number): number {
+    const generation = this.#generation = (this.#generation + 1) | 0;
+    for (let i = 0; i < count; i++) {
+      Atomics.store(ctl, this.#word(i, this.#layout.wake), generation);
+      Atomics.notify(ctl, this.#word(i, this.#layout.wake));
+    }
+    return generation;
+  }
+
+  /** Throws the error of a plan that failed in a kernel or outside a call. */
+  #throwIfFailed(ctl: Int32Array, plan: Plan): void {
+    const layout = this.#layout;
     const failed = Atomics.load(ctl, layout.failed);
     if (failed === layout.failedOutsideCall) {
       throw new Error("Cannot run a plan: a thread could not read it from memory; the plan did not run");
@@ -279,24 +388,24 @@ export class Pool {
   }
 
   /**
-   * Waits until every worker has parked after `generation`, or has shown no sign of life for
-   * `bound` ms without parking (lost). Returns the lost workers' indices (none: all parked).
-   * When one is lost, the plan is marked failed so that the others skip its remaining calls.
+   * Waits until the `woken` workers have parked after `generation`, or one has shown no sign of
+   * life for `bound` ms without parking (lost). Returns the lost workers' indices (none: all
+   * parked). When one is lost, the plan is marked failed so that the others skip its remaining
+   * calls.
    */
-  #awaitWorkers(ctl: Int32Array, generation: number, bound: number): number[] {
+  #awaitWorkers(ctl: Int32Array, generation: number, woken: number, bound: number): number[] {
     const layout = this.#layout;
-    const workers = this.#workers.length;
-    const spinUntil = performance.now() + 0.05;
+    const spinUntil = performance.now() + CALLER_SPIN_MS;
     let watch: Silence | undefined;
     for (;;) {
       const parked = Atomics.load(ctl, layout.parked);
-      if (parked >= workers) return [];
+      if (parked >= woken) return [];
       // Spin briefly (the other threads usually finish within the plan's last task), then,
       // where this thread may block (not a browser's main thread), sleep until a worker parks:
       // on a busy machine a spinning caller would take the core the workers need.
       const now = performance.now();
       if (now < spinUntil) continue;
-      watch ??= new Silence(ctl, layout, workers, now);
+      watch ??= new Silence(ctl, layout, woken, now);
       const lost = watch.lost(ctl, generation, now, bound);
       if (lost.length > 0) {
         Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
@@ -309,15 +418,14 @@ export class Pool {
   /**
    * Gives up on a pool that lost a worker: no new users; the other workers told to stop (hosts
    * whose `terminate()` does not stop a worker running JavaScript rely on it) and terminated. The
-   * control block stays allocated: a worker counted lost may still be running and touch it.
+   * control block stays held: a worker counted lost may still be running and touch it.
    */
   #abandon(): void {
     this.#retired = true;
     this.#stopped = true;
     const ctl = this.#control();
     Atomics.store(ctl, this.#layout.stop, 1);
-    Atomics.add(ctl, this.#layout.generation, 1);
-    Atomics.notify(ctl, this.#layout.generation);
+    this.#wake(ctl, this.#workers.length);
     this.#workers.forEach((worker) => worker.terminate());
   }
 
@@ -337,14 +445,15 @@ export class Pool {
   }
 
   /**
-   * Stops the workers and releases the control block once every worker has left its loop.
+   * Stops the workers and gives the control block back once every worker has left its loop.
    *
    * `worker.terminate()` is asynchronous: a worker it has not reached yet still reads the block.
-   * Were the block released at once, the next pool would be given the same bytes and zero them,
+   * Were the block given back at once, the next pool would be given the same bytes and zero them,
    * and such a worker would take the zeroed stop flag for "go on" and join the new pool's plans,
    * claiming tasks it may be terminated in the middle of (a plan that never finishes). So the
    * workers first acknowledge the stop; a block whose workers do not all answer within
-   * {@link STOP_GRACE_MS} is left allocated rather than reused.
+   * {@link STOP_GRACE_MS} is kept rather than reused. A worker still starting counts too: it
+   * finds the stop flag set before it would wait.
    */
   #stop(): void {
     if (this.#stopped) return;
@@ -354,8 +463,7 @@ export class Pool {
     const workers = this.#workers.length;
     Atomics.store(ctl, layout.parked, 0);
     Atomics.store(ctl, layout.stop, 1);
-    Atomics.add(ctl, layout.generation, 1);
-    Atomics.notify(ctl, layout.generation);
+    this.#wake(ctl, workers);
     const deadline = performance.now() + STOP_GRACE_MS;
     let left = Atomics.load(ctl, layout.parked);
     while (left < workers && performance.now() < deadline) {
@@ -363,7 +471,9 @@ export class Pool {
       left = Atomics.load(ctl, layout.parked);
     }
     this.#workers.forEach((worker) => worker.terminate());
-    if (left >= workers) this.#core.heap.release(this.#controlPtr);
+    if (left < workers) return;
+    if (this.#reserved) reservedHeld.delete(this.#core);
+    else this.#core.heap.release(this.#controlPtr);
   }
 }
 

@@ -15,8 +15,6 @@
 export interface ControlLayout {
   /** Float64 words of an encoded call (sdk/threads/plan.ts). */
   readonly callWords: number;
-  /** The generation counter: bumped to wake the workers for a new plan (or the stop). */
-  readonly generation: number;
   /** Next unclaimed task of the current plan. */
   readonly next: number;
   /** Tasks in the current plan. */
@@ -39,6 +37,13 @@ export interface ControlLayout {
    */
   readonly workers: number;
   readonly workerStride: number;
+  /**
+   * In a worker's words: the generation it is woken for. Each worker waits on its own word, so
+   * a plan wakes only the workers it runs on (a pool grown for more threads serves fewer).
+   */
+  readonly wake: number;
+  /** In a worker's words: 1 once it has instantiated the module and waits for generations. */
+  readonly ready: number;
   /** In a worker's words: its signs of life, bumped when it takes up a generation and before each call. */
   readonly beat: number;
   /** In a worker's words: the generation it last parked after. */
@@ -111,6 +116,8 @@ export interface WorkerStart {
   index: number;
   /** The kernels' export names in opcode order. */
   names: readonly string[];
+  /** How long the worker spins for the next generation before it sleeps (sdk/tuning.ts, WORKER_SPIN_MS). */
+  spinMs: number;
 }
 
 /** The messaging end a worker talks through: `parentPort` (worker_threads) or the worker's `self`. */
@@ -122,31 +129,39 @@ export interface WorkerPort {
 
 /**
  * A worker's life: receive the module, the shared memory and the control block, instantiate,
- * say "ready", then wait for generations and drain each one's tasks until told to stop; each
- * generation, the stop included, ends with the worker counting itself parked. A worker shows a
- * sign of life when it takes up a generation and before each call (the pool tells a live worker
- * from one that disappeared by them), and nothing that goes wrong in a plan ends its loop (only
- * the stop, or the test hook's `leave`).
+ * say "ready" (in its control words, and by a message), then wait on its own wake word for
+ * generations and drain each one's tasks until told to stop; each generation, the stop included,
+ * ends with the worker counting itself parked. A worker shows a sign of life when it takes up a
+ * generation and before each call (the pool tells a live worker from one that disappeared by
+ * them), and nothing that goes wrong in a plan ends its loop (only the stop, or the test hook's
+ * `leave`).
  */
 export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
-  const start = ({ module, memory, control, layout, index, names }: WorkerStart) => {
+  const start = ({ module, memory, control, layout, index, names, spinMs }: WorkerStart) => {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     // deno-lint-ignore ban-types
     const kernels = names.map((name) => instance.exports[name] as Function);
     const ctl = new Int32Array(memory.buffer, control, layout.words);
     const own = layout.workers + index * layout.workerStride;
+    const wake = own + layout.wake;
     const beat = own + layout.beat;
-    let seen = Atomics.load(ctl, layout.generation);
+    let seen = Atomics.load(ctl, wake);
+    // Ready after reading its wake word: a generation the pool starts for it from now on differs.
+    Atomics.store(ctl, own + layout.ready, 1);
     port.postMessage("ready");
     for (;;) {
-      // Spin a little before sleeping: during a fit the next plan comes within microseconds,
-      // and a sleeping worker takes tens of microseconds to wake.
-      const spinUntil = performance.now() + 0.25;
-      while (Atomics.load(ctl, layout.generation) === seen && performance.now() < spinUntil) {
-        // spin
+      // A pool stopped before this worker read its wake word has no generation left to start
+      // for it: the stop flag (set before the stop's generation) says so.
+      if (Atomics.load(ctl, layout.stop) === 0) {
+        // Spin a little before sleeping: during a fit the next plan comes within microseconds,
+        // and a sleeping worker takes tens of microseconds to wake.
+        const spinUntil = performance.now() + spinMs;
+        while (Atomics.load(ctl, wake) === seen && performance.now() < spinUntil) {
+          // spin
+        }
+        Atomics.wait(ctl, wake, seen);
       }
-      Atomics.wait(ctl, layout.generation, seen);
-      seen = Atomics.load(ctl, layout.generation);
+      seen = Atomics.load(ctl, wake);
       if (Atomics.load(ctl, layout.leave) === index + 1) return;
       Atomics.add(ctl, beat, 1);
       const stop = Atomics.load(ctl, layout.stop) !== 0;

@@ -20,24 +20,33 @@ import { vOf } from "../plans/context.ts";
 import type { Partition } from "../partition.ts";
 import { hPlan, type Rule, vPlan, wPlan } from "./rule.ts";
 
-/** HALS. Own buffers: H v(i) (s×k float64) and a float64 row of scratch per W task. */
+/**
+ * HALS. Own buffers: H v(i) (s×k float64) and the coordinate sweep's scratch per W task (16 k
+ * float64: assembly/updates/hals.ts sweeps 8 rows at once, their x and right-hand sides).
+ */
 export const halsRule: Rule = {
   hScratchBytes: 8,
+  rowScratchBytes: (k: number) => 16 * k * 8,
   buffers: (p: Partition) => ({
     Hv: p.s * p.k * 8,
-    rowScratch: Math.max(1, p.wTasks.length) * p.kPad * 8,
+    rowScratch: Math.max(1, p.wTasks.length) * halsRule.rowScratchBytes(p.k),
   }),
   plans(ctx, options, { Hv, rowScratch }) {
     const { strata, factors: F, p, ws } = ctx;
-    const { n, k, kPad, s } = p;
+    const { n, k, s } = p;
     // v(i) in closed form: exact, so once is enough (vUpdates = 0: off).
     const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
       const x = strata[i];
       plan.call("f32_hals_update_v_f64", [vOf(ctx, i) + j0 * 4, x.colSums + j0 * 4, t, len, x.rows, options.l1V / 2]);
     }).work(s * n * (2 * k + 4));
 
-    const prepareW = new PlanBuilder().work(2 * s * n * k);
-    strata.forEach((_, i) => hTimes(ctx, prepareW.task(), vOf(ctx, i), Hv + i * k * 8));
+    // H v(i) (zeroed when every v(i) is 0).
+    const prepareW = new PlanBuilder();
+    if (options.zeroV) prepareW.call("zero_bytes", [Hv, s * k * 8]);
+    else {
+      prepareW.work(2 * s * n * k);
+      strata.forEach((_, i) => hTimes(ctx, prepareW.task(), vOf(ctx, i), Hv + i * k * 8));
+    }
 
     const updateW = wPlan(ctx, (plan, b, w, P, task) =>
       plan.call("f32_hals_update_rows_f64", [
@@ -50,25 +59,26 @@ export const halsRule: Rule = {
         0,
         options.l1W / 2,
         options.sweeps,
-        rowScratch + task * kPad * 8,
-      ])).work(2 * k * k * (1 + options.sweeps) * p.totalRows);
+        rowScratch + task * halsRule.rowScratchBytes(k),
+      ])).work(2 * k * k * options.sweeps * p.totalRows);
 
-    // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first.
-    const updateH = hPlan(ctx, halsRule.hScratchBytes, (plan, b, shift, row) =>
-      plan
-        .call("f32_shift_term_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift])
-        .call("f32_hals_update_rows_f64", [
-          ws.Ht + b.row * k * 4,
-          b.rows,
-          k,
-          ws.Nt + b.row * k * 4,
-          ws.gramSum,
-          shift,
-          k,
-          options.l1H / 2,
-          options.sweeps,
-          row,
-        ])).work(2 * n * k * (k * (1 + options.sweeps) + s));
+    // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first; when every v(i) is
+    // 0, S is 0 and the rows read H v(0) = 0 instead.
+    const updateH = hPlan(ctx, halsRule.hScratchBytes, (plan, b, shift, row) => {
+      if (!options.zeroV) plan.call("f32_shift_term_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift]);
+      plan.call("f32_hals_update_rows_f64", [
+        ws.Ht + b.row * k * 4,
+        b.rows,
+        k,
+        ws.Nt + b.row * k * 4,
+        ws.gramSum,
+        options.zeroV ? Hv : shift,
+        options.zeroV ? 0 : k,
+        options.l1H / 2,
+        options.sweeps,
+        row,
+      ]);
+    }).work(2 * n * k * (k * options.sweeps + (options.zeroV ? 0 : s)));
     return { updateV, prepareW, updateW, updateH };
   },
 };

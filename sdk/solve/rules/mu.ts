@@ -21,15 +21,16 @@ export const EPS = 1e-9;
 /** The multiplicative updates. Own buffers: H v(i) (s×k float64 and s×kPad float32) and a row of scratch per W task. */
 export const multiplicativeRule: Rule = {
   hScratchBytes: 4,
+  rowScratchBytes: (k: number) => ((k + 3) & ~3) * 4,
   buffers: (p: Partition) => ({
     Hv: p.s * p.k * 8,
     HvF32: p.s * p.kPad * 4,
-    rowScratch: Math.max(1, p.wTasks.length) * p.kPad * 4,
+    rowScratch: Math.max(1, p.wTasks.length) * multiplicativeRule.rowScratchBytes(p.k),
   }),
   plans(ctx, options, { Hv, HvF32, rowScratch }) {
     const { strata, factors: F, p, ws } = ctx;
     const { n, k, kPad, s } = p;
-    const updateV = options.fixV ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
+    const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
       const x = strata[i];
       for (let u = 0; u < options.vUpdates; u++) {
         plan.call("f32_mu_update_v_f64", [
@@ -43,12 +44,16 @@ export const multiplicativeRule: Rule = {
       }
     }).work(s * n * (2 * k + 4 * options.vUpdates));
 
-    // H v(i), in float64 and as the padded float32 row the update reads.
-    const prepareW = new PlanBuilder().work(2 * s * n * k);
-    strata.forEach((_, i) => {
-      hTimes(ctx, prepareW.task(), vOf(ctx, i), Hv + i * k * 8);
-      prepareW.call("f64_to_f32_padded", [Hv + i * k * 8, 1, k, HvF32 + i * kPad * 4, kPad]);
-    });
+    // H v(i), in float64 and as the padded float32 row the update reads (0 when every v(i) is).
+    const prepareW = new PlanBuilder();
+    if (options.zeroV) prepareW.call("zero_bytes", [HvF32, s * kPad * 4]);
+    else {
+      prepareW.work(2 * s * n * k);
+      strata.forEach((_, i) => {
+        hTimes(ctx, prepareW.task(), vOf(ctx, i), Hv + i * k * 8);
+        prepareW.call("f64_to_f32_padded", [Hv + i * k * 8, 1, k, HvF32 + i * kPad * 4, kPad]);
+      });
+    }
 
     const updateW = wPlan(ctx, (plan, b, w, P, task) =>
       plan.call("f32_mu_update_rows", [
@@ -60,24 +65,25 @@ export const multiplicativeRule: Rule = {
         HvF32 + b.stratum * kPad * 4,
         0,
         EPS + options.l1W / 2,
-        rowScratch + task * kPad * 4,
+        rowScratch + task * multiplicativeRule.rowScratchBytes(k),
       ])).work(2 * k * k * p.totalRows);
 
-    // Hᵀ by blocks, each block forming its rows of S (rows×kPad float32) first.
-    const updateH = hPlan(ctx, multiplicativeRule.hScratchBytes, (plan, b, shift, row) =>
-      plan
-        .call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, ws.wSumsF32, kPad, shift])
-        .call("f32_mu_update_rows", [
-          ws.Ht + b.row * k * 4,
-          b.rows,
-          k,
-          ws.Nt + b.row * k * 4,
-          ws.gramSumF32,
-          shift,
-          kPad,
-          EPS + options.l1H / 2,
-          row,
-        ])).work(2 * n * k * (k + s));
+    // Hᵀ by blocks, each block forming its rows of S (rows×kPad float32) first; when every v(i)
+    // is 0, S is 0 and the rows read H v(0) = 0 instead.
+    const updateH = hPlan(ctx, multiplicativeRule.hScratchBytes, (plan, b, shift, row) => {
+      if (!options.zeroV) plan.call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, ws.wSumsF32, kPad, shift]);
+      plan.call("f32_mu_update_rows", [
+        ws.Ht + b.row * k * 4,
+        b.rows,
+        k,
+        ws.Nt + b.row * k * 4,
+        ws.gramSumF32,
+        options.zeroV ? HvF32 : shift,
+        options.zeroV ? 0 : kPad,
+        EPS + options.l1H / 2,
+        row,
+      ]);
+    }).work(2 * n * k * (k + (options.zeroV ? 0 : s)));
     return { updateV, prepareW, updateW, updateH };
   },
 };

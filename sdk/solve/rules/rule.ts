@@ -24,6 +24,11 @@ export interface RuleOptions {
   l1H: number;
   /** HALS: coordinate sweeps per block update (sdk/tuning.ts, halsSweeps). */
   sweeps: number;
+  /**
+   * Every v(i) is 0 and stays 0 (plain NMF: V fixed at 0): the plans leave out H v(i), the shift
+   * term and the v updates, all 0 or no-ops, and read a zero offset instead (the same bits).
+   */
+  zeroV?: boolean;
 }
 
 /** The plans of one rule. */
@@ -87,7 +92,8 @@ export function wPlan(
 
 /**
  * The Hᵀ update plan: the row blocks in their tasks; `update` adds a block's calls, given the
- * task's scratch for the block's shift term and for one row.
+ * task's scratch for the block's shift term and for the row update (sdk/solve/workspace.ts,
+ * hScratch).
  */
 export function hPlan(
   ctx: PlanContext,
