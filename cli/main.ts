@@ -53,8 +53,8 @@ const report = async (args: string[]) => (await import("./report.ts")).report(ar
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   demo,
-  effects,
   fit,
+  effects,
   export: exportModel,
   report,
   text,

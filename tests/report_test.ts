@@ -557,8 +557,8 @@ async function restartedModel(near: number): Promise<Model> {
 
 /**
  * Effects of `model` made by hand: stratum i, column j has contrast i + j / 10 with interval
- * ±0.5 around it; stratum "a" column 2 and stratum "c" column 0 are the calls (q 0.01); the
- * stability as the model records it.
+ * ±0.5 around it; column 2 of a stratum named "a" and column 0 of one named "c" are the calls
+ * (q 0.01); the stability as the model records it.
  */
 function handEffects(model: Model): Effects {
   const calls = new Set(["a/2", "c/0"]);
@@ -579,7 +579,7 @@ function handEffects(model: Model): Effects {
         return {
           stratum,
           column: j,
-          name: model.columnNames![j],
+          ...(model.columnNames ? { name: model.columnNames[j] } : {}),
           v: 1 + contrast,
           share: 0.3,
           contrast,
@@ -589,7 +589,7 @@ function handEffects(model: Model): Effects {
           shareInterval: [0.2, 0.4] as [number, number],
           p: q / 2,
           q,
-          stable: model.stability!.near.length > 1 ? model.stability!.stable[i][j] : null,
+          stable: model.stability && model.stability.near.length > 1 ? model.stability.stable[i][j] : null,
         };
       })
     ),
@@ -618,6 +618,20 @@ describe("intervals, tests and stability in the report", () => {
       assert.match(top, /y<b class="mark">\*<\/b>/);
       assert.match(top, /x<b class="mark">†<\/b>/);
       assert.match(top, /Marks: \* the contrast&#39;s q &#60; 0\.05/);
+    } finally {
+      model.free();
+    }
+  });
+
+  it("draws each stratum's top columns by the procedure's estimate when there are many columns", async () => {
+    const model = await smallModel(64);
+    try {
+      const html = await buildReport(model, { effects: handEffects(model) });
+      const section = /<section id="effects">[\s\S]*?<\/section>/.exec(html)![0];
+      // Every stratum's 8 largest contrasts are columns 56 to 63: 8 columns of 3 bars.
+      assert.equal([...section.matchAll(/aria-roledescription="rule mark"/g)].length, 8 * 3);
+      assert.match(section, /the top 8 columns of every stratum by the procedure&#39;s contrast/);
+      assert.doesNotMatch(section, /†/);
     } finally {
       model.free();
     }
