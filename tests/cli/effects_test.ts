@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Effects, effects, Model } from "../../sdk/mod.ts";
 import { readInput } from "../../io/read_input.ts";
+import { forgetInputs } from "../../io/input_files.ts";
 import { formatFloat32 } from "../../io/write_table.ts";
 import { progressLine } from "../../cli/progress.ts";
 import {
@@ -63,6 +64,8 @@ async function sdkEffects(dataFile: string, modelFile: string, options: Record<s
     return await effects(model, input.strata, options);
   } finally {
     model.free();
+    // This process read the file: under Bun, later test files in it would see it as an input.
+    forgetInputs();
   }
 }
 
