@@ -29,7 +29,9 @@ export class Interrupted extends Error {
  */
 function isSdkInputError(error: unknown): error is Error {
   return (error instanceof TypeError || error instanceof RangeError) &&
-    /^Cannot (fit model|transform|read model|select stratum|select topic|name features):/.test(error.message);
+    /^Cannot (fit model|transform|read model|select stratum|select topic|name features|estimate effects):/.test(
+      error.message,
+    );
 }
 
 /** An SDK message with `options.maxIter` and the like written as the flags that set them (`--iters`). */

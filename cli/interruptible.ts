@@ -17,14 +17,18 @@ export interface RunHooks {
   onProgress: ((info: ProgressInfo) => void) | undefined;
 }
 
-/** Runs `task` with SIGINT wired to its abort signal and a progress line when wanted. */
+/**
+ * Runs `task` with SIGINT wired to its abort signal and a progress line when wanted.
+ * @param unit what the progress counts, for its rate ("it": iterations)
+ */
 export async function interruptible<T>(
   label: string,
   quiet: boolean,
   task: (hooks: RunHooks) => Promise<T>,
+  unit = "it",
 ): Promise<T> {
   const controller = new AbortController();
-  const progress = new Progress(label, quiet);
+  const progress = new Progress(label, quiet, unit);
   const onSigint = () => {
     if (controller.signal.aborted) {
       progress.done();

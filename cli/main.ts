@@ -8,6 +8,7 @@
 import process from "node:process";
 import packageJson from "../package.json" with { type: "json" };
 import { demo } from "./demo.ts";
+import { effects } from "./effects.ts";
 import { describeError, EXIT } from "./errors.ts";
 import { exportModel } from "./export.ts";
 import { fit } from "./fit.ts";
@@ -24,6 +25,8 @@ Usage:
                                           with --strata-column; write the model (JSON)
   snmf text INPUT [options]               TF-IDF topics of documents in strata (JSON Lines, or
                                           one directory of text files per stratum)
+  snmf effects MODEL DATA [options]       intervals and tests for each v(i): bootstrap and
+                                          permutations on the data the model was fit on
   snmf top MODEL [--count N]              top features of each v(i) and each topic
   snmf report MODEL --out report.html     one self-contained HTML page: loss, v(i), top features
   snmf export MODEL --out DIR             V, W(i), H and top features as CSV, Parquet or JSON tables
@@ -42,6 +45,7 @@ counted from 1, as editors count them.
 Examples:
   snmf demo --iters 2000
   snmf fit data/ --rank 5 --iters 500 --out model.json && snmf top model.json
+  snmf effects model.json data/ --seed 1 --json --out effects.json
   snmf text posts.jsonl --strata-field forum --min-df 2 --max-df 0.95 --out topics.json`;
 
 /** `report` loads Vega only when it runs: the other commands start without it. */
@@ -50,6 +54,7 @@ const report = async (args: string[]) => (await import("./report.ts")).report(ar
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   demo,
   fit,
+  effects,
   export: exportModel,
   report,
   text,

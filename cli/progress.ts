@@ -22,8 +22,8 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
-/** The text of one progress line (without the carriage return). */
-export function progressLine(label: string, info: ProgressInfo): string {
+/** The text of one progress line (without the carriage return); `unit`: what is counted ("it": iterations). */
+export function progressLine(label: string, info: ProgressInfo, unit = "it"): string {
   const { iteration, maxIter, normalizedLoss, elapsedMs } = info;
   const fraction = maxIter > 0 ? Math.min(1, iteration / maxIter) : 1;
   const filled = Math.round(fraction * WIDTH);
@@ -32,18 +32,21 @@ export function progressLine(label: string, info: ProgressInfo): string {
   const eta = rate > 0 ? (maxIter - iteration) / rate : NaN;
   const loss = Number.isNaN(normalizedLoss) ? "" : `  loss ${normalizedLoss.toExponential(3)}`;
   return `${label} ${bar} ${String(iteration).padStart(String(maxIter).length)}/${maxIter}${loss}` +
-    `  ${rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)} it/s  ETA ${formatDuration(eta)}`;
+    `  ${rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)} ${unit}/s  ETA ${formatDuration(eta)}`;
 }
 
 /** A progress line on stderr, or nothing when stderr is not a terminal or `quiet`. */
 export class Progress {
   readonly enabled: boolean;
   readonly #label: string;
+  readonly #unit: string;
   #lastDraw = 0;
   #drawn = false;
 
-  constructor(label: string, quiet: boolean) {
+  /** @param unit what `iteration` counts, for the rate ("it": iterations) */
+  constructor(label: string, quiet: boolean, unit = "it") {
     this.#label = label;
+    this.#unit = unit;
     this.enabled = !quiet && process.stderr.isTTY === true;
   }
 
@@ -58,7 +61,7 @@ export class Progress {
     if (now - this.#lastDraw < REDRAW_MS && info.iteration < info.maxIter) return;
     this.#lastDraw = now;
     const columns = process.stderr.columns || 100;
-    process.stderr.write(`\r\x1b[2K${progressLine(this.#label, info).slice(0, columns - 1)}`);
+    process.stderr.write(`\r\x1b[2K${progressLine(this.#label, info, this.#unit).slice(0, columns - 1)}`);
     this.#drawn = true;
   }
 

@@ -11,6 +11,8 @@ import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { UsageError } from "./errors.ts";
 import { readModel } from "./model_file.ts";
 import { NUMBERING_HELP } from "./summary.ts";
+import { readEffects } from "./effects_file.ts";
+import { CALL_Q } from "../report/effects.ts";
 
 export const REPORT_HELP =
   `snmf report — an HTML page about a model: loss, v(i) of every stratum, top features, settings
@@ -23,7 +25,17 @@ Usage:
   to 40 columns, heat maps beyond; pictures with --image), and the top features of each v(i) and
   each topic (row of H). Charts are Vega-Lite rendered to inline SVG; pictures are inline PNG.
   The fit time shown is the one snmf fit printed (models written before it was recorded show
-  only the time spent iterating).
+  only the time spent iterating). A model fitted with --restarts N also gets a section on its
+  stability over the starts within 1 % of the best loss: the columns whose split is unstable
+  (share moved by more than 0.05; marked † in the top features), the overlap of each stratum's
+  top-10 columns with the best start's, and the topics' agreement.
+
+  With --effects FILE (the JSON of snmf effects --json for this model) a section "Intervals and
+  tests" draws the procedure's contrasts (or shares, or v*, as --by ranks) as bars with their
+  95 % bootstrap intervals as error bars, the calls (q < ${CALL_Q}) at full strength with a star,
+  every number in the tooltips, and lists each stratum's calls; calls are marked * in the top
+  features. The intervals are for the procedure's canonical split (docs/inference.md), not
+  for the model's V: the page says so beside them.
 
   Needs the packages vega and vega-lite (optional dependencies of stratified-nmf, installed with
   the repository's dev dependencies; elsewhere: npm install vega@6 vega-lite@6.4).
@@ -39,6 +51,7 @@ Options:
                     of the other strata), share (v(i) over the column's sum over the strata) or
                     value (v(i) itself); on the values as fitted, in each column's own units
   --title TEXT      heading of the page (default "Stratified-NMF model")
+  --effects FILE    intervals and tests from snmf effects --json (see above)
   -q, --quiet       no message on stderr
   -h, --help        this help
 
@@ -46,6 +59,7 @@ Examples:
   snmf fit data/ --rank 5 --out model.json && snmf report model.json --out report.html
   snmf report digits.json --image 28x28 --out digits.html
   snmf report cars.json --by share --out cars.html
+  snmf report weather.json --effects effects.json --out weather.html
   snmf report news.json --top 15 --title "20 newsgroups, rank 20" > news.html`;
 
 /** `--image WxH` as a size. */
@@ -64,6 +78,7 @@ export async function report(args: string[]): Promise<number> {
     top: { type: "string" },
     by: { type: "string" },
     title: { type: "string" },
+    effects: { type: "string" },
     quiet: { type: "boolean", short: "q" },
   }, { names: ["MODEL"] });
   if (help) {
@@ -86,9 +101,12 @@ export async function report(args: string[]): Promise<number> {
         } pixels, but the model has ${model.cols} columns`,
       );
     }
+    const effectsFile = stringOption(values, "effects");
+    const effects = effectsFile === undefined ? undefined : readEffects(effectsFile, model);
     // Vega is loaded only by this command.
     const { buildReport } = await import("../report/html.ts");
     const html = await buildReport(model, {
+      effects,
       image,
       top,
       by,

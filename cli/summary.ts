@@ -95,16 +95,24 @@ function scoreText(score: number): string {
   return Number.isNaN(score) ? "no share" : score.toPrecision(3);
 }
 
-/** Tables of top features: one line per stratum and per topic. */
-export function formatTopFeatures(top: TopFeatures, what: { values: boolean; note?: string }): string[] {
+/**
+ * Tables of top features: one line per stratum and per topic. `what.annotate` adds text after a
+ * stratum's feature (its interval and marks: `snmf top --effects`).
+ */
+export function formatTopFeatures(
+  top: TopFeatures,
+  what: { values: boolean; note?: string; annotate?: (stratum: number, feature: Feature) => string },
+): string[] {
   // Unnamed columns are numbered from 0, as in the SDK and the JSON (sdk/display.ts).
   const name = (f: Feature) => f.name ?? columnLabel(undefined, f.column);
   const label = (f: Feature, score = f.value) => what.values ? `${name(f)} (${scoreText(score)})` : name(f);
   const width = Math.max(8, ...top.strata.map((s) => s.name.length));
   return [
     STRATA_HEADINGS[top.by],
-    ...top.strata.map((s) =>
-      `  ${s.name.padEnd(width)}  ${s.features.map((f, k) => label(f, s.scores?.[k])).join(", ")}`
+    ...top.strata.map((s, i) =>
+      `  ${s.name.padEnd(width)}  ${
+        s.features.map((f, k) => label(f, s.scores?.[k]) + (what.annotate?.(i, f) ?? "")).join(", ")
+      }`
     ),
     ...(what.note ? [what.note] : []),
     "",

@@ -5,11 +5,27 @@
  * @module
  */
 
-import { RANK_BY } from "../sdk/contrast.ts";
-import { choiceOption, integerOption, parse } from "./args.ts";
+import type { Effect, Model } from "../sdk/mod.ts";
+import { RANK_BY, type RankBy } from "../sdk/contrast.ts";
+import { topicLabel } from "../sdk/display.ts";
+import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
 import { readModel } from "./model_file.ts";
-import { formatTopFeatures, NUMBERING_HELP, topFeatures } from "./summary.ts";
+import { type Feature, formatTopFeatures, NUMBERING_HELP, type TopFeatures, topFeatures } from "./summary.ts";
 import { scalesNote } from "../report/top_features.ts";
+import { type EffectsFile, readEffects } from "./effects_file.ts";
+import {
+  CALL_Q,
+  effectsGrid,
+  effectsSettingsText,
+  estimateName,
+  estimateOf,
+  INTERVALS_CAVEAT,
+  isCall,
+  nothingCompared,
+  shortNumber,
+  type StabilitySummary,
+  stabilitySummary,
+} from "../report/effects.ts";
 
 export const TOP_HELP = `snmf top — the features that set each stratum apart, and the top features of each topic
 
@@ -34,15 +50,30 @@ Options:
                   value     v(i)ⱼ itself, whether or not the other strata share it
   --count N     features per line (default 10)
   --values      show each feature's score (the contrast, share or value it is ranked by)
-  --json        JSON on stdout: { by, strata: [{ name, features: [{ column, name?, value }],
-                scores? }], topics: [{ topic, features }] } (value: v(i)ⱼ or H_qj; scores:
-                each feature's contrast or share, null for no share; none by value)
+  --effects FILE
+                the JSON of snmf effects --json for this model: each listed column of a
+                stratum gets the 95 % interval of what ranks it (the procedure's contrast,
+                share or v*) as [lower, upper], and * when its contrast's q < ${CALL_Q}.
+                The intervals are for the procedure's canonical split (docs/inference.md),
+                not for the model's V, whose scores --values shows
+  --json        JSON on stdout: { by, strata: [{ name, features: [{ column, name?, value,
+                effect? }], scores? }], topics: [{ topic, features }], effects?,
+                stability? } (value: v(i)ⱼ or H_qj; scores: each feature's contrast or
+                share, null for no share; none by value; effect: { estimate, lower, upper,
+                p, q, call } with --effects; effects: { settings, caveat }; stability: the
+                model's over its restarts)
   -h, --help    this help
+
+  A model fitted with --restarts N also shows its stability over the starts within 1 % of the
+  best loss: the columns whose share moved by more than 0.05 (marked † in the lists), the
+  overlap of each stratum's top-10 columns with the best start's, and the agreement of the
+  topics (the cosine of each topic's match).
 
 Examples:
   snmf top model.json
   snmf top model.json --by share --count 3 --values
-  snmf top model.json --json | jq '.strata[0].features[0]'`;
+  snmf top model.json --json | jq '.strata[0].features[0]'
+  snmf top model.json --effects effects.json --count 5`;
 
 export function top(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
@@ -50,6 +81,7 @@ export function top(args: string[]): Promise<number> {
     count: { type: "string" },
     values: { type: "boolean" },
     json: { type: "boolean" },
+    effects: { type: "string" },
   }, { names: ["MODEL"] });
   if (help) {
     console.log(TOP_HELP);
@@ -57,16 +89,92 @@ export function top(args: string[]): Promise<number> {
   }
   const count = integerOption(values, "count", 1, 10);
   const by = choiceOption(values, "by", RANK_BY, "contrast");
+  const effectsFile = stringOption(values, "effects");
   const model = readModel(positionals[0]);
   try {
+    const effects = effectsFile === undefined ? undefined : readEffects(effectsFile, model);
+    const grid = effects && effectsGrid(effects, model.names, model.cols);
     const result = topFeatures(model, count, { by });
-    if (values.json) console.log(JSON.stringify(result));
+    const stability = stabilitySummary(model);
+    if (values.json) console.log(JSON.stringify(topJson(result, model, by, effects, grid)));
     else {
       const note = scalesNote(model, by);
-      console.log(formatTopFeatures(result, { values: values.values === true, note }).join("\n"));
+      const annotate = (i: number, f: Feature) => featureMarks(by, grid?.[i][f.column], stability?.unstable[i], f);
+      console.log(
+        [
+          ...formatTopFeatures(result, { values: values.values === true, note, annotate }),
+          ...(effects ? effectsLegend(by, effects) : []),
+          ...(stability ? stabilityLines(stability, model) : []),
+        ].join("\n"),
+      );
     }
   } finally {
     model.free();
   }
   return Promise.resolve(0);
+}
+
+/** After a stratum's feature: its interval, * for a call, † for an unstable split. */
+function featureMarks(by: RankBy, effect: Effect | undefined, unstable: string[] | undefined, f: Feature): string {
+  const label = f.name ?? `col ${f.column}`;
+  const interval = effect
+    ? ` [${shortNumber(estimateOf(effect, by).lower)}, ${shortNumber(estimateOf(effect, by).upper)}]`
+    : "";
+  return `${interval}${effect && isCall(effect) ? "*" : ""}${unstable?.includes(label) ? "†" : ""}`;
+}
+
+/** What the intervals and marks mean, and how they were computed. */
+function effectsLegend(by: RankBy, effects: EffectsFile): string[] {
+  const level = Math.round(effects.settings.level * 100);
+  return [
+    "",
+    `[lower, upper]: the ${level} % interval of the ${estimateName(by)} of the procedure's canonical split; ` +
+    `*: its contrast's q < ${CALL_Q} (one-sided permutation test, Benjamini–Hochberg within the stratum).`,
+    `${INTERVALS_CAVEAT} (${effectsSettingsText(effects.settings)}.)`,
+  ];
+}
+
+/** The model's stability over its restarts, as lines. */
+function stabilityLines(stability: StabilitySummary, model: Model): string[] {
+  const width = Math.max(8, ...model.names.map((name) => name.length));
+  const unstable = model.names.flatMap((name, i) =>
+    stability.unstable[i].length > 0 ? [`    ${name.padEnd(width)}  ${stability.unstable[i].join(", ")}`] : []
+  );
+  if (stability.near < 2) return ["", "Stability over the restarts:", `  ${nothingCompared(stability)}`];
+  return [
+    "",
+    `Stability over the restarts: ${stability.near} of ${stability.starts} starts within 1 % of the best loss`,
+    `  columns whose share moved by more than 0.05 over them (†):${unstable.length === 0 ? " none" : ""}`,
+    ...unstable,
+    `  top-10 columns' overlap with the best start's (Jaccard): ${
+      model.names.map((name, i) => `${name} ${shortNumber(stability.jaccard[i])}`).join(", ")
+    }${model.cols <= 10 ? ` (every one of the ${model.cols} columns is in the top 10)` : ""}`,
+    `  topics' agreement (cosine with their match): ${
+      stability.topicAgreement.map((c, q) => `${topicLabel(q)} ${shortNumber(c)}`).join(", ")
+    }`,
+  ];
+}
+
+/** The JSON of `snmf top`: the top features, with their effects and the model's stability when there are. */
+function topJson(
+  result: TopFeatures,
+  model: Model,
+  by: RankBy,
+  effects: EffectsFile | undefined,
+  grid: Effect[][] | undefined,
+): unknown {
+  if (!effects || !grid) return { ...result, ...(model.stability ? { stability: model.stability } : {}) };
+  const strata = result.strata.map((s, i) => ({
+    ...s,
+    features: s.features.map((f) => {
+      const effect = grid[i][f.column];
+      return { ...f, effect: { ...estimateOf(effect, by), p: effect.p, q: effect.q, call: isCall(effect) } };
+    }),
+  }));
+  return {
+    ...result,
+    strata,
+    effects: { settings: effects.settings, caveat: INTERVALS_CAVEAT },
+    ...(model.stability ? { stability: model.stability } : {}),
+  };
 }

@@ -290,6 +290,13 @@ export interface Bar {
   value: number;
   /** More lines for the bar's tooltip (say the contrast and share beside v). */
   detail?: string;
+  /** An interval drawn as an error bar over the bar. */
+  lower?: number;
+  upper?: number;
+  /** Drawn at full strength; the others paler (say the calls of a test). */
+  marked?: boolean;
+  /** Text above the bar's interval ("*" for a call, "†" for an unstable one). */
+  note?: string;
 }
 
 /** Options of {@link groupedBarsSpec}. */
@@ -303,18 +310,54 @@ export interface BarsOptions {
   /** Pixel width of each bar (default 14; the chart is at most 900 pixels wide). */
   barWidth?: number;
   height?: number;
+  /** What the tooltips call the bars' intervals (default "interval"). */
+  intervalTitle?: string;
 }
 
-/** A bar's tooltip: where it is, and its exact value. */
-function barTip(bar: Bar, valueTitle: string, source?: string): string {
+/** A bar's tooltip: where it is, its exact value and interval. */
+function barTip(bar: Bar, valueTitle: string, source?: string, intervalTitle = "interval"): string {
   const value = `${source ? `${source} ` : ""}${valueTitle}: ${exactNumber(bar.value)}`;
-  return [bar.category, bar.group, value, ...(bar.detail ? [bar.detail] : [])].join("\n");
+  const interval = bar.lower === undefined
+    ? []
+    : [`${intervalTitle}: [${exactNumber(bar.lower)}, ${exactNumber(bar.upper!)}]`];
+  return [bar.category, bar.group, value, ...interval, ...(bar.detail ? [bar.detail] : [])].join("\n");
+}
+
+/**
+ * The layers of intervals and marks over grouped bars: a black error bar (a rule with caps)
+ * per bar that has an interval, and each bar's note above its interval.
+ */
+function intervalLayers(values: Record<string, unknown>[], x: object, xOffset: object, barWidth: number): Layer[] {
+  const withInterval = values.filter((b) => b.lower !== undefined && Number.isFinite(b.lower));
+  if (withInterval.length === 0) return [];
+  const y = (field: string) => ({ field, type: "quantitative" });
+  const cap = (field: string): Layer => ({
+    data: { values: withInterval },
+    mark: { type: "tick", color: "black", thickness: 1.5, size: Math.max(4, barWidth * 0.6), aria: false },
+    encoding: { x, xOffset, y: y(field) },
+  });
+  const noted = withInterval.filter((b) => b.note).map((b) => ({ ...b, top: Math.max(b.upper as number, 0) }));
+  return [
+    {
+      data: { values: withInterval },
+      mark: { type: "rule", color: "black", strokeWidth: 1.5 },
+      encoding: { x, xOffset, y: y("lower"), y2: { field: "upper" }, description: { field: "tip" } },
+    },
+    cap("lower"),
+    cap("upper"),
+    ...(noted.length === 0 ? [] : [{
+      data: { values: noted },
+      mark: { type: "text", fontSize: 14, fontWeight: "bold", baseline: "bottom", dy: -1, aria: false },
+      encoding: { x, xOffset, y: y("top"), text: { field: "note" } },
+    }]),
+  ];
 }
 
 /**
  * Grouped bars: one group of bars per category, one bar per group (coloured, no colour repeated
  * whatever the number of groups), in the given orders; optional reference ticks on the same
- * positions. Every bar and tick has its exact value as a tooltip.
+ * positions, error bars (bars with `lower` and `upper`), bars `marked` (the others paler) and
+ * notes above the error bars. Every bar, tick and error bar has its exact values as a tooltip.
  */
 export function groupedBarsSpec(bars: Bar[], options: BarsOptions = {}): ChartSpec {
   const categories = [...new Set(bars.map((b) => b.category))];
@@ -329,10 +372,13 @@ export function groupedBarsSpec(bars: Bar[], options: BarsOptions = {}): ChartSp
   } as const;
   const xOffset = { field: "group", type: "nominal", sort: groups } as const;
   const y = { field: "value", type: "quantitative", title: valueTitle } as const;
+  const values = bars.map((b) => ({ ...b, tip: barTip(b, valueTitle, undefined, options.intervalTitle) }));
+  const someMarked = bars.some((b) => b.marked);
   const layers: Layer[] = [{
-    data: { values: bars.map((b) => ({ ...b, tip: barTip(b, valueTitle) })) },
+    data: { values },
     mark: "bar",
     encoding: {
+      ...(someMarked ? { opacity: { condition: { test: "datum.marked", value: 1 }, value: 0.35 } } : {}),
       x,
       xOffset,
       y,
@@ -354,6 +400,7 @@ export function groupedBarsSpec(bars: Bar[], options: BarsOptions = {}): ChartSp
       encoding: { x, xOffset, y, description: { field: "tip" } },
     });
   }
+  layers.push(...intervalLayers(values, x, xOffset, options.barWidth ?? 14));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: CONFIG,

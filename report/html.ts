@@ -7,12 +7,35 @@
  * @module
  */
 
-import type { Model } from "../sdk/mod.ts";
-import { contrasts, type RankBy, shares } from "../sdk/contrast.ts";
+import type { Effect, Effects, Model } from "../sdk/mod.ts";
+import { contrasts, largestFirst, type RankBy, shares } from "../sdk/contrast.ts";
 import { columnLabel, escapeHtml, topicLabel } from "../sdk/display.ts";
 import { type Feature, type TopFeatures, topFeatures, topicUse } from "./top_features.ts";
-import { type Bar, type Cell, curvesSpec, exactNumber, groupedBarsSpec, heatmapSpec, renderSvg } from "./charts.ts";
+import {
+  type Bar,
+  type Cell,
+  type ChartSpec,
+  curvesSpec,
+  exactNumber,
+  groupedBarsSpec,
+  heatmapSpec,
+  renderSvg,
+} from "./charts.ts";
 import { imagePng, pngDataUri, SHIFTS_HEATMAP_LEGEND, shiftsHeatmapPng } from "./png.ts";
+import {
+  CALL_Q,
+  effectDetail,
+  effectsGrid,
+  effectsSettingsText,
+  estimateName,
+  estimateOf,
+  INTERVALS_CAVEAT,
+  isCall,
+  nothingCompared,
+  shortNumber,
+  type StabilitySummary,
+  stabilitySummary,
+} from "./effects.ts";
 
 /** Options of {@link buildReport}. */
 export interface ReportOptions {
@@ -33,6 +56,11 @@ export interface ReportOptions {
   scaling?: string;
   /** Up to this many columns (and 20 strata), v(i) is drawn as grouped bars; beyond, as heat maps (default 40). */
   maxBarColumns?: number;
+  /**
+   * Intervals and tests of the model's strata (`effects()`, docs/inference.md): drawn as error
+   * bars on the procedure's contrasts (or shares, or v*, as `by` ranks), calls (q < 0.05) marked.
+   */
+  effects?: Effects;
 }
 
 /** Most strata drawn as coloured bars side by side; beyond, v(i) is drawn as heat maps. */
@@ -51,17 +79,16 @@ interface ReportContext {
   /** s vectors of n: the contrasts and shares of v (sdk/contrast.ts). */
   contrast: Float64Array[];
   share: Float64Array[];
+  /** `options.effects` by stratum and column (s × n), when given. */
+  effects?: Effect[][];
+  /** The model's stability over its restarts, when it has one. */
+  stability?: StabilitySummary;
 }
 
 export { escapeHtml, topicUse };
 
 /** `digits` significant digits, exponent form for small and large magnitudes. */
-function num(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return "0";
-  const magnitude = Math.abs(x);
-  return magnitude < 1e-3 || magnitude >= 1e6 ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
-}
+const num = (x: number, digits = 4): string => shortNumber(x, digits);
 
 /** A share as a percentage, or "no share" for a column that is 0 in every stratum. */
 function percent(share: number): string {
@@ -110,6 +137,13 @@ function startText(model: Model): string {
   return model.init === "nndsvd" ? "NNDSVD" : "explicit factors (--init)";
 }
 
+/** "10 random starts, the best seed 1 (loss …), 7 within 1 % of its loss". */
+function restartsText(model: Model): string {
+  const { seeds, losses, best } = model.starts!;
+  const near = model.stability ? `; ${model.stability.near.length} within 1 % of its loss` : "";
+  return `${seeds.length} random starts, the best from seed ${seeds[best]} (loss ${num(losses[best])})${near}`;
+}
+
 function penaltiesText(model: Model): string {
   const terms = [["λ_v", model.l1V], ["λ_W", model.l1W], ["λ_H", model.l1H]] as const;
   return terms.some(([, value]) => value !== 0)
@@ -126,6 +160,7 @@ function settingsSection(model: Model): string {
     ["solver", solverText(model)],
     ["start", startText(model)],
     ["penalties", penaltiesText(model)],
+    ...(model.starts ? [["restarts", restartsText(model)] as [string, string]] : []),
     [
       "v(i) updates",
       model.solver === "hals"
@@ -349,11 +384,28 @@ function strataFeatureList(context: ReportContext, i: number, features: Feature[
       : context.by === "share"
       ? percent(context.share[i][j])
       : num(f.value, 3);
-    const tip = scoreDetail(context, i, j);
-    return `<span title="${escapeHtml(tip)}">${escapeHtml(f.name ?? columnLabel(undefined, j))} <span class="w">${
-      escapeHtml(score)
-    }</span></span>`;
+    const effect = context.effects?.[i][j];
+    const unstable = context.stability?.unstable[i].includes(columnName(context.model, j)) === true;
+    const tip = [
+      scoreDetail(context, i, j),
+      ...(effect ? [effectDetail(effect, context.options.effects!.settings.level)] : []),
+      ...(unstable ? ["split over restarts: unstable"] : []),
+    ].join("\n");
+    const marks = `${effect && isCall(effect) ? "*" : ""}${unstable ? "†" : ""}`;
+    return `<span title="${escapeHtml(tip)}">${escapeHtml(f.name ?? columnLabel(undefined, j))}${
+      marks ? `<b class="mark">${marks}</b>` : ""
+    } <span class="w">${escapeHtml(score)}</span></span>`;
   }).join(", ");
+}
+
+/** What the marks of the feature lists mean, when there are any. */
+function marksText(context: ReportContext): string {
+  return [
+    ...(context.effects ? [`* the contrast's q < ${CALL_Q} (section Intervals and tests)`] : []),
+    ...(context.stability && context.stability.near > 1
+      ? ["† the column's split is unstable over the restarts (section Stability)"]
+      : []),
+  ].join("; ");
 }
 
 function topicFeatureList(features: Feature[]): string {
@@ -366,9 +418,10 @@ function topicFeatureList(features: Feature[]): string {
 
 function topSection(context: ReportContext): string {
   const { top, count } = context;
+  const marks = marksText(context);
   return `<section id="top-features"><h2>Top features</h2><h3>Of each stratum's v(i): what sets it apart</h3><p class="ranking">${
     escapeHtml(rankingText(context.by, context.options.scaling))
-  }</p>${
+  }${marks ? ` Marks: ${escapeHtml(marks)}.` : ""}</p>${
     table(
       ["stratum", `top ${count} by ${context.by}`],
       top.strata.map((s, i) => [escapeHtml(s.name), strataFeatureList(context, i, s.features)]),
@@ -395,6 +448,123 @@ function topicsSection(model: Model, image: { width: number; height: number }): 
   return `<section id="topics"><h2>Topics (rows of H)</h2><div class="row">${pictures.join("")}</div></section>`;
 }
 
+/** Columns the intervals chart shows: every one when few, else each stratum's top ones by the procedure's estimate. */
+function effectsColumns(context: ReportContext): number[] {
+  const { model, options } = context;
+  if (model.cols <= (options.maxBarColumns ?? 40)) return Array.from({ length: model.cols }, (_, j) => j);
+  const columns = context.effects!.flatMap((row) =>
+    largestFirst(row.map((e) => estimateOf(e, context.by).estimate), HEATMAP_TOP)
+  );
+  return [...new Set(columns)];
+}
+
+/**
+ * The procedure's estimates of `columns` (what `by` ranks) as grouped bars, with their intervals
+ * as error bars and the calls marked: the chart of the report's "Intervals and tests" (and of
+ * README's figure, scripts/california.ts); † above a bar: the model's split is unstable over its restarts.
+ * @param grid the effects by stratum and column (s × n, {@link effectsGrid})
+ */
+export function effectsChartSpec(
+  model: Model,
+  grid: Effect[][],
+  options: { by: RankBy; columns: number[]; level: number },
+): ChartSpec {
+  const bars: Bar[] = options.columns.flatMap((j) =>
+    model.names.map((name, i) => {
+      const effect = grid[i][j];
+      const { estimate, lower, upper } = estimateOf(effect, options.by);
+      return {
+        category: columnName(model, j),
+        group: name,
+        value: estimate,
+        lower,
+        upper,
+        marked: isCall(effect),
+        note: `${isCall(effect) ? "*" : ""}${effect.stable === false ? "†" : ""}`,
+        detail: effectDetail(effect, options.level),
+      };
+    })
+  );
+  return groupedBarsSpec(bars, {
+    yTitle: `${estimateName(options.by)} (canonical split)`,
+    groupTitle: "stratum",
+    intervalTitle: `${Math.round(options.level * 100)} % interval`,
+    // Few columns get wider bars, for the error bars over them to be told apart.
+    barWidth: options.columns.length <= 12 ? 22 : 14,
+  });
+}
+
+/** Each stratum's calls (q < 0.05), largest contrast first, with their intervals. */
+function callsTable(context: ReportContext): string {
+  const rows = context.model.names.map((name, i) => {
+    const calls = context.effects![i].filter(isCall).sort((a, b) => b.contrast - a.contrast);
+    const list = calls.map((e) =>
+      `<span title="${escapeHtml(effectDetail(e, context.options.effects!.settings.level))}">${
+        escapeHtml(columnName(context.model, e.column))
+      } <span class="w">${num(e.contrast, 3)} [${num(e.lower, 3)}, ${num(e.upper, 3)}], q ${num(e.q, 2)}</span></span>`
+    );
+    return [escapeHtml(name), list.length === 0 ? "none" : list.join(", ")];
+  });
+  return table(["stratum", `columns with q < ${CALL_Q}: contrast [interval], q`], rows, "features");
+}
+
+async function effectsSection(context: ReportContext): Promise<string> {
+  const { model, by } = context;
+  const effects = context.options.effects!;
+  const head = `<section id="effects"><h2>Intervals and tests</h2><p class="caveat">${
+    escapeHtml(INTERVALS_CAVEAT)
+  }</p><p class="ranking">${escapeHtml(`${effectsSettingsText(effects.settings)}.`)}</p>`;
+  const calls = callsTable(context);
+  if (model.names.length > MAX_BAR_STRATA) return `${head}${calls}</section>`;
+  const columns = effectsColumns(context);
+  const which = columns.length === model.cols
+    ? "every column"
+    : `the top ${HEATMAP_TOP} columns of every stratum by the procedure's ${estimateName(by)}`;
+  const caption = `The ${estimateName(by)} of the procedure's canonical split (bars) with its ${
+    Math.round(effects.settings.level * 100)
+  } % bootstrap interval (black error bars), ${which}. Bars at full strength with a star: the contrast's q < ${CALL_Q} (one-sided permutation test, Benjamini–Hochberg within the stratum); pale bars: no call${
+    context.stability && context.stability.near > 1
+      ? "; †: the model's split of the column is unstable over its restarts"
+      : ""
+  }. Hover for the numbers.`;
+  return `${head}<div class="row">${
+    figure(
+      await renderSvg(effectsChartSpec(model, context.effects!, { by, columns, level: effects.settings.level })),
+      escapeHtml(caption),
+    )
+  }</div>${calls}</section>`;
+}
+
+/** The model's stability over its restarts: the unstable columns, the top-10 overlap, the topics' agreement. */
+function stabilitySection(context: ReportContext): string {
+  const { model } = context;
+  const stability = context.stability!;
+  const heading = `<section id="stability"><h2>Stability over the restarts</h2><p class="ranking">`;
+  if (stability.near < 2) return `${heading}${escapeHtml(nothingCompared(stability))}</p></section>`;
+  const vRange = (i: number, label: string) => {
+    const j = Array.from({ length: model.cols }, (_, c) => c).find((c) => columnName(model, c) === label)!;
+    return `${num(model.stability!.vMin[i][j], 3)}–${num(model.stability!.vMax[i][j], 3)}`;
+  };
+  const strata = model.names.map((name, i) => [
+    escapeHtml(name),
+    stability.unstable[i].length === 0
+      ? "none"
+      : stability.unstable[i].map((label) =>
+        `${escapeHtml(label)} <span class="w">v ${escapeHtml(vRange(i, label))}</span>`
+      ).join(", "),
+    num(stability.jaccard[i], 3),
+  ]);
+  const topics = stability.topicAgreement.map((c, q) => `${topicLabel(q)} ${num(c, 4)}`).join(", ");
+  const trivial = model.cols <= 10 ? ` (with ${model.cols} columns every column is in the top 10: always 1)` : "";
+  return `${heading}${
+    escapeHtml(
+      `${stability.near} of ${stability.starts} random starts ended within 1 % of the best loss; over them, a column's split between v(i) and W(i) H is unstable when its share of the column moves by more than 0.05 (docs/inference.md). The top-10 overlap is the mean Jaccard index of each start's top 10 columns by contrast with the best start's${trivial}; a topic's agreement, the mean cosine of its match in the other starts (Hungarian assignment).`,
+    )
+  }</p>${
+    table(["stratum", "unstable columns (range of v over the starts)", "top-10 overlap"], strata, "features")
+  }${`<p class="ranking">${escapeHtml(`Topics' agreement: ${topics}.`)}</p>`}</section>`;
+}
+
 const STYLE = `body{font:15px/1.45 Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
 h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.8em 0}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
@@ -402,7 +572,8 @@ th{background:#f4f4f4}.features td:last-child{font-size:.93em}.w{color:#888;font
 .row{display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start}figure{margin:.5em 0;max-width:100%;overflow-x:auto}
 figcaption{font-size:.85em;color:#555;max-width:560px}.ranking{font-size:.93em;color:#444;max-width:820px}
 img{image-rendering:pixelated;border:1px solid #ddd;max-width:100%;height:auto}
-svg{max-width:100%;height:auto}.source{color:#666}`;
+svg{max-width:100%;height:auto}.source{color:#666}.mark{color:#b30000;font-weight:bold}
+.caveat{font-size:.93em;color:#444;max-width:820px;border-left:3px solid #e0a000;padding-left:.7em}`;
 
 /**
  * The report of a model as one HTML document: the run's settings, the loss curve (linear and
@@ -428,12 +599,16 @@ export async function buildReport(model: Model, options: ReportOptions = {}): Pr
     top: topFeatures(model, count, { by }),
     contrast: contrasts(V),
     share: shares(V),
+    effects: options.effects && effectsGrid(options.effects, model.names, model.cols),
+    stability: stabilitySummary(model),
   };
   const title = options.title ?? "Stratified-NMF model";
   const sections = [
     settingsSection(model),
     await lossSection(model),
     await shiftsSection(context),
+    context.effects ? await effectsSection(context) : "",
+    context.stability ? stabilitySection(context) : "",
     await topicUseSection(model),
     topSection(context),
     options.image ? topicsSection(model, options.image) : "",

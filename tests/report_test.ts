@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { decode } from "fast-png";
-import { fit, init, Model, type ModelJSON, type ModelSettings, syntheticStrata } from "../sdk/mod.ts";
+import { type Effects, fit, init, Model, type ModelJSON, type ModelSettings, syntheticStrata } from "../sdk/mod.ts";
 import { SETTING_NAMES } from "../sdk/input/options.ts";
 import {
   categoricalColors,
@@ -24,6 +24,8 @@ import {
 import { heatmapPng, imagePng, pngDataUri, shiftsHeatmapPng } from "../report/png.ts";
 import { buildReport, escapeHtml, nonZeroFraction, topicUse } from "../report/html.ts";
 import { topFeatures } from "../report/top_features.ts";
+import { INTERVALS_CAVEAT } from "../report/effects.ts";
+import type { RestartsRecord, Stability } from "../sdk/inference/stability.ts";
 import { report } from "../cli/report.ts";
 import { UsageError } from "../cli/errors.ts";
 
@@ -526,5 +528,151 @@ describe("report contents", () => {
       { column: 3, value: 1 },
     ]);
     assert.deepEqual(topFeatures(model, 1).topics.map((t) => t.features[0].column), [3, 0]);
+  });
+});
+
+/**
+ * A model of 3 strata and 4 columns fitted with 3 restarts, its recorded stability set to
+ * `near` and to column 1 of stratum "b" moving (the rest stable), through its JSON.
+ */
+async function restartedModel(near: number): Promise<Model> {
+  const { strata } = syntheticStrata({ seed: 3, rows: 12, cols: 4, strata: 3 });
+  const fitted = await fit(strata.map((s, i) => ({ ...s, name: "abc"[i] })), {
+    rank: 2,
+    maxIter: 20,
+    seed: 1,
+    restarts: 3,
+    columnNames: ["w", "x", "y", "z"],
+  });
+  const json = fitted.toJSON() as ModelJSON & { starts: RestartsRecord; stability: Stability };
+  fitted.free();
+  const best = json.starts.best;
+  const stability = json.stability;
+  stability.near = [best, ...[0, 1, 2].filter((r) => r !== best)].slice(0, near);
+  stability.stable = stability.stable.map((row, i) => row.map((_, j) => !(i === 1 && j === 1)));
+  stability.vMin[1][1] = 0.25;
+  stability.vMax[1][1] = 0.75;
+  return Model.fromJSON(json);
+}
+
+/**
+ * Effects of `model` made by hand: stratum i, column j has contrast i + j / 10 with interval
+ * ±0.5 around it; column 2 of a stratum named "a" and column 0 of one named "c" are the calls
+ * (q 0.01); the stability as the model records it.
+ */
+function handEffects(model: Model): Effects {
+  const calls = new Set(["a/2", "c/0"]);
+  return {
+    settings: {
+      replicates: 10,
+      permutations: 10,
+      seed: 7,
+      iterations: 50,
+      pooledIterations: 100,
+      solver: "hals",
+      level: 0.95,
+    },
+    effects: model.names.flatMap((stratum, i) =>
+      Array.from({ length: model.cols }, (_, j) => {
+        const contrast = i + j / 10;
+        const q = calls.has(`${stratum}/${j}`) ? 0.01 : 0.5;
+        return {
+          stratum,
+          column: j,
+          ...(model.columnNames ? { name: model.columnNames[j] } : {}),
+          v: 1 + contrast,
+          share: 0.3,
+          contrast,
+          lower: contrast - 0.5,
+          upper: contrast + 0.5,
+          vInterval: [0.5 + contrast, 1.5 + contrast] as [number, number],
+          shareInterval: [0.2, 0.4] as [number, number],
+          p: q / 2,
+          q,
+          stable: model.stability && model.stability.near.length > 1 ? model.stability.stable[i][j] : null,
+        };
+      })
+    ),
+  };
+}
+
+describe("intervals, tests and stability in the report", () => {
+  it("draws every contrast with its interval as an error bar, marks the calls, lists them, says what they are", async () => {
+    const model = await restartedModel(2);
+    try {
+      const html = await buildReport(model, { effects: handEffects(model) });
+      assertWellFormed(html);
+      const section = /<section id="effects">[\s\S]*?<\/section>/.exec(html)![0];
+      assert.ok(section.includes(escapeHtml(INTERVALS_CAVEAT)));
+      assert.match(section, /10 bootstrap replicates, 10 permutations, seed 7, T = 50 HALS iterations/);
+      // One error bar (a rule; its caps are not announced) per stratum and column; a note over each call and unstable bar.
+      assert.equal([...section.matchAll(/aria-roledescription="rule mark"/g)].length, 3 * 4);
+      assert.deepEqual([...section.matchAll(/<text[^>]*>([*†]+)<\/text>/g)].map((m) => m[1]).sort(), ["*", "*", "†"]);
+      // The error bar's tooltip gives the interval.
+      assert.match(section, /95 % interval: \[1\.5, 2\.5\]/);
+      // The calls, largest contrast first, with their intervals and q.
+      assert.match(section, /<td>a<\/td><td><span[^>]*>y <span class="w">0\.2 \[-0\.3, 0\.7\], q 0\.01<\/span>/);
+      assert.match(section, /<td>b<\/td><td>none<\/td>/);
+      // The top features mark the calls (*) and the unstable split (†).
+      const top = /<section id="top-features">[\s\S]*?<\/section>/.exec(html)![0];
+      assert.match(top, /y<b class="mark">\*<\/b>/);
+      assert.match(top, /x<b class="mark">†<\/b>/);
+      assert.match(top, /Marks: \* the contrast&#39;s q &#60; 0\.05/);
+    } finally {
+      model.free();
+    }
+  });
+
+  it("draws each stratum's top columns by the procedure's estimate when there are many columns", async () => {
+    const model = await smallModel(64);
+    try {
+      const html = await buildReport(model, { effects: handEffects(model) });
+      const section = /<section id="effects">[\s\S]*?<\/section>/.exec(html)![0];
+      // Every stratum's 8 largest contrasts are columns 56 to 63: 8 columns of 3 bars.
+      assert.equal([...section.matchAll(/aria-roledescription="rule mark"/g)].length, 8 * 3);
+      assert.match(section, /the top 8 columns of every stratum by the procedure&#39;s contrast/);
+      assert.doesNotMatch(section, /†/);
+    } finally {
+      model.free();
+    }
+  });
+
+  it("draws what --by ranks: shares with their intervals", async () => {
+    const model = await restartedModel(2);
+    try {
+      const html = await buildReport(model, { effects: handEffects(model), by: "share" });
+      const section = /<section id="effects">[\s\S]*?<\/section>/.exec(html)![0];
+      assert.match(section, /share \(canonical split\)/);
+      assert.match(section, /95 % interval: \[0\.2, 0\.4\]/);
+    } finally {
+      model.free();
+    }
+  });
+
+  it("shows the stability over the restarts: the unstable columns with their range of v", async () => {
+    const model = await restartedModel(2);
+    try {
+      const html = await buildReport(model);
+      const section = /<section id="stability">[\s\S]*?<\/section>/.exec(html)![0];
+      assert.match(section, /2 of 3 random starts ended within 1 % of the best loss/);
+      assert.match(section, /<td>b<\/td><td>x <span class="w">v 0\.25–0\.75<\/span><\/td>/);
+      assert.match(section, /<td>a<\/td><td>none<\/td>/);
+      assert.match(section, /Topics&#39; agreement: topic 0 [\d.]+, topic 1 [\d.]+\./);
+      assert.doesNotMatch(html, /<section id="effects">/);
+    } finally {
+      model.free();
+    }
+  });
+
+  it("says there is nothing to compare when only the best start is near the best loss, and marks nothing", async () => {
+    const model = await restartedModel(1);
+    try {
+      const html = await buildReport(model, { effects: handEffects(model) });
+      const section = /<section id="stability">[\s\S]*?<\/section>/.exec(html)![0];
+      assert.match(section, /Only the best of the 3 starts ended within 1 % of its loss: with nothing to compare/);
+      assert.doesNotMatch(html, /†/);
+    } finally {
+      model.free();
+    }
   });
 });

@@ -77,6 +77,10 @@ describe("restarts", () => {
     try {
       const { stability } = model;
       assert.ok(stability && stability.near[0] === model.starts!.best);
+      const best = model.starts!.losses[model.starts!.best];
+      const near = model.starts!.losses.flatMap((loss, r) => loss <= best * 1.01 ? [r] : []);
+      assert.ok(near.length > 1, "starts within 1 % of the best besides it");
+      assert.deepEqual([...stability.near].sort(), near, "every start within 1 % of the best loss is near");
       model.V.forEach((v, i) =>
         v.forEach((x, j) => assert.ok(stability.vMin[i][j] <= x && x <= stability.vMax[i][j], `${i}, ${j}`))
       );

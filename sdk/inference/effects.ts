@@ -12,6 +12,7 @@ import { init } from "../runtime/core.ts";
 import { fingerprint } from "../input/fingerprint.ts";
 import { loadStrata } from "../input/strata.ts";
 import { Random } from "../start/random.ts";
+import { Checkpoint } from "../runtime/checkpoint.ts";
 import type { Stratum } from "../types.ts";
 import { contrasts, shares } from "../contrast.ts";
 import { pooledStart, type ProcedureSettings, settledIterations, stratifiedShifts } from "./procedure.ts";
@@ -67,7 +68,10 @@ export interface Effect {
   /** One-sided permutation p-value (the stratum has more than the others), and its BH q-value within the stratum. */
   p: number;
   q: number;
-  /** Whether the model's share is stable over its restarts (docs/inference.md); null without restarts. */
+  /**
+   * Whether the model's share is stable over its restarts (docs/inference.md); null without
+   * restarts, or when no start but the best ended within 1 % of its loss.
+   */
   stable: boolean | null;
 }
 
@@ -198,7 +202,11 @@ async function bootstrap(
 ): Promise<Statistic[]> {
   const random = stream(settings.seed, 1);
   const out: Statistic[] = [];
+  // Refits of small data end before their own yield point: the loop yields, so that abort() and
+  // Ctrl-C handlers get to run.
+  const checkpoint = new Checkpoint(options.signal);
   for (let b = 0; b < settings.replicates; b++) {
+    await checkpoint.pass();
     const members = rows.sizes.map((m, i) =>
       Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
     );
@@ -229,7 +237,9 @@ async function permutations(
 ): Promise<Statistic[]> {
   const random = stream(settings.seed, 2);
   const out: Statistic[] = [];
+  const checkpoint = new Checkpoint(options.signal);
   for (let b = 0; b < settings.permutations; b++) {
+    await checkpoint.pass();
     const order = shuffled(rows.length, random);
     const members = rows.sizes.map((m, i) => order.slice(rows.offsets[i], rows.offsets[i] + m).sort((x, y) => x - y));
     const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
@@ -280,7 +290,8 @@ function records(
         shareInterval: interval((s) => s.share[i], j),
         p: p[j],
         q: q[j],
-        stable: model.stability ? model.stability.stable[i][j] : null,
+        // One start near the best has nothing to be compared with: no answer, rather than "stable".
+        stable: model.stability && model.stability.near.length > 1 ? model.stability.stable[i][j] : null,
       };
     });
   });

@@ -58,7 +58,7 @@ export async function runStarts(
     const run = await iterate(solver, { ...settings, onProgress });
     elapsedMs += run.elapsedMs;
     starts.losses.push(run.loss);
-    if (seeds.length > 1) starts.results.push(toDataUnits(factors));
+    if (seeds.length > 1) starts.results.push({ ...toDataUnits(factors), loss: run.loss });
     if (r === 0 || run.loss < starts.run.loss) {
       starts.best = r;
       starts.run = run;
