@@ -45,6 +45,7 @@ export type {
   InitialFactors,
   InitKind,
   MatrixLike,
+  Missing,
   ModelSettings,
   ProgressInfo,
   Schedule,
