@@ -11,6 +11,7 @@ import { demo } from "./demo.ts";
 import { describeError, EXIT } from "./errors.ts";
 import { exportModel } from "./export.ts";
 import { fit } from "./fit.ts";
+import { rank } from "./rank.ts";
 import { text } from "./text.ts";
 import { top } from "./top.ts";
 import { transform } from "./transform.ts";
@@ -22,6 +23,8 @@ Usage:
   snmf demo [--iters N] [--seed S]        the paper's synthetic experiment on built-in data
   snmf fit INPUT [options]                fit strata from NAME.csv / NAME.mtx files, or one CSV
                                           with --strata-column; write the model (JSON)
+  snmf rank INPUT --ranks 2..12           held-out error per rank (stratified and plain NMF),
+                                          and the suggested rank
   snmf text INPUT [options]               TF-IDF topics of documents in strata (JSON Lines, or
                                           one directory of text files per stratum)
   snmf top MODEL [--count N]              top features of each v(i) and each topic
@@ -50,6 +53,7 @@ const report = async (args: string[]) => (await import("./report.ts")).report(ar
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   demo,
   fit,
+  rank,
   export: exportModel,
   report,
   text,

@@ -120,31 +120,12 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
         w: multiplicative ? EPS + options.l1W / 2 : options.l1W / 2,
         h: multiplicative ? EPS + options.l1H / 2 : options.l1H / 2,
       };
-      const rowUpdate = (plan: PlanBuilder, args: RowUpdate) =>
-        multiplicative
-          ? plan.call("f32_mu_update_rows_masked_f64", [
-            args.x,
-            args.rows,
-            p.k,
-            args.num,
-            args.offset,
-            args.offsetStride,
-            args.terms,
-            args.shift,
-            args.scratch,
-          ])
-          : plan.call("f32_hals_update_rows_masked_f64", [
-            args.x,
-            args.rows,
-            p.k,
-            args.num,
-            args.offset,
-            args.offsetStride,
-            args.terms,
-            args.shift,
-            options.sweeps,
-            args.scratch,
-          ]);
+      // The row update of the solver: the same arguments, HALS's with its sweeps before the scratch.
+      const rowUpdate = (plan: PlanBuilder, a: RowUpdate) => {
+        const args = [a.x, a.rows, p.k, a.num, a.offset, a.offsetStride, a.terms, a.shift];
+        if (multiplicative) plan.call("f32_mu_update_rows_masked_f64", [...args, a.scratch]);
+        else plan.call("f32_hals_update_rows_masked_f64", [...args, options.sweeps, a.scratch]);
+      };
       const plans: RulePlans & { maskLoss: PlanBuilder } = {
         updateV: vUpdatePlan(ctx, options.fixV || options.vUpdates === 0 ? 0 : multiplicative ? options.vUpdates : 1, {
           columns,
