@@ -25,7 +25,8 @@
  * Row r's unobserved entries are indices[indptr[r] … indptr[r+1]) (int32 offsets into `indices`,
  * absolute), each an index `idx` of a vector x = vecs + idx · k (float32) with a scalar
  * s = scalars[idx] (`scalarPerRow` 0: W's rows, s = v_j) or s = scalars[r] (1: Hᵀ's rows,
- * s = v(i)_j). For each, in list order: G_r[q,p] −= x_q x_p, c_r[q] += s x_q.
+ * s = v(i)_j). For each, in list order: G_r[q,p] −= x_q x_p for p ≥ q (the lower triangle is then
+ * copied from the upper one: G_r is symmetric), c_r[q] += s x_q.
  *
  * A diagonal entry G_r[q,q] left at or below 1e-9 × gram[q,q] (every entry of the row unobserved,
  * up to the rounding of the subtraction) is set to 0: the row updates then leave that coordinate.
@@ -53,12 +54,14 @@ export function f32_masked_terms_f64(
         const xq = <f64>load<f32>(x + (q << 2));
         store<f64>(c + (q << 3), load<f64>(c + (q << 3)) + s * xq);
         const gq = g + q * uk * 8;
-        for (let p: usize = 0; p < uk; p++) {
+        for (let p = q; p < uk; p++) {
           store<f64>(gq + (p << 3), load<f64>(gq + (p << 3)) - xq * <f64>load<f32>(x + (p << 2)));
         }
       }
     }
+    // The upper triangle (p ≥ q) was updated: the lower one is its mirror image.
     for (let q: usize = 0; q < uk; q++) {
+      for (let p: usize = 0; p < q; p++) store<f64>(g + (q * uk + p) * 8, load<f64>(g + (p * uk + q) * 8));
       const at = g + (q * uk + q) * 8;
       if (load<f64>(at) <= 1e-9 * load<f64>(gram + (q * uk + q) * 8)) store<f64>(at, 0);
     }
