@@ -37,6 +37,14 @@ export {
 } from "./products/thin";
 export { f32_mu_update_rows, f32_mu_update_v_f64 } from "./updates/mu";
 export { f32_hals_update_rows_f64, f32_hals_update_v_f64 } from "./updates/hals";
+export {
+  f32_hals_update_rows_masked_f64,
+  f32_masked_dots_f64,
+  f32_masked_loss_f64,
+  f32_masked_terms_f64,
+  f32_mu_update_rows_masked_f64,
+  f32_update_v_counts_f64,
+} from "./updates/masked";
 export { csr_colsum_f64, f32_colsum_f64, f32_dot_f64, f32_gram_f64, f32_sum_slots, f64_sum_slots } from "./reductions";
 export { f32_transpose, f64_to_f32_padded, zero_bytes } from "./copies";
 export { f32_colmin, f32_rmul_f64, f32_sub_rowvec_f64 } from "./nndsvd";

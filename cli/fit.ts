@@ -19,6 +19,8 @@ import { TerminalReadProgress } from "../io/read_progress.ts";
 import { MemoryBudget } from "../io/memory.ts";
 import { FORCE_FLAG, INPUT_FLAGS, INPUT_HELP, inputOptions } from "./input_flags.ts";
 import { fitSummary, formatFitSummary } from "./summary.ts";
+import { imputedFormat, imputedTable, writeImputed } from "./imputed.ts";
+import { UsageError } from "./errors.ts";
 
 /** The SDK options as flags, with this command's defaults. */
 const FLAGS = sdkFlags("fit", { defaults: { rank: 5, maxIter: 100 } });
@@ -36,6 +38,9 @@ ${FLAGS.help}
   --out FILE        where to write the model (default model.json), atomically; an existing
                     file is replaced only if it is a model file (or with --force). With
                     --init FILE, --out FILE continues that model in place
+  --imputed FILE    with --missing mask: write the input with its missing cells filled by the
+                    model (CSV, JSON or Parquet by the extension; columns stratum, row, then the
+                    data's, in the data's units), atomically
   --force           replace an existing --out file that is not a model file
   --json            print a JSON summary on stdout: strata (name, rows), cols, rank, iterations,
                     converged, seconds, msPerIter, loss, normalizedLoss, lossHistory, vMeans,
@@ -53,6 +58,7 @@ Examples:
   snmf fit survey.csv --strata-column wave --columns income,age,rooms --rank 3 --json
   snmf fit cars.json --strata-column Origin --id-column Name --missing drop-rows --scale max --rank 2
   snmf fit weather.parquet --strata-column weather --shift-negative --rank 2
+  snmf fit survey.csv --strata-column wave --missing mask --rank 3 --imputed filled.csv
   snmf fit tfidf/ --rank 20 --iters 100 --no-loss --seed 1 --out topics.json`;
 
 /**
@@ -86,6 +92,7 @@ export async function fit(args: string[]): Promise<number> {
     ...OUTPUT_FLAGS,
     ...FORCE_FLAG,
     ...INPUT_FLAGS,
+    imputed: { type: "string" },
   }, { names: ["INPUT"] });
   if (help) {
     console.log(FIT_HELP);
@@ -98,6 +105,13 @@ export async function fit(args: string[]): Promise<number> {
   if (initFile !== undefined) continueInPlace(initFile, out);
   checkWritable(out);
   const reading = inputOptions(values);
+  if (reading.missing === "mask") options.missing = "mask";
+  const imputed = stringOption(values, "imputed");
+  if (imputed !== undefined) {
+    if (reading.missing !== "mask") throw new UsageError("--imputed needs --missing mask");
+    imputedFormat(imputed);
+    checkWritable(imputed, "--imputed");
+  }
 
   const progress = new TerminalReadProgress("snmf fit", quiet);
   let input: InputStrata;
@@ -138,6 +152,10 @@ export async function fit(args: string[]): Promise<number> {
   );
   try {
     writeModel(out, model);
+    if (imputed !== undefined) {
+      await writeImputed(imputed, imputedTable(input.strata, model, input.columnNames, input.preprocessing));
+      if (!quiet && !values.json) process.stderr.write(`snmf fit: wrote ${imputed}\n`);
+    }
     const summary = fitSummary(model, out);
     if (values.json) console.log(JSON.stringify(summary));
     else console.log(formatFitSummary(summary).join("\n"));

@@ -66,7 +66,8 @@ v and H can be given back in the data's units):
   --missing P         what to do with missing cells (empty, NA, NaN, null, …):
                       ${MISSING_POLICIES.join(", ")}; default error. drop-rows leaves the rows
                       out (the model records which); fill-mean uses the column's mean
-                      over every stratum
+                      over every stratum; mask leaves them out of the fit (snmf fit
+                      --imputed FILE writes them filled by the model)
   --shift-negative    shift each column with negative values by its minimum, to start at 0
   --scale S           put the columns on one scale: ${SCALE_KINDS.join(", ")} (default none);
                       max divides each column by its largest value, minmax maps it onto

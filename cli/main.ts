@@ -12,6 +12,7 @@ import { effects } from "./effects.ts";
 import { describeError, EXIT } from "./errors.ts";
 import { exportModel } from "./export.ts";
 import { fit } from "./fit.ts";
+import { rank } from "./rank.ts";
 import { text } from "./text.ts";
 import { top } from "./top.ts";
 import { transform } from "./transform.ts";
@@ -23,6 +24,8 @@ Usage:
   snmf demo [--iters N] [--seed S]        the paper's synthetic experiment on built-in data
   snmf fit INPUT [options]                fit strata from NAME.csv / NAME.mtx files, or one CSV
                                           with --strata-column; write the model (JSON)
+  snmf rank INPUT --ranks 2..12           held-out error per rank (stratified and plain NMF),
+                                          and the suggested rank
   snmf text INPUT [options]               TF-IDF topics of documents in strata (JSON Lines, or
                                           one directory of text files per stratum)
   snmf effects MODEL DATA [options]       intervals and tests for each v(i): bootstrap and
@@ -55,6 +58,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   demo,
   fit,
   effects,
+  rank,
   export: exportModel,
   report,
   text,

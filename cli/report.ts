@@ -8,7 +8,9 @@ import process from "node:process";
 import { RANK_BY } from "../sdk/contrast.ts";
 import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
-import { UsageError } from "./errors.ts";
+import { InputError, UsageError } from "./errors.ts";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import type { CrossValidation } from "../sdk/mod.ts";
 import { readModel } from "./model_file.ts";
 import { NUMBERING_HELP } from "./summary.ts";
 import { readEffects } from "./effects_file.ts";
@@ -25,7 +27,9 @@ Usage:
   to 40 columns, heat maps beyond; pictures with --image), and the top features of each v(i) and
   each topic (row of H). Charts are Vega-Lite rendered to inline SVG; pictures are inline PNG.
   The fit time shown is the one snmf fit printed (models written before it was recorded show
-  only the time spent iterating). A model fitted with --restarts N also gets a section on its
+  only the time spent iterating). Given the results of snmf rank --out FILE instead of a model,
+  the page shows the held-out error per rank (stratified and plain NMF) and the suggested rank.
+  A model fitted with --restarts N also gets a section on its
   stability over the starts within 1 % of the best loss: the columns whose split is unstable
   (share moved by more than 0.05; marked † in the top features), the overlap of each stratum's
   top-10 columns with the best start's, and the topics' agreement.
@@ -71,6 +75,26 @@ function imageOption(text: string | undefined): { width: number; height: number 
   return { width, height };
 }
 
+/** The results of `snmf rank` in `file` (its JSON starts with their format), or undefined for a model file. */
+function readRankResults(file: string | undefined): CrossValidation | undefined {
+  if (file === undefined) return undefined;
+  let head = "";
+  try {
+    const fd = openSync(file, "r");
+    const bytes = new Uint8Array(64);
+    head = new TextDecoder().decode(bytes.subarray(0, readSync(fd, bytes)));
+    closeSync(fd);
+  } catch {
+    return undefined; // readModel reports the file
+  }
+  if (!head.startsWith('{"format":"stratified-nmf-rank"')) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new InputError(file, undefined, `not a results file of snmf rank (${(error as Error).message})`);
+  }
+}
+
 export async function report(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
     out: { type: "string" },
@@ -90,6 +114,14 @@ export async function report(args: string[]): Promise<number> {
   const by = choiceOption(values, "by", RANK_BY, "contrast");
   const out = stringOption(values, "out");
   if (out !== undefined) checkWritable(out);
+  const rankResults = readRankResults(positionals[0]);
+  if (rankResults) {
+    const { buildRankReport } = await import("../report/html.ts");
+    const html = await buildRankReport(rankResults, { title: stringOption(values, "title"), source: positionals[0] });
+    if (out === undefined) process.stdout.write(html);
+    else writeFileAtomic(out, html);
+    return 0;
+  }
   const model = readModel(positionals[0]);
   try {
     // Again, now that the input is known: --out must not be the model.

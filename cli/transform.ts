@@ -209,7 +209,15 @@ export async function transform(args: string[]): Promise<number> {
     const result = await interruptible(
       "transform",
       quiet,
-      ({ signal, onProgress }) => transformRows(model, rows as Stratum, { ...options, stratum, signal, onProgress }),
+      ({ signal, onProgress }) =>
+        transformRows(model, rows as Stratum, {
+          ...options,
+          // Rows of a model fitted around missing cells keep theirs as unobserved entries.
+          ...(model.preprocessing?.missing === "mask" ? { missing: "mask" as const } : {}),
+          stratum,
+          signal,
+          onProgress,
+        }),
     );
     const textOut = format === "json" ? jsonText(result, stratum ?? null, ids, dropped) : csvText(result, ids);
     if (out !== undefined) writeFileAtomic(out, textOut);

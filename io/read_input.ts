@@ -277,6 +277,10 @@ function preprocessingNotes(
         perColumn(done.missingCells, names)
       }); the model records which, so that W's rows can be matched to the input's`,
     );
+  } else if (cells > 0 && options.missing === "mask") {
+    notes.push(
+      `${path}: --missing mask: ${cells} missing cells left out of the fit (${perColumn(done.missingCells, names)})`,
+    );
   } else if (cells > 0) {
     notes.push(
       `${path}: --missing ${options.missing}: filled ${cells} missing cells (${perColumn(done.missingCells, names)})`,

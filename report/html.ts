@@ -10,6 +10,7 @@
 import type { Effect, Effects, Model } from "../sdk/mod.ts";
 import { contrasts, largestFirst, type RankBy, shares } from "../sdk/contrast.ts";
 import { columnLabel, escapeHtml, topicLabel } from "../sdk/display.ts";
+import { pageStart } from "./style.ts";
 import { type Feature, type TopFeatures, topFeatures, topicUse } from "./top_features.ts";
 import {
   type Bar,
@@ -86,6 +87,8 @@ interface ReportContext {
 }
 
 export { escapeHtml, topicUse };
+// The page of snmf rank's results, in the same chunk of the command line's bundle as this one.
+export { buildRankReport } from "./rank.ts";
 
 /** `digits` significant digits, exponent form for small and large magnitudes. */
 const num = (x: number, digits = 4): string => shortNumber(x, digits);
@@ -565,16 +568,6 @@ function stabilitySection(context: ReportContext): string {
   }${`<p class="ranking">${escapeHtml(`Topics' agreement: ${topics}.`)}</p>`}</section>`;
 }
 
-const STYLE = `body{font:15px/1.45 Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
-h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.8em 0}th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f4f4f4}.features td:last-child{font-size:.93em}.w{color:#888;font-size:.85em}
-.row{display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start}figure{margin:.5em 0;max-width:100%;overflow-x:auto}
-figcaption{font-size:.85em;color:#555;max-width:560px}.ranking{font-size:.93em;color:#444;max-width:820px}
-img{image-rendering:pixelated;border:1px solid #ddd;max-width:100%;height:auto}
-svg{max-width:100%;height:auto}.source{color:#666}.mark{color:#b30000;font-weight:bold}
-.caveat{font-size:.93em;color:#444;max-width:820px;border-left:3px solid #e0a000;padding-left:.7em}`;
-
 /**
  * The report of a model as one HTML document: the run's settings, the loss curve (linear and
  * log-log, scaled to the data), the v(i) of every stratum (grouped bars for few columns, heat
@@ -613,16 +606,7 @@ export async function buildReport(model: Model, options: ReportOptions = {}): Pr
     topSection(context),
     options.image ? topicsSection(model, options.image) : "",
   ];
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
+  return `${pageStart(escapeHtml(title))}
 <p class="source">${
     options.source ? `${escapeHtml(options.source)}: ` : ""
   }${model.names.length} strata, rank ${model.rank}, ${model.cols} columns. A(i) ≈ 1 v(i)ᵀ + W(i) H: v(i) is what is particular to stratum i, the rows of H are shared by all.</p>

@@ -9,6 +9,15 @@
 export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./runtime/core.ts";
 export { contrasts, featureScores, RANK_BY, type RankBy, rankFeatures, shares } from "./contrast.ts";
 export { fit } from "./fit.ts";
+export {
+  crossValidate,
+  type CrossValidateOptions,
+  type CrossValidation,
+  type FoldResult,
+  type ModelKind,
+  type RankSummary,
+  suggestRank,
+} from "./cross_validate.ts";
 export { Model } from "./model.ts";
 export type { ModelJSON } from "./input/model_file.ts";
 export { type FitShape, type MemoryEstimate, memoryNeeded } from "./solve/memory.ts";
@@ -45,6 +54,7 @@ export type {
   InitialFactors,
   InitKind,
   MatrixLike,
+  Missing,
   ModelSettings,
   ProgressInfo,
   Schedule,

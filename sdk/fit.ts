@@ -16,7 +16,9 @@ import { fingerprint } from "./input/fingerprint.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
-import { loadStrata, type ResidentStrata } from "./input/strata.ts";
+import { fillHidden, loadStrata, type ResidentStrata } from "./input/strata.ts";
+import type { Core } from "./runtime/core.ts";
+import type { Shape } from "./input/factors.ts";
 import { describeStrata, type StratumLayout } from "./input/shapes.ts";
 import { checkMemory, type FitShape, memoryNeeded } from "./solve/memory.ts";
 import type { FitOptions, Stratum } from "./types.ts";
@@ -74,6 +76,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     resident = await loadStrata(core, strata, ACTION, layouts, {
       checkpoint,
       weightRoots: weights?.roots,
+      missing: settings.missing,
       ...(settings.normalizeUnits ? {} : { scale: 1 }),
     });
   } catch (error) {
@@ -85,7 +88,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   let solver: Solver | undefined;
   try {
     const shape = { rows: layouts.map((x) => x.rows), cols: resident.cols, rank: settings.rank };
-    factors = await startFactors(core, resident, shape, settings.init, settings, ACTION, checkpoint);
+    factors = await startOf(core, resident, shape, settings, checkpoint);
     // An explicit start is in the data's units: the weighted problem's factors are √c_i times it.
     if (weights && typeof settings.init === "object") factors.weighStrata(weights.roots, "multiply");
     if (settings.restarts > 1) best = new Factors(core, shape);
@@ -129,6 +132,26 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     factors?.free();
     best?.free();
     resident.free();
+  }
+}
+
+/**
+ * The start of the fit; with unobserved entries, NNDSVD runs on the data with each dense
+ * stratum's holes filled by its observed column means (the fit itself never fills them).
+ */
+async function startOf(
+  core: Core,
+  resident: ResidentStrata,
+  shape: Shape,
+  settings: ResolvedOptions,
+  checkpoint: Checkpoint,
+): Promise<Factors> {
+  const filled = settings.init === "nndsvd" && resident.strata.some((x) => x.hidden);
+  if (filled) fillHidden(core, resident, "means");
+  try {
+    return await startFactors(core, resident, shape, settings.init, settings, ACTION, checkpoint);
+  } finally {
+    if (filled) fillHidden(core, resident, "zeros");
   }
 }
 
@@ -186,6 +209,11 @@ function checkAgainstData(settings: ResolvedOptions, layouts: readonly StratumLa
       `${ACTION}: options.restarts ${settings.restarts} needs the random start: an ${
         settings.init === "nndsvd" ? "NNDSVD" : "explicit"
       } start is the same every time`,
+    );
+  }
+  if (settings.missing === "mask" && settings.schedule === "reference") {
+    throw new RangeError(
+      `${ACTION}: options.schedule "reference" cannot fit with missing: "mask" (the masked H update reads the new W(i)): use the sequential schedule`,
     );
   }
   if (settings.columnNames !== undefined && settings.columnNames.length !== cols) {

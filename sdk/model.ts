@@ -222,6 +222,36 @@ export class Model {
     return this.#label(largestFirst(this.H.subarray(topic * this.cols, (topic + 1) * this.cols), count), columnNames);
   }
 
+  /**
+   * The model's values `1 v(i)ᵀ + W(i) H` of stratum `stratum` (index or name), in the fit's
+   * units (with `preprocessing`, `toOriginalUnits` gives the data's): the imputed values where
+   * the data were unobserved. Each entry is summed in float64 (v_j, then q = 0 … k−1) and rounded
+   * once.
+   * @param rows the rows to reconstruct, by index (default: every row of the stratum, in order)
+   * @returns `rows.length × n` float32, row-major
+   * @throws {RangeError} for an unknown stratum or a row index out of range
+   */
+  reconstruct(stratum: number | string, rows?: ArrayLike<number>): Float32Array {
+    const i = this.#stratumIndex(stratum);
+    const { cols: n, rank: k } = this;
+    const m = this.rows[i];
+    const selected = rows ?? Array.from({ length: m }, (_, r) => r);
+    const v = this.V[i], W = this.W[i], H = this.H;
+    const out = new Float32Array(selected.length * n);
+    for (let e = 0; e < selected.length; e++) {
+      const r = selected[e];
+      if (!Number.isInteger(r) || r < 0 || r >= m) {
+        throw new RangeError(`Cannot reconstruct: row ${r} is not a row of stratum ${i} (${m} rows)`);
+      }
+      for (let j = 0; j < n; j++) {
+        let x = v[j];
+        for (let q = 0; q < k; q++) x += W[r * k + q] * H[q * n + j];
+        out[e * n + j] = x;
+      }
+    }
+    return out;
+  }
+
   /** Means of each v(i) (one number per stratum). */
   vMeans(): number[] {
     return this.V.map((v) => v.reduce((sum, x) => sum + x, 0) / v.length);

@@ -104,6 +104,7 @@ export async function transform(
   const resident = await loadStrata(core, [{ name: "input", ...input }], ACTION, undefined, {
     scale: model.scale,
     checkpoint,
+    missing: settings.missing,
   });
   let factors: Factors | undefined;
   let solver: Solver | undefined;

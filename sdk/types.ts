@@ -37,6 +37,12 @@ export interface CsrStratum {
   values: ArrayLike<number>;
   /** An identifier of each row, kept on the model as its `rowIds`. */
   rowIds?: ArrayLike<string | number>;
+  /**
+   * Entries that are unknown (with the `missing: "mask"` option): position `e` is row
+   * `unknown.rows[e]`, column `unknown.cols[e]`. An unstored position listed here is unknown
+   * rather than zero; a stored one is left out of the fit. No position twice.
+   */
+  unknown?: { rows: ArrayLike<number>; cols: ArrayLike<number> };
 }
 
 /** One stratum of the data: `A(i)`, `m_i × n`. */
@@ -206,6 +212,11 @@ export interface FitOptions {
    * (c_i = 1/m_i) or one number > 0 per stratum (default: none, every c_i = 1).
    */
   strataWeights?: number[] | "balanced";
+  /**
+   * What a NaN in a dense stratum means: `"error"` (the default: it is refused) or `"mask"` (the
+   * entry is unobserved and left out of the objective; CSR strata list theirs in `unknown`).
+   */
+  missing?: Missing;
   /** Names of the `n` columns, kept on the model (used by `topFeatures`). */
   columnNames?: string[];
   /**
@@ -219,6 +230,9 @@ export interface FitOptions {
   /** Aborts the fit: `fit()` rejects with the signal's reason and frees its memory. */
   signal?: AbortSignal;
 }
+
+/** What a NaN in a dense stratum means: refused, or an unobserved entry. */
+export type Missing = "error" | "mask";
 
 /** Options of `transform()`. */
 export interface TransformOptions {
@@ -242,6 +256,8 @@ export interface TransformOptions {
   solver?: SolverKind;
   /** Compute the loss before every iteration (default true). */
   trackLoss?: boolean;
+  /** What a NaN in the new rows means: `"error"` (default) or `"mask"` (unobserved), as in `fit()`. */
+  missing?: Missing;
   /** Threads (default: the machine's cores; 1: the calling thread), as `fit()`'s: the same result for any count. */
   threads?: number;
   /** Called after each iteration's loss is known. */

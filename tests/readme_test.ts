@@ -294,7 +294,11 @@ describe("README.md's examples", () => {
     writeFileSync(join(dir, "table.ts"), table.text);
     const tableOut = sh(`deno run -A table.ts`, dir, env).stdout;
     assert.match(tableOut, /\[ "mpg", "hp" \]/, tableOut); // the columns used, then the row ids and v(i) in mpg and hp
-    assert.equal(blocks.length, 3, "every SDK block ran");
+    const rank = blocks.find((b) => b.text.includes("crossValidate("))!;
+    writeFileSync(join(dir, "rank.ts"), rank.text);
+    const rankOut = sh(`deno run -A rank.ts`, dir, env).stdout;
+    assert.match(rankOut, /^3\nstratified 1 0\.\d+ ± 0\.\d+\n/, rankOut); // the suggested rank, then the table
+    assert.equal(blocks.length, 4, "every SDK block ran");
   });
 
   it("ran every command that is not exempt", () => {

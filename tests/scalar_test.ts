@@ -171,6 +171,51 @@ function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
   ];
 }
 
+/**
+ * The masked objective's kernels (assembly/updates/masked.ts) on m rows with a random list of
+ * about a third of n indices per row, at rank k: the terms (both scalar modes, both starts), the
+ * row updates reading them, the dots, the loss and the v update with counts.
+ */
+function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
+  const { indptr, indices } = csr(m, n, seed);
+  const list = [{ type: "i32", values: indptr }, { type: "i32", values: indices }] as Region[];
+  const terms = m * (k * k + k);
+  return [
+    ...[0, 1].flatMap((perRow) =>
+      [0, 1].map((init): Case => ({
+        kernel: "f32_masked_terms_f64",
+        regions: [...list, f32(n * k), f32(Math.max(m, n)), f64(k * k), f64(terms)],
+        args: ([ip, ix, x, sc, g, o]) => [m, k, ip, ix, x, sc, perRow, g, o, init],
+      }))
+    ),
+    {
+      kernel: "f32_hals_update_rows_masked_f64",
+      regions: [f32(m * k), f32(m * k), f64(m * k), f64(terms), f64(2 * k, true)],
+      args: ([x, num, off, t, scratch]) => [x, m, k, num, off, k, t, 0.01, 2, scratch],
+    },
+    {
+      kernel: "f32_mu_update_rows_masked_f64",
+      regions: [f32(m * k), f32(m * k), f64(k), f64(terms), f64(k, true)],
+      args: ([x, num, off, t, scratch]) => [x, m, k, num, off, 0, t, 1e-9, scratch],
+    },
+    {
+      kernel: "f32_masked_dots_f64",
+      regions: [...list, f32(n * k), f32(m * k), f64(m)],
+      args: ([ip, ix, x, y, o]) => [m, k, ip, ix, x, y, o],
+    },
+    {
+      kernel: "f32_masked_loss_f64",
+      regions: [...list, f32(n * k), f32(n), f32(m * k)],
+      args: ([ip, ix, x, sc, y]) => [m, k, ip, ix, x, sc, y],
+    },
+    ...[0, 1].map((multiplicative): Case => ({
+      kernel: "f32_update_v_counts_f64",
+      regions: [f32(n), f32(n), f64(n), f32(n)],
+      args: ([v, c, t, counts]) => [v, c, t, counts, n, multiplicative ? 1e-9 : 0.1, multiplicative],
+    })),
+  ];
+}
+
 function cases(): Case[] {
   const out: Case[] = [];
   for (const m of [1, 3, 4, 5, 9]) {
@@ -182,6 +227,7 @@ function cases(): Case[] {
           args: ([a, h, p, w, nacc]) => [a, m, n, h, k, p, w, nacc],
         });
         out.push(...sparseProducts(m, n, k, m * 100 + n * 10 + k));
+        out.push(...maskedKernels(m, n, k, m * 100 + n * 10 + k));
         out.push({
           kernel: "f32_hv_h_f64",
           regions: [f32(k * n), f32(n), f64(k)],

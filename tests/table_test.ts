@@ -86,7 +86,7 @@ describe("fromTable", () => {
   it("refuses a missing cell by default, naming the options; a negative value, naming the shifts", () => {
     rangeError(
       () => fromTable(cars, { strataColumn: "origin" }),
-      /^Cannot read table: row 3, column "mpg" is missing; choose what to do with missing cells: missing "drop-rows", "fill-mean" or "fill-zero" \(default "error"\)$/,
+      /^Cannot read table: row 3, column "mpg" is missing; choose what to do with missing cells: missing "drop-rows", "fill-mean", "fill-zero" or "mask" \(default "error"\)$/,
     );
     rangeError(
       () => fromTable([{ s: "a", t: 2 }, { s: "a", t: -1.5 }], { strataColumn: "s" }),

@@ -326,6 +326,14 @@ export const OPTIONS = {
       absent: null,
     },
   },
+  missing: {
+    check: choice("error", "mask"),
+    calls: ["fit", "transform"],
+    default: "error",
+    defaultText: '`"error"`',
+    doc:
+      '`"mask"`: a `NaN` in a dense stratum is an unobserved entry (CSR strata list theirs in `unknown: { rows, cols }`), left out of the objective, which becomes `Σ_i ‖M(i) ⊙ (A(i) − 1 v(i)ᵀ − W(i) H)‖²`, minimized exactly by both solvers (the loss and normalized loss are over the observed entries; `model.reconstruct()` fills the holes); `"error"`: a `NaN` is refused',
+  },
   normalizeUnits: {
     check: boolean,
     calls: ["fit"],

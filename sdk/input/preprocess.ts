@@ -17,16 +17,13 @@
 
 /**
  * What to do with a missing cell: `"error"` (refuse the data), `"drop-rows"` (leave out every
- * row with one), `"fill-mean"` (the column's mean), `"fill-zero"`.
+ * row with one), `"fill-mean"` (the column's mean), `"fill-zero"`, or `"mask"` (leave it NaN: the
+ * fit, with `missing: "mask"`, leaves it out of the objective).
  */
-export type MissingPolicy = "error" | "drop-rows" | "fill-mean" | "fill-zero";
+export type MissingPolicy = "error" | "drop-rows" | "fill-mean" | "fill-zero" | "mask";
 
-/**
- * The policies there are. Fitting around missing cells (`"mask"`, with the SDK's masks of
- * issue 15) plugs in here and in {@link preprocess}'s `handleMissing`, once the SDK has masks;
- * the command line's `--missing` offers what this list holds.
- */
-export const MISSING_POLICIES: readonly MissingPolicy[] = ["error", "drop-rows", "fill-mean", "fill-zero"];
+/** The policies there are; the command line's `--missing` offers what this list holds. */
+export const MISSING_POLICIES: readonly MissingPolicy[] = ["error", "drop-rows", "fill-mean", "fill-zero", "mask"];
 
 /**
  * How columns are put on one scale: `"none"`; `"max"` divides each by its largest value;
@@ -160,7 +157,7 @@ function columnStats(strata: readonly TableData[], cols: number): ColumnStats {
   return stats;
 }
 
-/** Σ (x − mean_j)² per column, over every cell (none missing by now). */
+/** Σ (x − mean_j)² per column, over every cell that is not missing (masked cells stay NaN). */
 function squaredDeviations(strata: readonly TableData[], cols: number, mean: Float64Array): Float64Array {
   const sums = new Float64Array(cols);
   for (const s of strata) {
@@ -175,7 +172,9 @@ function squaredDeviations(strata: readonly TableData[], cols: number, mean: Flo
       continue;
     }
     const { data } = s;
-    for (let at = 0; at < data.length; at++) sums[at % cols] += (data[at] - mean[at % cols]) ** 2;
+    for (let at = 0; at < data.length; at++) {
+      if (data[at] === data[at]) sums[at % cols] += (data[at] - mean[at % cols]) ** 2;
+    }
   }
   return sums;
 }
@@ -341,7 +340,7 @@ export function sdkMessages(
   return {
     fail: (problem) => new RangeError(`${action}: ${problem}`),
     missingHint:
-      `; choose what to do with missing cells: missing "drop-rows", "fill-mean" or "fill-zero" (default "error")`,
+      `; choose what to do with missing cells: missing "drop-rows", "fill-mean", "fill-zero" or "mask" (default "error")`,
     negativeHint: `; shiftNegative: true (or scale: "minmax") shifts each column to start at 0`,
     stratum,
     where: (i, r) => `${stratum(i)} row ${r}`,
@@ -388,6 +387,7 @@ function handleMissing<T extends TableData>(
     }
     return { strata, missingCells: cells };
   }
+  if (policy === "mask") return { strata, missingCells: cells };
   if (policy === "drop-rows") {
     const kept = strata.map((s, i) => withoutRows(s, rows[i], cols));
     const empty = kept.findIndex((s) => s.rows === 0);
@@ -484,7 +484,7 @@ export function applyPreprocessing<T extends TableData>(
       throw say.fail(`${say.where(0, r)}, ${say.column(j)} is missing${say.missingHint}`);
     }
     if (preprocessing.missing === "drop-rows") result = withoutRows(stratum, rows[0], cols);
-    else fillMissing([stratum], cols, preprocessing.fill!);
+    else if (preprocessing.missing !== "mask") fillMissing([stratum], cols, preprocessing.fill!);
   }
   if (result.rows === 0) throw say.fail(`every row has a missing cell`);
   const negative = applyColumns([result], cols, preprocessing.shift, preprocessing.divisor);

@@ -36,6 +36,20 @@ export interface ResidentStratum {
   readonly nnz: number;
   /** `c(i) = A(i)ᵀ 1`: `n` float32 (summed in float64, rounded once). */
   readonly colSums: number;
+  /** The unobserved entries, with `missing: "mask"` (absent: none). */
+  readonly hidden?: HiddenEntries;
+}
+
+/**
+ * The unobserved entries of a stratum (stored as 0 in its data), by row: row r's columns are
+ * `indices[indptr[r] … indptr[r+1])`, ascending. Pointers are byte offsets.
+ */
+export interface HiddenEntries {
+  /** `m_i + 1` int32 offsets. */
+  readonly indptr: number;
+  /** `count` int32 column indices. */
+  readonly indices: number;
+  readonly count: number;
 }
 
 /** All strata of a fit, resident in wasm memory until `free()`. */
@@ -95,8 +109,10 @@ async function loadDense(
   layout: StratumLayout,
   arena: Arena,
   checkpoint?: Checkpoint,
+  mask = false,
 ): Promise<ResidentStratum> {
   const { rows, cols, nested, place } = layout;
+  const hidden = mask ? new HiddenBuilder(rows) : undefined;
   const ptr = arena.alloc(rows * cols * 4);
   let out = core.heap.f32(ptr, rows * cols);
   const data = stratum.data;
@@ -111,6 +127,11 @@ async function loadDense(
     }
     for (let j = 0; j < cols; j++) {
       const x = nested ? row![j] : (data as ArrayLike<unknown>)[r * cols + j];
+      if (hidden && Number.isNaN(x)) {
+        hidden.add(r, j);
+        out[r * cols + j] = 0;
+        continue;
+      }
       if (!isNonNegativeFloat32(x)) throw place.range(`row ${r}, column ${j} ${describeValue(x)}`);
       out[r * cols + j] = x;
     }
@@ -118,6 +139,7 @@ async function loadDense(
   return {
     name: layout.name,
     rows,
+    hidden: hidden?.store(core, arena),
     kind: "dense",
     data: ptr,
     indptr: 0,
@@ -127,6 +149,72 @@ async function loadDense(
     colSums: arena.alloc(cols * 4),
     cols,
   };
+}
+
+/** Collects a stratum's unobserved entries row by row, then stores them as {@link HiddenEntries}. */
+class HiddenBuilder {
+  readonly #columns: number[][];
+
+  constructor(rows: number) {
+    this.#columns = Array.from({ length: rows }, () => []);
+  }
+
+  add(row: number, col: number): void {
+    this.#columns[row].push(col);
+  }
+
+  /** The entries in `arena`, each row's columns ascending (undefined when there are none). */
+  store(core: Core, arena: Arena): HiddenEntries | undefined {
+    const count = this.#columns.reduce((total, cols) => total + cols.length, 0);
+    if (count === 0) return undefined;
+    const indptr = arena.alloc((this.#columns.length + 1) * 4);
+    const indices = arena.alloc(count * 4);
+    const offsets = core.heap.i32(indptr, this.#columns.length + 1);
+    const cols = core.heap.i32(indices, count);
+    let e = 0;
+    this.#columns.forEach((row, r) => {
+      offsets[r] = e;
+      for (const j of row.sort((a, b) => a - b)) cols[e++] = j;
+    });
+    offsets[this.#columns.length] = e;
+    return { indptr, indices, count };
+  }
+}
+
+/**
+ * The unknown positions of a CSR stratum (its `unknown` list), checked: integers in range, none
+ * twice. Stored entries among them are set to 0 in `values` (left out of every product).
+ */
+function unknownPositions(
+  stratum: CsrStratum,
+  layout: StratumLayout,
+  indptr: Int32Array,
+  indices: Int32Array,
+  values: Float32Array,
+): HiddenBuilder {
+  const { rows, cols, place } = layout;
+  const unknown = stratum.unknown!;
+  if (!isArrayLike(unknown.rows) || !isArrayLike(unknown.cols)) {
+    throw place.type("has an unknown list without rows and cols arrays");
+  }
+  if (unknown.rows.length !== unknown.cols.length) {
+    throw place.range(`lists ${unknown.rows.length} rows and ${unknown.cols.length} columns of unknown entries`);
+  }
+  const builder = new HiddenBuilder(rows);
+  const seen = new Set<number>();
+  for (let e = 0; e < unknown.rows.length; e++) {
+    const r = unknown.rows[e], j = unknown.cols[e];
+    if (!Number.isInteger(r) || r < 0 || r >= rows || !Number.isInteger(j) || j < 0 || j >= cols) {
+      throw place.range(`unknown entry ${e} is (${r}, ${j}), outside the ${rows}×${cols} stratum`);
+    }
+    if (seen.has(r * cols + j)) throw place.range(`lists row ${r}, column ${j} as unknown twice`);
+    seen.add(r * cols + j);
+    builder.add(r, j);
+  }
+  for (let r = 0; r < rows; r++) {
+    for (let e = indptr[r]; e < indptr[r + 1]; e++) if (seen.has(r * cols + indices[e])) values[e] = 0;
+  }
+  return builder;
 }
 
 /**
@@ -148,6 +236,7 @@ async function loadCsr(
   layout: StratumLayout,
   arena: Arena,
   checkpoint?: Checkpoint,
+  mask = false,
 ): Promise<ResidentStratum> {
   const { rows, cols, nnz, place } = layout;
   const { indptr, indices, values } = stratum;
@@ -187,9 +276,14 @@ async function loadCsr(
     }
     if (!sorted) sortRow(outIdx, outVal, start, stop);
   }
+  if (stratum.unknown !== undefined && !mask) {
+    throw place.range('lists unknown entries: pass missing: "mask" to leave them out of the fit');
+  }
+  const hidden = stratum.unknown === undefined ? undefined : unknownPositions(stratum, layout, ...views());
   return {
     name: layout.name,
     rows,
+    hidden: hidden?.store(core, arena),
     kind: "csr",
     data: 0,
     indptr: ptrBlock,
@@ -275,6 +369,31 @@ function weighValues(core: Core, strata: readonly ResidentStratum[], roots: read
   });
 }
 
+/**
+ * Writes into the unobserved entries of each dense stratum its observed column means (`"means"`)
+ * or 0 again (`"zeros"`, as loaded), and recomputes the constants: the holes filled for a step
+ * that needs whole data (the NNDSVD start), never for the fit. A CSR stratum's unobserved
+ * entries stay unstored (0).
+ */
+export function fillHidden(core: Core, strata: ResidentStrata, fill: "means" | "zeros"): void {
+  for (const x of strata.strata) {
+    if (!x.hidden || x.kind !== "dense") continue;
+    const rowPtr = core.heap.i32(x.hidden.indptr, x.rows + 1);
+    const cols = core.heap.i32(x.hidden.indices, x.hidden.count);
+    const observed = new Float64Array(x.cols).fill(x.rows);
+    for (let e = 0; e < x.hidden.count; e++) observed[cols[e]]--;
+    const sums = core.heap.f32(x.colSums, x.cols);
+    const means = Float64Array.from(sums, (sum, j) => observed[j] > 0 ? sum / observed[j] : 0);
+    const data = core.heap.f32(x.data, x.rows * x.cols);
+    for (let r = 0; r < x.rows; r++) {
+      for (let e = rowPtr[r]; e < rowPtr[r + 1]; e++) {
+        data[r * x.cols + cols[e]] = fill === "means" ? means[cols[e]] : 0;
+      }
+    }
+  }
+  refreshConstants(core, strata);
+}
+
 /** Options of {@link loadStrata}. */
 export interface LoadOptions {
   /** √c_i of each stratum's weight (default: none). */
@@ -283,6 +402,8 @@ export interface LoadOptions {
   checkpoint?: Checkpoint;
   /** Divide the values by this (a model's scale, for new rows); default: the power of two at or below their largest. */
   scale?: number;
+  /** `"mask"`: NaN in dense strata and CSR strata's `unknown` lists are unobserved entries (default: refused). */
+  missing?: "error" | "mask";
 }
 
 /**
@@ -302,14 +423,15 @@ export async function loadStrata(
 ): Promise<ResidentStrata> {
   const arena = new Arena(core.heap);
   const free = () => arena.free();
+  const mask = options.missing === "mask";
   try {
     const resident: ResidentStratum[] = [];
     for (const layout of layouts) {
       const stratum = strata[layout.index];
       resident.push(
         layout.kind === "csr"
-          ? await loadCsr(core, stratum as CsrStratum, layout, arena, options.checkpoint)
-          : await loadDense(core, stratum as DenseStratum, layout, arena, options.checkpoint),
+          ? await loadCsr(core, stratum as CsrStratum, layout, arena, options.checkpoint, mask)
+          : await loadDense(core, stratum as DenseStratum, layout, arena, options.checkpoint, mask),
       );
     }
     if (options.weightRoots) weighValues(core, resident, options.weightRoots);

@@ -54,6 +54,29 @@ export const KERNELS = [
     result: "void",
   },
   { name: "f32_hals_update_v_f64", params: ["v", "c", "t", "n", "m", "shift"], result: "void" },
+  // The masked objective's terms and updates (assembly/updates/masked.ts).
+  {
+    name: "f32_masked_terms_f64",
+    params: ["rows", "k", "indptr", "indices", "vecs", "scalars", "scalarPerRow", "gram", "out", "init"],
+    result: "void",
+  },
+  {
+    name: "f32_hals_update_rows_masked_f64",
+    params: ["x", "rows", "k", "num", "offset", "offsetStride", "terms", "shift", "sweeps", "scratch"],
+    result: "void",
+  },
+  {
+    name: "f32_mu_update_rows_masked_f64",
+    params: ["x", "rows", "k", "num", "offset", "offsetStride", "terms", "eps", "scratch"],
+    result: "void",
+  },
+  { name: "f32_masked_dots_f64", params: ["rows", "k", "indptr", "indices", "vecs", "y", "out"], result: "void" },
+  { name: "f32_masked_loss_f64", params: ["rows", "k", "indptr", "indices", "vecs", "scalars", "y"], result: "f64" },
+  {
+    name: "f32_update_v_counts_f64",
+    params: ["v", "c", "t", "counts", "n", "shift", "multiplicative"],
+    result: "void",
+  },
   // Reductions (assembly/reductions.ts).
   { name: "f32_colsum_f64", params: ["x", "m", "n", "out"], result: "void" },
   { name: "csr_colsum_f64", params: ["indices", "values", "nnz", "n", "out"], result: "void" },

@@ -31,6 +31,7 @@ import { numeratorPlan, reduceNumeratorsPlan, transposeNumeratorsPlan } from "./
 import { addStreamedProducts, keptProductsPlan } from "./plans/products.ts";
 import { reduceHPlan, reduceWPlan, refreshHPlan, refreshWPlan } from "./plans/statistics.ts";
 import { type Rule, type RuleOptions, RULES } from "./rules/mod.ts";
+import { maskedRule, maskLossTotal } from "./rules/masked.ts";
 import { type Schedule, scheduleOf, type StepName } from "./schedule.ts";
 import { halsSweeps } from "../tuning.ts";
 import { Workspace, workspaceSizes } from "./workspace.ts";
@@ -57,6 +58,12 @@ export interface SolverOptions {
    * same bits (tests compare them).
    */
   zeroVPlans?: boolean;
+  /**
+   * Whether to run the masked rule (sdk/solve/rules/masked.ts). Default: when a stratum has
+   * unobserved entries; true on fully observed strata runs the masked kernels anyway (tests
+   * compare them with the unmasked rule).
+   */
+  masked?: boolean;
   /** Runs the plans (default: the calling thread only). */
   executor?: Executor;
   /**
@@ -70,8 +77,11 @@ export interface SolverOptions {
 /** Plans of the products over the data, besides the steps of the schedule. */
 type ProductPlanName = "productsForLoss" | "keptProducts" | "streamedProducts" | "csrProducts" | "numeratorsWithP";
 
+/** The masked rule's plan of the loss's correction (sdk/solve/rules/masked.ts). */
+type MaskPlanName = "maskLoss";
+
 /** Every plan of a fit, by name (absent: the fit does not run it). */
-type Plans = Partial<Record<StepName | ProductPlanName | "lossTerms", Plan>>;
+type Plans = Partial<Record<StepName | ProductPlanName | MaskPlanName | "lossTerms", Plan>>;
 
 /** Which products over the data are current (since the factors last changed). */
 interface Freshness {
@@ -115,6 +125,7 @@ function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedu
     refreshH: refreshHPlan(ctx),
     reduceH: reduceHPlan(ctx),
     lossTerms: lossTermsPlan(ctx),
+    maskLoss: (rulePlans as { maskLoss?: PlanBuilder }).maskLoss,
   };
   return builders;
 }
@@ -156,7 +167,8 @@ export class Solver {
     // Sparse strata only: H's memory holds Hᵀ for the fit (before the workspace is allocated, so
     // the transposition's temporary is reused by it).
     if (p.htOnly) factors.transposeH();
-    const rule = RULES[options.solver];
+    const masked = options.masked ?? strata.strata.some((x) => x.hidden !== undefined);
+    const rule = masked ? maskedRule(options.solver, strata.strata, core) : RULES[options.solver];
     try {
       this.#workspace = new Workspace(core, workspaceSizes(p, strata.strata, rule), strata.strata, p, factors.H);
       this.#ctx = { core, strata: strata.strata, norms: strata.norms, factors, p, ws: this.#workspace.buffers };
@@ -275,7 +287,8 @@ export class Solver {
   loss(): number {
     this.#productsForLoss();
     this.#run("lossTerms");
-    const { F, wTotal } = lossFromTerms(this.#ctx);
+    const { F: unmasked, wTotal } = lossFromTerms(this.#ctx);
+    const F = this.#maskedF(unmasked);
     const { l1V = 0, l1W = 0, l1H = 0 } = this.#options;
     const { n, k, s } = this.#ctx.p;
     let penalty = 0;
@@ -284,6 +297,17 @@ export class Solver {
     if (l1H > 0) penalty += l1H * this.#total(this.#factors.H, k * n);
     this.lastPenalty = penalty;
     return Math.sqrt(F + penalty);
+  }
+
+  /**
+   * F over the observed entries: the zero-filled data's F less the model's squared values at the
+   * unobserved entries (sdk/solve/rules/masked.ts); F itself without the masked rule.
+   */
+  #maskedF(F: number): number {
+    if (!this.#plans.maskLoss) return F;
+    this.#run("maskLoss");
+    const parts = this.#workspace.buffers.rule.lossParts;
+    return Math.max(0, F - maskLossTotal(this.#core, parts, this.#ctx.p.wBlocks.length));
   }
 
   /** Σ of `length` float32 values at `ptr`, in float64. */

@@ -97,7 +97,7 @@ describe("snmf on vega-datasets' tables, every input format", () => {
     assert.equal(refused.status, 2);
     assert.match(
       refused.stderr,
-      /cars\.csv line 12: column 2 \("Miles_per_Gallon"\) is empty; choose what to do with missing cells: --missing drop-rows, fill-mean or fill-zero/,
+      /cars\.csv line 12: column 2 \("Miles_per_Gallon"\) is empty; choose what to do with missing cells: --missing drop-rows, fill-mean, fill-zero or mask/,
     );
     const unscaled = run(runner(), [
       "fit",

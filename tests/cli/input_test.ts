@@ -57,7 +57,7 @@ describe("snmf fit and transform: input flags", () => {
         refused.stderr,
         `snmf fit: ${
           file("grouped.csv")
-        } line 3: column 4 ("y") is empty; choose what to do with missing cells: --missing drop-rows, fill-mean or fill-zero (default error)\n`,
+        } line 3: column 4 ("y") is empty; choose what to do with missing cells: --missing drop-rows, fill-mean, fill-zero or mask (default error)\n`,
       );
       const filled = fit([
         file("grouped.csv"),
@@ -92,7 +92,7 @@ describe("snmf fit and transform: input flags", () => {
       assert.deepEqual(m.preprocessing?.droppedRows, [[1], [0]]);
       const bad = fit([file("grouped.csv"), "--strata-column", "site", "--missing", "zero"]);
       assert.equal(bad.status, 2);
-      assert.match(bad.stderr, /--missing must be one of error, drop-rows, fill-mean, fill-zero, got "zero"/);
+      assert.match(bad.stderr, /--missing must be one of error, drop-rows, fill-mean, fill-zero, mask, got "zero"/);
     },
   );
 

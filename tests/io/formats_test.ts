@@ -81,7 +81,7 @@ describe("every format", () => {
       assert.ok(error.message.startsWith(`${paths[extension]}${place}`), error.message);
       assert.match(
         error.message,
-        /is (empty|missing); choose what to do with missing cells: --missing drop-rows, fill-mean or fill-zero \(default error\)$/,
+        /is (empty|missing); choose what to do with missing cells: --missing drop-rows, fill-mean, fill-zero or mask \(default error\)$/,
       );
     }
   });

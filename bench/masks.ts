@@ -1,0 +1,170 @@
+// Masks and held-out error (issue 15): `deno run -A bench/masks.ts [cost|memory|rank|shifts|california|all]`.
+//
+// cost        ms per iteration of a dense fit (4 strata × 2,500 × 400, rank 10, 1 thread) without a
+//             mask, and with 5 % and 20 % of the entries hidden (the masked plans), HALS and MU
+// memory      peak bytes the heap holds during those fits, over the float32 data plus the factors
+// rank        the suggested rank of the paper's synthetic strata (true rank 5, 5 % noise) on 5 data
+//             seeds, ranks 2..8, 3 folds; writes docs/figures/rank_synthetic.svg from seed 1
+// shifts      held-out error at rank 5 of the stratified model and plain NMF, with and without the
+//             generator's shifts (5 seeds)
+// california  snmf rank's work on the California strata, ranks 2..6, 3 folds: seconds
+//
+// Results are recorded in bench/README.md ("Masks and held-out error"). Run nothing else meanwhile.
+
+import process from "node:process";
+import { writeFileSync } from "node:fs";
+import { crossValidate, type CrossValidation, fit, type FitOptions, init, type Stratum } from "../sdk/mod.ts";
+import { getCore } from "../sdk/runtime/core.ts";
+import { noisyStrata } from "../testing/noisy.ts";
+import { hideEntries } from "../testing/masked_reference.ts";
+import { denseStrata } from "../testing/fixtures.ts";
+import { californiaStrata } from "./experiments/data.ts";
+import { rankChart } from "../report/rank.ts";
+
+const section = process.argv[2] ?? "all";
+const want = (name: string) => section === "all" || section === name;
+await init();
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The peak bytes the heap holds while `body` runs. */
+async function peakBytes(body: () => Promise<void>): Promise<number> {
+  const heap = getCore().heap;
+  const alloc = heap.alloc.bind(heap), release = heap.release.bind(heap);
+  const held = new Map<number, number>();
+  let now = 0, peak = 0;
+  heap.alloc = (bytes: number) => {
+    const ptr = alloc(bytes);
+    held.set(ptr, bytes);
+    now += bytes;
+    peak = Math.max(peak, now);
+    return ptr;
+  };
+  heap.release = (ptr: number) => {
+    now -= held.get(ptr) ?? 0;
+    held.delete(ptr);
+    release(ptr);
+  };
+  try {
+    await body();
+  } finally {
+    heap.alloc = alloc;
+    heap.release = release;
+  }
+  return peak;
+}
+
+/** ms per iteration of one fit. */
+async function msPerIteration(strata: Stratum[], options: FitOptions): Promise<number> {
+  const model = await fit(strata, options);
+  model.free();
+  return model.elapsedMs / model.iterations;
+}
+
+if (want("cost") || want("memory")) {
+  const strata = denseStrata(3, [2500, 2500, 2500, 2500], 400);
+  const data = 4 * 2500 * 400 * 4, factors = (4 * 400 + 4 * 2500 * 10 + 10 * 400) * 4;
+  const fractions = [0, 0.05, 0.2];
+  const inputs = fractions.map((fraction) => fraction === 0 ? strata : hideEntries(strata, fraction, 7).strata);
+  for (const solver of ["hals", "mu"] as const) {
+    const options = (fraction: number): FitOptions => ({
+      rank: 10,
+      maxIter: 20,
+      seed: 1,
+      solver,
+      threads: 1,
+      ...(fraction > 0 ? { missing: "mask" } : {}),
+    });
+    // Interleaved (unmasked, 5 %, 20 %, again …), medians: a shared machine's load falls on all alike.
+    const times: number[][] = fractions.map(() => []);
+    for (let r = 0; r < 7; r++) {
+      for (let e = 0; e < fractions.length; e++) times[e].push(await msPerIteration(inputs[e], options(fractions[e])));
+    }
+    const [plain, ...masked] = times.map(median);
+    const line = [`${solver}: unmasked ${plain.toFixed(2)} ms/iteration`];
+    masked.forEach((ms, e) =>
+      line.push(`${fractions[e + 1] * 100} % hidden ${ms.toFixed(2)} (${(ms / plain).toFixed(2)}×)`)
+    );
+    if (want("memory") && solver === "hals") {
+      for (const e of [1, 2]) {
+        const peak = await peakBytes(async () =>
+          (await fit(inputs[e], { ...options(fractions[e]), maxIter: 2 })).free()
+        );
+        line.push(`peak at ${fractions[e] * 100} % hidden ${(peak / (data + factors)).toFixed(2)}× data + factors`);
+      }
+      const peak = await peakBytes(async () => (await fit(strata, { ...options(0), maxIter: 2 })).free());
+      line.push(`unmasked ${(peak / (data + factors)).toFixed(2)}×`);
+    }
+    console.log(line.join("; "));
+  }
+}
+
+/** The summary row of a model at a rank. */
+const at = (cv: CrossValidation, model: string, rank: number) =>
+  cv.summary.find((x) => x.model === model && x.rank === rank)!;
+
+if (want("rank")) {
+  const suggested: number[] = [];
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const { strata } = noisyStrata({ seed, noise: 0.05 });
+    const started = performance.now();
+    const cv = await crossValidate(strata, { ranks: [2, 3, 4, 5, 6, 7, 8], folds: 3, seed, plain: seed === 1 });
+    suggested.push(cv.suggestedRank);
+    console.log(
+      `rank, data seed ${seed}: suggested ${cv.suggestedRank} (${
+        ((performance.now() - started) / 1000).toFixed(1)
+      } s); ` +
+        cv.summary.filter((x) => x.model === "stratified").map((x) =>
+          `${x.rank}: ${x.meanTest.toFixed(4)} ± ${x.seTest.toFixed(4)}`
+        )
+          .join(", "),
+    );
+    if (seed === 1) {
+      writeFileSync(new URL("../docs/figures/rank_synthetic.svg", import.meta.url), await rankChart(cv));
+    }
+  }
+  console.log(`suggested ranks: ${suggested.join(", ")} (true rank 5)`);
+}
+
+if (want("shifts")) {
+  for (const shifts of [true, false]) {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const { strata } = noisyStrata({ seed, noise: 0.05, shifts });
+      const cv = await crossValidate(strata, { ranks: [5], folds: 3, seed });
+      const [s, p, q] = [at(cv, "stratified", 5), at(cv, "plain", 5), at(cv, "plain+s", 5)];
+      const se = Math.max(s.seTest, p.seTest);
+      console.log(
+        `shifts ${shifts}, seed ${seed}: stratified ${s.meanTest.toFixed(4)} ± ${s.seTest.toFixed(4)}, plain ${
+          p.meanTest.toFixed(4)
+        } ± ${p.seTest.toFixed(4)}, plain at rank 9 ${q.meanTest.toFixed(4)} ± ${q.seTest.toFixed(4)}; ` +
+          `plain − stratified = ${((p.meanTest - s.meanTest) / se).toFixed(1)} SE`,
+      );
+    }
+  }
+}
+
+if (want("california")) {
+  const raw = californiaStrata();
+  // Each column divided by its largest value (snmf rank --scale max): Population's thousands
+  // otherwise make the held-out error that column's alone.
+  const cols = raw[0].data.length > 0 ? (raw[0].data as number[][])[0].length : 0;
+  const max = Array.from(
+    { length: cols },
+    (_, j) => Math.max(...raw.flatMap((x) => (x.data as number[][]).map((r) => r[j]))),
+  );
+  const scaled = raw.map((x) => ({ ...x, data: (x.data as number[][]).map((r) => r.map((v, j) => v / max[j])) }));
+  for (const [label, strata] of [["as read", raw], ["columns scaled by their maxima", scaled]] as const) {
+    const started = performance.now();
+    const cv = await crossValidate(strata, { ranks: [2, 3, 4, 5, 6], folds: 3, seed: 1 });
+    const rows = strata.reduce((a, x) => a + (x.data as number[][]).length, 0);
+    console.log(
+      `California ${label} (${strata.length} strata, ${rows} rows × ${cols}), ranks 2..6, 3 folds: ` +
+        `${((performance.now() - started) / 1000).toFixed(1)} s, suggested ${cv.suggestedRank}; ${
+          cv.skipped.join("; ")
+        }`,
+    );
+    for (const x of cv.summary) {
+      console.log(`  ${x.model} ${x.rank}: ${x.meanTest.toPrecision(4)} ± ${x.seTest.toPrecision(2)}`);
+    }
+  }
+}

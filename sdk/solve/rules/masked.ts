@@ -1,0 +1,283 @@
+/**
+ * The masked objective F = Σ_i ‖M(i) ⊙ (A(i) − 1 v(i)ᵀ − W(i) H)‖² (docs/algorithm.md, "Masks"),
+ * minimized by either solver's rule with a curvature per row: the products over the data are
+ * those of the zero-filled data (the solver's), and assembly/updates/masked.ts subtracts what
+ * the unobserved entries add to each row's Gram matrix and offset, from the lists of them (by
+ * row for the W(i), by column for Hᵀ and the v(i)). The data are never filled in.
+ *
+ *   HALS:  v(i)_j ← max(0, (c_j − Σ_{r obs} w_r·h_j − λ_v/2) / #obs_j)
+ *          W(i) row r, Hᵀ row j: the coordinate sweep on G_r = Σ_{obs} h hᵀ, b = P − Σ_{obs} v h
+ *   MU:    the same ratios as the unmasked rule with the denominators over observed entries.
+ *
+ * The loss is the loss identity of the zero-filled data less Σ over unobserved entries of
+ * (v_j + w_r·h_j)² (the model's values there, which that identity counts).
+ *
+ * @module
+ */
+
+import { PlanBuilder } from "../../threads/plan.ts";
+import type { Core } from "../../runtime/core.ts";
+import type { ResidentStratum } from "../../input/strata.ts";
+import type { SolverKind } from "../../types.ts";
+import type { Partition } from "../partition.ts";
+import { hTimes } from "../plans/products.ts";
+import { type PlanContext, vOf, wRow } from "../plans/context.ts";
+import { hPlan, type Rule, type RulePlans, vPlan, wPlan } from "./rule.ts";
+import { EPS } from "./mu.ts";
+
+/** Float64 words of one row's masked terms (G_r, then c_r). */
+const termWords = (k: number) => k * k + k;
+
+/** The unobserved entries of every stratum by column: CSC offsets and row indices, and the observed counts. */
+interface ColumnLists {
+  /** Per stratum: n + 1 int32 offsets (into that stratum's rows). */
+  indptr: number[];
+  /** Per stratum: its unobserved entries' rows, by column. */
+  rows: number[];
+  /** Per stratum: n float32, the observed rows of each column. */
+  counts: number[];
+}
+
+/** The row lists of a stratum: its hidden entries, or the empty lists (zero offsets). */
+function rowLists(x: ResidentStratum, zeros: number): { indptr: number; indices: number } {
+  return x.hidden ? { indptr: x.hidden.indptr, indices: x.hidden.indices } : { indptr: zeros, indices: zeros };
+}
+
+/** Bytes of the column lists of `strata` at n columns (offsets, rows and counts of each). */
+function columnListBytes(strata: readonly ResidentStratum[], n: number): number {
+  return strata.reduce((total, x) => total + (n + 1) * 4 + (x.hidden?.count ?? 0) * 4 + n * 4, 0);
+}
+
+/** Writes the column lists (counting sort of each stratum's row lists) from `at` on. */
+function writeColumnLists(core: Core, strata: readonly ResidentStratum[], n: number, at: number): ColumnLists {
+  const lists: ColumnLists = { indptr: [], rows: [], counts: [] };
+  for (const x of strata) {
+    const count = x.hidden?.count ?? 0;
+    const indptr = at, rows = at + (n + 1) * 4, counts = rows + count * 4;
+    at = counts + n * 4;
+    const offsets = core.heap.i32(indptr, n + 1).fill(0);
+    const observed = core.heap.f32(counts, n).fill(x.rows);
+    if (x.hidden) {
+      const rowPtr = core.heap.i32(x.hidden.indptr, x.rows + 1);
+      const cols = core.heap.i32(x.hidden.indices, count);
+      for (let e = 0; e < count; e++) offsets[cols[e] + 1]++;
+      for (let j = 0; j < n; j++) {
+        observed[j] = x.rows - offsets[j + 1];
+        offsets[j + 1] += offsets[j];
+      }
+      const next = Int32Array.from(offsets.subarray(0, n));
+      const out = core.heap.i32(rows, count);
+      for (let r = 0; r < x.rows; r++) for (let e = rowPtr[r]; e < rowPtr[r + 1]; e++) out[next[cols[e]]++] = r;
+    }
+    lists.indptr.push(indptr);
+    lists.rows.push(rows);
+    lists.counts.push(counts);
+  }
+  return lists;
+}
+
+/** Largest block rows of each task. */
+const taskRows = (tasks: readonly (readonly { rows: number }[])[]) =>
+  tasks.map((blocks) => Math.max(1, ...blocks.map((b) => b.rows)));
+
+/** Byte offsets of per-task regions of `sizes` bytes each, from `base`. */
+function offsets(base: number, sizes: readonly number[]): number[] {
+  let at = base;
+  return sizes.map((bytes) => (at += bytes) - bytes);
+}
+
+/**
+ * The masked rule of `solver` for `strata` (their `hidden` lists; a stratum without is fully
+ * observed). Own buffers: H v(i) (s×k float64), the column lists, each W and Hᵀ task's terms (its
+ * largest block's rows × (k² + k) float64) and row scratch (2k float64), one float64 per W block
+ * for the loss, and zero offsets for strata with nothing hidden.
+ */
+export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[], core: Core): Rule {
+  const rowScratchBytes = (k: number) => 2 * k * 8;
+  const wTaskRows = (p: Partition) => taskRows(p.wTasks.map((t) => t.blocks));
+  const termBytes = (rows: number[], k: number) => rows.map((r) => r * termWords(k) * 8);
+  return {
+    hScratchBytes: 8,
+    rowScratchBytes,
+    buffers: (p: Partition) => ({
+      Hv: p.s * p.k * 8,
+      columnLists: columnListBytes(strata, p.n),
+      wTerms: termBytes(wTaskRows(p), p.k).reduce((a, b) => a + b, 0),
+      hTerms: p.fixH ? 0 : termBytes(taskRows(p.hTasks), p.k).reduce((a, b) => a + b, 0),
+      rowScratch: Math.max(1, p.wTasks.length) * rowScratchBytes(p.k),
+      lossParts: Math.max(1, p.wBlocks.length) * 8,
+      zeros: (Math.max(p.n, ...strata.map((x) => x.rows)) + 1) * 4,
+    }),
+    plans(ctx, options, buffers) {
+      const { p } = ctx;
+      core.heap.i32(buffers.zeros, Math.max(p.n, ...strata.map((x) => x.rows)) + 1).fill(0);
+      const columns = writeColumnLists(core, strata, p.n, buffers.columnLists);
+      const wTerms = offsets(buffers.wTerms, termBytes(wTaskRows(p), p.k));
+      const hTerms = p.fixH ? [] : offsets(buffers.hTerms, termBytes(taskRows(p.hTasks), p.k));
+      const multiplicative = solver === "mu";
+      const shifts = {
+        v: multiplicative ? EPS + options.l1V / 2 : options.l1V / 2,
+        w: multiplicative ? EPS + options.l1W / 2 : options.l1W / 2,
+        h: multiplicative ? EPS + options.l1H / 2 : options.l1H / 2,
+      };
+      // The row update of the solver: the same arguments, HALS's with its sweeps before the scratch.
+      const rowUpdate = (plan: PlanBuilder, a: RowUpdate) => {
+        const args = [a.x, a.rows, p.k, a.num, a.offset, a.offsetStride, a.terms, a.shift];
+        if (multiplicative) plan.call("f32_mu_update_rows_masked_f64", [...args, a.scratch]);
+        else plan.call("f32_hals_update_rows_masked_f64", [...args, options.sweeps, a.scratch]);
+      };
+      const plans: RulePlans & { maskLoss: PlanBuilder } = {
+        updateV: vUpdatePlan(ctx, options.fixV || options.vUpdates === 0 ? 0 : multiplicative ? options.vUpdates : 1, {
+          columns,
+          shift: shifts.v,
+          multiplicative,
+        }),
+        prepareW: prepareWPlan(ctx, buffers.Hv),
+        updateW: wPlan(ctx, (plan, b, w, P, task) => {
+          const lists = rowLists(strata[b.stratum], buffers.zeros);
+          plan.call("f32_masked_terms_f64", [
+            b.rows,
+            p.k,
+            lists.indptr + b.row * 4,
+            lists.indices,
+            ctx.ws.Ht,
+            vOf(ctx, b.stratum),
+            0,
+            ctx.ws.HHt,
+            wTerms[task],
+            1,
+          ]);
+          rowUpdate(plan, {
+            x: w,
+            rows: b.rows,
+            num: P,
+            offset: buffers.Hv + b.stratum * p.k * 8,
+            offsetStride: 0,
+            terms: wTerms[task],
+            shift: shifts.w,
+            scratch: buffers.rowScratch + task * rowScratchBytes(p.k),
+          });
+        }).work(2 * p.k * p.k * p.totalRows * (options.sweeps + 1)),
+        updateH: p.fixH ? new PlanBuilder() : hPlan(ctx, 8, (plan, b, shift, row) => {
+          const task = p.hTasks.findIndex((blocks) => blocks.includes(b));
+          plan.call("f32_shift_term_f64", [ctx.factors.V + b.row * 4, p.n, p.s, b.rows, ctx.ws.wSums, p.k, shift]);
+          strata.forEach((_, i) =>
+            plan.call("f32_masked_terms_f64", [
+              b.rows,
+              p.k,
+              columns.indptr[i] + b.row * 4,
+              columns.rows[i],
+              ctx.factors.W[i],
+              vOf(ctx, i) + b.row * 4,
+              1,
+              ctx.ws.gramSum,
+              hTerms[task],
+              i === 0 ? 1 : 0,
+            ])
+          );
+          rowUpdate(plan, {
+            x: ctx.ws.Ht + b.row * p.k * 4,
+            rows: b.rows,
+            num: ctx.ws.Nt + b.row * p.k * 4,
+            offset: shift,
+            offsetStride: p.k,
+            terms: hTerms[task],
+            shift: shifts.h,
+            scratch: row,
+          });
+        }).work(2 * p.n * p.k * (p.k * (options.sweeps + 1) + p.s)),
+        maskLoss: maskLossPlan(ctx, buffers.lossParts, buffers.zeros),
+      };
+      return plans;
+    },
+  };
+}
+
+/** The arguments of a masked row update. */
+interface RowUpdate {
+  x: number;
+  rows: number;
+  num: number;
+  offset: number;
+  offsetStride: number;
+  terms: number;
+  shift: number;
+  scratch: number;
+}
+
+/** H v(i) of every stratum (float64, s×k). */
+function prepareWPlan(ctx: PlanContext, Hv: number): PlanBuilder {
+  const plan = new PlanBuilder().work(2 * ctx.p.s * ctx.p.n * ctx.p.k);
+  ctx.strata.forEach((_, i) => hTimes(ctx, plan.task(), vOf(ctx, i), Hv + i * ctx.p.k * 8));
+  return plan;
+}
+
+/**
+ * The v(i) updates (`updates` per iteration; 0: none): t = Hᵀ w(i) on each chunk less the
+ * unobserved rows' w_r·h_j, then the update with each column's observed count.
+ */
+function vUpdatePlan(
+  ctx: PlanContext,
+  updates: number,
+  { columns, shift, multiplicative }: { columns: ColumnLists; shift: number; multiplicative: boolean },
+): PlanBuilder {
+  if (updates === 0) return new PlanBuilder();
+  const { k } = ctx.p;
+  return vPlan(ctx, (plan, i, j0, len, t) => {
+    plan.call("f32_masked_dots_f64", [
+      len,
+      k,
+      columns.indptr[i] + j0 * 4,
+      columns.rows[i],
+      ctx.factors.W[i],
+      ctx.ws.Ht + j0 * k * 4,
+      t,
+    ]);
+    for (let u = 0; u < updates; u++) {
+      plan.call("f32_update_v_counts_f64", [
+        vOf(ctx, i) + j0 * 4,
+        ctx.strata[i].colSums + j0 * 4,
+        t,
+        columns.counts[i] + j0 * 4,
+        len,
+        shift,
+        multiplicative ? 1 : 0,
+      ]);
+    }
+  }).work(ctx.p.s * ctx.p.n * (2 * k + 4 * updates));
+}
+
+/**
+ * Per W block (in p.wBlocks order, one float64 each at `parts`): Σ over its unobserved entries of
+ * (v_j + w_r·h_j)², what the loss of the zero-filled data counts beyond the masked loss.
+ */
+function maskLossPlan(ctx: PlanContext, parts: number, zeros: number): PlanBuilder {
+  const plan = new PlanBuilder();
+  const index = new Map(ctx.p.wBlocks.map((b, e) => [b, e]));
+  const hidden = ctx.strata.reduce((total, x) => total + (x.hidden?.count ?? 0), 0);
+  for (const task of ctx.p.wTasks) {
+    plan.task();
+    for (const b of task.blocks) {
+      const x = ctx.strata[b.stratum];
+      const lists = rowLists(x, zeros);
+      plan.call("f32_masked_loss_f64", [
+        b.rows,
+        ctx.p.k,
+        lists.indptr + b.row * 4,
+        lists.indices,
+        ctx.ws.Ht,
+        vOf(ctx, b.stratum),
+        wRow(ctx, b.stratum, b.row),
+      ], parts + index.get(b)! * 8);
+    }
+  }
+  return plan.work(2 * hidden * ctx.p.k);
+}
+
+/** Σ of the loss parts of {@link maskLossPlan}, in block order. */
+export function maskLossTotal(core: Core, parts: number, blocks: number): number {
+  const values = core.heap.f64(parts, blocks);
+  let total = 0;
+  for (let e = 0; e < blocks; e++) total += values[e];
+  return total;
+}
