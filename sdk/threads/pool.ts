@@ -102,12 +102,14 @@ export function controlLayout(): ControlLayout {
     parked: 6,
     failed: 7,
     leave: 8,
+    pages: 9,
     workers: line,
     workerStride: line,
     wake: 0,
     ready: 1,
     beat: 2,
     parkedAt: 3,
+    stale: 4,
     words: line * (1 + MAX_WORKERS),
     failedOutsideCall: -1,
   };
@@ -233,23 +235,39 @@ export class Pool {
    */
   grow(threads: number): void {
     if (this.#stopped) throw new Error("Cannot start threads: the thread pool was stopped");
-    while (this.#workers.length < Math.min(threads - 1, MAX_WORKERS)) {
-      const worker = this.#spawn();
-      const start: WorkerStart = {
-        module: this.#core.module,
-        memory: this.#core.memory,
-        control: this.#controlPtr,
-        layout: this.#layout,
-        index: this.#workers.length,
-        names: KERNEL_NAMES,
-        spinMs: WORKER_SPIN_MS,
-      };
-      const started = firstMessage(worker);
-      started.catch(() => {}); // a worker that fails to start is never woken; ready() reports it
-      worker.postMessage(start);
-      worker.unref?.();
-      this.#workers.push(worker);
-      this.#started.push(started);
+    while (this.#workers.length < Math.min(threads - 1, MAX_WORKERS)) this.#startWorker(this.#workers.length);
+  }
+
+  /** Starts worker `index` (a new one, or one in place of a worker that left). */
+  #startWorker(index: number): void {
+    const worker = this.#spawn();
+    const start: WorkerStart = {
+      module: this.#core.module,
+      memory: this.#core.memory,
+      control: this.#controlPtr,
+      layout: this.#layout,
+      index,
+      names: KERNEL_NAMES,
+      spinMs: WORKER_SPIN_MS,
+    };
+    const started = firstMessage(worker);
+    started.catch(() => {}); // a worker that fails to start is never woken; ready() reports it
+    worker.postMessage(start);
+    worker.unref?.();
+    this.#workers[index] = worker;
+    this.#started[index] = started;
+  }
+
+  /**
+   * Replaces the first `count` workers that left because their memory was stale (see
+   * {@link ControlLayout.pages}): the new worker gets the memory as it is now.
+   */
+  #replaceStale(ctl: Int32Array, count: number): void {
+    for (let i = 0; i < count; i++) {
+      if (Atomics.load(ctl, this.#word(i, this.#layout.stale)) !== 1) continue;
+      this.#workers[i].terminate();
+      Atomics.store(ctl, this.#word(i, this.#layout.stale), 0);
+      this.#startWorker(i);
     }
   }
 
@@ -341,6 +359,7 @@ export class Pool {
     ctl[layout.calls] = plan.calls;
     ctl[layout.tasks] = plan.tasks;
     ctl[layout.count] = plan.taskCount;
+    ctl[layout.pages] = this.#core.memory.buffer.byteLength / 65536;
     Atomics.store(ctl, layout.next, 0);
     Atomics.store(ctl, layout.parked, 0);
     Atomics.store(ctl, layout.failed, 0);
@@ -359,6 +378,7 @@ export class Pool {
           `life for ${Math.round(bound)} ms: terminated, out of memory or killed); the thread pool was stopped`,
       );
     }
+    this.#replaceStale(ctl, woken);
     this.#throwIfFailed(ctl, plan);
   }
 

@@ -54,6 +54,14 @@ export interface ControlLayout {
    * `terminate()` does not stop a worker running JavaScript (Deno). 0: none.
    */
   readonly leave: number;
+  /**
+   * The memory's size in 64 KiB pages when the current plan was written. A worker whose view of
+   * the memory is smaller has a stale memory object: Deno's workers can miss a growth that
+   * happens while they start (the buffer then never grows on that thread).
+   */
+  readonly pages: number;
+  /** In a worker's words: 1 once it found its memory stale and left its loop (the pool replaces it). */
+  readonly stale: number;
   /** Int32 words in the block. */
   readonly words: number;
 }
@@ -133,8 +141,8 @@ export interface WorkerPort {
  * generations and drain each one's tasks until told to stop; each generation, the stop included,
  * ends with the worker counting itself parked. A worker shows a sign of life when it takes up a
  * generation and before each call (the pool tells a live worker from one that disappeared by
- * them), and nothing that goes wrong in a plan ends its loop (only the stop, or the test hook's
- * `leave`).
+ * them), and nothing that goes wrong in a plan ends its loop (only the stop, the test hook's
+ * `leave`, or a stale memory, after which the pool starts a new worker in its place).
  */
 export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
   const start = ({ module, memory, control, layout, index, names, spinMs }: WorkerStart) => {
@@ -165,7 +173,13 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
       if (Atomics.load(ctl, layout.leave) === index + 1) return;
       Atomics.add(ctl, beat, 1);
       const stop = Atomics.load(ctl, layout.stop) !== 0;
-      if (!stop) {
+      // A memory that looks smaller than the plan's cannot be read here: take no task (the other
+      // threads run them all), say so, and leave after parking.
+      const stale = !stop && memory.buffer.byteLength < Atomics.load(ctl, layout.pages) * 65536;
+      if (stale) {
+        Atomics.store(ctl, own + layout.ready, 0);
+        Atomics.store(ctl, own + layout.stale, 1);
+      } else if (!stop) {
         try {
           drain(kernels, memory, control, layout, beat);
         } catch {
@@ -177,7 +191,7 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
       Atomics.store(ctl, own + layout.parkedAt, seen);
       Atomics.add(ctl, layout.parked, 1);
       Atomics.notify(ctl, layout.parked);
-      if (stop) break;
+      if (stop || stale) break;
     }
   };
   if (port.once) port.once("message", start);
