@@ -52,6 +52,9 @@ SIMD ceiling, threads, growth, and the paper's synthetic experiment; bench/resul
                     data; λ_v against the shifts): about 12 minutes, 2 with --quick
   --reps N          timed runs per solver and start with --solvers, repeats per fit with
                     --compare-sklearn (default 3; 1 with --quick)
+  --wait-idle       with --compare-sklearn, wait before each repeat until the machine's cores
+                    have been 90 % idle for 2 s (Linux; a shared machine's bursts of other work
+                    otherwise fall on some fits and not others)
   --json            the results as JSON on stdout (the solvers' under "solvers")
   --help            this text
 
@@ -65,6 +68,7 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
     "compare-numpy": { type: "boolean", default: false },
     "compare-sklearn": { type: "boolean", default: false },
+    "wait-idle": { type: "boolean", default: false },
     threads: { type: "string" },
     solvers: { type: "boolean", default: false },
     reps: { type: "string" },
@@ -385,7 +389,7 @@ if (flags["compare-sklearn"]) {
   if (!sklearnAvailable()) log("\n(--compare-sklearn: python3 with scikit-learn not found; skipped)");
   else {
     const workloads = spam ? ["tfidf", "spam", "dense"] : ["tfidf", "dense"];
-    sklearn = await runPeerComparison(workloads, { threads, quick, reps });
+    sklearn = await runPeerComparison(workloads, { threads, quick, reps, waitIdle: flags["wait-idle"] });
     log(`\nscikit-learn on plain NMF (v fixed at 0), the same start; ms per iteration, median of ${reps}:\n`);
     log(
       [

@@ -17,7 +17,11 @@
  * same data (from the same W, H and v = 0, HALS) is reported beside them: it does more work per
  * iteration and reaches lower losses.
  *
- *   deno run -A bench/sklearn.ts [--quick] [--threads N] [--reps N] [--workloads tfidf,spam,dense] [--json]
+ *   deno run -A bench/sklearn.ts [--quick] [--threads N] [--reps N] [--wait-idle] [--workloads tfidf,spam,dense] [--json]
+ *
+ * --wait-idle: before each repeat, wait until the machine's cores have been 90 % idle for 2 s
+ * (Linux; at most 10 minutes a repeat): on a shared machine, other processes' bursts otherwise
+ * fall on some fits and not others.
  *   npm run bench -- --compare-sklearn      (the same, inside bench.ts's run)
  *
  * Needs /usr/bin/python3 with scikit-learn (`apt-get install python3-sklearn`).
@@ -26,6 +30,7 @@
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import process from "node:process";
 import { createInterface } from "node:readline";
@@ -191,13 +196,45 @@ function sideOptions(rank: number, init: FitOptions["init"], threads: number): P
   };
 }
 
+/** Idle and total CPU time of the machine so far (Linux /proc/stat; null elsewhere). */
+function cpuTimes(): { idle: number; total: number } | null {
+  if (!existsSync("/proc/stat")) return null;
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + fields[4], total: fields.reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Waits until the machine's cores have been at least 90 % idle over 2 s (other processes would
+ * slow one side's fits more than the other's), for at most `maxMs`; resolves with the idle share
+ * seen last (null where /proc/stat is missing: no wait).
+ */
+export async function waitForIdle(maxMs = 600_000): Promise<number | null> {
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    const a = cpuTimes();
+    if (!a) return null;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const b = cpuTimes()!;
+    const idle = (b.idle - a.idle) / Math.max(1, b.total - a.total);
+    if (idle >= 0.9 || performance.now() > deadline) return idle;
+  }
+}
+
+/** Options of the comparison's timing. */
+export interface PeerRunOptions {
+  /** Repeats per fit (the median is reported). */
+  reps: number;
+  /** Wait for an idle machine before each repeat ({@link waitForIdle}). */
+  waitIdle: boolean;
+}
+
 /** Per side and repeat: ms per iteration and the long fit's loss, every side's fits interleaved. */
 async function timeSides(
   peer: SklearnPeer,
   strata: Stratum[],
   options: Partial<Record<Side, FitOptions>>,
   iterations: PeerIterations,
-  reps: number,
+  { reps, waitIdle }: PeerRunOptions,
 ): Promise<Record<Side, Timing>> {
   const runs: Record<Side, { ms: number; loss: number }[]> = Object.fromEntries(SIDES.map((s) => [s, []])) as never;
   const itersOf = (side: Side) => side === "mu" || side === "sklearnMu" ? iterations.mu : iterations.fits;
@@ -206,6 +243,7 @@ async function timeSides(
   await peer.fit("cd", iterations.fits[0]);
   for (const side of SIDES) if (options[side]) await ours(strata, options[side], itersOf(side)[1]);
   for (let rep = 0; rep < reps; rep++) {
+    if (waitIdle) await waitForIdle();
     for (const side of SIDES) {
       const [short, long] = itersOf(side);
       const perIter = (a: number, b: number) => (b - a) / (long - short);
@@ -235,15 +273,17 @@ async function timeToLoss(
   solver: "cd" | "mu",
   peerIterations: number,
   options: FitOptions,
-  reps: number,
+  { reps, waitIdle }: PeerRunOptions,
 ): Promise<TimeToLoss> {
-  const peerRuns = [];
-  for (let rep = 0; rep < reps; rep++) peerRuns.push(await peer.fit(solver, peerIterations));
-  const target = peerRuns[0].normalized_loss;
+  const first = await peer.fit(solver, peerIterations);
+  const target = first.normalized_loss;
   const iterations = Number.isFinite(target) ? await iterationsTo(strata, options, target, 300) : null;
+  const peerRuns = [first];
   const calls: number[] = [];
-  for (let rep = 0; iterations !== null && rep < reps; rep++) {
-    calls.push((await ours(strata, options, iterations)).callMs);
+  for (let rep = 0; rep < reps; rep++) {
+    if (waitIdle) await waitForIdle();
+    if (rep > 0) peerRuns.push(await peer.fit(solver, peerIterations));
+    if (iterations !== null) calls.push((await ours(strata, options, iterations)).callMs);
   }
   return {
     peerIterations,
@@ -259,7 +299,7 @@ export async function comparePeer(
   workload: string,
   threads: number,
   iterations: PeerIterations,
-  reps: number,
+  run: PeerRunOptions,
 ): Promise<PeerComparison> {
   const load0 = loadavg()[0];
   const { strata, rank } = namedWorkload(workload);
@@ -269,11 +309,11 @@ export async function comparePeer(
   const options = sideOptions(rank, init, threads);
   const peer = await SklearnPeer.start(strata, sklearnStart, rank);
   try {
-    const timings = await timeSides(peer, strata, options, iterations, reps);
+    const timings = await timeSides(peer, strata, options, iterations, run);
     const toLoss = {
-      hals: await timeToLoss(peer, strata, "cd", 100, options.hals!, reps),
-      mu: await timeToLoss(peer, strata, "mu", iterations.muTarget, options.mu!, reps),
-      stratified: await timeToLoss(peer, strata, "cd", 100, options.stratified!, reps),
+      hals: await timeToLoss(peer, strata, "cd", 100, options.hals!, run),
+      mu: await timeToLoss(peer, strata, "mu", iterations.muTarget, options.mu!, run),
+      stratified: await timeToLoss(peer, strata, "cd", 100, options.stratified!, run),
     };
     return { workload, threads, timings, toLoss, load: [load0, loadavg()[0]] };
   } finally {
@@ -312,14 +352,16 @@ export function peerTable(results: PeerComparison[]): string[] {
       : `${(peer.msPerIter / ours.msPerIter).toFixed(2)}×`;
   const agree = (peer: Timing, ours: Timing) => relative(ours.normalizedLoss, peer.normalizedLoss).toExponential(1);
   return [
-    "workload | threads | sklearn cd | HALS | cd / HALS | HALS 1 thread | cd / HALS 1 | sklearn mu | MU | mu / MU | stratified HALS (cd / it) | loss rel. diff HALS–cd, MU–mu | load (1 min)",
-    "--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---",
+    "workload | threads | sklearn cd | HALS | cd / HALS | HALS 1 thread | cd / HALS 1 | HALS 1 / N threads | sklearn mu | MU | mu / MU | stratified HALS (cd / it) | loss rel. diff HALS–cd, MU–mu | load (1 min)",
+    "--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---",
     ...results.map(({ workload, threads, timings: t, load }) =>
       `${workload} | ${threads} | ${ms(t.cd)} | ${ms(t.hals)} | ${ratio(t.cd, t.hals)} | ${ms(t.hals1)} | ${
         ratio(t.cd, t.hals1)
-      } | ${ms(t.sklearnMu)} | ${ms(t.mu)} | ${ratio(t.sklearnMu, t.mu)} | ${ms(t.stratified)} (${
-        ratio(t.cd, t.stratified, false)
-      }) | ${agree(t.cd, t.hals)}, ${agree(t.sklearnMu, t.mu)} | ${load[0].toFixed(1)}–${load[1].toFixed(1)}`
+      } | ${(t.hals1.msPerIter / t.hals.msPerIter).toFixed(2)}× | ${ms(t.sklearnMu)} | ${ms(t.mu)} | ${
+        ratio(t.sklearnMu, t.mu)
+      } | ${ms(t.stratified)} (${ratio(t.cd, t.stratified, false)}) | ${agree(t.cd, t.hals)}, ${
+        agree(t.sklearnMu, t.mu)
+      } | ${load[0].toFixed(1)}–${load[1].toFixed(1)}`
     ),
   ];
 }
@@ -345,14 +387,14 @@ export function timeToLossTable(results: PeerComparison[]): string[] {
 /** Runs the comparison on `workloads` (PEER_ITERS, halved long fits with `quick`). */
 export async function runPeerComparison(
   workloads: string[],
-  { threads, quick, reps }: { threads: number; quick: boolean; reps: number },
+  { threads, quick, reps, waitIdle = false }: { threads: number; quick: boolean; reps: number; waitIdle?: boolean },
 ): Promise<PeerComparison[]> {
   const results: PeerComparison[] = [];
   const halve = ([short, long]: [number, number]): [number, number] => [short, Math.round((short + long) / 2)];
   for (const workload of workloads) {
     const iterations = PEER_ITERS[workload];
     const run = quick ? { ...iterations, fits: halve(iterations.fits), mu: halve(iterations.mu) } : iterations;
-    results.push(await comparePeer(workload, threads, run, reps));
+    results.push(await comparePeer(workload, threads, run, { reps, waitIdle }));
   }
   return results;
 }
@@ -365,6 +407,7 @@ if (import.meta.main) {
       workloads: { type: "string", default: "tfidf,spam,dense" },
       quick: { type: "boolean", default: false },
       reps: { type: "string" },
+      "wait-idle": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
     },
   });
@@ -378,6 +421,7 @@ if (import.meta.main) {
     threads: Number(values.threads),
     quick,
     reps,
+    waitIdle: values["wait-idle"],
   });
   if (values.json) console.log(JSON.stringify(results, null, 2));
   else console.log([...peerTable(results), "", ...timeToLossTable(results)].join("\n"));

@@ -24,26 +24,40 @@ export const SLOTS = 8;
 
 /**
  * Dense product blocks hold about this many entries of A (256 KiB of float32). Part of the
- * arithmetic (the numerator's slots are per block). TODO-MEASURE
+ * arithmetic (the numerator's slots are per block). Measured 2026-12-05 (Deno 2.9.6, one thread,
+ * ms per iteration, the least of 3 runs, interleaved; bench's dense 4 × 1000 × 1000, rank 20,
+ * loss tracked): HALS 12.43 / 12.34 / 11.81 / 12.26 and MU 11.69 / 11.39 / 11.62 / 11.57 for
+ * 32,768 / 65,536 / 131,072 / 262,144 entries: within 5 %, no better value; 2-thread runs on the
+ * shared 2-core VM varied 2× from run to run and decided nothing.
  */
 export const DENSE_BLOCK_ENTRIES = 65536;
 
 /**
  * CSR product blocks hold about this many stored entries. The rows of P are independent: speed
- * only. TODO-MEASURE
+ * only. Measured 2026-12-05 (Deno 2.9.6, one thread, HALS with the loss tracked, so P(i) is
+ * kept and formed by these blocks; ms per iteration, the least of 3 interleaved runs):
+ * SpamAssassin 27.83 / 26.47 / 25.14 and the TF-IDF-like matrix 7.41 / 7.64 / 7.34 for 4,096 /
+ * 16,384 / 65,536: within 5 %, kept.
  */
 export const CSR_BLOCK_NNZ = 16384;
 
 /**
  * Row blocks of the W(i) updates, and of the slots of their Gram matrix Σ W(i)ᵀ W(i). Part of the
- * arithmetic (the Gram slots). TODO-MEASURE
+ * arithmetic (the Gram slots). Measured 2026-12-05 (Deno 2.9.6, one thread, HALS, ms per
+ * iteration, the least of 3 interleaved runs) for 128 / 256 / 512 / 1,024 rows: the TF-IDF-like
+ * matrix as plain NMF 4.05 / 4.03 / 4.06 / 4.19, SpamAssassin 24.50 / 24.54 / 23.64 / 22.88,
+ * dense 4 × 1000 × 1000 13.27 / 12.34 / 12.57 / 13.72: no value clearly better on all, kept.
  */
 export const UPDATE_BLOCK_ROWS = 256;
 
 /**
  * Row blocks of the Hᵀ update, each with its shift term in its task's scratch (at most SLOTS
  * tasks). The rows are independent: the size changes no result, only the scratch (bf91164 halved
- * it from 256 rows with no result changed). TODO-MEASURE
+ * it from 256 rows with no result changed). Measured 2026-12-05 (Deno 2.9.6, one thread, HALS,
+ * ms per iteration, the least of 3 interleaved runs) for 64 / 128 / 256 / 512 rows: the
+ * TF-IDF-like matrix as plain NMF 4.06 / 4.03 / 4.19 / 4.12, SpamAssassin (n = 47,694)
+ * 24.48 / 24.54 / 23.99 / 22.84: 512 rows 7 % faster there, within the noise elsewhere; kept
+ * at 128 (the scratch is 4× smaller).
  */
 export const H_BLOCK_ROWS = 128;
 

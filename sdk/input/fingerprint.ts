@@ -10,27 +10,29 @@
 import type { Core } from "../runtime/core.ts";
 import type { ResidentStrata } from "./strata.ts";
 
-/** 64-bit FNV-1a over bytes, as 16 hex digits (two 32-bit halves, no BigInt). */
+/**
+ * 64-bit FNV-1a over bytes, as 16 hex digits (four 16-bit limbs, no BigInt). The prime is
+ * 2⁴⁰ + 0x1b3, so h · prime mod 2⁶⁴ is h · 0x1b3 plus h shifted up by 40 bits: every partial sum
+ * stays below 2³¹ and the limbs stay in locals (about 1 ns a byte: the column sums of a wide fit
+ * are megabytes).
+ */
 export function fnv1a64(chunks: readonly Uint8Array[]): string {
-  // The 64-bit offset basis and prime, in 16-bit limbs (low first).
-  let h = [0x2325, 0x8422, 0x9ce4, 0xcbf2];
-  const prime = [0x01b3, 0x0000, 0x0100, 0x0000];
+  // The 64-bit offset basis, low limb first.
+  let h0 = 0x2325, h1 = 0x8422, h2 = 0x9ce4, h3 = 0xcbf2;
   for (const bytes of chunks) {
     for (let e = 0; e < bytes.length; e++) {
-      h[0] ^= bytes[e];
-      const product = [0, 0, 0, 0];
-      for (let i = 0; i < 4; i++) {
-        let carry = 0;
-        for (let j = 0; i + j < 4; j++) {
-          const t = product[i + j] + h[i] * prime[j] + carry;
-          product[i + j] = t & 0xffff;
-          carry = Math.floor(t / 0x10000);
-        }
-      }
-      h = product;
+      h0 ^= bytes[e];
+      const p0 = h0 * 0x1b3;
+      const p1 = h1 * 0x1b3 + (p0 >>> 16);
+      const p2 = h2 * 0x1b3 + (h0 << 8) + (p1 >>> 16);
+      const p3 = h3 * 0x1b3 + (h1 << 8) + (p2 >>> 16);
+      h0 = p0 & 0xffff;
+      h1 = p1 & 0xffff;
+      h2 = p2 & 0xffff;
+      h3 = p3 & 0xffff;
     }
   }
-  return h.reverse().map((limb) => limb.toString(16).padStart(4, "0")).join("");
+  return [h3, h2, h1, h0].map((limb) => limb.toString(16).padStart(4, "0")).join("");
 }
 
 /** The fingerprint of resident strata (see the module comment). */
