@@ -86,6 +86,17 @@ function describeInput(strata: Stratum[], options: FitOptions): string {
   } columns, rank ${options.rank}, at most ${options.maxIter} iterations`;
 }
 
+/**
+ * Says the fit started: the columns used (always, once the fit runs: the notes said them only
+ * when there was a choice) and the data's shape.
+ */
+function announceFit(input: InputStrata, options: FitOptions): void {
+  if (input.columnsUsed !== undefined && !input.notes.includes(input.columnsUsed)) {
+    process.stderr.write(`snmf fit: ${input.columnsUsed}\n`);
+  }
+  process.stderr.write(`snmf fit: fitting ${describeInput(input.strata, options)}\n`);
+}
+
 export async function fit(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
     ...FLAGS.options,
@@ -138,7 +149,7 @@ export async function fit(args: string[]): Promise<number> {
       // and Ctrl-C is handled. (With --no-loss the only callback comes at the end: said then.)
       let announce = !quiet && !values.json;
       const progress = (info: ProgressInfo) => {
-        if (announce) process.stderr.write(`snmf fit: fitting ${describeInput(input.strata, options)}\n`);
+        if (announce) announceFit(input, options);
         announce = false;
         onProgress?.(info);
       };

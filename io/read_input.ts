@@ -36,8 +36,13 @@ import { readText, statInput } from "./source.ts";
 export interface InputStrata {
   strata: Stratum[];
   columnNames: string[] | undefined;
-  /** Notes for stderr: the columns used and left out, what the preprocessing did. */
+  /**
+   * Notes for stderr: the columns used (when there was a choice) and left out, what the
+   * preprocessing did.
+   */
   notes: string[];
+  /** The note that names the columns used (whether or not `notes` holds it); undefined without names. */
+  columnsUsed: string | undefined;
   /** Warnings for stderr (column maxima far apart, unscaled). */
   warnings: string[];
   /** What the preprocessing did, for the model; undefined when nothing was asked. */
@@ -247,15 +252,16 @@ function perColumn(counts: readonly number[], names: readonly string[] | undefin
   return counts.flatMap((count, j) => count > 0 ? [`${names?.[j] ?? `column ${j + 1}`} ${count}`] : []).join(", ");
 }
 
+/** `PATH: using 3 columns: x, y, z`. */
+function columnsUsedNote(path: string, columnNames: readonly string[]): string {
+  return `${path}: using ${columnNames.length} column${columnNames.length === 1 ? "" : "s"}: ${columnNames.join(", ")}`;
+}
+
 /** The notes on the columns: those used (when there was a choice) and those left out, with why. */
 function columnNotes(path: string, columnNames: string[] | undefined, leftOut: LeftOut[], chose: boolean): string[] {
   const notes: string[] = [];
   const reasons = leftOut.filter(({ why }) => !/^the (strata|id) column$/.test(why));
-  if (columnNames && (chose || reasons.length > 0)) {
-    notes.push(
-      `${path}: using ${columnNames.length} column${columnNames.length === 1 ? "" : "s"}: ${columnNames.join(", ")}`,
-    );
-  }
+  if (columnNames && (chose || reasons.length > 0)) notes.push(columnsUsedNote(path, columnNames));
   for (const { name, why } of reasons) {
     notes.push(`${path}: left out column "${name}" (${why}); choose columns with --columns`);
   }
@@ -319,6 +325,7 @@ function finish(
       ...columnNotes(path, read.columnNames, read.leftOut, read.chose),
       ...preprocessingNotes(path, options, done, columnNames),
     ],
+    columnsUsed: columnNames ? columnsUsedNote(path, columnNames) : undefined,
     warnings: done.warnings.map((warning) => `${path}: ${warning.replace("scale: ", "--scale ")}`),
     preprocessing: done.preprocessing,
   };

@@ -192,7 +192,8 @@ describe("snmf commands", () => {
         assert.match(human.stdout, /\nb +5 +\d/);
         assert.equal(
           human.stderr,
-          `snmf fit: fitting 3 strata, 15 rows × 4 columns, rank 2, at most 5 iterations\nsnmf fit: wrote ${out}\n`,
+          `snmf fit: ${join(root, "strata")}: using 4 columns: x, y, z, w\n` +
+            `snmf fit: fitting 3 strata, 15 rows × 4 columns, rank 2, at most 5 iterations\nsnmf fit: wrote ${out}\n`,
         );
       });
 
