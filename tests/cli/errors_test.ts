@@ -453,39 +453,44 @@ describe("snmf errors and output files", () => {
           "--out",
           out,
         ], { cwd: r.cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-          child.on("close", (code, signal) => resolve({ code, signal }))
-        );
-        // Wait until the fit has started (it says so on stderr), then a little more.
-        const announced = "snmf fit: fitting 2 strata, 11 rows × 4 columns, rank 2, at most 1000000000 iterations\n";
-        const waitStarted = performance.now();
-        while (!stderr.includes(announced) && performance.now() - waitStarted < 30_000) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
+        // A failed assertion must not leave a billion-iteration fit running after the test.
+        try {
+          let stdout = "";
+          let stderr = "";
+          child.stdout.on("data", (chunk) => (stdout += chunk));
+          child.stderr.on("data", (chunk) => (stderr += chunk));
+          const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+            child.on("close", (code, signal) => resolve({ code, signal }))
+          );
+          // Wait until the fit has started (it says so on stderr), then a little more.
+          const announced = "snmf fit: fitting 2 strata, 11 rows × 4 columns, rank 2, at most 1000000000 iterations\n";
+          const waitStarted = performance.now();
+          while (!stderr.includes(announced) && performance.now() - waitStarted < 30_000) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          assert.match(stderr, /^snmf fit: .*good: using 4 columns: x, y, z, w\n/, "the columns used are said first");
+          assert.ok(stderr.endsWith(announced), `the fit started: ${stderr}`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          const started = performance.now();
+          child.kill("SIGINT");
+          const { code, signal } = await exited;
+          // The message shows the command caught the signal and exited by itself. Deno's
+          // child_process reports an exit status of 130 as { code: null, signal: "SIGINT" }, so
+          // there the two cannot be told apart by the status alone.
+          if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" && code === null) {
+            assert.equal(signal, "SIGINT", stderr);
+          } else {
+            assert.equal(signal, null, `exited by itself, not killed by the signal; stderr: ${stderr}`);
+            assert.equal(code, 130, stderr);
+          }
+          assert.ok(performance.now() - started < 5000, "stopped promptly");
+          assert.ok(stderr.endsWith(`${announced}snmf fit: interrupted (Ctrl-C); nothing was written\n`), stderr);
+          assert.equal(stdout, "");
+          assert.equal(readFileSync(out, "utf8"), "previous model\n");
+          assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);
+        } finally {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
         }
-        assert.match(stderr, /^snmf fit: .*good: using 4 columns: x, y, z, w\n/, "the columns used are said first");
-        assert.ok(stderr.endsWith(announced), `the fit started: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        const started = performance.now();
-        child.kill("SIGINT");
-        const { code, signal } = await exited;
-        // The message shows the command caught the signal and exited by itself. Deno's
-        // child_process reports an exit status of 130 as { code: null, signal: "SIGINT" }, so
-        // there the two cannot be told apart by the status alone.
-        if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" && code === null) {
-          assert.equal(signal, "SIGINT", stderr);
-        } else {
-          assert.equal(signal, null, `exited by itself, not killed by the signal; stderr: ${stderr}`);
-          assert.equal(code, 130, stderr);
-        }
-        assert.ok(performance.now() - started < 5000, "stopped promptly");
-        assert.ok(stderr.endsWith(`${announced}snmf fit: interrupted (Ctrl-C); nothing was written\n`), stderr);
-        assert.equal(stdout, "");
-        assert.equal(readFileSync(out, "utf8"), "previous model\n");
-        assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);
       });
     });
   });
