@@ -67,19 +67,28 @@ export function f32_hals_update_rows_f64(
       store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
       store<f64>(b + (q << 3), <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) - shift);
     }
-    for (let sweep = 0; sweep < sweeps; sweep++) {
-      for (let q: usize = 0; q < uk; q++) {
-        const gq = gram + q * (uk << 3);
-        const gqq = load<f64>(gq + (q << 3));
-        if (!(gqq > 0)) continue;
-        let dot: f64 = 0;
-        for (let p: usize = 0; p < uk; p++) dot += load<f64>(scratch + (p << 3)) * load<f64>(gq + (p << 3));
-        const o = scratch + (q << 3);
-        const value = load<f64>(o) + (load<f64>(b + (q << 3)) - dot) / gqq;
-        store<f64>(o, value > 0 ? <f64><f32>value : 0);
-      }
-    }
+    for (let sweep = 0; sweep < sweeps; sweep++) sweepRow(scratch, b, gram, uk);
     for (let q: usize = 0; q < uk; q++) store<f32>(xr + (q << 2), <f32>load<f64>(scratch + (q << 3)));
+  }
+}
+
+/**
+ * One cyclic coordinate sweep of the scalar build over one row (docs/algorithm.md, "HALS, the
+ * coordinate sweep"): for q in order, x_q ← max(0, x_q + (b_q − Σ_p Gram[q,p] x_p) / Gram[q,q]),
+ * rounded to float32, left as it is when Gram[q,q] ≤ 0. x, b: k float64; Gram: k×k float64. The
+ * masked kernel (./masked.ts) sweeps with each row's own curvature through it too.
+ */
+// @ts-ignore: decorator
+@inline export function sweepRow(x: usize, b: usize, gram: usize, uk: usize): void {
+  for (let q: usize = 0; q < uk; q++) {
+    const gq = gram + q * (uk << 3);
+    const gqq = load<f64>(gq + (q << 3));
+    if (!(gqq > 0)) continue;
+    let dot: f64 = 0;
+    for (let p: usize = 0; p < uk; p++) dot += load<f64>(x + (p << 3)) * load<f64>(gq + (p << 3));
+    const o = x + (q << 3);
+    const value = load<f64>(o) + (load<f64>(b + (q << 3)) - dot) / gqq;
+    store<f64>(o, value > 0 ? <f64><f32>value : 0);
   }
 }
 

@@ -11,6 +11,8 @@
 // over its observed entries only. Scalar float64 arithmetic over float32 storage, the same code
 // in the SIMD and scalar builds (the same bits). No kernel here checks sizes, overlaps or signs.
 
+import { sweepRow } from "./hals";
+
 /** Float64 words of one row's terms: G_r (k×k), then c_r (k). */
 // @ts-ignore: decorator
 @inline function termWords(k: usize): usize {
@@ -98,18 +100,7 @@ export function f32_hals_update_rows_masked_f64(
       const rhs = <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) + load<f64>(c + (q << 3));
       store<f64>(b + (q << 3), rhs - shift);
     }
-    for (let sweep = 0; sweep < sweeps; sweep++) {
-      for (let q: usize = 0; q < uk; q++) {
-        const gq = gram + q * (uk << 3);
-        const gqq = load<f64>(gq + (q << 3));
-        if (!(gqq > 0)) continue;
-        let dot: f64 = 0;
-        for (let p: usize = 0; p < uk; p++) dot += load<f64>(scratch + (p << 3)) * load<f64>(gq + (p << 3));
-        const o = scratch + (q << 3);
-        const value = load<f64>(o) + (load<f64>(b + (q << 3)) - dot) / gqq;
-        store<f64>(o, value > 0 ? <f64><f32>value : 0);
-      }
-    }
+    for (let sweep = 0; sweep < sweeps; sweep++) sweepRow(scratch, b, gram, uk);
     for (let q: usize = 0; q < uk; q++) store<f32>(xr + (q << 2), <f32>load<f64>(scratch + (q << 3)));
   }
 }
