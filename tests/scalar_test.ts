@@ -184,15 +184,16 @@ function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
     ...[0, 1].flatMap((perRow) =>
       [0, 1].map((init): Case => ({
         kernel: "f32_masked_terms_f64",
-        regions: [...list, f32(n * k), f32(Math.max(m, n)), f64(k * k), f64(terms)],
-        args: ([ip, ix, x, sc, g, o]) => [m, k, ip, ix, x, sc, perRow, g, o, init],
+        regions: [...list, f32(n * k), f32(Math.max(m, n)), f64(k * k), f64(terms), halsScratch(k)],
+        args: ([ip, ix, x, sc, g, o, scratch]) => [m, k, ip, ix, x, sc, init + 2 * perRow, g, o, scratch],
       }))
     ),
-    {
+    // Dense terms, and terms with two thirds zeros (rows whose G_r[q,q] is 0 keep x_q, lane by lane).
+    ...[false, true].map((sparse): Case => ({
       kernel: "f32_hals_update_rows_masked_f64",
-      regions: [f32(m * k), f32(m * k), f64(m * k), f64(terms), f64(2 * k, true)],
+      regions: [f32(m * k), f32(m * k), f64(m * k), { type: "f64", length: terms, sparse }, halsScratch(k)],
       args: ([x, num, off, t, scratch]) => [x, m, k, num, off, k, t, 0.01, 2, scratch],
-    },
+    })),
     {
       kernel: "f32_mu_update_rows_masked_f64",
       regions: [f32(m * k), f32(m * k), f64(k), f64(terms), f64(k, true)],
@@ -200,8 +201,8 @@ function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
     },
     {
       kernel: "f32_masked_dots_f64",
-      regions: [...list, f32(n * k), f32(m * k), f64(m)],
-      args: ([ip, ix, x, y, o]) => [m, k, ip, ix, x, y, o],
+      regions: [...list, f32(n * k), f32(m * k), f64(m), { type: "f64", length: k, scratch: true }],
+      args: ([ip, ix, x, y, o, scratch]) => [m, k, ip, ix, x, y, o, scratch],
     },
     {
       kernel: "f32_masked_loss_f64",
@@ -218,7 +219,7 @@ function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
 
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const m of [1, 3, 4, 5, 9]) {
+  for (const m of [1, 3, 4, 5, 9, 17]) {
     for (const n of [1, 3, 4, 5, 8, 13]) {
       for (const k of [1, 2, 3, 5, 8]) {
         out.push({
@@ -228,6 +229,8 @@ function cases(): Case[] {
         });
         out.push(...sparseProducts(m, n, k, m * 100 + n * 10 + k));
         out.push(...maskedKernels(m, n, k, m * 100 + n * 10 + k));
+        // Lists long enough for the SIMD build's blocks of eight entries (about 16 per row).
+        if (n === 13) out.push(...maskedKernels(m, 50, k, m * 100 + k));
         out.push({
           kernel: "f32_hv_h_f64",
           regions: [f32(k * n), f32(n), f64(k)],

@@ -34,8 +34,7 @@
  * 2v + l), every lane running the scalar build's arithmetic for its row: the same bits in both
  * builds, for any grouping (a group of fewer rows repeats the last row in the spare lanes). The
  * Gram matrix is one for all rows here; a masked objective, with a curvature per row (Gram_r =
- * H diag(mask_r) Hᵀ), keeps this sweep and replaces {@link gramSplat}'s broadcast of Gram[q,p]
- * (and of Gram[q,q]) by the group's rows' own entries.
+ * H diag(mask_r) Hᵀ), keeps this sweep and reads each lane's own Gram[q,p] (./masked.ts).
  *
  * Num: rows×k float32. Gram: k×k float64, symmetric. Off: float64, row r at r · offsetStride.
  * scratch: 16 k float64 (a group's x and Num − Off − shift, k × SWEEP_GROUP each; the scalar build
@@ -52,8 +51,8 @@ export function f32_hals_update_rows_f64(
   if (ASC_FEATURE_SIMD) {
     const last = <usize>rows - 1;
     for (let r: usize = 0; r < <usize>rows; r += SWEEP_GROUP) {
-      gatherGroup(scratch, uk, x, num, offset, offsetBytes, r, last, shift);
-      for (let sweep = 0; sweep < sweeps; sweep++) sweepGroup(scratch, uk, gram);
+      gatherGroup(scratch, uk, x, num, offset, offsetBytes, r, last, shift, false, 0, 0);
+      for (let sweep = 0; sweep < sweeps; sweep++) sweepGroup(scratch, uk, gram, false, 0, r, last);
       scatterGroup(scratch, uk, x, r, last);
     }
     return;
@@ -93,24 +92,26 @@ export function f32_hals_update_rows_f64(
 }
 
 /** Rows the SIMD build's coordinate sweep updates at once: four f64x2 vectors of two rows. */
-const SWEEP_GROUP: usize = 8;
+export const SWEEP_GROUP: usize = 8;
 
 /** Bytes per coordinate in the group's scratch: SWEEP_GROUP float64 (vector v at 16 v). */
 const LANES_BYTES: usize = SWEEP_GROUP << 3;
 
 /** (f64(a[0]), f64(b[0])) from two float32 values. */
 // @ts-ignore: decorator
-@inline function pairF32(a: usize, b: usize): v128 {
+@inline export function pairF32(a: usize, b: usize): v128 {
   return f64x2.replace_lane(f64x2.splat(<f64>load<f32>(a)), 1, <f64>load<f32>(b));
 }
 
 /**
  * Loads a group (rows r … r + 7, clamped to `last`) into scratch: x (k × 8 float64, coordinate q
- * at q · 64) and, after it, Num − Off − shift in the same layout.
+ * at q · 64) and, after it, b in the same layout: (Num − Off) − shift, or with `perRow` (the
+ * masked update) ((Num − Off) + c_r) − shift, c_r at terms + row · termBytes (k float64).
  */
 // @ts-ignore: decorator
-@inline function gatherGroup(
+@inline export function gatherGroup(
   scratch: usize, k: usize, x: usize, num: usize, offset: usize, offsetBytes: usize, r: usize, last: usize, shift: f64,
+  perRow: bool, terms: usize, termBytes: usize,
 ): void {
   if (!ASC_FEATURE_SIMD) return;
   const rowBytes = k << 2;
@@ -121,48 +122,83 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
     const x0 = x + r0 * rowBytes, x1 = x + r1 * rowBytes;
     const n0 = num + r0 * rowBytes, n1 = num + r1 * rowBytes;
     const o0 = offset + r0 * offsetBytes, o1 = offset + r1 * offsetBytes;
+    const c0 = terms + r0 * termBytes, c1 = terms + r1 * termBytes;
     for (let q: usize = 0; q < k; q++) {
       const at = q * LANES_BYTES + (v << 3);
       v128.store(scratch + at, pairF32(x0 + (q << 2), x1 + (q << 2)));
       const off = v128.load64_lane(o1 + (q << 3), v128.load64_splat(o0 + (q << 3)), 1);
-      v128.store(b + at, f64x2.sub(f64x2.sub(pairF32(n0 + (q << 2), n1 + (q << 2)), off), shiftv));
+      let rhs = f64x2.sub(pairF32(n0 + (q << 2), n1 + (q << 2)), off);
+      if (perRow) rhs = f64x2.add(rhs, v128.load64_lane(c1 + (q << 3), v128.load64_splat(c0 + (q << 3)), 1));
+      v128.store(b + at, f64x2.sub(rhs, shiftv));
     }
   }
 }
 
-/** Gram[q,p] for every lane (`gq` is row q of the one Gram matrix; see the kernel on masks). */
+/**
+ * One sweep over the k coordinates of the group in scratch (see the kernel for the step). The
+ * curvature: one k×k matrix for every lane at `gram` (`perRow` false), or lane j's row's own, at
+ * gram + min(r + j, last) · rowBytes (the masked update's G_r); then a lane whose G_r[q,q] is not
+ * positive keeps its x_q, as the scalar sweep's skip does.
+ */
 // @ts-ignore: decorator
-@inline function gramSplat(gq: usize, p: usize): v128 {
-  return v128.load64_splat(gq + (p << 3));
-}
-
-/** One sweep over the k coordinates of the group in scratch (see the kernel for the step). */
-// @ts-ignore: decorator
-@inline function sweepGroup(scratch: usize, k: usize, gram: usize): void {
+@inline export function sweepGroup(
+  scratch: usize, k: usize, gram: usize, perRow: bool, rowBytes: usize, r: usize, last: usize,
+): void {
   if (!ASC_FEATURE_SIMD) return;
   const zero = f64x2.splat(0);
   const b = scratch + k * LANES_BYTES;
+  const g0 = gram + min(r, last) * rowBytes, g1 = gram + min(r + 1, last) * rowBytes;
+  const g2 = gram + min(r + 2, last) * rowBytes, g3 = gram + min(r + 3, last) * rowBytes;
+  const g4 = gram + min(r + 4, last) * rowBytes, g5 = gram + min(r + 5, last) * rowBytes;
+  const g6 = gram + min(r + 6, last) * rowBytes, g7 = gram + min(r + 7, last) * rowBytes;
   for (let q: usize = 0; q < k; q++) {
-    const gq = gram + q * (k << 3);
-    const gqq = load<f64>(gq + (q << 3));
-    if (!(gqq > 0)) continue;
+    const gq = q * (k << 3);
+    if (!perRow && !(load<f64>(gram + gq + (q << 3)) > 0)) continue;
     let d0 = zero, d1 = zero, d2 = zero, d3 = zero;
     for (let p: usize = 0; p < k; p++) {
-      const g = gramSplat(gq, p);
+      const at = gq + (p << 3);
       const xp = scratch + p * LANES_BYTES;
-      d0 = f64x2.add(d0, f64x2.mul(v128.load(xp), g));
-      d1 = f64x2.add(d1, f64x2.mul(v128.load(xp, 16), g));
-      d2 = f64x2.add(d2, f64x2.mul(v128.load(xp, 32), g));
-      d3 = f64x2.add(d3, f64x2.mul(v128.load(xp, 48), g));
+      if (perRow) {
+        d0 = f64x2.add(d0, f64x2.mul(v128.load(xp), lanePair(g0, g1, at)));
+        d1 = f64x2.add(d1, f64x2.mul(v128.load(xp, 16), lanePair(g2, g3, at)));
+        d2 = f64x2.add(d2, f64x2.mul(v128.load(xp, 32), lanePair(g4, g5, at)));
+        d3 = f64x2.add(d3, f64x2.mul(v128.load(xp, 48), lanePair(g6, g7, at)));
+      } else {
+        const g = v128.load64_splat(gram + at);
+        d0 = f64x2.add(d0, f64x2.mul(v128.load(xp), g));
+        d1 = f64x2.add(d1, f64x2.mul(v128.load(xp, 16), g));
+        d2 = f64x2.add(d2, f64x2.mul(v128.load(xp, 32), g));
+        d3 = f64x2.add(d3, f64x2.mul(v128.load(xp, 48), g));
+      }
     }
-    const curvature = f64x2.splat(gqq);
+    const diagonal = gq + (q << 3);
     const xq = scratch + q * LANES_BYTES;
     const bq = b + q * LANES_BYTES;
-    v128.store(xq, stepLanes(v128.load(xq), v128.load(bq), d0, curvature));
-    v128.store(xq, stepLanes(v128.load(xq, 16), v128.load(bq, 16), d1, curvature), 16);
-    v128.store(xq, stepLanes(v128.load(xq, 32), v128.load(bq, 32), d2, curvature), 32);
-    v128.store(xq, stepLanes(v128.load(xq, 48), v128.load(bq, 48), d3, curvature), 48);
+    if (perRow) {
+      v128.store(xq, stepKept(v128.load(xq), v128.load(bq), d0, lanePair(g0, g1, diagonal)));
+      v128.store(xq, stepKept(v128.load(xq, 16), v128.load(bq, 16), d1, lanePair(g2, g3, diagonal)), 16);
+      v128.store(xq, stepKept(v128.load(xq, 32), v128.load(bq, 32), d2, lanePair(g4, g5, diagonal)), 32);
+      v128.store(xq, stepKept(v128.load(xq, 48), v128.load(bq, 48), d3, lanePair(g6, g7, diagonal)), 48);
+    } else {
+      const curvature = v128.load64_splat(gram + diagonal);
+      v128.store(xq, stepLanes(v128.load(xq), v128.load(bq), d0, curvature));
+      v128.store(xq, stepLanes(v128.load(xq, 16), v128.load(bq, 16), d1, curvature), 16);
+      v128.store(xq, stepLanes(v128.load(xq, 32), v128.load(bq, 32), d2, curvature), 32);
+      v128.store(xq, stepLanes(v128.load(xq, 48), v128.load(bq, 48), d3, curvature), 48);
+    }
   }
+}
+
+/** (a[at], b[at]) as float64 lanes: one entry of two rows' curvature matrices. */
+// @ts-ignore: decorator
+@inline function lanePair(a: usize, b: usize, at: usize): v128 {
+  return v128.load64_lane(b + at, v128.load64_splat(a + at), 1);
+}
+
+/** {@link stepLanes}, except that a lane whose curvature is not positive (or NaN) keeps x. */
+// @ts-ignore: decorator
+@inline function stepKept(x: v128, b: v128, dot: v128, curvature: v128): v128 {
+  return v128.bitselect(stepLanes(x, b, dot, curvature), x, f64x2.gt(curvature, f64x2.splat(0)));
 }
 
 /** max(0, x + (b − dot) / curvature) per lane, rounded to float32 (a value ≤ 0 or NaN gives +0). */
@@ -175,7 +211,7 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
 
 /** Stores the group's x back to its rows (a repeated last row gets the same value from each lane). */
 // @ts-ignore: decorator
-@inline function scatterGroup(scratch: usize, k: usize, x: usize, r: usize, last: usize): void {
+@inline export function scatterGroup(scratch: usize, k: usize, x: usize, r: usize, last: usize): void {
   if (!ASC_FEATURE_SIMD) return;
   const rowBytes = k << 2;
   for (let v: usize = 0; v < SWEEP_GROUP; v += 2) {

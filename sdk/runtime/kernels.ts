@@ -57,7 +57,7 @@ export const KERNELS = [
   // The masked objective's terms and updates (assembly/updates/masked.ts).
   {
     name: "f32_masked_terms_f64",
-    params: ["rows", "k", "indptr", "indices", "vecs", "scalars", "scalarPerRow", "gram", "out", "init"],
+    params: ["rows", "k", "indptr", "indices", "vecs", "scalars", "flags", "gram", "out", "scratch"],
     result: "void",
   },
   {
@@ -70,7 +70,11 @@ export const KERNELS = [
     params: ["x", "rows", "k", "num", "offset", "offsetStride", "terms", "eps", "scratch"],
     result: "void",
   },
-  { name: "f32_masked_dots_f64", params: ["rows", "k", "indptr", "indices", "vecs", "y", "out"], result: "void" },
+  {
+    name: "f32_masked_dots_f64",
+    params: ["rows", "k", "indptr", "indices", "vecs", "y", "out", "scratch"],
+    result: "void",
+  },
   { name: "f32_masked_loss_f64", params: ["rows", "k", "indptr", "indices", "vecs", "scalars", "y"], result: "f64" },
   {
     name: "f32_update_v_counts_f64",

@@ -25,6 +25,11 @@ import { type PlanContext, vOf, wRow } from "../plans/context.ts";
 import { hPlan, type Rule, type RulePlans, vPlan, wPlan } from "./rule.ts";
 import { EPS } from "./mu.ts";
 
+/** f32_masked_terms_f64's flags (assembly/updates/masked.ts): G_r from the Gram matrix, c_r from 0. */
+const TERMS_INIT = 1;
+/** f32_masked_terms_f64's flags: the scalar of each row's entries is the row's own (Hᵀ's rows). */
+const TERMS_SCALAR_PER_ROW = 2;
+
 /** Float64 words of one row's masked terms (G_r, then c_r). */
 const termWords = (k: number) => k * k + k;
 
@@ -76,44 +81,48 @@ function writeColumnLists(core: Core, strata: readonly ResidentStratum[], n: num
   return lists;
 }
 
-/** Largest block rows of each task. */
-const taskRows = (tasks: readonly (readonly { rows: number }[])[]) =>
-  tasks.map((blocks) => Math.max(1, ...blocks.map((b) => b.rows)));
+/**
+ * Rows whose masked terms are formed and then read at once: as many as fit in 64 KiB of terms
+ * (so that they are still in cache when the row update reads them), a multiple of the 8 rows the
+ * SIMD sweep takes together, at least 8.
+ */
+export const termChunkRows = (k: number) => Math.max(8, Math.floor(65536 / (termWords(k) * 8) / 8) * 8);
 
-/** Byte offsets of per-task regions of `sizes` bytes each, from `base`. */
-function offsets(base: number, sizes: readonly number[]): number[] {
-  let at = base;
-  return sizes.map((bytes) => (at += bytes) - bytes);
+/** The row ranges [row0, row0 + rows) of a block of `rows` rows, by chunks of `chunk`. */
+function chunks(rows: number, chunk: number): { row0: number; rows: number }[] {
+  const out = [];
+  for (let row0 = 0; row0 < rows; row0 += chunk) out.push({ row0, rows: Math.min(chunk, rows - row0) });
+  return out;
 }
 
 /**
  * The masked rule of `solver` for `strata` (their `hidden` lists; a stratum without is fully
- * observed). Own buffers: H v(i) (s×k float64), the column lists, each W and Hᵀ task's terms (its
- * largest block's rows × (k² + k) float64) and row scratch (2k float64), one float64 per W block
- * for the loss, and zero offsets for strata with nothing hidden.
+ * observed). Own buffers: H v(i) (s×k float64), the column lists, each W and Hᵀ task's terms
+ * ({@link termChunkRows} rows × (k² + k) float64: a block's rows are updated chunk by chunk) and
+ * row scratch (16 k float64, the SIMD sweep's), k float64 per v task (a column's unobserved rows
+ * summed), one float64 per W block for the loss, and zero offsets for strata with nothing hidden.
  */
 export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[], core: Core): Rule {
-  const rowScratchBytes = (k: number) => 2 * k * 8;
-  const wTaskRows = (p: Partition) => taskRows(p.wTasks.map((t) => t.blocks));
-  const termBytes = (rows: number[], k: number) => rows.map((r) => r * termWords(k) * 8);
+  const rowScratchBytes = (k: number) => 16 * k * 8;
+  const termBytes = (k: number) => termChunkRows(k) * termWords(k) * 8;
   return {
     hScratchBytes: 8,
     rowScratchBytes,
     buffers: (p: Partition) => ({
       Hv: p.s * p.k * 8,
       columnLists: columnListBytes(strata, p.n),
-      wTerms: termBytes(wTaskRows(p), p.k).reduce((a, b) => a + b, 0),
-      hTerms: p.fixH ? 0 : termBytes(taskRows(p.hTasks), p.k).reduce((a, b) => a + b, 0),
+      wTerms: Math.max(1, p.wTasks.length) * termBytes(p.k),
+      hTerms: p.fixH ? 0 : Math.max(1, p.hTasks.length) * termBytes(p.k),
       rowScratch: Math.max(1, p.wTasks.length) * rowScratchBytes(p.k),
       lossParts: Math.max(1, p.wBlocks.length) * 8,
+      dotScratch: Math.max(1, p.vTasks.length) * p.k * 8,
       zeros: (Math.max(p.n, ...strata.map((x) => x.rows)) + 1) * 4,
     }),
     plans(ctx, options, buffers) {
       const { p } = ctx;
       core.heap.i32(buffers.zeros, Math.max(p.n, ...strata.map((x) => x.rows)) + 1).fill(0);
       const columns = writeColumnLists(core, strata, p.n, buffers.columnLists);
-      const wTerms = offsets(buffers.wTerms, termBytes(wTaskRows(p), p.k));
-      const hTerms = p.fixH ? [] : offsets(buffers.hTerms, termBytes(taskRows(p.hTasks), p.k));
+      const chunk = termChunkRows(p.k);
       const multiplicative = solver === "mu";
       const shifts = {
         v: multiplicative ? EPS + options.l1V / 2 : options.l1V / 2,
@@ -131,60 +140,68 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
           columns,
           shift: shifts.v,
           multiplicative,
+          scratch: buffers.dotScratch,
         }),
         prepareW: prepareWPlan(ctx, buffers.Hv),
         updateW: wPlan(ctx, (plan, b, w, P, task) => {
           const lists = rowLists(strata[b.stratum], buffers.zeros);
-          plan.call("f32_masked_terms_f64", [
-            b.rows,
-            p.k,
-            lists.indptr + b.row * 4,
-            lists.indices,
-            ctx.ws.Ht,
-            vOf(ctx, b.stratum),
-            0,
-            ctx.ws.HHt,
-            wTerms[task],
-            1,
-          ]);
-          rowUpdate(plan, {
-            x: w,
-            rows: b.rows,
-            num: P,
-            offset: buffers.Hv + b.stratum * p.k * 8,
-            offsetStride: 0,
-            terms: wTerms[task],
-            shift: shifts.w,
-            scratch: buffers.rowScratch + task * rowScratchBytes(p.k),
-          });
+          const terms = buffers.wTerms + task * termBytes(p.k);
+          for (const c of chunks(b.rows, chunk)) {
+            plan.call("f32_masked_terms_f64", [
+              c.rows,
+              p.k,
+              lists.indptr + (b.row + c.row0) * 4,
+              lists.indices,
+              ctx.ws.Ht,
+              vOf(ctx, b.stratum),
+              TERMS_INIT,
+              ctx.ws.HHt,
+              terms,
+              buffers.rowScratch + task * rowScratchBytes(p.k),
+            ]);
+            rowUpdate(plan, {
+              x: w + c.row0 * p.k * 4,
+              rows: c.rows,
+              num: P + c.row0 * p.k * 4,
+              offset: buffers.Hv + b.stratum * p.k * 8,
+              offsetStride: 0,
+              terms,
+              shift: shifts.w,
+              scratch: buffers.rowScratch + task * rowScratchBytes(p.k),
+            });
+          }
         }).work(2 * p.k * p.k * p.totalRows * (options.sweeps + 1)),
         updateH: p.fixH ? new PlanBuilder() : hPlan(ctx, 8, (plan, b, shift, row) => {
           const task = p.hTasks.findIndex((blocks) => blocks.includes(b));
+          const terms = buffers.hTerms + task * termBytes(p.k);
           plan.call("f32_shift_term_f64", [ctx.factors.V + b.row * 4, p.n, p.s, b.rows, ctx.ws.wSums, p.k, shift]);
-          strata.forEach((_, i) =>
-            plan.call("f32_masked_terms_f64", [
-              b.rows,
-              p.k,
-              columns.indptr[i] + b.row * 4,
-              columns.rows[i],
-              ctx.factors.W[i],
-              vOf(ctx, i) + b.row * 4,
-              1,
-              ctx.ws.gramSum,
-              hTerms[task],
-              i === 0 ? 1 : 0,
-            ])
-          );
-          rowUpdate(plan, {
-            x: ctx.ws.Ht + b.row * p.k * 4,
-            rows: b.rows,
-            num: ctx.ws.Nt + b.row * p.k * 4,
-            offset: shift,
-            offsetStride: p.k,
-            terms: hTerms[task],
-            shift: shifts.h,
-            scratch: row,
-          });
+          for (const c of chunks(b.rows, chunk)) {
+            const row0 = b.row + c.row0;
+            strata.forEach((_, i) =>
+              plan.call("f32_masked_terms_f64", [
+                c.rows,
+                p.k,
+                columns.indptr[i] + row0 * 4,
+                columns.rows[i],
+                ctx.factors.W[i],
+                vOf(ctx, i) + row0 * 4,
+                TERMS_SCALAR_PER_ROW | (i === 0 ? TERMS_INIT : 0),
+                ctx.ws.gramSum,
+                terms,
+                row,
+              ])
+            );
+            rowUpdate(plan, {
+              x: ctx.ws.Ht + row0 * p.k * 4,
+              rows: c.rows,
+              num: ctx.ws.Nt + row0 * p.k * 4,
+              offset: shift + c.row0 * p.k * 8,
+              offsetStride: p.k,
+              terms,
+              shift: shifts.h,
+              scratch: row,
+            });
+          }
         }).work(2 * p.n * p.k * (p.k * (options.sweeps + 1) + p.s)),
         maskLoss: maskLossPlan(ctx, buffers.lossParts, buffers.zeros),
       };
@@ -219,11 +236,16 @@ function prepareWPlan(ctx: PlanContext, Hv: number): PlanBuilder {
 function vUpdatePlan(
   ctx: PlanContext,
   updates: number,
-  { columns, shift, multiplicative }: { columns: ColumnLists; shift: number; multiplicative: boolean },
+  { columns, shift, multiplicative, scratch }: {
+    columns: ColumnLists;
+    shift: number;
+    multiplicative: boolean;
+    scratch: number;
+  },
 ): PlanBuilder {
   if (updates === 0) return new PlanBuilder();
   const { k } = ctx.p;
-  return vPlan(ctx, (plan, i, j0, len, t) => {
+  return vPlan(ctx, (plan, i, j0, len, t, task) => {
     plan.call("f32_masked_dots_f64", [
       len,
       k,
@@ -232,6 +254,7 @@ function vUpdatePlan(
       ctx.factors.W[i],
       ctx.ws.Ht + j0 * k * 4,
       t,
+      scratch + task * k * 8,
     ]);
     for (let u = 0; u < updates; u++) {
       plan.call("f32_update_v_counts_f64", [

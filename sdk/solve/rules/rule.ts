@@ -51,11 +51,12 @@ export interface Rule extends RuleBuffers {
 
 /**
  * The v(i) update plan: tasks over chunks of columns; for each chunk and stratum, t = (Hᵀ w(i))
- * on the chunk (float64, into the task's scratch), then `update` adds the calls that read it.
+ * on the chunk (float64, into the task's scratch), then `update` adds the calls that read it
+ * (given the task's index, for the rule's own scratch).
  */
 export function vPlan(
   ctx: PlanContext,
-  update: (plan: PlanBuilder, stratum: number, j0: number, len: number, t: number) => void,
+  update: (plan: PlanBuilder, stratum: number, j0: number, len: number, t: number, task: number) => void,
 ): PlanBuilder {
   const plan = new PlanBuilder();
   ctx.p.vTasks.forEach((chunks, task) => {
@@ -64,7 +65,7 @@ export function vPlan(
     for (const { j0, len } of chunks) {
       ctx.strata.forEach((_, i) => {
         htTimes(ctx, plan, j0, len, ctx.ws.wSums + i * ctx.p.k * 8, scratch);
-        update(plan, i, j0, len, scratch);
+        update(plan, i, j0, len, scratch, task);
       });
     }
   });
