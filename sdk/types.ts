@@ -132,6 +132,8 @@ export interface ModelSettings {
   restarts: number;
   /** The weight of each stratum in the objective, or null without weights. */
   strataWeights: number[] | null;
+  /** `"mask"`: NaN entries (and CSR strata's `unknown` lists) were left out of the objective; `"error"`: none allowed. */
+  missing: Missing;
 }
 
 /** Options of `fit()`. */

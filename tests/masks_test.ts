@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fit, type FitOptions, type Model, type Stratum, transform } from "../sdk/mod.ts";
+import { fit, type FitOptions, Model, type Stratum, transform } from "../sdk/mod.ts";
 import { init } from "../sdk/runtime/core.ts";
 import { randomFactors } from "../sdk/input/factors.ts";
 import { loadStrata, powerOfTwoBelow } from "../sdk/input/strata.ts";
@@ -123,6 +123,20 @@ describe("masked fits", () => {
       }
     });
   }
+
+  it("record the setting in the model and its file (and files without it read as unmasked)", async () => {
+    const { strata } = hideEntries(mixed(1), 0.2, 1);
+    const model = await fit(strata, { rank: 3, maxIter: 3, seed: 1, missing: "mask" });
+    try {
+      assert.equal(model.missing, "mask");
+      const json = model.toJSON();
+      assert.equal(Model.fromJSON(json).settings.missing, "mask");
+      const { missing: _, ...older } = json.settings;
+      assert.equal(Model.fromJSON({ ...json, settings: older }).missing, "error");
+    } finally {
+      model.free();
+    }
+  });
 
   it("take the unmasked path's bits when the mask hides nothing (both solvers, mixed strata)", async () => {
     for (const solver of ["hals", "mu"] as const) {

@@ -441,6 +441,7 @@ describe("model settings, one object", () => {
         l1H: 0.5,
         restarts: 1,
         strataWeights: null,
+        missing: "error",
         normalizeUnits: true,
         threads: model.settings.threads,
       });

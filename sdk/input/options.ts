@@ -333,6 +333,8 @@ export const OPTIONS = {
     defaultText: '`"error"`',
     doc:
       '`"mask"`: a `NaN` in a dense stratum is an unobserved entry (CSR strata list theirs in `unknown: { rows, cols }`), left out of the objective, which becomes `Σ_i ‖M(i) ⊙ (A(i) − 1 v(i)ᵀ − W(i) H)‖²`, minimized exactly by both solvers (the loss and normalized loss are over the observed entries; `model.reconstruct()` fills the holes); `"error"`: a `NaN` is refused',
+    // Files written before the setting was recorded come from fits without masks.
+    recorded: { check: choice("error", "mask"), absent: "error" },
   },
   normalizeUnits: {
     check: boolean,
