@@ -16,7 +16,7 @@ import { fingerprint } from "./input/fingerprint.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
-import { fillHidden, loadStrata, type ResidentStrata } from "./input/strata.ts";
+import { fillHidden, hiddenCount, loadStrata, type ResidentStrata } from "./input/strata.ts";
 import type { Core } from "./runtime/core.ts";
 import type { Shape } from "./input/factors.ts";
 import { describeStrata, type StratumLayout } from "./input/shapes.ts";
@@ -66,7 +66,8 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const rowIds = rowIdsOf(strata, layouts.map((x) => x.rows), ACTION);
   const weights = strataWeights(settings, layouts);
   const core = await init();
-  checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings)), largestStratum(layouts), ACTION);
+  const hidden = settings.missing === "mask" ? strata.map((x, i) => hiddenCount(x, layouts[i])) : undefined;
+  checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings, hidden)), largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
   // Threads start while the data load, if the products (2 nnz k flops a pass) are worth them.
   const executor = await executorFor(core, settings.threads);
@@ -227,10 +228,15 @@ function checkAgainstData(settings: ResolvedOptions, layouts: readonly StratumLa
   }
 }
 
-/** The shape of a fit, as memoryNeeded() takes it. */
-function fitShape(layouts: readonly StratumLayout[], settings: ResolvedOptions): FitShape {
+/** The shape of a fit, as memoryNeeded() takes it (`hidden`: each stratum's unobserved entries, with masks). */
+function fitShape(layouts: readonly StratumLayout[], settings: ResolvedOptions, hidden?: number[]): FitShape {
   return {
-    strata: layouts.map((x) => x.kind === "csr" ? { rows: x.rows, cols: x.cols, nnz: x.nnz } : x),
+    strata: layouts.map((x, i) => ({
+      rows: x.rows,
+      cols: x.cols,
+      ...(x.kind === "csr" ? { nnz: x.nnz } : {}),
+      hidden: hidden?.[i] ?? 0,
+    })),
     rank: settings.rank,
     solver: settings.solver,
     lossEveryIteration: lossEveryIteration(settings),

@@ -7,14 +7,34 @@ import { fit, type Stratum } from "../sdk/mod.ts";
 import { init } from "../sdk/runtime/core.ts";
 import { memoryNeeded } from "../sdk/solve/memory.ts";
 import { csrStrata, denseStrata } from "../testing/fixtures.ts";
+import { hideEntries } from "../testing/masked_reference.ts";
 
 const core = await init();
 
+/** A stratum's shape, with its unobserved entries (NaN, or the CSR `unknown` list). */
 const shapeOf = (s: Stratum) =>
-  "indptr" in s ? { rows: s.rows, cols: s.cols, nnz: s.indices.length } : { rows: s.rows!, cols: s.cols! };
+  "indptr" in s
+    ? { rows: s.rows, cols: s.cols, nnz: s.indices.length, hidden: s.unknown?.rows.length ?? 0 }
+    : { rows: s.rows!, cols: s.cols!, hidden: Array.from(s.data as ArrayLike<number>).filter(Number.isNaN).length };
 
 describe("memoryNeeded", () => {
-  const cases: [string, Stratum[], { solver: "mu" | "hals"; trackLoss: boolean; init: "random" | "nndsvd" }][] = [
+  const cases: [
+    string,
+    Stratum[],
+    { solver: "mu" | "hals"; trackLoss: boolean; init: "random" | "nndsvd"; missing?: "mask" },
+  ][] = [
+    ["dense, HALS, 20 % hidden", hideEntries(denseStrata(7, [300, 120], 90), 0.2, 1).strata, {
+      solver: "hals",
+      trackLoss: true,
+      init: "random",
+      missing: "mask",
+    }],
+    [
+      "mixed, MU, 30 % hidden",
+      hideEntries([...denseStrata(8, [200], 300), ...csrStrata(9, [400], 300, 0.05)], 0.3, 2)
+        .strata,
+      { solver: "mu", trackLoss: true, init: "random", missing: "mask" },
+    ],
     ["dense, HALS", denseStrata(1, [300, 120], 90), { solver: "hals", trackLoss: true, init: "random" }],
     ["dense, MU, NNDSVD", denseStrata(2, [300, 120], 90), { solver: "mu", trackLoss: true, init: "nndsvd" }],
     ["CSR, HALS, loss not tracked", csrStrata(3, [800, 500], 400, 0.02), {

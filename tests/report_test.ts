@@ -319,6 +319,7 @@ async function madeModel(
     normalizeUnits: true,
     restarts: 1,
     strataWeights: null,
+    missing: "error",
     threads: 1,
     ...Object.fromEntries(given.filter(([key]) => settingNames.has(key))),
   };

@@ -103,6 +103,28 @@ function isNonNegativeFloat32(x: unknown): x is number {
   return typeof x === "number" && x >= 0 && x <= F32_MAX;
 }
 
+/**
+ * How many entries a stratum leaves out of the objective under `missing: "mask"`: its NaN
+ * entries (dense; rows of the wrong length count nothing: loading refuses them) or the length of
+ * its `unknown` list (CSR). Counted before anything is allocated, for memoryNeeded().
+ */
+export function hiddenCount(stratum: Stratum, layout: StratumLayout): number {
+  if (layout.kind === "csr") {
+    const unknown = (stratum as CsrStratum).unknown;
+    return unknown && isArrayLike(unknown.rows) ? unknown.rows.length : 0;
+  }
+  const data = (stratum as DenseStratum).data;
+  let count = 0;
+  for (let r = 0; r < layout.rows; r++) {
+    const row = layout.nested ? (data as ArrayLike<unknown>[])[r] : undefined;
+    if (layout.nested && !isArrayLike(row)) continue;
+    for (let j = 0; j < layout.cols; j++) {
+      if (Number.isNaN(layout.nested ? row![j] : (data as ArrayLike<unknown>)[r * layout.cols + j])) count++;
+    }
+  }
+  return count;
+}
+
 async function loadDense(
   core: Core,
   stratum: DenseStratum,

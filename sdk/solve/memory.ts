@@ -11,13 +11,17 @@ import type { Heap } from "../runtime/heap.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
 import { partition, type StratumShape } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
+import { maskedBuffers, termChunkRows } from "./rules/masked.ts";
 import { CSR_BLOCK_NNZ } from "../tuning.ts";
 import { workspaceBytes, workspaceSizes } from "./workspace.ts";
 
 /** The shape of a fit, as {@link memoryNeeded} takes it. */
 export interface FitShape {
-  /** Each stratum's rows and columns, and for a sparse (CSR) stratum its stored entries. */
-  strata: readonly { rows: number; cols: number; nnz?: number }[];
+  /**
+   * Each stratum's rows and columns, for a sparse (CSR) stratum its stored entries, and with
+   * `missing: "mask"` its unobserved entries (`hidden`, default 0).
+   */
+  strata: readonly { rows: number; cols: number; nnz?: number; hidden?: number }[];
   rank: number;
   /** Default "hals". */
   solver?: "mu" | "hals";
@@ -33,7 +37,10 @@ export interface FitShape {
 
 /** Bytes of WebAssembly memory a fit needs, by part. */
 export interface MemoryEstimate {
-  /** The strata as stored (float32 dense; CSR int32 offsets and indices, float32 values) and their column sums. */
+  /**
+   * The strata as stored (float32 dense; CSR int32 offsets and indices, float32 values), their
+   * column sums and the lists of their unobserved entries (int32 row offsets and columns).
+   */
   data: number;
   /** V (s×n), the W(i) (m_i×k) and H (k×n), float32 (twice with restarts: the best start's copy). */
   factors: number;
@@ -78,7 +85,12 @@ function nndsvdBytes(strata: readonly StratumShape[], n: number, k: number): num
  * An upper bound of the plans' encodings: CALL_WORDS float64 per call, counting the calls of every
  * plan from the partition (each block, chunk, slot and range makes at most a few calls).
  */
-function planBytes(p: ReturnType<typeof partition>, strata: readonly StratumShape[], vUpdates: number): number {
+function planBytes(
+  p: ReturnType<typeof partition>,
+  strata: readonly StratumShape[],
+  vUpdates: number,
+  masked: boolean,
+): number {
   const csrBlocks = strata.reduce((sum, x) => sum + (x.kind === "csr" ? Math.floor(x.nnz / CSR_BLOCK_NNZ) + 1 : 0), 0);
   const productBlocks = p.productBlocks.length + csrBlocks;
   const wBlocks = p.wTasks.reduce((sum, task) => sum + task.blocks.length, 0);
@@ -86,9 +98,23 @@ function planBytes(p: ReturnType<typeof partition>, strata: readonly StratumShap
   const vChunks = p.vTasks.reduce((sum, task) => sum + task.length, 0);
   const calls = 3 * productBlocks + 4 * p.streamedBlocks.length + 2 * (p.numeratorSlots + p.denseBlocks.length) +
     2 * p.columnRanges * (p.s + 1) + p.reduceChunks.length + vChunks * p.s * (2 + vUpdates) + 2 * wBlocks +
-    2 * hBlocks + p.s + 2 * p.gramSlots + p.wBlocks.length + 2 * p.hGramRanges.length + 7 * p.s + 16;
+    2 * hBlocks + p.s + 2 * p.gramSlots + p.wBlocks.length + 2 * p.hGramRanges.length + 7 * p.s + 16 +
+    (masked ? maskedCalls(p) : 0);
   // One encoding per plan: its calls, and its task bounds (an int32 per task and one more).
   return block(calls * CALL_WORDS * 8) + 20 * block(4 * (calls + 1));
+}
+
+/**
+ * The masked rule's calls beyond the unmasked ones' (sdk/solve/rules/masked.ts): the terms and
+ * row update of each chunk of rows (W's, and Hᵀ's with one terms call per stratum), the loss of
+ * each W block.
+ */
+function maskedCalls(p: ReturnType<typeof partition>): number {
+  const chunk = termChunkRows(p.k);
+  const chunks = (rows: number) => Math.ceil(rows / chunk);
+  const wChunks = p.wTasks.reduce((sum, task) => sum + task.blocks.reduce((a, b) => a + chunks(b.rows), 0), 0);
+  const hChunks = p.hTasks.reduce((sum, task) => sum + task.reduce((a, b) => a + chunks(b.rows), 0), 0);
+  return 2 * wChunks + (p.s + 1) * hChunks + p.wBlocks.length + p.s;
 }
 
 /** A shape as {@link FitShape} gives it, with its kind. */
@@ -123,7 +149,10 @@ export function memoryNeeded(shape: FitShape): MemoryEstimate {
   const strata = shape.strata.map(stratumShape);
   const { rank: k } = shape;
   const n = strata[0]?.cols ?? 0;
-  const data = dataBytes(strata);
+  const hidden = shape.strata.map((x) => x.hidden ?? 0);
+  const masked = hidden.some((count) => count > 0);
+  const data = dataBytes(strata) +
+    (masked ? strata.reduce((sum, x, i) => sum + block((x.rows + 1) * 4) + block(hidden[i] * 4), 0) : 0);
   const copies = (shape.restarts ?? 1) > 1 ? 2 : 1;
   const factors = copies *
     (block(strata.length * n * 4) + strata.reduce((sum, x) => sum + block(x.rows * k * 4), 0) + block(k * n * 4));
@@ -133,7 +162,8 @@ export function memoryNeeded(shape: FitShape): MemoryEstimate {
   const start = shape.init === "nndsvd" ? nndsvdBytes(strata, n, k) : 0;
   const lossEveryIteration = shape.lossEveryIteration ?? true;
   const p = partition(strata, { rank: k, lossEveryIteration, fixH: false, threads: shape.threads ?? 8 });
-  const workspace = workspaceBytes(workspaceSizes(p, strata, RULES[shape.solver ?? "hals"])) + planBytes(p, strata, 2);
+  const rule = masked ? maskedBuffers(hidden, strata) : RULES[shape.solver ?? "hals"];
+  const workspace = workspaceBytes(workspaceSizes(p, strata, rule)) + planBytes(p, strata, 2, masked);
   return { data, factors, start, workspace, total: data + factors + Math.max(start, workspace) };
 }
 

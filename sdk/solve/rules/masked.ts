@@ -23,6 +23,7 @@ import type { Partition } from "../partition.ts";
 import { hTimes } from "../plans/products.ts";
 import { type PlanContext, vOf, wRow } from "../plans/context.ts";
 import { hPlan, type Rule, type RulePlans, vPlan, wPlan } from "./rule.ts";
+import type { RuleBuffers } from "../workspace.ts";
 import { EPS } from "./mu.ts";
 
 /** f32_masked_terms_f64's flags (assembly/updates/masked.ts): G_r from the Gram matrix, c_r from 0. */
@@ -48,9 +49,9 @@ function rowLists(x: ResidentStratum, zeros: number): { indptr: number; indices:
   return x.hidden ? { indptr: x.hidden.indptr, indices: x.hidden.indices } : { indptr: zeros, indices: zeros };
 }
 
-/** Bytes of the column lists of `strata` at n columns (offsets, rows and counts of each). */
-function columnListBytes(strata: readonly ResidentStratum[], n: number): number {
-  return strata.reduce((total, x) => total + (n + 1) * 4 + (x.hidden?.count ?? 0) * 4 + n * 4, 0);
+/** Bytes of the column lists at n columns of strata with `hidden` unobserved entries each (offsets, rows and counts). */
+function columnListBytes(hidden: readonly number[], n: number): number {
+  return hidden.reduce((total, count) => total + (n + 1) * 4 + count * 4 + n * 4, 0);
 }
 
 /** Writes the column lists (counting sort of each stratum's row lists) from `at` on. */
@@ -88,6 +89,12 @@ function writeColumnLists(core: Core, strata: readonly ResidentStratum[], n: num
  */
 export const termChunkRows = (k: number) => Math.max(8, Math.floor(65536 / (termWords(k) * 8) / 8) * 8);
 
+/** Bytes of one task's terms: {@link termChunkRows} rows × (k² + k) float64. */
+const termBytes = (k: number) => termChunkRows(k) * termWords(k) * 8;
+
+/** Bytes of one task's row scratch: 16 k float64 (the SIMD sweep's group of 8 rows). */
+const rowScratchBytes = (k: number) => 16 * k * 8;
+
 /** The row ranges [row0, row0 + rows) of a block of `rows` rows, by chunks of `chunk`. */
 function chunks(rows: number, chunk: number): { row0: number; rows: number }[] {
   const out = [];
@@ -103,21 +110,9 @@ function chunks(rows: number, chunk: number): { row0: number; rows: number }[] {
  * summed), one float64 per W block for the loss, and zero offsets for strata with nothing hidden.
  */
 export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[], core: Core): Rule {
-  const rowScratchBytes = (k: number) => 16 * k * 8;
-  const termBytes = (k: number) => termChunkRows(k) * termWords(k) * 8;
+  const sizes = maskedBuffers(strata.map((x) => x.hidden?.count ?? 0), strata);
   return {
-    hScratchBytes: 8,
-    rowScratchBytes,
-    buffers: (p: Partition) => ({
-      Hv: p.s * p.k * 8,
-      columnLists: columnListBytes(strata, p.n),
-      wTerms: Math.max(1, p.wTasks.length) * termBytes(p.k),
-      hTerms: p.fixH ? 0 : Math.max(1, p.hTasks.length) * termBytes(p.k),
-      rowScratch: Math.max(1, p.wTasks.length) * rowScratchBytes(p.k),
-      lossParts: Math.max(1, p.wBlocks.length) * 8,
-      dotScratch: Math.max(1, p.vTasks.length) * p.k * 8,
-      zeros: (Math.max(p.n, ...strata.map((x) => x.rows)) + 1) * 4,
-    }),
+    ...sizes,
     plans(ctx, options, buffers) {
       const { p } = ctx;
       core.heap.i32(buffers.zeros, Math.max(p.n, ...strata.map((x) => x.rows)) + 1).fill(0);
@@ -207,6 +202,27 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
       };
       return plans;
     },
+  };
+}
+
+/**
+ * The masked rule's buffers (see {@link maskedRule}) for strata of these `rows` with `hidden`
+ * unobserved entries each: what the solver allocates, and what memoryNeeded() counts.
+ */
+export function maskedBuffers(hidden: readonly number[], strata: readonly { rows: number }[]): RuleBuffers {
+  return {
+    hScratchBytes: 8,
+    rowScratchBytes,
+    buffers: (p: Partition) => ({
+      Hv: p.s * p.k * 8,
+      columnLists: columnListBytes(hidden, p.n),
+      wTerms: Math.max(1, p.wTasks.length) * termBytes(p.k),
+      hTerms: p.fixH ? 0 : Math.max(1, p.hTasks.length) * termBytes(p.k),
+      rowScratch: Math.max(1, p.wTasks.length) * rowScratchBytes(p.k),
+      lossParts: Math.max(1, p.wBlocks.length) * 8,
+      dotScratch: Math.max(1, p.vTasks.length) * p.k * 8,
+      zeros: (Math.max(p.n, ...strata.map((x) => x.rows)) + 1) * 4,
+    }),
   };
 }
 
