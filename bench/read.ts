@@ -1,4 +1,4 @@
-// How fast the CLI's readers read, and how much memory they take (Deno, Bun or Node):
+// How fast the CLI's readers read, and how much memory they take (Deno or Bun):
 //
 //   deno run -A bench/read.ts generate DIR [MB]   writes about MB megabytes (default 100) of each:
 //       DIR/dense/a.csv (50 columns with a header), DIR/grouped.csv (the same with a strata column
@@ -13,8 +13,6 @@ import { closeSync, mkdirSync, openSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { readStrata } from "../io/read_input.ts";
-
-const args = process.argv.slice(2);
 
 /** Deterministic values in [0, 1). */
 function random(seed: number): () => number {
@@ -39,35 +37,50 @@ function writeLines(file: string, head: string, bytes: number, line: (i: number)
   return count;
 }
 
-function generate(dir: string, megabytes: number): void {
-  const bytes = megabytes * 1e6;
-  const cols = 50;
+/** The columns of the CSV files (x0 … x49), values in [0, 10) with 6 decimals. */
+const COLS = 50;
+
+/**
+ * Writes about `bytes` of CSV: a header and rows of {@link COLS} values; with `strata`, a first
+ * column "site" naming one of 4 strata (s0 … s3) at random.
+ */
+export function writeCsv(file: string, bytes: number, strata: boolean): void {
   const next = random(12345);
-  const row = () => Array.from({ length: cols }, () => (next() * 10).toFixed(6)).join(",");
-  const names = Array.from({ length: cols }, (_, j) => `x${j}`).join(",");
-  for (const sub of ["dense", "sorted", "shuffled"]) mkdirSync(join(dir, sub), { recursive: true });
-  writeLines(join(dir, "dense", "a.csv"), `${names}\n`, bytes, () => `${row()}\n`);
-  writeLines(join(dir, "grouped.csv"), `site,${names}\n`, bytes, () => `s${Math.floor(next() * 4)},${row()}\n`);
-  // Sparse: 10,000 columns, about 20 bytes an entry; rows of 50 entries in ascending columns.
-  const nnz = Math.floor(bytes / 20 / 50) * 50;
+  const row = () => Array.from({ length: COLS }, () => (next() * 10).toFixed(6)).join(",");
+  const names = Array.from({ length: COLS }, (_, j) => `x${j}`).join(",");
+  if (strata) writeLines(file, `site,${names}\n`, bytes, () => `s${Math.floor(next() * 4)},${row()}\n`);
+  else writeLines(file, `${names}\n`, bytes, () => `${row()}\n`);
+}
+
+/**
+ * Writes about `bytes` of a MatrixMarket coordinate file: 10,000 columns, about 20 bytes an
+ * entry, rows of 50 entries in ascending columns. `order` "rows" lists them row by row; "any"
+ * reverses each block of 500,000 entries, so that rows go back all the time.
+ */
+export function writeMtx(file: string, bytes: number, order: "rows" | "any"): void {
+  const next = random(12345);
+  const nnz = Math.max(1, Math.floor(bytes / 20 / 50)) * 50;
   const rows = nnz / 50;
   const entry = (i: number) => {
     const r = Math.floor(i / 50);
     return `${r + 1} ${(i % 50) * 200 + 1 + Math.floor(next() * 200)} ${(next() * 10).toFixed(6)}\n`;
   };
-  const header = `%%MatrixMarket matrix coordinate real general\n${rows} 10000 ${nnz}\n`;
-  const sorted = openSync(join(dir, "sorted", "a.mtx"), "w");
-  const shuffled = openSync(join(dir, "shuffled", "a.mtx"), "w");
-  writeSync(sorted, header);
-  writeSync(shuffled, header);
-  // Shuffled: each block of 500,000 entries in reverse order, so rows go back all the time.
+  const fd = openSync(file, "w");
+  writeSync(fd, `%%MatrixMarket matrix coordinate real general\n${rows} 10000 ${nnz}\n`);
   for (let start = 0; start < nnz; start += 500_000) {
     const lines = Array.from({ length: Math.min(500_000, nnz - start) }, (_, k) => entry(start + k));
-    writeSync(sorted, lines.join(""));
-    writeSync(shuffled, lines.reverse().join(""));
+    writeSync(fd, (order === "rows" ? lines : lines.reverse()).join(""));
   }
-  closeSync(sorted);
-  closeSync(shuffled);
+  closeSync(fd);
+}
+
+function generate(dir: string, megabytes: number): void {
+  const bytes = megabytes * 1e6;
+  for (const sub of ["dense", "sorted", "shuffled"]) mkdirSync(join(dir, sub), { recursive: true });
+  writeCsv(join(dir, "dense", "a.csv"), bytes, false);
+  writeCsv(join(dir, "grouped.csv"), bytes, true);
+  writeMtx(join(dir, "sorted", "a.mtx"), bytes, "rows");
+  writeMtx(join(dir, "shuffled", "a.mtx"), bytes, "any");
 }
 
 function read(path: string, strataColumn: string | undefined): void {
@@ -91,6 +104,9 @@ function read(path: string, strataColumn: string | undefined): void {
   );
 }
 
-if (args[0] === "generate") generate(args[1], Number(args[2] ?? 100));
-else if (args[0] !== undefined) read(args[0], args[1] === "--strata-column" ? args[2] : undefined);
-else console.log("usage: bench/read.ts generate DIR [MB] | bench/read.ts PATH [--strata-column COL]");
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  if (args[0] === "generate") generate(args[1], Number(args[2] ?? 100));
+  else if (args[0] !== undefined) read(args[0], args[1] === "--strata-column" ? args[2] : undefined);
+  else console.log("usage: bench/read.ts generate DIR [MB] | bench/read.ts PATH [--strata-column COL]");
+}

@@ -280,7 +280,9 @@ function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Gr
   };
   const checkNumeric = grouping.columns === undefined;
   let stratum = -1;
-  let marked: number[] = [];
+  // Columns whose first text value is on the current record. Emptied in place, never replaced:
+  // an array per record would be garbage that JavaScriptCore lets pile up by megabytes (Bun).
+  const marked: number[] = [];
   pass(
     source,
     options,
@@ -314,7 +316,7 @@ function countStrata(source: ByteSource, options: DelimitedOptions, grouping: Gr
           throw widthError(file, recordLine, fields, count.header.length, "the header");
         }
         for (const column of marked) count.nonNumeric.get(column)!.line = recordLine;
-        marked = [];
+        marked.length = 0;
         if (stratum >= 0) count.strata.rows[stratum]++;
         stratum = -1;
         count.rows++;
