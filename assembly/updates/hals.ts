@@ -46,13 +46,28 @@ export function f32_hals_update_rows_f64(
   x: usize, rows: i32, k: i32, num: usize, gram: usize,
   offset: usize, offsetStride: i32, shift: f64, sweeps: i32, scratch: usize,
 ): void {
+  updateRows(x, rows, k, num, offset, offsetStride, gram, false, 0, shift, sweeps, scratch);
+}
+
+/**
+ * The row update of {@link f32_hals_update_rows_f64}, with one curvature for every row at `gram`
+ * (`perRow` false), or (true: the masked update, ./masked.ts) row r's own G_r (k×k float64) at
+ * gram + r · termBytes, followed by c_r (k float64), which adds to the right-hand side:
+ * b = ((Num − Off) + c_r) − shift.
+ */
+// @ts-ignore: decorator
+@inline export function updateRows(
+  x: usize, rows: i32, k: i32, num: usize, offset: usize, offsetStride: i32,
+  gram: usize, perRow: bool, termBytes: usize, shift: f64, sweeps: i32, scratch: usize,
+): void {
   const uk = <usize>k;
   const offsetBytes = <usize>offsetStride << 3;
   if (ASC_FEATURE_SIMD) {
     const last = <usize>rows - 1;
+    const c = perRow ? gram + uk * uk * 8 : 0;
     for (let r: usize = 0; r < <usize>rows; r += SWEEP_GROUP) {
-      gatherGroup(scratch, uk, x, num, offset, offsetBytes, r, last, shift, false, 0, 0);
-      for (let sweep = 0; sweep < sweeps; sweep++) sweepGroup(scratch, uk, gram, false, 0, r, last);
+      gatherGroup(scratch, uk, x, num, offset, offsetBytes, r, last, shift, perRow, c, termBytes);
+      for (let sweep = 0; sweep < sweeps; sweep++) sweepGroup(scratch, uk, gram, perRow, termBytes, r, last);
       scatterGroup(scratch, uk, x, r, last);
     }
     return;
@@ -62,11 +77,14 @@ export function f32_hals_update_rows_f64(
     const xr = x + r * uk * 4;
     const nr = num + r * uk * 4;
     const offr = offset + r * offsetBytes;
+    const gr = gram + r * termBytes;
     for (let q: usize = 0; q < uk; q++) {
       store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
-      store<f64>(b + (q << 3), <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) - shift);
+      let rhs = <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3));
+      if (perRow) rhs += load<f64>(gr + uk * uk * 8 + (q << 3));
+      store<f64>(b + (q << 3), rhs - shift);
     }
-    for (let sweep = 0; sweep < sweeps; sweep++) sweepRow(scratch, b, gram, uk);
+    for (let sweep = 0; sweep < sweeps; sweep++) sweepRow(scratch, b, gr, uk);
     for (let q: usize = 0; q < uk; q++) store<f32>(xr + (q << 2), <f32>load<f64>(scratch + (q << 3)));
   }
 }
@@ -74,11 +92,11 @@ export function f32_hals_update_rows_f64(
 /**
  * One cyclic coordinate sweep of the scalar build over one row (docs/algorithm.md, "HALS, the
  * coordinate sweep"): for q in order, x_q ← max(0, x_q + (b_q − Σ_p Gram[q,p] x_p) / Gram[q,q]),
- * rounded to float32, left as it is when Gram[q,q] ≤ 0. x, b: k float64; Gram: k×k float64. The
- * masked kernel (./masked.ts) sweeps with each row's own curvature through it too.
+ * rounded to float32, left as it is when Gram[q,q] ≤ 0. x, b: k float64; Gram: k×k float64 (the
+ * row's own G_r in the masked update).
  */
 // @ts-ignore: decorator
-@inline export function sweepRow(x: usize, b: usize, gram: usize, uk: usize): void {
+@inline function sweepRow(x: usize, b: usize, gram: usize, uk: usize): void {
   for (let q: usize = 0; q < uk; q++) {
     const gq = gram + q * (uk << 3);
     const gqq = load<f64>(gq + (q << 3));
@@ -92,7 +110,7 @@ export function f32_hals_update_rows_f64(
 }
 
 /** Rows the SIMD build's coordinate sweep updates at once: four f64x2 vectors of two rows. */
-export const SWEEP_GROUP: usize = 8;
+const SWEEP_GROUP: usize = 8;
 
 /** Bytes per coordinate in the group's scratch: SWEEP_GROUP float64 (vector v at 16 v). */
 const LANES_BYTES: usize = SWEEP_GROUP << 3;
@@ -109,7 +127,7 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
  * masked update) ((Num − Off) + c_r) − shift, c_r at terms + row · termBytes (k float64).
  */
 // @ts-ignore: decorator
-@inline export function gatherGroup(
+@inline function gatherGroup(
   scratch: usize, k: usize, x: usize, num: usize, offset: usize, offsetBytes: usize, r: usize, last: usize, shift: f64,
   perRow: bool, terms: usize, termBytes: usize,
 ): void {
@@ -141,7 +159,7 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
  * positive keeps its x_q, as the scalar sweep's skip does.
  */
 // @ts-ignore: decorator
-@inline export function sweepGroup(
+@inline function sweepGroup(
   scratch: usize, k: usize, gram: usize, perRow: bool, rowBytes: usize, r: usize, last: usize,
 ): void {
   if (!ASC_FEATURE_SIMD) return;
@@ -211,7 +229,7 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
 
 /** Stores the group's x back to its rows (a repeated last row gets the same value from each lane). */
 // @ts-ignore: decorator
-@inline export function scatterGroup(scratch: usize, k: usize, x: usize, r: usize, last: usize): void {
+@inline function scatterGroup(scratch: usize, k: usize, x: usize, r: usize, last: usize): void {
   if (!ASC_FEATURE_SIMD) return;
   const rowBytes = k << 2;
   for (let v: usize = 0; v < SWEEP_GROUP; v += 2) {

@@ -11,7 +11,7 @@
 // over its observed entries only. Scalar float64 arithmetic over float32 storage, the same code
 // in the SIMD and scalar builds (the same bits). No kernel here checks sizes, overlaps or signs.
 
-import { gatherGroup, pairF32, scatterGroup, sweepGroup, sweepRow, SWEEP_GROUP } from "./hals";
+import { pairF32, updateRows } from "./hals";
 
 /** Float64 words of one row's terms: G_r (k×k), then c_r (k). */
 // @ts-ignore: decorator
@@ -173,32 +173,7 @@ export function f32_hals_update_rows_masked_f64(
   x: usize, rows: i32, k: i32, num: usize, offset: usize,
   offsetStride: i32, terms: usize, shift: f64, sweeps: i32, scratch: usize,
 ): void {
-  const uk = <usize>k;
-  const words = termWords(uk);
-  if (ASC_FEATURE_SIMD) {
-    const last = <usize>rows - 1, termBytes = words << 3, offsetBytes = <usize>offsetStride << 3;
-    for (let r: usize = 0; r < <usize>rows; r += SWEEP_GROUP) {
-      gatherGroup(scratch, uk, x, num, offset, offsetBytes, r, last, shift, true, terms + uk * uk * 8, termBytes);
-      for (let sweep = 0; sweep < sweeps; sweep++) sweepGroup(scratch, uk, terms, true, termBytes, r, last);
-      scatterGroup(scratch, uk, x, r, last);
-    }
-    return;
-  }
-  const b = scratch + (uk << 3);
-  for (let r: usize = 0; r < <usize>rows; r++) {
-    const xr = x + r * uk * 4;
-    const nr = num + r * uk * 4;
-    const offr = offset + r * (<usize>offsetStride << 3);
-    const gram = terms + r * words * 8;
-    const c = gram + uk * uk * 8;
-    for (let q: usize = 0; q < uk; q++) {
-      store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
-      const rhs = <f64>load<f32>(nr + (q << 2)) - load<f64>(offr + (q << 3)) + load<f64>(c + (q << 3));
-      store<f64>(b + (q << 3), rhs - shift);
-    }
-    for (let sweep = 0; sweep < sweeps; sweep++) sweepRow(scratch, b, gram, uk);
-    for (let q: usize = 0; q < uk; q++) store<f32>(xr + (q << 2), <f32>load<f64>(scratch + (q << 3)));
-  }
+  updateRows(x, rows, k, num, offset, offsetStride, terms, true, termWords(<usize>k) << 3, shift, sweeps, scratch);
 }
 
 /**
