@@ -53,7 +53,9 @@ Options:
   --top N           features listed per stratum and per topic (default 10)
   --by WHAT         what ranks each stratum's features: contrast (default: v(i) minus the mean
                     of the other strata), share (v(i) over the column's sum over the strata) or
-                    value (v(i) itself); on the values as fitted, in each column's own units
+                    value (v(i) itself); with columns on mixed scales (their largest values
+                    more than 100× apart) contrasts and values are ranked divided by their
+                    column's largest value, as snmf top does, and the page says so
   --title TEXT      heading of the page (default "Stratified-NMF model")
   --effects FILE    intervals and tests from snmf effects --json (see above)
   -q, --quiet       no message on stderr

@@ -20,6 +20,7 @@ import { FORCE_FLAG } from "./input_flags.ts";
 import { decoderFor, readDocuments } from "../text/read_text.ts";
 import { stopWords } from "../text/stop_words.ts";
 import { fitSummary, formatFitSummary, formatTopFeatures, topFeatures } from "./summary.ts";
+import { scalingNote } from "../report/top_features.ts";
 import { type DfLimit, parseDfLimit, tfidf, TfidfError, type TfidfMatrix } from "../text/tfidf.ts";
 import { splitRows } from "../text/split_rows.ts";
 import { mtxText } from "../io/write_mtx.ts";
@@ -184,7 +185,8 @@ export async function text(args: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify({ ...summary, documents, vocabularySize: matrix.cols, top: words }));
     } else {
-      console.log([...formatFitSummary(summary), "", ...formatTopFeatures(words, { values: false })].join("\n"));
+      const note = scalingNote(words, model);
+      console.log([...formatFitSummary(summary), "", ...formatTopFeatures(words, { values: false, note })].join("\n"));
       if (!quiet) process.stderr.write(`snmf text: wrote ${out}\n`);
     }
   } finally {

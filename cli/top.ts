@@ -11,7 +11,7 @@ import { topicLabel } from "../sdk/display.ts";
 import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
 import { readModel } from "./model_file.ts";
 import { type Feature, formatTopFeatures, NUMBERING_HELP, type TopFeatures, topFeatures } from "./summary.ts";
-import { scalesNote } from "../report/top_features.ts";
+import { scalingNote } from "../report/top_features.ts";
 import { type EffectsFile, readEffects } from "./effects_file.ts";
 import {
   CALL_Q,
@@ -36,9 +36,11 @@ Usage:
   and shares); for each topic (row of H), the columns where it is largest. Columns are named
   when the model has column names (a CSV header, or the vocabulary of "snmf text").
 
-  The ranking is on the values as fitted, in each column's own units: with columns on different
-  scales the larger-scaled ones rank higher by contrast and by value (shares are unaffected);
-  a note says so when the columns' fitted means differ by more than 100×.
+  Columns on mixed scales (their largest values in the data more than 100× apart, the rule of
+  snmf fit's warning) are ranked by contrast and by value on the scaled values: each column's
+  contrast or v(i)ⱼ divided by its largest value; the numbers shown stay as fitted, and a line
+  under the table says so. A model fitted with --scale max|minmax|std is ranked as fitted (its
+  values are scaled already); shares are scale-free.
 
 ${NUMBERING_HELP}
 
@@ -56,12 +58,16 @@ Options:
                 share or v*) as [lower, upper], and * when its contrast's q < ${CALL_Q}.
                 The intervals are for the procedure's canonical split (docs/inference.md),
                 not for the model's V, whose scores --values shows
-  --json        JSON on stdout: { by, strata: [{ name, features: [{ column, name?, value,
-                effect? }], scores? }], topics: [{ topic, features }], effects?,
-                stability? } (value: v(i)ⱼ or H_qj; scores: each feature's contrast or
-                share, null for no share; none by value; effect: { estimate, lower, upper,
-                p, q, call } with --effects; effects: { settings, caveat }; stability: the
-                model's over its restarts)
+  --json        JSON on stdout: { by, scaling, strata: [{ name, features: [{ column, name?,
+                value, effect? }], scores?, scaled? }], topics: [{ topic, features }],
+                effects?, stability? } (value: v(i)ⱼ or H_qj; scores: each feature's
+                contrast or share, null for no share; none by value; scaling: { rankedOn:
+                "scaled" or "fitted", reason: "mixed scales", "one scale", "scaled before
+                the fit", "scale-free" or "not recorded", ratio?, low?, high?, mixed?,
+                scale? }; scaled: what ranked each feature when rankedOn is "scaled", its
+                contrast or value over its column's largest value; effect: { estimate,
+                lower, upper, p, q, call } with --effects; effects: { settings, caveat };
+                stability: the model's over its restarts)
   -h, --help    this help
 
   A model fitted with --restarts N also shows its stability over the starts within 1 % of the
@@ -98,7 +104,7 @@ export function top(args: string[]): Promise<number> {
     const stability = stabilitySummary(model);
     if (values.json) console.log(JSON.stringify(topJson(result, model, by, effects, grid)));
     else {
-      const note = scalesNote(model, by);
+      const note = scalingNote(result, model);
       const annotate = (i: number, f: Feature) => featureMarks(by, grid?.[i][f.column], stability?.unstable[i], f);
       console.log(
         [

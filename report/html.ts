@@ -11,7 +11,14 @@ import type { Effect, Effects, Model } from "../sdk/mod.ts";
 import { contrasts, largestFirst, type RankBy, shares } from "../sdk/contrast.ts";
 import { columnLabel, escapeHtml, topicLabel } from "../sdk/display.ts";
 import { pageStart } from "./style.ts";
-import { type Feature, type TopFeatures, topFeatures, topicUse } from "./top_features.ts";
+import {
+  type FactorSource,
+  type Feature,
+  scalingNote,
+  type TopFeatures,
+  topFeatures,
+  topicUse,
+} from "./top_features.ts";
 import {
   type Bar,
   type Cell,
@@ -52,7 +59,9 @@ export interface ReportOptions {
   by?: RankBy;
   /**
    * How the columns were scaled before the fit (say "divided by each column's standard
-   * deviation"), said beside the ranking; absent: the values as fitted, in the columns' own units.
+   * deviation"), said beside the ranking, for data scaled before they reached `fit()`; absent:
+   * what the model records decides (its preprocessing and column maxima: sdk/contrast.ts's
+   * `rankScaling`).
    */
   scaling?: string;
   /** Up to this many columns (and 20 strata), v(i) is drawn as grouped bars; beyond, as heat maps (default 40). */
@@ -362,8 +371,9 @@ async function topicUseSection(model: Model): Promise<string> {
   }</div></section>`;
 }
 
-/** What the page says the ranking of each stratum's features is. */
-function rankingText(by: RankBy, scaling: string | undefined): string {
+/** What the page says the ranking of each stratum's features is, and what it was computed on. */
+function rankingText(context: ReportContext): string {
+  const { by, top, model, options } = context;
   const what = {
     contrast:
       "Ranked by contrast: v(i)ⱼ minus the unweighted mean of v(l)ⱼ over the other strata, the columns where the stratum stands out most (the number after each: the contrast).",
@@ -372,15 +382,15 @@ function rankingText(by: RankBy, scaling: string | undefined): string {
     value:
       "Ranked by value: the largest entries of v(i), whether or not the other strata share them (the number after each: v(i)ⱼ).",
   }[by];
-  const scale = scaling === undefined
-    ? "The ranking is on v as fitted, in each column's own units: with columns on different scales, the larger-scaled columns rank higher by contrast and by value (shares are unaffected)."
-    : `The ranking is on the scaled values: ${scaling}.`;
+  const scale = options.scaling === undefined
+    ? scalingNote(top, model, true)
+    : `The ranking is on the scaled values: ${options.scaling}.`;
   return `${what} ${scale} Definitions: docs/algorithm.md §Contrasts and shares.`;
 }
 
 /** A stratum's features, each with its ranking score and, as a tooltip, v, contrast and share. */
 function strataFeatureList(context: ReportContext, i: number, features: Feature[]): string {
-  return features.map((f) => {
+  return features.map((f, k) => {
     const j = f.column;
     const score = context.by === "contrast"
       ? num(context.contrast[i][j], 3)
@@ -389,8 +399,14 @@ function strataFeatureList(context: ReportContext, i: number, features: Feature[
       : num(f.value, 3);
     const effect = context.effects?.[i][j];
     const unstable = context.stability?.unstable[i].includes(columnName(context.model, j)) === true;
+    const scaled = context.top.strata[i].scaled?.[k];
     const tip = [
       scoreDetail(context, i, j),
+      ...(scaled === undefined ? [] : [
+        `ranked on: ${context.by === "value" ? "v(i)" : context.by} / the column's largest value = ${
+          exactNumber(scaled)
+        }`,
+      ]),
       ...(effect ? [effectDetail(effect, context.options.effects!.settings.level)] : []),
       ...(unstable ? ["split over restarts: unstable"] : []),
     ].join("\n");
@@ -423,7 +439,7 @@ function topSection(context: ReportContext): string {
   const { top, count } = context;
   const marks = marksText(context);
   return `<section id="top-features"><h2>Top features</h2><h3>Of each stratum's v(i): what sets it apart</h3><p class="ranking">${
-    escapeHtml(rankingText(context.by, context.options.scaling))
+    escapeHtml(rankingText(context))
   }${marks ? ` Marks: ${escapeHtml(marks)}.` : ""}</p>${
     table(
       ["stratum", `top ${count} by ${context.by}`],
@@ -569,6 +585,15 @@ function stabilitySection(context: ReportContext): string {
 }
 
 /**
+ * The model's factors and names without its column maxima, so that they are ranked as fitted:
+ * for data scaled before they reached the fit (`options.scaling`).
+ */
+function asFitted(model: Model): FactorSource {
+  const { names, rows, cols, rank, columnNames, V, H } = model;
+  return { names, rows, cols, rank, columnNames, V, H };
+}
+
+/**
  * The report of a model as one HTML document: the run's settings, the loss curve (linear and
  * log-log, scaled to the data), the v(i) of every stratum (grouped bars for few columns, heat
  * maps for many, pictures for image data) with their contrasts or shares, how much each stratum
@@ -589,7 +614,7 @@ export async function buildReport(model: Model, options: ReportOptions = {}): Pr
     options,
     by,
     count,
-    top: topFeatures(model, count, { by }),
+    top: topFeatures(options.scaling === undefined ? model : asFitted(model), count, { by }),
     contrast: contrasts(V),
     share: shares(V),
     effects: options.effects && effectsGrid(options.effects, model.names, model.cols),

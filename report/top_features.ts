@@ -7,7 +7,17 @@
  */
 
 import type { Model } from "../sdk/mod.ts";
-import { featureScores, largestFirst, type RankBy } from "../sdk/contrast.ts";
+import {
+  featureScores,
+  largestFirst,
+  type RankBy,
+  rankingScales,
+  type RankScaling,
+  rankScaling,
+} from "../sdk/contrast.ts";
+import type { ScaleKind } from "../sdk/input/preprocess.ts";
+import { columnLabel } from "../sdk/display.ts";
+import { shortNumber } from "./effects.ts";
 
 /** One feature (column) and its weight. */
 export interface Feature {
@@ -24,16 +34,25 @@ export interface TopFeatures {
   /** What ranked the features of each stratum. */
   by: RankBy;
   /**
-   * `scores[k]`: the contrast or share that ranked `features[k]` (NaN here, null in JSON, for a
-   * column that is 0 in every stratum: no share); absent when ranked by value (the value is the score).
+   * Whether the strata's features were ranked on the values as fitted or on the scaled values,
+   * and why (sdk/contrast.ts's `rankScaling`; docs/algorithm.md §Contrasts and shares).
    */
-  strata: { name: string; features: Feature[]; scores?: number[] }[];
+  scaling: RankScaling;
+  /**
+   * `scores[k]`: the contrast or share of `features[k]` as fitted (NaN here, null in JSON, for a
+   * column that is 0 in every stratum: no share); absent when ranked by value (the value is the
+   * score). `scaled[k]`, when ranked on the scaled values: what ranked `features[k]`, its contrast
+   * or value divided by the column's largest value in the data.
+   */
+  strata: { name: string; features: Feature[]; scores?: number[]; scaled?: number[] }[];
   /** `topic`: the index of the topic, from 0 (row of H, column of each W(i)). */
   topics: { topic: number; features: Feature[] }[];
 }
 
 /** What the top features are read from: a model, or a plain object with its factors. */
-export type FactorSource = Pick<Model, "names" | "rows" | "cols" | "rank" | "columnNames" | "V" | "H">;
+export type FactorSource =
+  & Pick<Model, "names" | "rows" | "cols" | "rank" | "columnNames" | "V" | "H">
+  & Partial<Pick<Model, "columnMaxima" | "preprocessing">>;
 
 /** Options of {@link topFeatures}. */
 export interface TopFeaturesOptions {
@@ -46,25 +65,42 @@ function features(model: FactorSource, columns: number[], values: ArrayLike<numb
   return columns.map((j) => names ? { column: j, name: names[j], value: values[j] } : { column: j, value: values[j] });
 }
 
+/** One stratum's top features: ranked on the scaled scores when `scales` are given, shown as fitted. */
+function strataFeatures(
+  model: FactorSource,
+  i: number,
+  count: number,
+  by: RankBy,
+  scales: ArrayLike<number> | undefined,
+): TopFeatures["strata"][number] {
+  const V = model.V;
+  const scores = featureScores(V, i, by);
+  const ranking = scales ? featureScores(V, i, by, scales) : scores;
+  const columns = largestFirst(ranking, count);
+  const ranked = { name: model.names[i], features: features(model, columns, V[i]) };
+  return {
+    ...ranked,
+    ...(by === "value" ? {} : { scores: columns.map((j) => scores[j]) }),
+    ...(scales ? { scaled: columns.map((j) => ranking[j]) } : {}),
+  };
+}
+
 /**
- * The `count` columns that set each stratum apart (by `options.by`) and the `count` largest
- * entries of each row of H, named by the model's column names.
+ * The `count` columns that set each stratum apart (by `options.by`, on the scaled values when the
+ * columns are on mixed scales: sdk/contrast.ts's `rankScaling`) and the `count` largest entries
+ * of each row of H, named by the model's column names.
  */
 export function topFeatures(model: FactorSource, count: number, options: TopFeaturesOptions = {}): TopFeatures {
-  const V = model.V;
   const by = options.by ?? "contrast";
-  const strata = model.names.map((name, i) => {
-    const scores = featureScores(V, i, by);
-    const columns = largestFirst(scores, count);
-    const ranked = { name, features: features(model, columns, V[i]) };
-    return by === "value" ? ranked : { ...ranked, scores: columns.map((j) => scores[j]) };
-  });
+  const scaling = rankScaling(model, by);
+  const scales = rankingScales(model, by);
+  const strata = model.names.map((_, i) => strataFeatures(model, i, count, by, scales));
   const H = model.H;
   const topics = Array.from({ length: model.rank }, (_, q) => {
     const row = H.subarray(q * model.cols, (q + 1) * model.cols);
     return { topic: q, features: features(model, largestFirst(row, count), row) };
   });
-  return { by, strata, topics };
+  return { by, scaling, strata, topics };
 }
 
 /**
@@ -81,46 +117,55 @@ export function topicUse(W: readonly Float32Array[], rank: number): Float64Array
   });
 }
 
-/**
- * The mean of each column of the fit, `Σ_i m_i (v(i) + w̄(i) H) / Σ_i m_i` (w̄(i): the means of
- * W(i)'s columns): the scale of each column as the model sees it.
- * @returns n float64
- */
-export function fittedColumnMeans(model: Model): Float64Array {
-  const { cols, rank } = model;
-  const H = model.H;
-  const V = model.V;
-  const use = topicUse(model.W, rank);
-  const means = new Float64Array(cols);
-  const total = model.rows.reduce((a, b) => a + b, 0);
-  model.rows.forEach((rows, i) => {
-    for (let j = 0; j < cols; j++) {
-      let fitted = V[i][j];
-      for (let q = 0; q < rank; q++) fitted += use[i][q] * H[q * cols + j];
-      means[j] += (rows / total) * fitted;
-    }
-  });
-  return means;
+/** What each way of scaling before the fit did to a column, in words. */
+const SCALED_BEFORE: Record<Exclude<ScaleKind, "none">, string> = {
+  max: "each column divided by its largest value",
+  minmax: "each column mapped onto [0, 1]",
+  std: "each column divided by its standard deviation",
+};
+
+/** "differ by 640× (8 in Cylinders, 5140 in Weight)": how far apart the columns' largest values are. */
+function spreadText(scaling: RankScaling, source: FactorSource): string {
+  const { ratio, low, high } = scaling;
+  if (ratio === undefined || low === undefined || high === undefined || !source.columnMaxima) return "";
+  const at = (j: number) => `${shortNumber(source.columnMaxima![j])} in ${columnLabel(source.columnNames, j)}`;
+  return `differ by ${shortNumber(ratio, 2)}× (${at(low)}, ${at(high)})`;
 }
 
-/** Columns whose fitted means differ by more than this factor are said to be on different scales. */
-export const MIXED_SCALES = 100;
-
 /**
- * What a ranking of a stratum's features is computed on, said when it matters: with no scaling
- * of the columns before the fit (`scaling` undefined) and fitted column means that differ by more
- * than {@link MIXED_SCALES}×, the larger-scaled columns rank higher by contrast and by value.
- * @param scaling how the columns were scaled before the fit, when they were
+ * What a ranking of the strata's features was computed on, in a sentence (docs/algorithm.md
+ * §Contrasts and shares, "Mixed scales"): always for `"scaled"` rankings, scaling before the
+ * fit and models that do not record their column maxima; for the others (one scale, or shares
+ * of columns on one scale) only with `always` (the report says it; `snmf top` does not).
  * @returns a sentence, or undefined when there is nothing to say
  */
-export function scalesNote(model: Model, by: RankBy, scaling?: string): string | undefined {
-  if (scaling !== undefined) return `Ranked on the scaled values: ${scaling}.`;
-  if (by === "share") return undefined;
-  const positive = Array.from(fittedColumnMeans(model)).filter((x) => x > 0);
-  if (positive.length < 2) return undefined;
-  const ratio = Math.max(...positive) / Math.min(...positive);
-  if (!(ratio > MIXED_SCALES)) return undefined;
-  return `Ranked on v as fitted, in each column's own units: the columns' fitted means differ by ${
-    Number(ratio.toPrecision(2))
-  }×, so the larger-scaled columns rank higher by ${by} (shares are unaffected: --by share).`;
+export function scalingNote(top: TopFeatures, source: FactorSource, always = false): string | undefined {
+  const { scaling, by } = top;
+  const score = by === "contrast" ? "contrast" : "v(i)ⱼ";
+  switch (scaling.reason) {
+    case "mixed scales":
+      return `Ranked on the scaled values: the columns' largest values in the data ${
+        spreadText(scaling, source)
+      }, so each column's ${score} was divided by its largest value before ranking; the numbers shown are as fitted.`;
+    case "scaled before the fit":
+      return `Ranked on the scaled values: the columns were scaled before the fit (${
+        SCALED_BEFORE[scaling.scale!]
+      }), so the values as fitted are on one scale.`;
+    case "not recorded":
+      return "Ranked on v as fitted, in each column's own units: the model does not record its columns' largest values (a file written before it did), and with columns on different scales the larger-scaled columns rank higher by contrast and by value (shares are unaffected; fit again to rank on the scaled values).";
+    case "scale-free": {
+      if (!scaling.mixed && !always) return undefined;
+      return `Shares are scale-free (a ratio within each column), so they are ranked as fitted${
+        scaling.mixed
+          ? `: the columns' largest values ${spreadText(scaling, source)}, which leaves shares as they are`
+          : ""
+      }.`;
+    }
+    case "one scale":
+      return always
+        ? `Ranked on v as fitted: the columns' largest values in the data ${
+          spreadText(scaling, source)
+        }, within 100× of each other.`
+        : undefined;
+  }
 }

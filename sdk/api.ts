@@ -7,7 +7,19 @@
  */
 
 export { type Core, getCore, init, type InitOptions, type WasmBuild, type WasmSource } from "./runtime/core.ts";
-export { contrasts, featureScores, RANK_BY, type RankBy, rankFeatures, shares } from "./contrast.ts";
+export {
+  contrasts,
+  featureScores,
+  RANK_BY,
+  type RankBy,
+  rankFeatures,
+  rankingScales,
+  type RankScaling,
+  rankScaling,
+  type ScalingReason,
+  type ScalingSource,
+  shares,
+} from "./contrast.ts";
 export { fit } from "./fit.ts";
 export {
   crossValidate,

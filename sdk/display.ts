@@ -7,6 +7,7 @@
  */
 
 import type { Model } from "./model.ts";
+import { rankScaling } from "./contrast.ts";
 
 /**
  * The method Deno's Jupyter kernel calls on the value that ends a cell: it returns a MIME bundle
@@ -63,6 +64,14 @@ function short(x: number): string {
   return magnitude < 1e-3 || magnitude >= 1e6 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 }
 
+/** How `model.topFeatures` ranks by contrast, in words: "by contrast with the other strata" and, on mixed scales, on what. */
+function contrastRanking(model: Model): string {
+  const scaled = rankScaling(model, "contrast").rankedOn === "scaled";
+  return `by contrast with the other strata${
+    scaled ? ", each divided by its column's largest value (mixed scales)" : ""
+  }`;
+}
+
 /** One line on the run: shape, solver, iterations, loss. */
 function runLine(model: Model): string {
   const rows = model.rows.reduce((a, b) => a + b, 0);
@@ -105,7 +114,7 @@ export function modelSummaryText(model: Model): string {
     rows.map(([name, labels]) => `  ${name.padEnd(width)}  ${labels.join(", ")}`);
   return [
     `Stratified-NMF model: ${runLine(model)}`,
-    "Top features of each stratum (by contrast with the others):",
+    `Top features of each stratum (${contrastRanking(model)}):`,
     ...lines(strata),
     ...[more(model.names.length, strata.length, "strata")].filter(Boolean).map((line) => `  ${line}`),
     "Top features of each topic (row of H):",
@@ -141,7 +150,7 @@ export function modelSummaryHtml(model: Model): string {
   const { strata, topics } = summaryRows(model);
   return `<div class="stratified-nmf-model"><p><b>Stratified-NMF model</b>: ${escapeHtml(runLine(model))}</p>${
     htmlTable(
-      ["stratum", `top ${SUMMARY_FEATURES} features by contrast with the other strata`],
+      ["stratum", `top ${SUMMARY_FEATURES} features ${contrastRanking(model)}`],
       strata,
       more(model.names.length, strata.length, "strata"),
     )

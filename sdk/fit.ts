@@ -16,7 +16,7 @@ import { fingerprint } from "./input/fingerprint.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
 import { Solver } from "./solve/solver.ts";
-import { fillHidden, hiddenCount, loadStrata, type ResidentStrata } from "./input/strata.ts";
+import { columnMaxima, fillHidden, hiddenCount, loadStrata, type ResidentStrata } from "./input/strata.ts";
 import type { Core } from "./runtime/core.ts";
 import type { Shape } from "./input/factors.ts";
 import { describeStrata, type StratumLayout } from "./input/shapes.ts";
@@ -122,6 +122,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       preprocessing: settings.preprocessing ? structuredClone(settings.preprocessing) : undefined,
       rowIds,
       fingerprint: fingerprint(core, resident, weights?.values ?? null),
+      columnMaxima: Array.from(columnMaxima(core, resident, weights?.roots)),
       ...restartRecord(starts, settings.rank),
     });
     if (kept === best) best = undefined;

@@ -11,7 +11,7 @@ import { MODEL_VERSION, type ModelInfo, type ModelJSON, readModelJSON } from "./
 import { SETTING_NAMES } from "./input/options.ts";
 import type { Preprocessing } from "./input/preprocess.ts";
 import type { ModelSettings } from "./types.ts";
-import { largestFirst, type RankBy, rankFeatures } from "./contrast.ts";
+import { largestFirst, type RankBy, rankFeatures, rankingScales } from "./contrast.ts";
 import type { RestartsRecord, Stability } from "./inference/stability.ts";
 import { JUPYTER_DISPLAY, type MimeBundle, modelSummaryHtml, modelSummaryText } from "./display.ts";
 
@@ -26,8 +26,9 @@ export interface TopFeaturesOptions {
   /**
    * What ranks the columns (docs/algorithm.md §Contrasts and shares): `"contrast"` (the default),
    * v(i)ⱼ minus the unweighted mean of the other strata's; `"share"`, v(i)ⱼ / Σₗ v(l)ⱼ; `"value"`,
-   * v(i)ⱼ itself. On the values as fitted: with columns on different scales, the larger-scaled
-   * columns rank higher by contrast and by value (shares are unaffected).
+   * v(i)ⱼ itself. With columns on mixed scales (`columnMaxima` more than 100× apart, and no
+   * scaling before the fit), contrasts and values are ranked divided by each column's maximum
+   * (sdk/contrast.ts's `rankScaling` says which, and why); shares are scale-free.
    */
   by?: RankBy;
   /** Names to return instead of indices (default: the model's, if any). */
@@ -99,6 +100,13 @@ export class Model {
   readonly stability?: Readonly<Stability>;
   /** The fingerprint of the data the model was fit on, as stored (effects() checks its data against it). */
   readonly fingerprint?: string;
+  /**
+   * The largest value of each column of the data the model was fit to (n numbers ≥ 0, in the
+   * units of V and H: after any preprocessing; unobserved entries left out): how far apart the
+   * columns' scales are, for `topFeatures` (docs/algorithm.md §Contrasts and shares). Absent on
+   * models read from files written before it was recorded.
+   */
+  readonly columnMaxima?: readonly number[];
   #factors: Factors | undefined;
 
   /** @internal Models come from `fit()` or `Model.fromJSON()`. */
@@ -123,6 +131,7 @@ export class Model {
     if (info.starts) this.starts = info.starts;
     if (info.stability) this.stability = info.stability;
     if (info.fingerprint) this.fingerprint = info.fingerprint;
+    if (info.columnMaxima) this.columnMaxima = info.columnMaxima;
   }
 
   #live(): Factors {
@@ -174,8 +183,11 @@ export class Model {
   /**
    * The columns that set stratum `stratum` apart most, first the one that does most: ranked by
    * contrast with the other strata (the default), by share, or by v(i) itself (`options.by`; the
-   * ranking of sdk/contrast.ts's `rankFeatures`). Columns are named by the model's column names,
-   * or numbered from 0 (as everywhere in the SDK, the JSON and the command line).
+   * ranking of sdk/contrast.ts's `rankFeatures`). With columns on mixed scales, contrasts and
+   * values are ranked on the scaled values: divided by each column's `columnMaxima` (as
+   * `rankScaling(model, by)` says; docs/algorithm.md §Contrasts and shares, "Mixed scales").
+   * Columns are named by the model's column names, or numbered from 0 (as everywhere in the SDK,
+   * the JSON and the command line).
    * @param stratum index (from 0) or name
    * @param count how many (default 10)
    * @param options `{ by, columnNames }`; an array is taken as `columnNames` (the signature of
@@ -206,7 +218,8 @@ export class Model {
     const { by = "contrast", columnNames } = Array.isArray(options)
       ? { columnNames: options as readonly string[] }
       : options as TopFeaturesOptions;
-    return this.#label(rankFeatures(this.V, this.#stratumIndex(stratum), count, by), columnNames);
+    const scales = rankingScales(this, by);
+    return this.#label(rankFeatures(this.V, this.#stratumIndex(stratum), count, by, scales), columnNames);
   }
 
   /**
@@ -282,6 +295,7 @@ export class Model {
       ...(this.starts ? { starts: structuredClone(this.starts) as RestartsRecord } : {}),
       ...(this.stability ? { stability: structuredClone(this.stability) as Stability } : {}),
       ...(this.fingerprint ? { fingerprint: this.fingerprint } : {}),
+      ...(this.columnMaxima ? { columnMaxima: [...this.columnMaxima] } : {}),
       V: this.rows.map((_, i) => Array.from(factors.v(i))),
       W: this.rows.map((_, i) => toRows(factors.w(i), this.rank)),
       H: toRows(factors.h(), this.cols),

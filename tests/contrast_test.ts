@@ -1,9 +1,10 @@
 // sdk/contrast.ts: contrasts and shares of the shifts v(i) and the rankings by them, against
-// values computed by hand (docs/algorithm.md §Contrasts and shares).
+// values computed by hand, and the rule that ranks columns on mixed scales on the scaled values
+// (docs/algorithm.md §Contrasts and shares).
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { contrasts, featureScores, rankFeatures, shares } from "../sdk/mod.ts";
+import { contrasts, featureScores, rankFeatures, rankingScales, rankScaling, shares } from "../sdk/mod.ts";
 import { largestFirst } from "../sdk/contrast.ts";
 
 // Three strata over four columns; column 3 is 0 in every stratum.
@@ -123,5 +124,81 @@ describe("rankFeatures", () => {
       message: "Cannot score features: V has no stratum",
     });
     assert.throws(() => contrasts(Float32Array.from([1]) as unknown as number[][]), TypeError);
+  });
+});
+
+// As cars by origin: weight (column 0, largest value 5000) beside mpg (column 1, 40) and a
+// column of zeros. Stratum 0 is 300 pounds above the others, stratum 1 15 mpg above them.
+//                    weight mpg  zero
+const MIXED = [
+  [3300, 20, 0],
+  [3000, 35, 0],
+  [3000, 20, 0],
+];
+const MAXIMA = [5000, 40, 0];
+
+describe("ranking on the scaled values", () => {
+  it("divides contrasts and values by each column's scale, leaves shares and unscaled columns as they are", () => {
+    // Stratum 0: contrasts 300, −7.5, 0; over the scales 0.06, −0.1875, 0 (a scale of 0 divides nothing).
+    assert.deepEqual(Array.from(featureScores(MIXED, 0, "contrast", MAXIMA)), [300 / 5000, -7.5 / 40, 0]);
+    assert.deepEqual(Array.from(featureScores(MIXED, 1, "value", MAXIMA)), [3000 / 5000, 35 / 40, 0]);
+    assert.deepEqual(Array.from(featureScores(MIXED, 1, "share", MAXIMA)), Array.from(shares(MIXED)[1]));
+    // Stratum 1: weight 3000 leads mpg 35 as fitted; on the scaled values 35/40 leads 3000/5000.
+    assert.deepEqual(rankFeatures(MIXED, 1, 2, "value"), [0, 1]);
+    assert.deepEqual(rankFeatures(MIXED, 1, 2, "value", MAXIMA), [1, 0]);
+    // Stratum 2, 150 pounds and 7.5 mpg below the others: as fitted the pounds rank last; scaled,
+    // −150/5000 = −0.03 is above −7.5/40 = −0.1875.
+    assert.deepEqual(rankFeatures(MIXED, 2, 3, "contrast"), [2, 1, 0]);
+    assert.deepEqual(rankFeatures(MIXED, 2, 3, "contrast", MAXIMA), [2, 0, 1]);
+  });
+
+  it("refuses scales it cannot divide by, naming them", () => {
+    assert.throws(() => rankFeatures(MIXED, 0, 1, "contrast", [1, 2]), {
+      name: "RangeError",
+      message: "Cannot rank features: scales has 2 numbers for 3 columns",
+    });
+    assert.throws(() => featureScores(MIXED, 0, "value", [1, -1, 1]), {
+      name: "RangeError",
+      message: "Cannot score features: scales[1] must be a finite number ≥ 0, got -1",
+    });
+  });
+
+  it("ranks on the scaled values when the columns' largest values differ by more than 100×", () => {
+    const mixed = { columnMaxima: MAXIMA };
+    const facts = { ratio: 5000 / 40, low: 1, high: 0, mixed: true };
+    assert.deepEqual(rankScaling(mixed, "contrast"), { rankedOn: "scaled", reason: "mixed scales", ...facts });
+    assert.deepEqual(rankScaling(mixed, "value"), { rankedOn: "scaled", reason: "mixed scales", ...facts });
+    assert.equal(rankingScales(mixed, "contrast"), MAXIMA);
+    // 100× exactly is one scale; so is a model whose preprocessing scaled nothing ("none").
+    const even = { columnMaxima: [4000, 40, 0], preprocessing: { scale: "none" as const } };
+    assert.deepEqual(rankScaling(even, "contrast"), {
+      rankedOn: "fitted",
+      reason: "one scale",
+      ratio: 100,
+      low: 1,
+      high: 0,
+      mixed: false,
+    });
+    assert.equal(rankingScales(even, "value"), undefined);
+  });
+
+  it("ranks as fitted by share, after scaling before the fit, and without recorded maxima, and says why", () => {
+    const facts = { ratio: 5000 / 40, low: 1, high: 0, mixed: true };
+    assert.deepEqual(rankScaling({ columnMaxima: MAXIMA }, "share"), {
+      rankedOn: "fitted",
+      reason: "scale-free",
+      ...facts,
+    });
+    for (const scale of ["max", "minmax", "std"] as const) {
+      assert.deepEqual(rankScaling({ columnMaxima: MAXIMA, preprocessing: { scale } }, "contrast"), {
+        rankedOn: "fitted",
+        reason: "scaled before the fit",
+        ...facts,
+        scale,
+      });
+      assert.equal(rankingScales({ columnMaxima: MAXIMA, preprocessing: { scale } }, "value"), undefined);
+    }
+    assert.deepEqual(rankScaling({}, "contrast"), { rankedOn: "fitted", reason: "not recorded" });
+    assert.equal(rankingScales({}, "contrast"), undefined);
   });
 });

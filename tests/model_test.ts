@@ -4,7 +4,17 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
-import { fit, getCore, Model, type ModelJSON, rankFeatures, syntheticStrata } from "../sdk/mod.ts";
+import {
+  type CsrStratum,
+  fit,
+  fromTable,
+  getCore,
+  Model,
+  type ModelJSON,
+  rankFeatures,
+  rankScaling,
+  syntheticStrata,
+} from "../sdk/mod.ts";
 import { SETTING_NAMES } from "../sdk/input/options.ts";
 import { csrStrata, denseStrata } from "../testing/fixtures.ts";
 
@@ -322,6 +332,127 @@ describe("ranking features", () => {
     assert.deepEqual(model.topFeatures("b", 1), [2], "indices, from 0, without names");
     assert.deepEqual(model.topFeatures("b", 1, ["A", "B", "C", "D"]), ["C"]);
     assert.deepEqual(model.topFeatures("b", 1, { columnNames: ["A", "B", "C", "D"] }), ["C"]);
+  });
+});
+
+describe("columns on mixed scales", () => {
+  /** The largest of each column over dense data (`cols` wide) and CSR entries that are numbers, as float32. */
+  const maximaOf = (cols: number, dense: Float32Array[], csr: CsrStratum[] = []) => {
+    const maxima = new Array(cols).fill(0);
+    for (const data of dense) {
+      data.forEach((x, at) => maxima[at % cols] = x > maxima[at % cols] ? x : maxima[at % cols]);
+    }
+    for (const s of csr) {
+      for (let e = 0; e < s.indices.length; e++) {
+        maxima[s.indices[e]] = Math.max(maxima[s.indices[e]], Math.fround(s.values[e]));
+      }
+    }
+    return maxima;
+  };
+
+  it("records the largest value of each column of the data: dense, CSR, masked and weighted", async () => {
+    const dense = denseStrata(6, [5, 4], 3, 8);
+    const csr = csrStrata(7, [6], 3, 0.5);
+    const expected = maximaOf(
+      3,
+      dense.map((s) => s.data as Float32Array),
+      csr,
+    );
+    using model = await fit([...dense, ...csr], { rank: 1, maxIter: 3, seed: 1 });
+    assert.deepEqual(model.columnMaxima, expected);
+    const masked = denseStrata(8, [4, 4], 3, 100).map((s) => s.data as Float32Array);
+    masked[1][masked[1].indexOf(Math.max(...masked[1]))] = NaN;
+    using unobserved = await fit(masked.map((data) => ({ rows: 4, cols: 3, data })), {
+      rank: 1,
+      maxIter: 3,
+      seed: 1,
+      missing: "mask",
+    });
+    assert.deepEqual(unobserved.columnMaxima, maximaOf(3, masked), "an unobserved entry is not a value");
+    using weighted = await fit([...dense, ...csr], { rank: 1, maxIter: 3, seed: 1, strataWeights: [4, 1, 0.25] });
+    weighted.columnMaxima!.forEach((m, j) => assert.ok(Math.abs(m / expected[j] - 1) < 1e-6, `${j}: ${m}`));
+  });
+
+  it("keeps the column maxima in the model file, and reads files written before without them", async () => {
+    using model = await fit(denseStrata(9, [4, 5], 3, 10), { rank: 1, maxIter: 3, seed: 1 });
+    const json = model.toJSON();
+    assert.deepEqual(json.columnMaxima, model.columnMaxima);
+    using copy = Model.fromJSON(JSON.stringify(json));
+    assert.deepEqual(copy.columnMaxima, model.columnMaxima);
+    const { columnMaxima: _, ...older } = json;
+    using old = Model.fromJSON(older);
+    assert.equal(old.columnMaxima, undefined);
+    assert.equal(rankScaling(old, "contrast").reason, "not recorded");
+    assert.throws(() => Model.fromJSON({ ...json, columnMaxima: [1, 2] }), {
+      name: "RangeError",
+      message: "Cannot read model: columnMaxima has 2 numbers for 3 columns",
+    });
+    assert.throws(
+      () => Model.fromJSON({ ...json, columnMaxima: [1, -2, 3] }),
+      {
+        name: "RangeError",
+        message: "Cannot read model: columnMaxima[1] must be a finite number ≥ 0, got -2",
+      },
+    );
+  });
+
+  // As cars by origin: weight in pounds (column 0) beside mpg (1) and a small column (2). Stratum
+  // "a" is 300 pounds heavier than the others (a tenth of the weight), "b" 15 mpg thriftier (a half).
+  const rows = (v: number[]) => Array.from({ length: 8 }, (_, r) => v.map((x, j) => x * (1 + ((r + j) % 3) * 0.01)));
+  const cars = [
+    { name: "a", data: rows([3300, 20, 2]) },
+    { name: "b", data: rows([3000, 35, 2]) },
+    { name: "c", data: rows([3000, 20, 3]) },
+  ];
+  const names = ["weight", "mpg", "small"];
+
+  it("ranks contrasts and values on the scaled values, each divided by its column's largest value", async () => {
+    using model = await fit(cars, { rank: 1, maxIter: 300, seed: 3, columnNames: names });
+    assert.deepEqual(rankScaling(model, "contrast").reason, "mixed scales");
+    assert.deepEqual(
+      model.topFeatures("b", 1, { by: "value" }),
+      ["mpg"],
+      "v near 35 of mpg's 35.7, 2970 of weight's 3366",
+    );
+    assert.deepEqual(rankFeatures(model.V, 1, 1, "value"), [0], "as fitted, weight's 3000 lead");
+    let differs = 0;
+    for (const by of ["contrast", "share", "value"] as const) {
+      for (let i = 0; i < 3; i++) {
+        const indices = model.topFeatures(i, 3, { by, columnNames: ["0", "1", "2"] }).map(Number);
+        const scales = by === "share" ? undefined : model.columnMaxima;
+        assert.deepEqual(indices, rankFeatures(model.V, i, 3, by, scales), `${by}, stratum ${i}`);
+        if (indices.join() !== rankFeatures(model.V, i, 3, by).join()) differs++;
+      }
+    }
+    assert.ok(differs >= 1, "ranked otherwise than as fitted");
+  });
+
+  it("ranks as fitted when the columns were scaled before the fit, even if their maxima are still far apart", async () => {
+    // Divided by its standard deviation, a steady column (100 to 100.2) goes far above a spiky one.
+    const records = Array.from({ length: 24 }, (_, r) => ({
+      origin: ["a", "b", "c"][r % 3],
+      steady: 100 + (r % 5) * 0.05,
+      spiky: r === 7 ? 50 : r % 4,
+      other: 1 + (r % 6),
+    }));
+    const table = fromTable(records, { strataColumn: "origin", scale: "std" });
+    using model = await fit(table.strata, {
+      rank: 1,
+      maxIter: 100,
+      seed: 2,
+      columnNames: table.columnNames,
+      preprocessing: table.preprocessing,
+    });
+    const scaling = rankScaling(model, "value");
+    assert.equal(scaling.mixed, true, `maxima ${model.columnMaxima}`);
+    assert.equal(scaling.reason, "scaled before the fit");
+    assert.equal(scaling.rankedOn, "fitted");
+    for (const by of ["contrast", "value"] as const) {
+      for (let i = 0; i < 3; i++) {
+        const ranked = model.topFeatures(i, 3, { by, columnNames: ["0", "1", "2"] }).map(Number);
+        assert.deepEqual(ranked, rankFeatures(model.V, i, 3, by), `${by}, stratum ${i}`);
+      }
+    }
   });
 });
 

@@ -7,7 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { decode } from "fast-png";
-import { type Effects, fit, init, Model, type ModelJSON, type ModelSettings, syntheticStrata } from "../sdk/mod.ts";
+import {
+  type Effects,
+  fit,
+  init,
+  Model,
+  type ModelJSON,
+  type ModelSettings,
+  type Preprocessing,
+  syntheticStrata,
+} from "../sdk/mod.ts";
 import { SETTING_NAMES } from "../sdk/input/options.ts";
 import {
   categoricalColors,
@@ -258,6 +267,11 @@ describe("snmf report", () => {
 });
 
 /** The SVG charts of a page, in order. */
+/** The section of the top features. */
+function topSection(html: string): string {
+  return /<section id="top-features">[\s\S]*?<\/section>/.exec(html)![0];
+}
+
 function charts(html: string): string[] {
   return [...html.matchAll(/<svg [\s\S]*?<\/svg>/g)].map((m) => m[0]);
 }
@@ -468,6 +482,75 @@ describe("report contents", () => {
     assert.match(byValue, /Ranked by value/);
     const scaled = await buildReport(model, { scaling: "each column divided by its standard deviation" });
     assert.match(scaled, /The ranking is on the scaled values: each column divided by its standard deviation\./);
+  });
+
+  it("ranks on the scaled values when the columns' scales are mixed, says so, and shows the numbers as fitted", async () => {
+    // As cars by origin: weight (largest value 5000) beside mpg (40) and a small column (1).
+    const V = [[3300, 20, 0.5], [3000, 35, 0.5], [3000, 20, 0.6]];
+    const options = { columnNames: ["weight", "mpg", "small"], columnMaxima: [5000, 40, 1] };
+    using model = await madeModel(V, options);
+    /** Each stratum's listed features, and the number after each. */
+    const listed = (html: string) =>
+      [...topSection(html).matchAll(/<tr><td>stratum \d with a rather long name<\/td><td>([\s\S]*?)<\/td><\/tr>/g)].map(
+        (m) =>
+          [...m[1].matchAll(/<span title="([^"]*)">(\w+) <span class="w">([^<]+)<\/span>/g)].map((f) => ({
+            name: f[2],
+            shown: f[3],
+            tip: f[1].replace(/&#39;/g, "'"),
+          })),
+      );
+    const html = await buildReport(model);
+    // Stratum 3 is 150 pounds and 7.5 mpg below the others: as fitted mpg ranks above weight, scaled
+    // −150/5000 = −0.03 ranks above −7.5/40 = −0.1875.
+    assert.deepEqual(listed(html)[2].map((f) => f.name), ["small", "weight", "mpg"]);
+    assert.deepEqual(listed(html)[2].map((f) => f.shown), ["0.1", "-150", "-7.5"], "the contrasts as fitted");
+    assert.match(listed(html)[2][1].tip, /\nranked on: contrast \/ the column's largest value = -0\.03(\n|$)/);
+    assert.match(
+      html,
+      /Ranked on the scaled values: the columns&#39; largest values in the data differ by 5000× \(1 in small, 5000 in weight\), so each column&#39;s contrast was divided by its largest value before ranking; the numbers shown are as fitted\./,
+    );
+    const byValue = await buildReport(model, { by: "value" });
+    assert.deepEqual(listed(byValue)[1].map((f) => f.name), ["mpg", "weight", "small"], "35/40 above 3000/5000");
+    assert.match(byValue, /so each column&#39;s v\(i\)ⱼ was divided by its largest value/);
+    const byShare = await buildReport(model, { by: "share" });
+    assert.match(
+      byShare,
+      /Shares are scale-free \(a ratio within each column\), so they are ranked as fitted: the columns&#39; largest values differ by 5000×/,
+    );
+    assert.doesNotMatch(byShare, /ranked on: /);
+  });
+
+  it("ranks as fitted when the columns were scaled before the fit or are on one scale, and says so", async () => {
+    const V = [[3300, 20, 0.5], [3000, 35, 0.5], [3000, 20, 0.6]];
+    const first = (html: string) =>
+      /<tr><td>stratum 3 with a rather long name<\/td><td><span title="[^"]*">(\w+) /.exec(topSection(html))![1];
+    const preprocessing: Preprocessing = {
+      missing: "error",
+      missingCells: [0, 0, 0],
+      scale: "std",
+      shiftNegative: false,
+      shift: [0, 0, 0],
+      divisor: [400, 5, 0.1],
+    };
+    using scaled = await madeModel(V, {
+      columnNames: ["weight", "mpg", "small"],
+      columnMaxima: [5000, 40, 1],
+      preprocessing,
+    });
+    const html = await buildReport(scaled, { by: "value" });
+    assert.equal(first(html), "weight", "3000 leads by value as fitted");
+    assert.match(
+      html,
+      /Ranked on the scaled values: the columns were scaled before the fit \(each column divided by its standard deviation\), so the values as fitted are on one scale\./,
+    );
+    assert.doesNotMatch(html, /ranked on: /);
+    using even = await madeModel(V, { columnNames: ["weight", "mpg", "small"], columnMaxima: [50, 40, 1] });
+    const evenHtml = await buildReport(even, { by: "value" });
+    assert.equal(first(evenHtml), "weight");
+    assert.match(
+      evenHtml,
+      /Ranked on v as fitted: the columns&#39; largest values in the data differ by 50× \(1 in small, 50 in weight\), within 100× of each other\./,
+    );
   });
 
   it("shows a column that is 0 in every stratum as having no share", async () => {

@@ -50,6 +50,12 @@ export interface ModelJSON extends Omit<RunResults, "lossHistory" | "scale"> {
   preprocessing?: Preprocessing;
   /** An identifier of each row of each stratum (W(i)'s rows), when the data had them. */
   rowIds?: (string | number)[][];
+  /**
+   * The largest value of each column of the data the fit was given (n numbers ≥ 0): how far apart
+   * the columns' scales are, for the rankings of `topFeatures`. Absent in files written before it
+   * was recorded.
+   */
+  columnMaxima?: number[];
   /** s vectors of length n. */
   V: number[][];
   /** s matrices, m_i rows of k. */
@@ -83,6 +89,7 @@ export interface ModelInfo extends RunResults {
   starts?: RestartsRecord;
   stability?: Stability;
   fingerprint?: string;
+  columnMaxima?: number[];
 }
 
 /** A model file, checked: everything a model is made of, its factors not yet in memory. */
@@ -133,6 +140,7 @@ const FIELDS: Record<number, string[]> = {
     "starts",
     "stability",
     "fingerprint",
+    "columnMaxima",
     ...FACTOR_FIELDS,
   ],
 };
@@ -210,9 +218,9 @@ function readResults(data: Record<string, unknown>, version: number, action: str
 }
 
 /** The optional records of a format-2 file. */
-type Records = Pick<ModelFile, "preprocessing" | "rowIds" | "starts" | "stability" | "fingerprint">;
+type Records = Pick<ModelFile, "preprocessing" | "rowIds" | "starts" | "stability" | "fingerprint" | "columnMaxima">;
 
-/** The optional records of format 2 (preprocessing, row ids, starts, stability), checked against the shape. */
+/** The optional records of format 2 (preprocessing, row ids, starts, stability, column maxima), checked against the shape. */
 function readRecords(data: Record<string, unknown>, shape: Shape, action: string): Records {
   const records: Records = {};
   const check = (name: keyof Records, problem: string | undefined) => {
@@ -225,6 +233,19 @@ function readRecords(data: Record<string, unknown>, shape: Shape, action: string
   }
   if (data.stability !== undefined) {
     check("stability", stabilityProblem(data.stability, shape.rows.length, shape.cols, shape.rank));
+  }
+  if (data.columnMaxima !== undefined) {
+    records.columnMaxima = checked(
+      arrayOf(finite(0), "an array of finite numbers ≥ 0"),
+      data.columnMaxima,
+      "columnMaxima",
+      action,
+    );
+    if (records.columnMaxima.length !== shape.cols) {
+      throw new RangeError(
+        `${action}: columnMaxima has ${records.columnMaxima.length} numbers for ${shape.cols} columns`,
+      );
+    }
   }
   if (data.preprocessing !== undefined) {
     const problem = preprocessingProblem(data.preprocessing, shape.cols, shape.rows);

@@ -292,17 +292,41 @@ function rowOfEntry(indptr: Int32Array, e: number): number {
   return r;
 }
 
-/** The warning for column maxima more than {@link SCALE_WARNING_RATIO}× apart, if they are. */
-function scaleWarning(maxima: readonly number[], say: PreprocessMessages): string | undefined {
+/** How far apart columns' maxima are: see {@link maximaSpread}. */
+export interface MaximaSpread {
+  /** The largest maximum over the smallest positive one. */
+  ratio: number;
+  /** The columns (0-based) with the smallest positive and the largest maximum, the first of equal ones. */
+  low: number;
+  high: number;
+  /** Whether the largest is more than {@link SCALE_WARNING_RATIO} times the smallest positive: columns on mixed scales. */
+  mixed: boolean;
+}
+
+/**
+ * How far apart the columns' scales are, from each column's largest value: the rule of the fit's
+ * warning and of the rankings of `topFeatures` (docs/algorithm.md §Contrasts and shares).
+ * @param maxima n numbers ≥ 0, a column's largest value each
+ * @returns undefined when no column has a positive maximum
+ */
+export function maximaSpread(maxima: ArrayLike<number>): MaximaSpread | undefined {
   let low = -1;
   let high = -1;
-  maxima.forEach((m, j) => {
-    if (!(m > 0)) return;
+  for (let j = 0; j < maxima.length; j++) {
+    const m = maxima[j];
+    if (!(m > 0)) continue;
     if (low < 0 || m < maxima[low]) low = j;
     if (high < 0 || m > maxima[high]) high = j;
-  });
-  if (low < 0 || maxima[high] <= SCALE_WARNING_RATIO * maxima[low]) return undefined;
-  const ratio = maxima[high] / maxima[low];
+  }
+  if (low < 0) return undefined;
+  return { ratio: maxima[high] / maxima[low], low, high, mixed: maxima[high] > SCALE_WARNING_RATIO * maxima[low] };
+}
+
+/** The warning for column maxima more than {@link SCALE_WARNING_RATIO}× apart, if they are. */
+function scaleWarning(maxima: readonly number[], say: PreprocessMessages): string | undefined {
+  const spread = maximaSpread(maxima);
+  if (!spread?.mixed) return undefined;
+  const { ratio, low, high } = spread;
   const fmt = (x: number) =>
     x >= 1e5 || x < 1e-3 ? x.toExponential(2).replace(/\.?0+e/, "e") : Number(x.toPrecision(3)).toString();
   return `column maxima differ ${fmt(ratio)}-fold, from ${fmt(maxima[low])} in ${say.column(low)} to ${

@@ -333,6 +333,32 @@ function largestValue(core: Core, strata: readonly ResidentStratum[]): number {
 }
 
 /**
+ * The largest value of each column over every stratum, in the data's units (the stored values
+ * times the scale, over each stratum's weight root; unobserved entries are stored as 0): what a
+ * model records as `columnMaxima`.
+ * @param weightRoots √c_i of each stratum's weight, as given to {@link loadStrata} (default: none)
+ * @returns `cols` float64, each ≥ 0
+ */
+export function columnMaxima(core: Core, strata: ResidentStrata, weightRoots?: readonly number[]): Float64Array {
+  const maxima = new Float64Array(strata.cols);
+  strata.strata.forEach((x, i) => {
+    const largest = new Float32Array(x.cols);
+    const values = storedValues(core, x);
+    if (x.kind === "dense") {
+      for (let r = 0, at = 0; r < x.rows; r++) {
+        for (let j = 0; j < x.cols; j++, at++) if (values[at] > largest[j]) largest[j] = values[at];
+      }
+    } else {
+      const indices = core.heap.i32(x.indices, x.nnz);
+      for (let e = 0; e < x.nnz; e++) if (values[e] > largest[indices[e]]) largest[indices[e]] = values[e];
+    }
+    const unit = strata.scale / (weightRoots?.[i] ?? 1);
+    largest.forEach((m, j) => maxima[j] = Math.max(maxima[j], m * unit));
+  });
+  return maxima;
+}
+
+/**
  * The power of two at or below `x` (> 0): what the stored values are divided by, so that the
  * largest is in [1, 2) and every change of units (the data's, a start's, a model's H for new
  * rows) is exact in floating point.

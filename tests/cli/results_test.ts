@@ -7,29 +7,29 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJSON } from "../../sdk/mod.ts";
-import { RANK_BY, rankFeatures } from "../../sdk/contrast.ts";
+import { contrasts, RANK_BY, rankFeatures, rankingScales, type RankScaling } from "../../sdk/contrast.ts";
 import { cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
 import { csv, lcg } from "./data.ts";
 
 const SLOW = { timeout: 60_000 };
 
-/** Cars by origin: weight in the thousands beside mpg and acceleration in the tens. */
-function carsByOrigin(): Record<string, string> {
+/** Cars by origin (mpg, weight, accel), rows of numbers: weight in the thousands beside mpg and acceleration in the tens. */
+function carsRows(): Record<string, number[][]> {
   const next = lcg(5);
   const origin = (mpg: number, weight: number, accel: number) =>
-    csv(
-      ["mpg", "weight", "accel"],
-      Array.from({ length: 10 }, () => [
-        Math.round(mpg * (0.8 + 0.4 * next())),
-        Math.round(weight * (0.85 + 0.3 * next())),
-        Math.round(accel * (0.8 + 0.4 * next()) * 10) / 10,
-      ]),
-    );
-  return {
-    "cars/usa.csv": origin(18, 3500, 15),
-    "cars/europe.csv": origin(27, 2400, 16.5),
-    "cars/japan.csv": origin(31, 2200, 16),
-  };
+    Array.from({ length: 10 }, () => [
+      Math.round(mpg * (0.8 + 0.4 * next())),
+      Math.round(weight * (0.85 + 0.3 * next())),
+      Math.round(accel * (0.8 + 0.4 * next()) * 10) / 10,
+    ]);
+  return { usa: origin(18, 3500, 15), europe: origin(27, 2400, 16.5), japan: origin(31, 2200, 16) };
+}
+
+/** {@link carsRows} as one CSV file per origin. */
+function carsByOrigin(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(carsRows()).map(([name, rows]) => [`cars/${name}.csv`, csv(["mpg", "weight", "accel"], rows)]),
+  );
 }
 
 /** The same numbers, unnamed (no header): columns are numbered. */
@@ -41,7 +41,13 @@ function unnamed(): Record<string, string> {
 
 type TopJson = {
   by: string;
-  strata: { name: string; features: { column: number; name?: string; value: number }[]; scores?: (number | null)[] }[];
+  scaling: RankScaling;
+  strata: {
+    name: string;
+    features: { column: number; name?: string; value: number }[];
+    scores?: (number | null)[];
+    scaled?: number[];
+  }[];
   topics: { topic: number; features: { column: number; name?: string; value: number }[] }[];
 };
 
@@ -82,30 +88,115 @@ describe("reading results", () => {
           assert.equal(top.by, by);
           ranked[by] = top.strata.map((s) => s.features.map((f) => f.name!));
           top.strata.forEach((s, i) => {
-            assert.deepEqual(s.features.map((f) => f.column), rankFeatures(model.V, i, 3, by), `${by}, ${s.name}`);
+            const ranked = rankFeatures(model.V, i, 3, by, rankingScales(model, by));
+            assert.deepEqual(s.features.map((f) => f.column), ranked, `${by}, ${s.name}`);
             for (const f of s.features) assert.equal(f.value, model.V[i][f.column]);
             assert.equal(s.scores?.length, by === "value" ? undefined : 3, `scores only for contrast and share: ${by}`);
           });
         }
-        // Weight is the largest v everywhere; by contrast it is not first for every origin.
-        assert.deepEqual(ranked.value.map((names) => names[0]), ["weight", "weight", "weight"]);
+        // Weight is the largest v everywhere; by contrast (on the scaled values) it is not first for every origin.
+        const weight = model.columnNames!.indexOf("weight");
+        for (const v of model.V) assert.equal(rankFeatures([v], 0, 1, "value")[0], weight);
         assert.notDeepEqual(ranked.contrast.map((names) => names[0]), ["weight", "weight", "weight"]);
 
         const text = run(runner(), ["top", out, "--count", "2", "--values"]);
         assert.equal(text.status, 0, show(text));
         assert.match(text.stdout, /^Top features of each stratum by contrast \(v\(i\) minus the mean of the other/);
         assert.match(text.stdout, new RegExp(`\\n {2}usa +${ranked.contrast[usa][0]} \\(-?\\d`), "with its contrast");
-        // Weight's scale dominates: the ranking says it is on the values as fitted.
-        assert.match(
-          text.stdout,
-          /\nRanked on v as fitted, in each column's own units: the columns' fitted means differ/,
-        );
+        // Weight's scale would dominate: the ranking says it is on the scaled values.
+        assert.match(text.stdout, /\nRanked on the scaled values: the columns' largest values in the data differ/);
         const share = run(runner(), ["top", out, "--by", "share"]);
         assert.match(share.stdout, /^Top features of each stratum by share/);
-        assert.doesNotMatch(share.stdout, /Ranked on v as fitted/, "shares do not depend on the columns' scales");
+        assert.doesNotMatch(share.stdout, /Ranked on/, "shares do not depend on the columns' scales");
         const bad = run(runner(), ["top", out, "--by", "size"]);
         assert.equal(bad.status, 2, show(bad));
         assert.match(bad.stderr, /^snmf top: --by must be one of contrast, share, value, got "size"\n$/);
+      });
+
+      it(
+        "top ranks contrasts and values on the scaled values when the columns' scales are mixed, and says so",
+        SLOW,
+        (t) => {
+          if (skip(t)) return;
+          const { out, model } = fitted("cars", "mixed", ["-q"]);
+          // The data's column maxima, recorded by the fit: weight's is more than 100 times accel's.
+          const rows = Object.values(carsRows()).flat();
+          const maxima = [0, 1, 2].map((j) => Math.fround(Math.max(...rows.map((row) => row[j]))));
+          assert.deepEqual(model.columnMaxima, maxima);
+          assert.ok(maxima[1] > 100 * maxima[2], `${maxima}`);
+          const C = contrasts(model.V);
+          // Each stratum's columns by score / maximum, written out here rather than through the SDK.
+          const byScaled = (score: (i: number, j: number) => number, i: number) =>
+            [0, 1, 2].sort((a, b) => score(i, b) / maxima[b] - score(i, a) / maxima[a] || a - b);
+          const ratio = Number((maxima[1] / maxima[2]).toPrecision(2));
+          let differs = 0;
+          for (const by of ["contrast", "value"] as const) {
+            const top = parseJson(run(runner(), ["top", out, "--json", "--by", by])) as TopJson;
+            assert.deepEqual(top.scaling, {
+              rankedOn: "scaled",
+              reason: "mixed scales",
+              ratio: maxima[1] / maxima[2],
+              low: 2,
+              high: 1,
+              mixed: true,
+            });
+            top.strata.forEach((s, i) => {
+              const score = by === "contrast"
+                ? (l: number, j: number) => C[l][j]
+                : (l: number, j: number) => model.V[l][j];
+              const columns = s.features.map((f) => f.column);
+              assert.deepEqual(columns, byScaled(score, i), `${by}, ${s.name}: ranked on the scaled values`);
+              if (columns.join() !== rankFeatures(model.V, i, 3, by).join()) differs++;
+              // The numbers shown are as fitted; what ranked them is beside them.
+              for (const [k, f] of s.features.entries()) {
+                assert.equal(f.value, model.V[i][f.column]);
+                if (by === "contrast") assert.equal(s.scores![k], C[i][f.column]);
+                assert.equal(s.scaled![k], score(i, f.column) / maxima[f.column]);
+              }
+            });
+            const text = run(runner(), ["top", out, "--by", by, "--count", "3"]);
+            const what = by === "contrast" ? "contrast" : "v\\(i\\)ⱼ";
+            assert.match(
+              text.stdout,
+              new RegExp(
+                `\\nRanked on the scaled values: the columns' largest values in the data differ by ${ratio}× \\(\\S+ in accel, \\S+ in weight\\), so each column's ${what} was divided by its largest value before ranking; the numbers shown are as fitted\\.\\n`,
+              ),
+            );
+          }
+          assert.ok(differs > 0, "the scaled ranking is not the ranking as fitted");
+          const share = parseJson(run(runner(), ["top", out, "--json", "--by", "share"])) as TopJson;
+          assert.equal(share.scaling.reason, "scale-free");
+          assert.equal(share.scaling.rankedOn, "fitted");
+          share.strata.forEach((s, i) => {
+            assert.deepEqual(s.features.map((f) => f.column), rankFeatures(model.V, i, 3, "share"));
+            assert.equal(s.scaled, undefined);
+          });
+          const shareText = run(runner(), ["top", out, "--by", "share"]).stdout;
+          assert.match(
+            shareText,
+            /\nShares are scale-free \(a ratio within each column\), so they are ranked as fitted: /,
+          );
+        },
+      );
+
+      it("top ranks a model fitted with --scale as fitted: its values are scaled already", SLOW, (t) => {
+        if (skip(t)) return;
+        const { out, model } = fitted("cars", "scaled", ["-q", "--scale", "max"]);
+        for (const by of RANK_BY) {
+          const top = parseJson(run(runner(), ["top", out, "--json", "--by", by])) as TopJson;
+          assert.equal(top.scaling.rankedOn, "fitted", by);
+          assert.equal(top.scaling.reason, "scaled before the fit", by);
+          assert.equal(top.scaling.mixed, false, "the data the fit was given are on one scale");
+          top.strata.forEach((s, i) => {
+            assert.deepEqual(s.features.map((f) => f.column), rankFeatures(model.V, i, 3, by), `${by}, ${s.name}`);
+            assert.equal(s.scaled, undefined);
+          });
+        }
+        const text = run(runner(), ["top", out]);
+        assert.match(
+          text.stdout,
+          /\nRanked on the scaled values: the columns were scaled before the fit \(each column divided by its largest value\), so the values as fitted are on one scale\.\n/,
+        );
       });
 
       it("numbers columns and topics from 0 in text and JSON, as the SDK does, and says so in --help", SLOW, (t) => {
