@@ -32,7 +32,8 @@ Usage:
     top_features.EXT  the --top columns that set each stratum apart (ranked by --by) and the
                       largest of each topic: kind (stratum or topic), name, rank, column,
                       feature, value (v(i)ⱼ or H_qj), score (what they are ranked by; empty for
-                      a column with no share), ranked_by
+                      a column with no share; over the column's largest value when the
+                      columns are on mixed scales, as snmf top), ranked_by
     V_original.EXT,   for a model fitted on shifted or scaled columns (--shift-negative, --scale):
     H_original.EXT    V and H in the data's own units (v'ⱼ = vⱼ dⱼ − sⱼ, H'_qj = H_qj dⱼ for the
                       recorded shift sⱼ and divisor dⱼ; W(i) is the same in both)

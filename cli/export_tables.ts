@@ -93,13 +93,18 @@ function wTable(source: TableSource): Table {
  * The top features: for each stratum the `top` columns that set it apart (ranked by `by`), for
  * each topic its `top` largest columns. `kind` is "stratum" or "topic", `name` the stratum or
  * topic, `rank` the place from 0, `value` v(i)ⱼ or H_qj, `score` the number ranked by (contrast,
- * share, or the value; empty for a column with no share), `ranked_by` what that number is.
+ * share, or the value; empty for a column with no share; divided by the column's largest value in
+ * the data when the columns are on mixed scales: sdk/contrast.ts, rankScaling), `ranked_by` what
+ * that number is ("contrast", or "contrast / column maximum" when scaled).
  */
 function topTable(source: TableSource, top: number, by: RankBy): Table {
   const ranked = topFeatures(source, top, { by });
+  const rankedBy = ranked.scaling.rankedOn === "scaled" ? `${by} / column maximum` : by;
   const rows: [string, string, number, number, number, number, string][] = [];
   for (const s of ranked.strata) {
-    s.features.forEach((f, k) => rows.push(["stratum", s.name, k, f.column, f.value, s.scores?.[k] ?? f.value, by]));
+    s.features.forEach((f, k) =>
+      rows.push(["stratum", s.name, k, f.column, f.value, s.scaled?.[k] ?? s.scores?.[k] ?? f.value, rankedBy])
+    );
   }
   for (const t of ranked.topics) {
     t.features.forEach((f, k) => rows.push(["topic", topicLabel(t.topic), k, f.column, f.value, f.value, "value"]));

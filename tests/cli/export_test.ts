@@ -222,6 +222,24 @@ describe("the tables of a model", () => {
     assert.deepEqual(Object.keys(modelTables(source)), ["V", "W", "H", "top_features"]);
   });
 
+  it("give the scaled score, and say so, when the columns are on mixed scales (as snmf top ranks them)", () => {
+    const mixed: TableSource = {
+      ...source,
+      V: [Float32Array.from([3, 0, 2]), Float32Array.from([1, 0, 0.5])],
+      columnMaxima: [1000, 1, 1],
+    };
+    const rows = JSON.parse(tableJson(modelTables(mixed, { by: "contrast", top: 3 }).top_features)) as Row[];
+    const north = rows.filter((row) => row.kind === "stratum" && row.name === "north");
+    // Contrasts as fitted: x 2, w 1.5, y 0; over the column maxima: w 1.5, x 0.002, y 0.
+    assert.deepEqual(north.map((row) => [row.feature, row.score, row.ranked_by]), [
+      ["w", 1.5, "contrast / column maximum"],
+      ["x", 0.002, "contrast / column maximum"],
+      ["y, z", 0, "contrast / column maximum"],
+    ]);
+    const asFitted = JSON.parse(tableJson(modelTables({ ...mixed, columnMaxima: [1, 1, 1] }).top_features)) as Row[];
+    assert.deepEqual(asFitted.filter((row) => row.name === "north").map((row) => row.feature), ["x", "w", "y, z"]);
+  });
+
   it("write a column with no share as missing: empty in CSV, null in JSON and Parquet", async () => {
     const tables = modelTables(source, { by: "share", top: 3 });
     const csvText = tableCsv(tables.top_features);
