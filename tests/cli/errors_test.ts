@@ -38,145 +38,99 @@ import { NEGATIVE_HINT, readStrata } from "../../io/read_input.ts";
 const SLOW = { timeout: 60_000 };
 const MM = "%%MatrixMarket matrix coordinate real general";
 
+/** A malformed input: the files of a stratum directory, the line expected after "FILE ". */
+type Malformed = { name: string; files: Record<string, string>; file: string; message: string; core?: boolean };
+/** Marks a case that also goes through every build of the real command. */
+const CORE = true;
+/** Makes cases whose stratum directory holds one file, `file`, with the given content. */
+const inOneFile = (file: string) => (name: string, content: string, message: string, core = false): Malformed => ({
+  name,
+  files: { [file]: content },
+  file,
+  message,
+  core,
+});
+const csvCase = inOneFile("a.csv");
+const mtxCase = inOneFile("a.mtx");
+
 /**
- * Each malformed input: the files of a stratum directory, the line expected after "FILE ". All
- * go through the readers in process; the `core` ones (the kinds the issue names: a negative
- * value, a non-number, a wrong column count, a bad MatrixMarket header) also through every
- * build of the real command.
+ * Each malformed input. All go through the readers in process; the `core` ones (the kinds the
+ * issue names: a negative value, a non-number, a wrong column count, a bad MatrixMarket header)
+ * also through every build of the real command.
  */
-const MALFORMED: { name: string; files: Record<string, string>; file: string; message: string; core?: boolean }[] = [
-  {
-    name: "a negative value",
-    core: true,
-    files: { "a.csv": "x,y,z\n1,2,3\n4,-5,6\n" },
-    file: "a.csv",
-    message: 'line 3: column 2 ("y") is negative (-5)',
-  },
-  {
-    name: "a non-number",
-    core: true,
-    files: { "a.csv": "1,2,3\n4,5,six\n" },
-    file: "a.csv",
-    message: 'line 2: column 3 is not a number ("six")',
-  },
-  {
-    name: "an empty value",
-    files: { "a.csv": "x,y\n1,2\n3,\n" },
-    file: "a.csv",
-    message: 'line 3: column 2 ("y") is empty',
-  },
-  {
-    name: "an infinite value",
-    files: { "a.csv": "1,2\n3,Infinity\n" },
-    file: "a.csv",
-    message: 'line 2: column 2 is not a finite number ("Infinity")',
-  },
-  {
-    name: "a wrong column count",
-    core: true,
-    files: { "a.csv": "x,y,z\n1,2,3\n\n4,5\n" },
-    file: "a.csv",
-    message: "line 4: has 2 values, expected 3 (as in the header)",
-  },
-  {
-    name: "a wrong column count without header",
-    files: { "a.csv": "1,2\n3,4,5\n" },
-    file: "a.csv",
-    message: "line 2: has 3 values, expected 2 (as in line 1)",
-  },
-  {
-    name: "broken CSV quoting",
-    files: { "a.csv": 'x,y\n1,"2"3\n' },
-    file: "a.csv",
-    message: "line 2: not valid CSV: ",
-  },
+const MALFORMED: Malformed[] = [
+  csvCase("a negative value", "x,y,z\n1,2,3\n4,-5,6\n", 'line 3: column 2 ("y") is negative (-5)', CORE),
+  csvCase("a non-number", "1,2,3\n4,5,six\n", 'line 2: column 3 is not a number ("six")', CORE),
+  csvCase("an empty value", "x,y\n1,2\n3,\n", 'line 3: column 2 ("y") is empty'),
+  csvCase("an infinite value", "1,2\n3,Infinity\n", 'line 2: column 2 is not a finite number ("Infinity")'),
+  csvCase("a wrong column count", "x,y,z\n1,2,3\n\n4,5\n", "line 4: has 2 values, expected 3 (as in the header)", CORE),
+  csvCase("a wrong column count without header", "1,2\n3,4,5\n", "line 2: has 3 values, expected 2 (as in line 1)"),
+  csvCase("broken CSV quoting", 'x,y\n1,"2"3\n', "line 2: not valid CSV: "),
   {
     name: "a header that differs between files",
     files: { "a.csv": "x,y\n1,2\n", "b.csv": "x,q\n1,2\n" },
     file: "b.csv",
     message: `line 1: the header differs from a.csv's: column 2 is "q" where a.csv has "y"`,
   },
-  {
-    name: "a MatrixMarket file without its header",
-    core: true,
-    files: { "a.mtx": "2 2 1\n1 1 3\n" },
-    file: "a.mtx",
-    message:
-      'line 1: bad MatrixMarket header: expected "%%MatrixMarket matrix coordinate real|integer|pattern general", got "2 2 1"',
-  },
-  {
-    name: "a dense (array) MatrixMarket file",
-    core: true,
-    files: { "a.mtx": "%%MatrixMarket matrix array real general\n2 1\n1\n2\n" },
-    file: "a.mtx",
-    message: 'line 1: bad MatrixMarket header: format "array" is not supported (only "coordinate", the sparse format)',
-  },
-  {
-    name: "a symmetric MatrixMarket file",
-    files: { "a.mtx": "%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 1 3\n" },
-    file: "a.mtx",
-    message: 'line 1: bad MatrixMarket header: symmetry "symmetric" is not supported (only general)',
-  },
-  {
-    name: "a complex MatrixMarket file",
-    files: { "a.mtx": "%%MatrixMarket matrix coordinate complex general\n2 2 1\n1 1 3 0\n" },
-    file: "a.mtx",
-    message: 'line 1: bad MatrixMarket header: field "complex" is not supported (only real, integer or pattern)',
-  },
-  {
-    name: "a bad MatrixMarket size line",
-    files: { "a.mtx": `${MM}\n% comment\n2 two 1\n1 1 3\n` },
-    file: "a.mtx",
-    message: 'line 3: bad size line "2 two 1": expected three integers, rows ≥ 1, columns ≥ 1, entries ≥ 0',
-  },
-  {
-    name: "a MatrixMarket index out of range",
-    files: { "a.mtx": `${MM}\n2 3 2\n1 1 1\n3 1 2\n` },
-    file: "a.mtx",
-    message: 'line 4: row index "3" is not an integer in 1..2',
-  },
-  {
-    name: "a 0-based MatrixMarket index",
-    files: { "a.mtx": `${MM}\n2 3 1\n1 0 1\n` },
-    file: "a.mtx",
-    message: 'line 3: column index "0" is not an integer in 1..3',
-  },
-  {
-    name: "a negative MatrixMarket value",
-    files: { "a.mtx": `${MM}\n2 2 2\n1 1 1\n2 2 -0.5\n` },
-    file: "a.mtx",
-    message: "line 4: value is negative (-0.5)",
-  },
-  {
-    name: "a non-number MatrixMarket value",
-    files: { "a.mtx": `${MM}\n2 2 1\n1 1 abc\n` },
-    file: "a.mtx",
-    message: 'line 3: value "abc" is not a number',
-  },
-  {
-    name: "a real value in an integer MatrixMarket file",
-    files: { "a.mtx": "%%MatrixMarket matrix coordinate integer general\n2 2 1\n1 1 1.5\n" },
-    file: "a.mtx",
-    message: 'line 3: value "1.5" is not an integer',
-  },
-  {
-    name: "too few MatrixMarket entries",
-    files: { "a.mtx": `${MM}\n2 2 3\n1 1 1\n2 2 1\n` },
-    file: "a.mtx",
-    message: "line 5: the size line declares 3 entries, the file has 2",
-  },
-  {
-    name: "too many MatrixMarket entries",
-    files: { "a.mtx": `${MM}\n2 2 1\n1 1 1\n2 2 1\n` },
-    file: "a.mtx",
-    message: "line 4: more entries than the 1 the size line declares",
-  },
-  {
-    name: "a repeated MatrixMarket entry",
-    files: { "a.mtx": `${MM}\n2 2 3\n2 1 1\n1 2 1\n2 1 4\n` },
-    file: "a.mtx",
-    message: "line 5: entry (2, 1) repeats the one on line 3",
-  },
+  mtxCase(
+    "a MatrixMarket file without its header",
+    "2 2 1\n1 1 3\n",
+    'line 1: bad MatrixMarket header: expected "%%MatrixMarket matrix coordinate real|integer|pattern general", got "2 2 1"',
+    CORE,
+  ),
+  mtxCase(
+    "a dense (array) MatrixMarket file",
+    "%%MatrixMarket matrix array real general\n2 1\n1\n2\n",
+    'line 1: bad MatrixMarket header: format "array" is not supported (only "coordinate", the sparse format)',
+    CORE,
+  ),
+  mtxCase(
+    "a symmetric MatrixMarket file",
+    "%%MatrixMarket matrix coordinate real symmetric\n2 2 1\n1 1 3\n",
+    'line 1: bad MatrixMarket header: symmetry "symmetric" is not supported (only general)',
+  ),
+  mtxCase(
+    "a complex MatrixMarket file",
+    "%%MatrixMarket matrix coordinate complex general\n2 2 1\n1 1 3 0\n",
+    'line 1: bad MatrixMarket header: field "complex" is not supported (only real, integer or pattern)',
+  ),
+  mtxCase(
+    "a bad MatrixMarket size line",
+    `${MM}\n% comment\n2 two 1\n1 1 3\n`,
+    'line 3: bad size line "2 two 1": expected three integers, rows ≥ 1, columns ≥ 1, entries ≥ 0',
+  ),
+  mtxCase(
+    "a MatrixMarket index out of range",
+    `${MM}\n2 3 2\n1 1 1\n3 1 2\n`,
+    'line 4: row index "3" is not an integer in 1..2',
+  ),
+  mtxCase(
+    "a 0-based MatrixMarket index",
+    `${MM}\n2 3 1\n1 0 1\n`,
+    'line 3: column index "0" is not an integer in 1..3',
+  ),
+  mtxCase("a negative MatrixMarket value", `${MM}\n2 2 2\n1 1 1\n2 2 -0.5\n`, "line 4: value is negative (-0.5)"),
+  mtxCase("a non-number MatrixMarket value", `${MM}\n2 2 1\n1 1 abc\n`, 'line 3: value "abc" is not a number'),
+  mtxCase(
+    "a real value in an integer MatrixMarket file",
+    "%%MatrixMarket matrix coordinate integer general\n2 2 1\n1 1 1.5\n",
+    'line 3: value "1.5" is not an integer',
+  ),
+  mtxCase(
+    "too few MatrixMarket entries",
+    `${MM}\n2 2 3\n1 1 1\n2 2 1\n`,
+    "line 5: the size line declares 3 entries, the file has 2",
+  ),
+  mtxCase(
+    "too many MatrixMarket entries",
+    `${MM}\n2 2 1\n1 1 1\n2 2 1\n`,
+    "line 4: more entries than the 1 the size line declares",
+  ),
+  mtxCase(
+    "a repeated MatrixMarket entry",
+    `${MM}\n2 2 3\n2 1 1\n1 2 1\n2 1 4\n`,
+    "line 5: entry (2, 1) repeats the one on line 3",
+  ),
 ];
 
 describe("snmf errors and output files", () => {
