@@ -49,13 +49,14 @@ function unknownFlag(message: string, options: ParseOptions): string {
 }
 
 /**
- * Parses `args` against `options` (plus `-h, --help`). Unknown options (with a suggestion),
- * missing values and a wrong number of positionals are usage errors.
+ * Parses `args` against `options` (plus `-h, --help`, which prints the command's `help` text on
+ * stdout and returns `help: true`); `names` are the positionals the command takes. Unknown
+ * options (with a suggestion), missing values and a wrong number of positionals are usage errors.
  */
 export function parse(
   args: string[],
   options: ParseOptions,
-  positionals: { names: string[] },
+  command: { names: string[]; help: string },
 ): { values: Values; positionals: string[]; help: boolean } {
   const all = { ...options, help: { type: "boolean", short: "h" } } as const satisfies ParseOptions;
   let parsed;
@@ -67,12 +68,13 @@ export function parse(
   }
   const values = parsed.values as Values;
   const help = values.help === true;
-  if (!help && parsed.positionals.length !== positionals.names.length) {
-    const expected = positionals.names.length === 0 ? "no arguments" : positionals.names.join(" ");
+  if (help) console.log(command.help);
+  else if (parsed.positionals.length !== command.names.length) {
+    const expected = command.names.length === 0 ? "no arguments" : command.names.join(" ");
     throw new UsageError(
-      parsed.positionals.length < positionals.names.length
-        ? `missing ${positionals.names.slice(parsed.positionals.length).join(" ")} (expected ${expected})`
-        : `unexpected argument "${parsed.positionals[positionals.names.length]}" (expected ${expected})`,
+      parsed.positionals.length < command.names.length
+        ? `missing ${command.names.slice(parsed.positionals.length).join(" ")} (expected ${expected})`
+        : `unexpected argument "${parsed.positionals[command.names.length]}" (expected ${expected})`,
     );
   }
   return { values, positionals: parsed.positionals, help };

@@ -88,11 +88,8 @@ export async function demo(args: string[]): Promise<number> {
     ...FLAGS.options,
     json: OUTPUT_FLAGS.json,
     quiet: OUTPUT_FLAGS.quiet,
-  }, { names: [] });
-  if (help) {
-    console.log(HELP);
-    return 0;
-  }
+  }, { names: [], help: HELP });
+  if (help) return 0;
   const options = FLAGS.read(values) as FitOptions;
   // The published code's schedule, for the multiplicative updates (HALS has only its own).
   if (options.solver === "mu") options.schedule = "reference";

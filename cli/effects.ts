@@ -207,11 +207,8 @@ export async function effects(args: string[]): Promise<number> {
     json: { type: "boolean" },
     out: { type: "string" },
     quiet: { type: "boolean", short: "q" },
-  }, { names: ["MODEL", "DATA"] });
-  if (help) {
-    console.log(EFFECTS_HELP);
-    return 0;
-  }
+  }, { names: ["MODEL", "DATA"], help: EFFECTS_HELP });
+  if (help) return 0;
   const quiet = values.quiet === true;
   const out = stringOption(values, "out");
   const format = formatOption(values, out);

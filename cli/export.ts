@@ -85,11 +85,8 @@ export async function exportModel(args: string[]): Promise<number> {
     top: { type: "string" },
     by: { type: "string" },
     quiet: { type: "boolean", short: "q" },
-  }, { names: ["MODEL"] });
-  if (help) {
-    console.log(EXPORT_HELP);
-    return 0;
-  }
+  }, { names: ["MODEL"], help: EXPORT_HELP });
+  if (help) return 0;
   const out = stringOption(values, "out");
   if (out === undefined) throw new UsageError("missing --out DIR (where to write the tables)");
   const format: TableFormat = choiceOption(values, "format", TABLE_FORMATS, "csv");

@@ -104,11 +104,8 @@ export async function fit(args: string[]): Promise<number> {
     ...FORCE_FLAG,
     ...INPUT_FLAGS,
     imputed: { type: "string" },
-  }, { names: ["INPUT"] });
-  if (help) {
-    console.log(FIT_HELP);
-    return 0;
-  }
+  }, { names: ["INPUT"], help: FIT_HELP });
+  if (help) return 0;
   const quiet = values.quiet === true;
   const options = FLAGS.read(values) as FitOptions;
   const out = stringOption(values, "out") ?? DEFAULT_MODEL;

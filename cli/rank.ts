@@ -106,11 +106,8 @@ export async function rank(args: string[]): Promise<number> {
     seed: { type: "string" },
     threads: { type: "string" },
     "no-plain": { type: "boolean" },
-  }, { names: ["INPUT"] });
-  if (help) {
-    console.log(RANK_HELP);
-    return 0;
-  }
+  }, { names: ["INPUT"], help: RANK_HELP });
+  if (help) return 0;
   const quiet = values.quiet === true;
   const ranks = parseRanks(stringOption(values, "ranks"));
   const out = stringOption(values, "out");

@@ -106,11 +106,8 @@ export async function report(args: string[]): Promise<number> {
     title: { type: "string" },
     effects: { type: "string" },
     quiet: { type: "boolean", short: "q" },
-  }, { names: ["MODEL"] });
-  if (help) {
-    console.log(REPORT_HELP);
-    return 0;
-  }
+  }, { names: ["MODEL"], help: REPORT_HELP });
+  if (help) return 0;
   const image = imageOption(stringOption(values, "image"));
   const top = integerOption(values, "top", 1, 10);
   const by = choiceOption(values, "by", RANK_BY, "contrast");

@@ -117,11 +117,8 @@ export async function text(args: string[]): Promise<number> {
     "stop-words": { type: "string" },
     top: { type: "string" },
     "tfidf-dir": { type: "string" },
-  }, { names: ["INPUT"] });
-  if (help) {
-    console.log(TEXT_HELP);
-    return 0;
-  }
+  }, { names: ["INPUT"], help: TEXT_HELP });
+  if (help) return 0;
   const quiet = values.quiet === true;
   const options = FLAGS.read(values) as FitOptions;
   const minDf = dfOption(stringOption(values, "min-df"), "min-df", { count: 1 });

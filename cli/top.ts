@@ -88,11 +88,8 @@ export function top(args: string[]): Promise<number> {
     values: { type: "boolean" },
     json: { type: "boolean" },
     effects: { type: "string" },
-  }, { names: ["MODEL"] });
-  if (help) {
-    console.log(TOP_HELP);
-    return Promise.resolve(0);
-  }
+  }, { names: ["MODEL"], help: TOP_HELP });
+  if (help) return Promise.resolve(0);
   const count = integerOption(values, "count", 1, 10);
   const by = choiceOption(values, "by", RANK_BY, "contrast");
   const effectsFile = stringOption(values, "effects");

@@ -139,11 +139,8 @@ export async function transform(args: string[]): Promise<number> {
     ...OUTPUT_FLAGS,
     ...ROWS_FLAGS,
     format: { type: "string" },
-  }, { names: ["MODEL", "INPUT"] });
-  if (help) {
-    console.log(TRANSFORM_HELP);
-    return 0;
-  }
+  }, { names: ["MODEL", "INPUT"], help: TRANSFORM_HELP });
+  if (help) return 0;
   const quiet = values.quiet === true;
   const out = stringOption(values, "out");
   const format = values.json

@@ -97,6 +97,19 @@ type Row<K extends OptionName> =
   & OptionSpec<NonNullable<Options[K]>>
   & (K extends keyof ModelSettings ? { recorded: Recorded<ModelSettings[K]> } : { recorded?: never });
 
+/** The row of an L1 weight (l1V, l1W, l1H): a number ≥ 0, default 0, `--FLAG X`, recorded by the model. */
+function l1Weight(doc: string, flag: string, help: string) {
+  return {
+    check: finite(0),
+    calls: ["fit"],
+    default: 0,
+    defaultText: "0",
+    doc,
+    flag: { name: flag, value: "X", help },
+    recorded: { check: finite(0) },
+  } as const;
+}
+
 /** A random seed for calls that give none (kept on the model so the run can be repeated). */
 function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0];
@@ -249,39 +262,13 @@ export const OPTIONS = {
       from: (options) => typeof options.init === "object" ? "explicit" : options.init!,
     },
   },
-  l1V: {
-    check: finite(0),
-    calls: ["fit"],
-    default: 0,
-    defaultText: "0",
-    doc:
-      "L1 weight on every `v(i)`: the fit minimizes `F + λ_v Σ‖v(i)‖₁ + λ_W Σ‖W(i)‖₁ + λ_H ‖H‖₁`; the loss reported is then `sqrt(F + penalty)`",
-    flag: {
-      name: "l1-v",
-      value: "X",
-      help:
-        "L1 weight on every v(i) (default {default}; makes the v(i) sparse); the loss reported is then sqrt(F + penalty)",
-    },
-    recorded: { check: finite(0) },
-  },
-  l1W: {
-    check: finite(0),
-    calls: ["fit"],
-    default: 0,
-    defaultText: "0",
-    doc: "L1 weight on every `W(i)` (see `l1V`)",
-    flag: { name: "l1-w", value: "X", help: "L1 weight on every W(i) (default {default})" },
-    recorded: { check: finite(0) },
-  },
-  l1H: {
-    check: finite(0),
-    calls: ["fit"],
-    default: 0,
-    defaultText: "0",
-    doc: "L1 weight on `H` (see `l1V`)",
-    flag: { name: "l1-h", value: "X", help: "L1 weight on H (default {default})" },
-    recorded: { check: finite(0) },
-  },
+  l1V: l1Weight(
+    "L1 weight on every `v(i)`: the fit minimizes `F + λ_v Σ‖v(i)‖₁ + λ_W Σ‖W(i)‖₁ + λ_H ‖H‖₁`; the loss reported is then `sqrt(F + penalty)`",
+    "l1-v",
+    "L1 weight on every v(i) (default {default}; makes the v(i) sparse); the loss reported is then sqrt(F + penalty)",
+  ),
+  l1W: l1Weight("L1 weight on every `W(i)` (see `l1V`)", "l1-w", "L1 weight on every W(i) (default {default})"),
+  l1H: l1Weight("L1 weight on `H` (see `l1V`)", "l1-h", "L1 weight on H (default {default})"),
   trackLoss: {
     check: boolean,
     calls: ["fit", "transform"],

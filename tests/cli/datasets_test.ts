@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJSON } from "../../sdk/mod.ts";
-import { cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, tempDir } from "./harness.ts";
+import { cleanup, parseJson, run, RUNNER_LABELS, runnerAt, show, snmfArgs, tempDir } from "./harness.ts";
 import { type Row, TABLE_FORMATS, tableFile, writeTableFiles } from "../io/table_files.ts";
 
 const SLOW = { timeout: 120_000 };
@@ -86,14 +86,10 @@ describe("snmf on vega-datasets' tables, every input format", () => {
   it("cars: refused without --missing, naming the choices; a warning of its mixed scales", SLOW, (t) => {
     const { runner, skip } = runnerAt(0);
     if (skip(t)) return;
-    const refused = run(runner(), [
-      "fit",
-      files[".csv"],
-      "--strata-column",
-      "Origin",
-      "--out",
-      join(root, "never.json"),
-    ]);
+    const refused = run(
+      runner(),
+      snmfArgs("fit", files[".csv"], { "strata-column": "Origin", out: join(root, "never.json") }),
+    );
     assert.equal(refused.status, 2);
     assert.match(
       refused.stderr,
@@ -186,15 +182,10 @@ describe("snmf on vega-datasets' tables, every input format", () => {
       { name: "fog", rows: 101 },
     ]);
     assert.deepEqual(essence(out).preprocessing?.shift, [0, 1.600000023841858, 7.099999904632568, 0]);
-    const loadings = run(runner(), [
-      "transform",
-      out,
-      join(root, "weather.jsonl"),
-      "--id-column",
-      "date",
-      "--stratum",
-      "snow",
-    ]);
+    const loadings = run(
+      runner(),
+      snmfArgs("transform", [out, join(root, "weather.jsonl")], { "id-column": "date", stratum: "snow" }),
+    );
     assert.equal(loadings.status, 0, show(loadings));
     const lines = loadings.stdout.trimEnd().split("\n");
     assert.equal(lines.length, 1462);

@@ -6,7 +6,6 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Effects, effects, Model } from "../../sdk/mod.ts";
@@ -15,13 +14,12 @@ import { forgetInputs } from "../../io/input_files.ts";
 import { formatFloat32 } from "../../io/write_table.ts";
 import { progressLine } from "../../cli/progress.ts";
 import {
-  childEnv,
   cleanup,
+  describeEachRunner,
+  interruptRun,
   parseJson,
   run,
   type Runner,
-  RUNNER_LABELS,
-  runnerAt,
   show,
   sourceRunner,
   tempDir,
@@ -102,55 +100,52 @@ describe("snmf effects", () => {
     ...flags,
   ];
 
-  RUNNER_LABELS.forEach((label, index) => {
-    describe(label, () => {
-      const { runner, skip } = runnerAt(index);
-      const path = (name: string) => join(root, `${label}-${name}`);
-      const modelFile = path("model.json");
+  describeEachRunner(({ label, runner, skip }) => {
+    const path = (name: string) => join(root, `${label}-${name}`);
+    const modelFile = path("model.json");
 
-      it("writes the SDK's effects as CSV, the data preprocessed as the model records", SLOW, async (t) => {
-        if (skip(t)) return;
-        fitSites(runner(), modelFile, ["--restarts", "4", "--seed", "1", "--iters", "60"]);
-        // No --shift-negative: the model's preprocessing is applied.
-        const result = run(runner(), effectsOf(modelFile, ["--threads", "1"]));
-        assert.equal(result.status, 0, show(result));
-        const [header, ...lines] = result.stdout.trimEnd().split("\n");
-        assert.equal(header, HEADER);
-        const expected = await sdkEffects(data, modelFile, SDK_OPTIONS);
-        assert.equal(lines.length, 3 * 4);
-        lines.forEach((line, r) => {
-          const e = expected.effects[r];
-          const f = line.split(",");
-          assert.deepEqual(f.slice(0, 3), [e.stratum, String(e.column), ["x", "y", "z", "w"][e.column]]);
-          assert.equal(f[3], formatFloat32(e.v));
-          const numbers = [...e.vInterval, e.share, ...e.shareInterval, e.contrast, e.lower, e.upper, e.p, e.q];
-          assert.deepEqual(f.slice(4, 14).map(csvNumber), numbers, line);
-          assert.ok(typeof e.stable === "boolean", "the model has restarts");
-          assert.equal(f[14], String(e.stable));
-        });
-        assert.match(
-          result.stderr,
-          /^snmf effects: 3 strata, 42 rows × 4 columns, rank 2: 6 bootstrap replicates and 6 permutations\nsnmf effects: \d+ of 12 contrasts with q < 0\.05; \d+ unstable over the model's restarts; seed 3, T = 30; [\d.]+ s\n$/,
-        );
+    it("writes the SDK's effects as CSV, the data preprocessed as the model records", SLOW, async (t) => {
+      if (skip(t)) return;
+      fitSites(runner(), modelFile, ["--restarts", "4", "--seed", "1", "--iters", "60"]);
+      // No --shift-negative: the model's preprocessing is applied.
+      const result = run(runner(), effectsOf(modelFile, ["--threads", "1"]));
+      assert.equal(result.status, 0, show(result));
+      const [header, ...lines] = result.stdout.trimEnd().split("\n");
+      assert.equal(header, HEADER);
+      const expected = await sdkEffects(data, modelFile, SDK_OPTIONS);
+      assert.equal(lines.length, 3 * 4);
+      lines.forEach((line, r) => {
+        const e = expected.effects[r];
+        const f = line.split(",");
+        assert.deepEqual(f.slice(0, 3), [e.stratum, String(e.column), ["x", "y", "z", "w"][e.column]]);
+        assert.equal(f[3], formatFloat32(e.v));
+        const numbers = [...e.vInterval, e.share, ...e.shareInterval, e.contrast, e.lower, e.upper, e.p, e.q];
+        assert.deepEqual(f.slice(4, 14).map(csvNumber), numbers, line);
+        assert.ok(typeof e.stable === "boolean", "the model has restarts");
+        assert.equal(f[14], String(e.stable));
       });
+      assert.match(
+        result.stderr,
+        /^snmf effects: 3 strata, 42 rows × 4 columns, rank 2: 6 bootstrap replicates and 6 permutations\nsnmf effects: \d+ of 12 contrasts with q < 0\.05; \d+ unstable over the model's restarts; seed 3, T = 30; [\d.]+ s\n$/,
+      );
+    });
 
-      it("writes the same records and the settings as JSON, the same on 2 threads", SLOW, async (t) => {
-        if (skip(t)) return;
-        const out = path("effects.json");
-        const result = run(runner(), effectsOf(modelFile, ["--threads", "2", "--out", out, "-q"]));
-        assert.equal(result.status, 0, show(result));
-        assert.equal(result.stdout + result.stderr, "");
-        const json = JSON.parse(readFileSync(out, "utf8"));
-        const expected = await sdkEffects(data, modelFile, SDK_OPTIONS);
-        const model = JSON.parse(readFileSync(modelFile, "utf8"));
-        assert.equal(json.format, "stratified-nmf-effects");
-        assert.deepEqual(json.model, { names: ["a", "b", "c"], cols: 4, rank: 2, fingerprint: model.fingerprint });
-        assert.deepEqual(json.settings, expected.settings);
-        assert.deepEqual(
-          json.effects,
-          JSON.parse(JSON.stringify(expected.effects.map((e) => ({ ...e, v: Number(formatFloat32(e.v)) })))),
-        );
-      });
+    it("writes the same records and the settings as JSON, the same on 2 threads", SLOW, async (t) => {
+      if (skip(t)) return;
+      const out = path("effects.json");
+      const result = run(runner(), effectsOf(modelFile, ["--threads", "2", "--out", out, "-q"]));
+      assert.equal(result.status, 0, show(result));
+      assert.equal(result.stdout + result.stderr, "");
+      const json = JSON.parse(readFileSync(out, "utf8"));
+      const expected = await sdkEffects(data, modelFile, SDK_OPTIONS);
+      const model = JSON.parse(readFileSync(modelFile, "utf8"));
+      assert.equal(json.format, "stratified-nmf-effects");
+      assert.deepEqual(json.model, { names: ["a", "b", "c"], cols: 4, rank: 2, fingerprint: model.fingerprint });
+      assert.deepEqual(json.settings, expected.settings);
+      assert.deepEqual(
+        json.effects,
+        JSON.parse(JSON.stringify(expected.effects.map((e) => ({ ...e, v: Number(formatFloat32(e.v)) })))),
+      );
     });
   });
 
@@ -304,38 +299,20 @@ describe("snmf effects", () => {
     fitSites(r, modelFile);
     const out = join(root, "interrupted.csv");
     writeFileSync(out, "previous\n");
-    const child = spawn(r.command, [
-      ...r.prefix,
-      "effects",
-      modelFile,
-      data,
-      "--strata-column",
-      "site",
-      "--replicates",
-      "1000000",
-      "--out",
-      out,
-    ], { cwd: r.cwd, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-      child.on("close", (code, signal) => resolve({ code, signal }))
-    );
     const announced = /^snmf effects: 3 strata, 42 rows × 4 columns, rank 2: 1000000 bootstrap replicates/;
-    const waitStarted = performance.now();
-    while (!announced.test(stderr) && performance.now() - waitStarted < 30_000) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    assert.match(stderr, announced, "the run started");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const killed = performance.now();
-    child.kill("SIGINT");
-    const { code, signal } = await exited;
+    const args = ["effects", modelFile, data, "--strata-column", "site", "--replicates", "1000000", "--out", out];
+    const { code, signal, stderr, stderrAtSignal, stoppedMs } = await interruptRun(
+      r,
+      args,
+      (text) => announced.test(text),
+      300,
+    );
+    assert.match(stderrAtSignal, announced, "the run started");
     // Deno's child_process reports an exit status of 130 as { code: null, signal: "SIGINT" }.
     if (typeof (globalThis as { Deno?: unknown }).Deno !== "undefined" && code === null) {
       assert.equal(signal, "SIGINT", stderr);
     } else assert.equal(code, 130, stderr);
-    assert.ok(performance.now() - killed < 5000, "stopped promptly");
+    assert.ok(stoppedMs < 5000, "stopped promptly");
     assert.match(stderr, /\nsnmf effects: interrupted \(Ctrl-C\); nothing was written\n$/);
     assert.equal(readFileSync(out, "utf8"), "previous\n");
     assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), []);

@@ -11,7 +11,17 @@ import { parquetReadObjects } from "hyparquet";
 import type { ModelJSON } from "../../sdk/mod.ts";
 import { modelTables, type TableSource } from "../../cli/export_tables.ts";
 import { tableCsv, tableJson, tableParquet } from "../../io/write_table.ts";
-import { cleanup, parseJson, run, type Runner, RUNNER_LABELS, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
+import {
+  cleanup,
+  describeEachRunner,
+  parseJson,
+  run,
+  type Runner,
+  runnerAt,
+  show,
+  tempDir,
+  writeFiles,
+} from "./harness.ts";
 import { COLUMNS, strataFiles } from "./data.ts";
 
 const SLOW = { timeout: 60_000 };
@@ -54,108 +64,103 @@ describe("snmf export", () => {
   const fitStrata = (runner: Runner, modelFile: string, more: string[] = []) =>
     run(runner, ["fit", join(root, "strata"), "--rank", "2", "--seed", "4", ...more, "--out", modelFile, "-q"]);
 
-  RUNNER_LABELS.forEach((label, index) => {
-    describe(label, () => {
-      const { runner, skip } = runnerAt(index);
-      const path = (name: string) => join(root, `${label}-${name}`);
+  describeEachRunner(({ label, runner, skip }) => {
+    const path = (name: string) => join(root, `${label}-${name}`);
 
-      it(
-        "writes V, W, H and the top features as CSV, Parquet and JSON: the model's values, exactly",
-        SLOW,
-        async (t) => {
-          if (skip(t)) return;
-          const modelFile = path("model.json");
-          const fit = fitStrata(runner(), modelFile);
-          assert.equal(fit.status, 0, show(fit));
-          const model = JSON.parse(readFileSync(modelFile, "utf8")) as ModelJSON;
-          const top = parseJson(run(runner(), ["top", modelFile, "--json", "--count", "3", "--by", "share"])) as {
-            strata: { name: string; features: { column: number; value: number }[]; scores: (number | null)[] }[];
-            topics: { topic: number; features: { column: number; value: number }[] }[];
-          };
-          for (const format of FORMATS) {
-            const out = path(`tables-${format}`);
-            const result = run(runner(), [
-              "export",
-              modelFile,
-              "--format",
-              format,
-              "--out",
-              out,
-              "--top",
-              "3",
-              "--by",
-              "share",
-            ]);
-            assert.equal(result.status, 0, show(result));
-            assert.equal(
-              result.stderr,
-              `snmf export: wrote V.${format}, W.${format}, H.${format}, top_features.${format} to ${out}\n`,
-            );
-            const table = (name: string) => readTable(join(out, `${name}.${format}`), format);
-
-            const V = await table("V");
-            assert.deepEqual(Object.keys(V[0]), ["column", "feature", "v(a)", "v(b)", "v(c)"], format);
-            V.forEach((row, j) => {
-              assert.equal(row.column, j);
-              assert.equal(row.feature, COLUMNS[j]);
-              model.names.forEach((name, i) =>
-                sameFloat32(row[`v(${name})`], model.V[i][j], `${format} V ${name} ${j}`)
-              );
-            });
-            const H = await table("H");
-            assert.deepEqual(Object.keys(H[0]), ["column", "feature", "topic0", "topic1"]);
-            H.forEach((row, j) =>
-              [0, 1].forEach((q) => sameFloat32(row[`topic${q}`], model.H[q][j], `${format} H ${q} ${j}`))
-            );
-            const W = await table("W");
-            assert.equal(W.length, 6 + 5 + 4);
-            assert.deepEqual(Object.keys(W[0]), ["stratum", "row", "topic0", "topic1"], "no id column without row ids");
-            let k = 0;
-            model.names.forEach((name, i) =>
-              model.W[i].forEach((w, r) => {
-                const row = W[k++];
-                assert.deepEqual([row.stratum, row.row], [name, r]);
-                w.forEach((x, q) => sameFloat32(row[`topic${q}`], x, `${format} W ${name} ${r} ${q}`));
-              })
-            );
-            // The top features are snmf top's, with their names and scores.
-            const features = await table("top_features");
-            const strata = features.filter((row) => row.kind === "stratum");
-            assert.deepEqual(
-              strata.map((row) => [row.name, row.rank, row.column, row.feature, row.score, row.ranked_by]),
-              top.strata.flatMap((s) =>
-                s.features.map((f, r) => [s.name, r, f.column, COLUMNS[f.column], s.scores[r], "share"])
-              ),
-            );
-            strata.forEach((row) =>
-              sameFloat32(row.value, model.V[model.names.indexOf(row.name as string)][row.column as number], format)
-            );
-            assert.deepEqual(
-              features.filter((row) => row.kind === "topic").map((row) => [row.name, row.rank, row.column]),
-              top.topics.flatMap((t) => t.features.map((f, r) => [`topic ${t.topic}`, r, f.column])),
-            );
-          }
-        },
-      );
-
-      it("refuses a missing --out, an unknown format and an --out that is a file", SLOW, (t) => {
+    it(
+      "writes V, W, H and the top features as CSV, Parquet and JSON: the model's values, exactly",
+      SLOW,
+      async (t) => {
         if (skip(t)) return;
-        const help = run(runner(), ["export", "--help"]);
-        assert.equal(help.status, 0, show(help));
-        assert.match(help.stdout, /^snmf export — a model's V, W\(i\), H and top features as tables/);
-        assert.match(help.stdout, /\n {2}Numbering: strata, columns and topics of a model are numbered from 0/);
-        assert.match(run(runner(), ["--help"]).stdout, /\n {2}snmf export MODEL --out DIR /);
         const modelFile = path("model.json");
-        const missing = run(runner(), ["export", modelFile]);
-        assert.equal(missing.status, 2, show(missing));
-        assert.equal(missing.stderr, "snmf export: missing --out DIR (where to write the tables)\n");
-        const format = run(runner(), ["export", modelFile, "--format", "xlsx", "--out", path("x")]);
-        assert.equal(format.status, 2, show(format));
-        assert.match(format.stderr, /^snmf export: --format must be one of csv, parquet, json, got "xlsx"\n$/);
-        const file = run(runner(), ["export", modelFile, "--out", join(root, "a-file")]);
-        assert.equal(file.status, 2, show(file));
-        assert.match(file.stderr, /a-file is a file, not a directory\n$/);
-      });
+        const fit = fitStrata(runner(), modelFile);
+        assert.equal(fit.status, 0, show(fit));
+        const model = JSON.parse(readFileSync(modelFile, "utf8")) as ModelJSON;
+        const top = parseJson(run(runner(), ["top", modelFile, "--json", "--count", "3", "--by", "share"])) as {
+          strata: { name: string; features: { column: number; value: number }[]; scores: (number | null)[] }[];
+          topics: { topic: number; features: { column: number; value: number }[] }[];
+        };
+        for (const format of FORMATS) {
+          const out = path(`tables-${format}`);
+          const result = run(runner(), [
+            "export",
+            modelFile,
+            "--format",
+            format,
+            "--out",
+            out,
+            "--top",
+            "3",
+            "--by",
+            "share",
+          ]);
+          assert.equal(result.status, 0, show(result));
+          assert.equal(
+            result.stderr,
+            `snmf export: wrote V.${format}, W.${format}, H.${format}, top_features.${format} to ${out}\n`,
+          );
+          const table = (name: string) => readTable(join(out, `${name}.${format}`), format);
+
+          const V = await table("V");
+          assert.deepEqual(Object.keys(V[0]), ["column", "feature", "v(a)", "v(b)", "v(c)"], format);
+          V.forEach((row, j) => {
+            assert.equal(row.column, j);
+            assert.equal(row.feature, COLUMNS[j]);
+            model.names.forEach((name, i) => sameFloat32(row[`v(${name})`], model.V[i][j], `${format} V ${name} ${j}`));
+          });
+          const H = await table("H");
+          assert.deepEqual(Object.keys(H[0]), ["column", "feature", "topic0", "topic1"]);
+          H.forEach((row, j) =>
+            [0, 1].forEach((q) => sameFloat32(row[`topic${q}`], model.H[q][j], `${format} H ${q} ${j}`))
+          );
+          const W = await table("W");
+          assert.equal(W.length, 6 + 5 + 4);
+          assert.deepEqual(Object.keys(W[0]), ["stratum", "row", "topic0", "topic1"], "no id column without row ids");
+          let k = 0;
+          model.names.forEach((name, i) =>
+            model.W[i].forEach((w, r) => {
+              const row = W[k++];
+              assert.deepEqual([row.stratum, row.row], [name, r]);
+              w.forEach((x, q) => sameFloat32(row[`topic${q}`], x, `${format} W ${name} ${r} ${q}`));
+            })
+          );
+          // The top features are snmf top's, with their names and scores.
+          const features = await table("top_features");
+          const strata = features.filter((row) => row.kind === "stratum");
+          assert.deepEqual(
+            strata.map((row) => [row.name, row.rank, row.column, row.feature, row.score, row.ranked_by]),
+            top.strata.flatMap((s) =>
+              s.features.map((f, r) => [s.name, r, f.column, COLUMNS[f.column], s.scores[r], "share"])
+            ),
+          );
+          strata.forEach((row) =>
+            sameFloat32(row.value, model.V[model.names.indexOf(row.name as string)][row.column as number], format)
+          );
+          assert.deepEqual(
+            features.filter((row) => row.kind === "topic").map((row) => [row.name, row.rank, row.column]),
+            top.topics.flatMap((t) => t.features.map((f, r) => [`topic ${t.topic}`, r, f.column])),
+          );
+        }
+      },
+    );
+
+    it("refuses a missing --out, an unknown format and an --out that is a file", SLOW, (t) => {
+      if (skip(t)) return;
+      const help = run(runner(), ["export", "--help"]);
+      assert.equal(help.status, 0, show(help));
+      assert.match(help.stdout, /^snmf export — a model's V, W\(i\), H and top features as tables/);
+      assert.match(help.stdout, /\n {2}Numbering: strata, columns and topics of a model are numbered from 0/);
+      assert.match(run(runner(), ["--help"]).stdout, /\n {2}snmf export MODEL --out DIR /);
+      const modelFile = path("model.json");
+      const missing = run(runner(), ["export", modelFile]);
+      assert.equal(missing.status, 2, show(missing));
+      assert.equal(missing.stderr, "snmf export: missing --out DIR (where to write the tables)\n");
+      const format = run(runner(), ["export", modelFile, "--format", "xlsx", "--out", path("x")]);
+      assert.equal(format.status, 2, show(format));
+      assert.match(format.stderr, /^snmf export: --format must be one of csv, parquet, json, got "xlsx"\n$/);
+      const file = run(runner(), ["export", modelFile, "--out", join(root, "a-file")]);
+      assert.equal(file.status, 2, show(file));
+      assert.match(file.stderr, /a-file is a file, not a directory\n$/);
     });
   });
 

@@ -4,7 +4,8 @@
 // repository; if that fails, its tests are skipped with the reason). Tests spawn each one on
 // files they write to a temp dir.
 
-import { spawnSync } from "node:child_process";
+import { describe } from "node:test";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -66,6 +67,23 @@ export function run(runner: Runner, args: string[], options: { input?: string } 
   });
   if (result.error) throw result.error;
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The arguments of `snmf COMMAND INPUTS… FLAGS`: each flag `--name value` (`-n value` for a
+ * one-letter name) in the object's order, a bare switch for `true`. For example
+ * `snmfArgs("fit", dir, { rank: 2, json: true })` is `["fit", dir, "--rank", "2", "--json"]`.
+ */
+export function snmfArgs(
+  command: string,
+  inputs: string | string[],
+  flags: Record<string, string | number | true>,
+): string[] {
+  const dashed = Object.entries(flags).flatMap(([name, value]) => {
+    const flag = name.length === 1 ? `-${name}` : `--${name}`;
+    return value === true ? [flag] : [flag, String(value)];
+  });
+  return [command, ...[inputs].flat(), ...dashed];
 }
 
 /** A fresh temp directory, removed by `cleanup()`. */
@@ -263,4 +281,64 @@ export function runnerAt(index: number) {
     return true;
   };
   return { runner, skip };
+}
+
+/**
+ * A `describe` block per build (RUNNER_LABELS, in order), its body given the build's label, its
+ * index, its runner and its skip check (see {@link runnerAt}).
+ */
+export function describeEachRunner(
+  body: (build: { label: string; index: number } & ReturnType<typeof runnerAt>) => void,
+): void {
+  RUNNER_LABELS.forEach((label, index) => describe(label, () => body({ label, index, ...runnerAt(index) })));
+}
+
+/** What {@link interruptRun} saw of a run: its exit, its output, how long it took to stop after SIGINT. */
+export interface Interrupted {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Its stderr when SIGINT was sent. */
+  stderrAtSignal: string;
+  stoppedMs: number;
+}
+
+/**
+ * Runs `snmf ARGS` with a runner, waits (30 s at the most) until its stderr so far satisfies
+ * `started`, then `graceMs` more, sends SIGINT (Ctrl-C) and waits for it to exit. A run still
+ * going when anything throws is killed, so that no long run outlives its test.
+ */
+export async function interruptRun(
+  runner: Runner,
+  args: string[],
+  started: (stderr: string) => boolean,
+  graceMs: number,
+): Promise<Interrupted> {
+  const child = spawn(runner.command, [...runner.prefix, ...args], {
+    cwd: runner.cwd,
+    env: childEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on("close", (code, signal) => resolve({ code, signal }))
+    );
+    const waitStarted = performance.now();
+    while (!started(stderr) && performance.now() - waitStarted < 30_000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, graceMs));
+    const stderrAtSignal = stderr;
+    const killed = performance.now();
+    child.kill("SIGINT");
+    const { code, signal } = await exited;
+    return { code, signal, stdout, stderr, stderrAtSignal, stoppedMs: performance.now() - killed };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
 }

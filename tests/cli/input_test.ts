@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJSON } from "../../sdk/mod.ts";
-import { cleanup, parseJson, run, runnerAt, show, tempDir, writeFiles } from "./harness.ts";
+import { cleanup, parseJson, run, runnerAt, show, snmfArgs, tempDir, writeFiles } from "./harness.ts";
 
 const SLOW = { timeout: 60_000 };
 
@@ -264,19 +264,10 @@ describe("snmf fit and transform: input flags", () => {
       assert.equal(text.status, 2, "snmf text follows the same rule");
       assert.equal(readFileSync(join(cwd, "model.json"), "utf8"), "not a model\n");
 
-      const continued = run(runner(), [
-        "fit",
-        ...args,
-        "--rank",
-        "2",
-        "--iters",
-        "5",
-        "--init",
-        notes,
-        "--out",
-        notes,
-        "--json",
-      ]);
+      const continued = run(
+        runner(),
+        snmfArgs("fit", args, { rank: 2, iters: 5, init: notes, out: notes, json: true }),
+      );
       assert.equal(continued.status, 0, show(continued));
       const before = model(notes);
       assert.equal(before.settings.init, "explicit");

@@ -57,3 +57,37 @@ export const PROBE_MAIN = (specifier) =>
 import { probe } from "./probe.js";
 console.log(JSON.stringify(await probe(sdk)));
 `;
+
+/**
+ * The start of a program for platforms that answer requests (edge functions, Workers): the
+ * package's imports and `respond()`, the probe's Response, with `compileFromBytes` saying whether
+ * the platform let it compile WebAssembly from bytes ("allowed", or the error it threw).
+ */
+export const PROBE_RESPONDER = `import * as sdk from "stratified-nmf";
+import { probe } from "./probe.js";
+
+async function respond() {
+  let compileFromBytes = "allowed";
+  try {
+    await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  } catch (error) {
+    compileFromBytes = String(error);
+  }
+  return Response.json({ ...(await probe(sdk)), compileFromBytes });
+}
+`;
+
+/**
+ * Asserts the Response of a PROBE_RESPONDER program: status 200, the source tree's factors and
+ * losses, the SIMD build on unshared memory, and that `platform` refused to compile WebAssembly
+ * from bytes. Returns the probe result.
+ */
+export async function assertProbeResponse(response, where, platform) {
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  const result = JSON.parse(text);
+  assert.notEqual(result.compileFromBytes, "allowed", `${platform} compiled WebAssembly from bytes`);
+  assertReference(result, where);
+  assert.deepEqual(result.build, { simd: true, shared: false });
+  return result;
+}

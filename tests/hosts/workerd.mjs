@@ -9,22 +9,10 @@ import { basename, join } from "node:path";
 import { describe, it } from "node:test";
 import * as esbuild from "esbuild";
 import { Miniflare } from "miniflare";
-import { assertReference, npmInstall, project } from "./setup.mjs";
+import { assertProbeResponse, npmInstall, PROBE_RESPONDER, project } from "./setup.mjs";
 
-const WORKER = `import * as sdk from "stratified-nmf";
-import { probe } from "./probe.js";
-
-export default {
-  async fetch() {
-    let compileFromBytes = "allowed";
-    try {
-      await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
-    } catch (error) {
-      compileFromBytes = String(error);
-    }
-    return Response.json({ ...(await probe(sdk)), compileFromBytes });
-  },
-};
+const WORKER = `${PROBE_RESPONDER}
+export default { fetch: () => respond() };
 `;
 
 /** wrangler's treatment of `import x from "./x.wasm"`: an external CompiledWasm module beside the bundle. */
@@ -64,12 +52,7 @@ describe("Cloudflare workerd (miniflare)", () => {
     const mf = new Miniflare({ modules, modulesRoot: outdir, compatibilityDate: "2025-09-01" });
     try {
       const response = await mf.dispatchFetch("http://localhost/");
-      const text = await response.text();
-      assert.equal(response.status, 200, text);
-      const result = JSON.parse(text);
-      assert.notEqual(result.compileFromBytes, "allowed", "workerd compiled WebAssembly from bytes");
-      assertReference(result, "workerd");
-      assert.deepEqual(result.build, { simd: true, shared: false });
+      const result = await assertProbeResponse(response, "workerd", "workerd");
       assert.equal(result.threads, 1);
     } finally {
       await mf.dispose();

@@ -18,7 +18,7 @@ import { PlanBuilder } from "../../threads/plan.ts";
 import { hTimes } from "../plans/products.ts";
 import { vOf } from "../plans/context.ts";
 import type { Partition } from "../partition.ts";
-import { hPlan, type Rule, vPlan, wPlan } from "./rule.ts";
+import { hPlan, hRows, type Rule, type ShiftTerm, vPlan, wPlan } from "./rule.ts";
 
 /**
  * HALS. Own buffers: H v(i) (s×k float64) and the coordinate sweep's scratch per W task (16 k
@@ -32,7 +32,7 @@ export const halsRule: Rule = {
     rowScratch: Math.max(1, p.wTasks.length) * halsRule.rowScratchBytes(p.k),
   }),
   plans(ctx, options, { Hv, rowScratch }) {
-    const { strata, factors: F, p, ws } = ctx;
+    const { strata, p, ws } = ctx;
     const { n, k, s } = p;
     // v(i) in closed form: exact, so once is enough (vUpdates = 0: off).
     const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
@@ -64,20 +64,11 @@ export const halsRule: Rule = {
 
     // Hᵀ by blocks, each block forming its rows of S (rows×k float64) first; when every v(i) is
     // 0, S is 0 and the rows read H v(0) = 0 instead.
-    const updateH = hPlan(ctx, halsRule.hScratchBytes, (plan, b, shift, row) => {
-      if (!options.zeroV) plan.call("f32_shift_term_f64", [F.V + b.row * 4, n, s, b.rows, ws.wSums, k, shift]);
-      plan.call("f32_hals_update_rows_f64", [
-        ws.Ht + b.row * k * 4,
-        b.rows,
-        k,
-        ws.Nt + b.row * k * 4,
-        ws.gramSum,
-        options.zeroV ? Hv : shift,
-        options.zeroV ? 0 : k,
-        options.l1H / 2,
-        options.sweeps,
-        row,
-      ]);
+    const zero = options.zeroV ? Hv : undefined;
+    const shift: ShiftTerm = { kernel: "f32_shift_term_f64", wSums: ws.wSums, width: k, zero };
+    const l1H = options.l1H / 2;
+    const updateH = hPlan(ctx, halsRule.hScratchBytes, shift, (plan, b, offset, stride, row) => {
+      plan.call("f32_hals_update_rows_f64", [...hRows(ctx, b), ws.gramSum, offset, stride, l1H, options.sweeps, row]);
     }).work(2 * n * k * (k * options.sweeps + (options.zeroV ? 0 : s)));
     return { updateV, prepareW, updateW, updateH };
   },

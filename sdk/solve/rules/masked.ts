@@ -22,7 +22,7 @@ import type { SolverKind } from "../../types.ts";
 import type { Partition } from "../partition.ts";
 import { hTimes } from "../plans/products.ts";
 import { type PlanContext, vOf, wRow } from "../plans/context.ts";
-import { hPlan, type Rule, type RulePlans, vPlan, wPlan } from "./rule.ts";
+import { hPlan, type Rule, type RulePlans, type ShiftTerm, vPlan, wPlan } from "./rule.ts";
 import type { RuleBuffers } from "../workspace.ts";
 import { EPS } from "./mu.ts";
 
@@ -124,6 +124,8 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
         w: multiplicative ? EPS + options.l1W / 2 : options.l1W / 2,
         h: multiplicative ? EPS + options.l1H / 2 : options.l1H / 2,
       };
+      // S in float64 (rows×k) for every H block: the masked rows need it even when every v(i) is 0.
+      const shiftTerm: ShiftTerm = { kernel: "f32_shift_term_f64", wSums: ctx.ws.wSums, width: p.k };
       // The row update of the solver: the same arguments, HALS's with its sweeps before the scratch.
       const rowUpdate = (plan: PlanBuilder, a: RowUpdate) => {
         const args = [a.x, a.rows, p.k, a.num, a.offset, a.offsetStride, a.terms, a.shift];
@@ -166,10 +168,9 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
             });
           }
         }).work(2 * p.k * p.k * p.totalRows * (options.sweeps + 1)),
-        updateH: p.fixH ? new PlanBuilder() : hPlan(ctx, 8, (plan, b, shift, row) => {
+        updateH: p.fixH ? new PlanBuilder() : hPlan(ctx, 8, shiftTerm, (plan, b, shift, _stride, row) => {
           const task = p.hTasks.findIndex((blocks) => blocks.includes(b));
           const terms = buffers.hTerms + task * termBytes(p.k);
-          plan.call("f32_shift_term_f64", [ctx.factors.V + b.row * 4, p.n, p.s, b.rows, ctx.ws.wSums, p.k, shift]);
           for (const c of chunks(b.rows, chunk)) {
             const row0 = b.row + c.row0;
             strata.forEach((_, i) =>

@@ -13,7 +13,7 @@ import { PlanBuilder } from "../../threads/plan.ts";
 import { hTimes } from "../plans/products.ts";
 import { vOf } from "../plans/context.ts";
 import type { Partition } from "../partition.ts";
-import { hPlan, type Rule, vPlan, wPlan } from "./rule.ts";
+import { hPlan, hRows, type Rule, type ShiftTerm, vPlan, wPlan } from "./rule.ts";
 
 /** Added to every denominator of the multiplicative updates (docs/algorithm.md, "Multiplicative updates, ε"): no 0/0. */
 export const EPS = 1e-9;
@@ -28,7 +28,7 @@ export const multiplicativeRule: Rule = {
     rowScratch: Math.max(1, p.wTasks.length) * multiplicativeRule.rowScratchBytes(p.k),
   }),
   plans(ctx, options, { Hv, HvF32, rowScratch }) {
-    const { strata, factors: F, p, ws } = ctx;
+    const { strata, p, ws } = ctx;
     const { n, k, kPad, s } = p;
     const updateV = options.fixV || options.vUpdates === 0 ? new PlanBuilder() : vPlan(ctx, (plan, i, j0, len, t) => {
       const x = strata[i];
@@ -70,19 +70,11 @@ export const multiplicativeRule: Rule = {
 
     // Hᵀ by blocks, each block forming its rows of S (rows×kPad float32) first; when every v(i)
     // is 0, S is 0 and the rows read H v(0) = 0 instead.
-    const updateH = hPlan(ctx, multiplicativeRule.hScratchBytes, (plan, b, shift, row) => {
-      if (!options.zeroV) plan.call("f32_shift_term", [F.V + b.row * 4, n, s, b.rows, ws.wSumsF32, kPad, shift]);
-      plan.call("f32_mu_update_rows", [
-        ws.Ht + b.row * k * 4,
-        b.rows,
-        k,
-        ws.Nt + b.row * k * 4,
-        ws.gramSumF32,
-        options.zeroV ? HvF32 : shift,
-        options.zeroV ? 0 : kPad,
-        EPS + options.l1H / 2,
-        row,
-      ]);
+    const zero = options.zeroV ? HvF32 : undefined;
+    const shift: ShiftTerm = { kernel: "f32_shift_term", wSums: ws.wSumsF32, width: kPad, zero };
+    const l1H = EPS + options.l1H / 2;
+    const updateH = hPlan(ctx, multiplicativeRule.hScratchBytes, shift, (plan, b, offset, stride, row) => {
+      plan.call("f32_mu_update_rows", [...hRows(ctx, b), ws.gramSumF32, offset, stride, l1H, row]);
     }).work(2 * n * k * (k + (options.zeroV ? 0 : s)));
     return { updateV, prepareW, updateW, updateH };
   },

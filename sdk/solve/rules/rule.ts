@@ -9,6 +9,7 @@
  */
 
 import { PlanBuilder } from "../../threads/plan.ts";
+import type { KernelName } from "../../runtime/kernels.ts";
 import type { Block } from "../partition.ts";
 import type { PlanContext } from "../plans/context.ts";
 import { blockProducts, htTimes } from "../plans/products.ts";
@@ -91,21 +92,55 @@ export function wPlan(
   return plan;
 }
 
+/** How an H update forms the shift term S of a block (docs/algorithm.md, the H updates). */
+export interface ShiftTerm {
+  /** The kernel forming S's rows: f32_shift_term_f64 (rows×k float64) or f32_shift_term (rows×kPad float32). */
+  kernel: KernelName;
+  /** The column sums of the W(i) as the kernel reads them (s rows of `width`). */
+  wSums: number;
+  /** S's and wSums's row width: k or kPad. */
+  width: number;
+  /**
+   * When every v(i) is 0 (RuleOptions.zeroV): S is 0, so no kernel forms it and the rows read
+   * this zero offset row (H v(0) = 0) with stride 0 instead.
+   */
+  zero?: number;
+}
+
 /**
- * The Hᵀ update plan: the row blocks in their tasks; `update` adds a block's calls, given the
- * task's scratch for the block's shift term and for the row update (sdk/solve/workspace.ts,
- * hScratch).
+ * The Hᵀ update plan: the row blocks in their tasks; for each block, S's rows into the task's
+ * scratch (sdk/solve/workspace.ts, hScratch; `valueBytes` per entry), then `update` adds the
+ * block's calls, given where the rows' offsets are (S, or `shift.zero`), their row stride
+ * (`shift.width`, or 0) and the task's scratch for the row update.
  */
 export function hPlan(
   ctx: PlanContext,
   valueBytes: number,
-  update: (plan: PlanBuilder, block: Block, shift: number, row: number) => void,
+  shift: ShiftTerm,
+  update: (plan: PlanBuilder, block: Block, offset: number, stride: number, row: number) => void,
 ): PlanBuilder {
+  const { n, s, hBlockRows, kPad } = ctx.p;
   const plan = new PlanBuilder();
   ctx.p.hTasks.forEach((blocks, task) => {
     const scratch = ctx.ws.hScratch[task];
+    const row = scratch + hBlockRows * kPad * valueBytes;
     plan.task();
-    for (const b of blocks) update(plan, b, scratch, scratch + ctx.p.hBlockRows * ctx.p.kPad * valueBytes);
+    for (const b of blocks) {
+      if (shift.zero !== undefined) update(plan, b, shift.zero, 0, row);
+      else {
+        plan.call(shift.kernel, [ctx.factors.V + b.row * 4, n, s, b.rows, shift.wSums, shift.width, scratch]);
+        update(plan, b, scratch, shift.width, row);
+      }
+    }
   });
   return plan;
+}
+
+/**
+ * The head of a row kernel's arguments for a block of Hᵀ: where the block's rows of Hᵀ (rows×k
+ * float32, updated in place) are, their count, k, and where their rows of Nt (rows×k float32) are.
+ */
+export function hRows(ctx: PlanContext, block: Block): [x: number, rows: number, k: number, num: number] {
+  const { k } = ctx.p;
+  return [ctx.ws.Ht + block.row * k * 4, block.rows, k, ctx.ws.Nt + block.row * k * 4];
 }
