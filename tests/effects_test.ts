@@ -5,13 +5,41 @@
 // study is bench/inference.ts.
 
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { effects, fit } from "../sdk/mod.ts";
+import { type DenseStratum, effects, fit, type Stratum } from "../sdk/mod.ts";
 import { plantedStrata, powerDataSet } from "../testing/planted.ts";
 import { ksUniform } from "../testing/stats.ts";
 
 /** Bun's tests time out after 5 s by default. */
 const SLOW = { timeout: 120_000 };
+
+/** A flat dense stratum as CSR (entries up to `floor` left out, columns in descending order), number[] indices. */
+function sparseCopy(s: DenseStratum, floor: number): Stratum {
+  const data = s.data as Float32Array, n = s.cols!;
+  const indptr = [0], indices: number[] = [], values: number[] = [];
+  for (let r = 0; r < s.rows!; r++) {
+    for (let j = n - 1; j >= 0; j--) if (data[r * n + j] > floor) indices.push(j), values.push(data[r * n + j]);
+    indptr.push(indices.length);
+  }
+  return {
+    name: s.name,
+    rows: s.rows!,
+    cols: n,
+    indptr: Int32Array.from(indptr),
+    indices,
+    values: Float64Array.from(values),
+  };
+}
+
+/** A flat dense stratum as one number[] per row. */
+const nestedCopy = (s: DenseStratum): Stratum => ({
+  name: s.name,
+  data: Array.from(
+    { length: s.rows! },
+    (_, r) => Array.from((s.data as Float32Array).subarray(r * s.cols!, (r + 1) * s.cols!)),
+  ),
+});
 
 describe("effects", () => {
   const strata = plantedStrata(1, { strata: 3, rows: 30, cols: 8, rank: 2, planted: [0, 3], stratum: 1, shift: 1 });
@@ -38,6 +66,21 @@ describe("effects", () => {
       const T = settled.settings.iterations;
       assert.ok(T % 25 === 0 && 50 <= T && T <= 1000, `T ${T}`);
       assert.deepEqual(await effects(model, strata, { ...options, iterations: T }), settled);
+    } finally {
+      model.free();
+    }
+  });
+
+  // The procedure's bits, pinned (docs/inference.md, "One fixed procedure"): strata regrouped from
+  // CSR (float64 values, number[] indices), nested and flat rows give the recorded results.
+  it("give the recorded results on strata of every layout", async () => {
+    const mixed = [sparseCopy(strata[0], 2.2), nestedCopy(strata[1]), strata[2]];
+    const model = await fit(mixed, { rank: 2, seed: 1, maxIter: 60, threads: 1 });
+    try {
+      const options = { replicates: 5, permutations: 5, seed: 9, iterations: 40, pooledIterations: 30, threads: 1 };
+      const result = await effects(model, mixed, options);
+      const hash = createHash("sha256").update(JSON.stringify(result)).digest("hex").slice(0, 16);
+      assert.equal(hash, "02c9f3226b37535c");
     } finally {
       model.free();
     }

@@ -211,21 +211,27 @@ async function bootstrap(
       Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
     );
     const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
-    const start = await pooledStart(new RowSet(strata), procedure);
-    const local = members.map((picked, i) => Int32Array.from(picked, (_, r) => rowsBefore(members, i) + r));
+    // The replicate's rows, stratum after stratum, are the pooled step's rows 0, 1, …
+    const start = await pooledStart(rows, procedure, concatenated(members));
+    const local = members.map((picked, i) => Int32Array.from(picked, (_, r) => rows.offsets[i] + r));
     out.push(statisticOf(await stratifiedShifts(strata, local, start, procedure)));
     options.onProgress?.({ phase: "bootstrap", done: b + 1, total: settings.replicates });
   }
   return out;
 }
 
-/** Rows of the strata before stratum `i`. */
-const rowsBefore = (members: readonly ArrayLike<number>[], i: number) =>
-  members.slice(0, i).reduce((sum, m) => sum + m.length, 0);
+/** The arrays one after the other. */
+function concatenated(parts: readonly Int32Array[]): Int32Array {
+  const all = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of parts) all.set(p, at), at += p.length;
+  return all;
+}
 
 /**
  * The permutation null: the stratum labels shuffled over all rows (sizes kept), each through the
- * stratified step from the same pooled start (which does not see the labels).
+ * stratified step from the same pooled start (which does not see the labels); only the contrasts
+ * are kept (the tests use nothing else).
  */
 async function permutations(
   model: Model,
@@ -234,16 +240,16 @@ async function permutations(
   procedure: ProcedureSettings,
   settings: Effects["settings"],
   options: EffectsOptions,
-): Promise<Statistic[]> {
+): Promise<Float64Array[][]> {
   const random = stream(settings.seed, 2);
-  const out: Statistic[] = [];
+  const out: Float64Array[][] = [];
   const checkpoint = new Checkpoint(options.signal);
   for (let b = 0; b < settings.permutations; b++) {
     await checkpoint.pass();
     const order = shuffled(rows.length, random);
     const members = rows.sizes.map((m, i) => order.slice(rows.offsets[i], rows.offsets[i] + m).sort((x, y) => x - y));
     const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
-    out.push(statisticOf(await stratifiedShifts(strata, members, start, procedure)));
+    out.push(contrasts(await stratifiedShifts(strata, members, start, procedure)));
     options.onProgress?.({ phase: "permutations", done: b + 1, total: settings.permutations });
   }
   return out;
@@ -264,35 +270,51 @@ function records(
   model: Model,
   observed: Statistic,
   boot: Statistic[],
-  null_: Statistic[],
+  null_: Float64Array[][],
   settings: Effects["settings"],
 ): Effect[] {
   const random = stream(settings.seed, 3);
-  const interval = (pick: (s: Statistic) => ArrayLike<number>, j: number) =>
-    percentileInterval(boot.map((s) => pick(s)[j]).filter((x) => !Number.isNaN(x)), settings.level);
+  const n = model.cols;
+  const intervals = (pick: (s: Statistic) => ArrayLike<number>) =>
+    columnsOf(boot.map(pick), n).map((values) =>
+      percentileInterval(values.filter((x) => !Number.isNaN(x)), settings.level)
+    );
   return model.names.flatMap((stratum, i) => {
-    const n = model.cols;
-    const permuted = Array.from({ length: n }, (_, j) => null_.map((s) => s.contrast[i][j]));
-    const p = pooledPermutationPValues(observed.contrast[i], permuted, random);
+    const p = pooledPermutationPValues(observed.contrast[i], columnsOf(null_.map((c) => c[i]), n), random);
     const q = benjaminiHochberg(p);
-    return Array.from({ length: n }, (_, j): Effect => {
-      const [lower, upper] = interval((s) => s.contrast[i], j);
-      return {
-        stratum,
-        column: j,
-        ...(model.columnNames ? { name: model.columnNames[j] } : {}),
-        v: observed.v[i][j],
-        share: observed.share[i][j],
-        contrast: observed.contrast[i][j],
-        lower,
-        upper,
-        vInterval: interval((s) => s.v[i], j),
-        shareInterval: interval((s) => s.share[i], j),
-        p: p[j],
-        q: q[j],
-        // One start near the best has nothing to be compared with: no answer, rather than "stable".
-        stable: model.stability && model.stability.near.length > 1 ? model.stability.stable[i][j] : null,
-      };
-    });
+    const [contrast, v, share] = [
+      intervals((s) => s.contrast[i]),
+      intervals((s) => s.v[i]),
+      intervals((s) => s.share[i]),
+    ];
+    return Array.from({ length: n }, (_, j): Effect => ({
+      stratum,
+      column: j,
+      ...(model.columnNames ? { name: model.columnNames[j] } : {}),
+      v: observed.v[i][j],
+      share: observed.share[i][j],
+      contrast: observed.contrast[i][j],
+      lower: contrast[j][0],
+      upper: contrast[j][1],
+      vInterval: v[j],
+      shareInterval: share[j],
+      p: p[j],
+      q: q[j],
+      // One start near the best has nothing to be compared with: no answer, rather than "stable".
+      stable: model.stability && model.stability.near.length > 1 ? model.stability.stable[i][j] : null,
+    }));
   });
+}
+
+/**
+ * The values of each of `n` columns over `rows` (B arrays of n): n views of B float64 into one
+ * column-major buffer (a gather of B × n values, instead of one array per column).
+ */
+function columnsOf(rows: readonly ArrayLike<number>[], n: number): Float64Array[] {
+  const B = rows.length;
+  const buffer = new Float64Array(n * B);
+  rows.forEach((row, b) => {
+    for (let j = 0; j < n; j++) buffer[j * B + b] = row[j];
+  });
+  return Array.from({ length: n }, (_, j) => buffer.subarray(j * B, (j + 1) * B));
 }

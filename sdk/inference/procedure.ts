@@ -57,10 +57,16 @@ const common = (settings: ProcedureSettings) =>
     signal: settings.signal,
   }) as const;
 
-/** Step 1: all rows of `rows` as one stratum, in their order (the labels ignored). */
-export async function pooledStart(rows: RowSet, settings: ProcedureSettings): Promise<PooledStart> {
-  const all = Int32Array.from({ length: rows.length }, (_, r) => r);
-  const model = await fit([rows.stratum("pooled", all)], {
+/**
+ * Step 1: all rows of `rows` as one stratum, in their order, or the rows `picked` (global
+ * numbering, in that order); the labels ignored.
+ */
+export async function pooledStart(
+  rows: RowSet,
+  settings: ProcedureSettings,
+  picked: ArrayLike<number> = Int32Array.from({ length: rows.length }, (_, r) => r),
+): Promise<PooledStart> {
+  const model = await fit([rows.stratum("pooled", picked)], {
     ...common(settings),
     maxIter: settings.pooledIterations,
     seed: settings.seed,
