@@ -15,8 +15,15 @@ import { Random } from "../start/random.ts";
 import { Checkpoint } from "../runtime/checkpoint.ts";
 import type { Stratum } from "../types.ts";
 import { contrasts, shares } from "../contrast.ts";
-import { pooledStart, type ProcedureSettings, settledIterations, stratifiedShifts } from "./procedure.ts";
+import {
+  type PooledStart,
+  pooledStart,
+  type ProcedureSettings,
+  settledIterations,
+  stratifiedShifts,
+} from "./procedure.ts";
 import { RowSet } from "./rows.ts";
+import { choice, jsonQuote } from "../input/checks.ts";
 import { benjaminiHochberg, percentileInterval, pooledPermutationPValues } from "./stats.ts";
 
 const ACTION = "Cannot estimate effects";
@@ -37,6 +44,14 @@ export interface EffectsOptions {
   iterations?: number | "settle";
   /** T₀: iterations of the procedure's pooled plain NMF (default {@link DEFAULT_POOLED_ITERATIONS}). */
   pooledIterations?: number;
+  /**
+   * Where each bootstrap replicate's stratified fit starts (docs/inference.md, "One fixed
+   * procedure"): `"replicate"` (the default), the pooled fit of the replicate's own rows from the
+   * seed's random start, as the data's statistic starts from the data's; `"data"`, the data's
+   * pooled start at the rows drawn: T₀ fewer iterations per replicate, but the intervals leave out
+   * which local solution the pooled fit reaches, and are narrower where the split depends on it.
+   */
+  bootstrapStart?: "replicate" | "data";
   /** Level of the intervals (default 0.95). */
   level?: number;
   /** Threads of every fit (as `fit()`'s; the results are the same for every count). */
@@ -48,6 +63,9 @@ export interface EffectsOptions {
 
 /** T₀ by default (bench/inference.ts measures it). */
 export const DEFAULT_POOLED_ITERATIONS = 100;
+
+/** The values of {@link EffectsOptions.bootstrapStart}. */
+const BOOTSTRAP_STARTS = choice("replicate", "data");
 
 /** One stratum and column. */
 export interface Effect {
@@ -84,6 +102,8 @@ export interface Effects {
     seed: number;
     iterations: number;
     pooledIterations: number;
+    /** Absent in results written before the option: "replicate". */
+    bootstrapStart?: "replicate" | "data";
     solver: "hals";
     level: number;
   };
@@ -125,7 +145,7 @@ export async function effects(
     settings.iterations = procedure.iterations = await settledIterations(strata, members, start, procedure);
   }
   const observed = statisticOf(await stratifiedShifts(strata, members, start, procedure));
-  const boot = await bootstrap(model, rows, procedure, settings, options);
+  const boot = await bootstrap(model, rows, start, procedure, settings, options);
   const null_ = await permutations(model, rows, start, procedure, settings, options);
   return { effects: records(model, observed, boot, null_, settings), settings };
 }
@@ -141,6 +161,13 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
   };
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`${ACTION}: options.level must be in (0, 1), got ${level}`);
+  const bootstrapStart = options.bootstrapStart ?? "replicate";
+  if (!BOOTSTRAP_STARTS.is(bootstrapStart) || !BOOTSTRAP_STARTS.allows(bootstrapStart)) {
+    const problem = `${ACTION}: options.bootstrapStart must be ${BOOTSTRAP_STARTS.rule(jsonQuote)}, got ${
+      typeof bootstrapStart === "string" ? JSON.stringify(bootstrapStart) : typeof bootstrapStart
+    }`;
+    throw BOOTSTRAP_STARTS.is(bootstrapStart) ? new RangeError(problem) : new TypeError(problem);
+  }
   return {
     replicates: positive(options.replicates, 200, "replicates"),
     permutations: positive(options.permutations, 200, "permutations"),
@@ -149,6 +176,7 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
       ? 0 // chosen on the data (effects())
       : positive(options.iterations, 0, "iterations"),
     pooledIterations: positive(options.pooledIterations, DEFAULT_POOLED_ITERATIONS, "pooledIterations"),
+    bootstrapStart,
     solver: "hals",
     level,
   };
@@ -192,10 +220,15 @@ async function checkFingerprint(model: Model, strata: readonly Stratum[]): Promi
 /** A seeded stream of its own for each use of the seed. */
 const stream = (seed: number, index: number) => new Random(seed + index * 0x9e3779b1);
 
-/** B stratified bootstrap replicates: rows resampled within each stratum, each through the whole procedure. */
+/**
+ * B stratified bootstrap replicates: rows resampled within each stratum, each through the
+ * stratified step from the replicate's own pooled start, or from the data's `start` at the rows
+ * drawn (`settings.bootstrapStart`).
+ */
 async function bootstrap(
   model: Model,
   rows: RowSet,
+  start: PooledStart,
   procedure: ProcedureSettings,
   settings: Effects["settings"],
   options: EffectsOptions,
@@ -211,13 +244,28 @@ async function bootstrap(
       Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
     );
     const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
-    // The replicate's rows, stratum after stratum, are the pooled step's rows 0, 1, …
-    const start = await pooledStart(rows, procedure, concatenated(members));
-    const local = members.map((picked, i) => Int32Array.from(picked, (_, r) => rows.offsets[i] + r));
-    out.push(statisticOf(await stratifiedShifts(strata, local, start, procedure)));
+    const shifts = settings.bootstrapStart === "data"
+      ? await stratifiedShifts(strata, members, start, procedure)
+      : await ownStartShifts(rows, strata, members, procedure);
+    out.push(statisticOf(shifts));
     options.onProgress?.({ phase: "bootstrap", done: b + 1, total: settings.replicates });
   }
   return out;
+}
+
+/**
+ * The procedure on a replicate, step 1 included: the pooled fit of its rows (`members`, global
+ * numbering; stratum after stratum, they are the pooled fit's rows 0, 1, …), then step 2.
+ */
+async function ownStartShifts(
+  rows: RowSet,
+  strata: readonly Stratum[],
+  members: readonly Int32Array[],
+  procedure: ProcedureSettings,
+): Promise<Float32Array[]> {
+  const start = await pooledStart(rows, procedure, concatenated(members));
+  const local = members.map((picked, i) => Int32Array.from(picked, (_, r) => rows.offsets[i] + r));
+  return await stratifiedShifts(strata, local, start, procedure);
 }
 
 /** The arrays one after the other. */
@@ -236,7 +284,7 @@ function concatenated(parts: readonly Int32Array[]): Int32Array {
 async function permutations(
   model: Model,
   rows: RowSet,
-  start: Awaited<ReturnType<typeof pooledStart>>,
+  start: PooledStart,
   procedure: ProcedureSettings,
   settings: Effects["settings"],
   options: EffectsOptions,

@@ -4,7 +4,9 @@
  *
  *   1. a start that does not see the labels: the model fitted to all rows as one stratum (one
  *      shift shared by every row: the null hypothesis's model), T₀ HALS iterations from the
- *      published random start drawn from the procedure's seed;
+ *      published random start drawn from the procedure's seed (the data's, which the permutations
+ *      share, or a bootstrap replicate's own; or the data's at the rows a replicate drew, with
+ *      `bootstrapStart: "data"`);
  *   2. the stratified fit from every v(i) at the shared shift, the rows' pooled loadings and the
  *      pooled H, T iterations of HALS, with the model's penalties and units.
  *
@@ -59,7 +61,7 @@ const common = (settings: ProcedureSettings) =>
 
 /**
  * Step 1: all rows of `rows` as one stratum, in their order, or the rows `picked` (global
- * numbering, in that order); the labels ignored.
+ * numbering, in that order: a bootstrap replicate's rows); the labels ignored.
  */
 export async function pooledStart(
   rows: RowSet,
