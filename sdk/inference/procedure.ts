@@ -131,14 +131,32 @@ export async function settledIterations(
   start: PooledStart,
   settings: ProcedureSettings,
 ): Promise<number> {
+  const scales = columnMeans(start, settings.rank);
+  let previous: Float64Array[] | undefined;
+  for await (const { iterations, contrasts: now } of settlingContrasts(strata, members, start, settings)) {
+    if (previous && settled(previous, now, scales)) return iterations;
+    previous = now;
+  }
+  return MAX_ITERATIONS;
+}
+
+/**
+ * The contrasts of the canonical shifts (s vectors of n) after SETTLE_STEP, 2 SETTLE_STEP, …
+ * iterations of step 2, up to MAX_ITERATIONS: each chunk a fit continuing exactly from the last
+ * (what {@link settledIterations} watches, and bench/inference.ts records).
+ */
+export async function* settlingContrasts(
+  strata: readonly Stratum[],
+  members: readonly ArrayLike<number>[],
+  start: PooledStart,
+  settings: ProcedureSettings,
+): AsyncGenerator<{ iterations: number; contrasts: Float64Array[] }> {
   const k = settings.rank;
   let init = {
     V: strata.map(() => start.v as ArrayLike<number>),
     W: loadingsOf(members, start, k),
     H: start.H as ArrayLike<number>,
   };
-  const scales = columnMeans(start, k);
-  let previous: Float64Array[] | undefined;
   for (let T = SETTLE_STEP; T <= MAX_ITERATIONS; T += SETTLE_STEP) {
     const model = await fit(strata, { ...common(settings), maxIter: SETTLE_STEP, init });
     const c = contrasts(canonicalShifts(model.V, model.W, model.H, k));
@@ -148,17 +166,15 @@ export async function settledIterations(
       H: Float32Array.from(model.H),
     };
     model.free();
-    if (previous && settled(previous, c, scales)) return T;
-    previous = c;
+    yield { iterations: T, contrasts: c };
   }
-  return MAX_ITERATIONS;
 }
 
 /**
  * The mean of each column as the pooled start reconstructs it, v + mean(W) H (n): the scale of the
  * column's shifts and contrasts, in the data's units.
  */
-function columnMeans(start: PooledStart, k: number): Float64Array {
+export function columnMeans(start: PooledStart, k: number): Float64Array {
   const n = start.v.length, m = start.W.length / k;
   const meanW = new Float64Array(k);
   for (let r = 0; r < m; r++) for (let t = 0; t < k; t++) meanW[t] += start.W[r * k + t] / m;
