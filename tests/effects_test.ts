@@ -5,13 +5,41 @@
 // study is bench/inference.ts.
 
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { effects, fit } from "../sdk/mod.ts";
+import { type DenseStratum, type Effects, effects, type EffectsOptions, fit, type Stratum } from "../sdk/mod.ts";
 import { plantedStrata, powerDataSet } from "../testing/planted.ts";
 import { ksUniform } from "../testing/stats.ts";
 
 /** Bun's tests time out after 5 s by default. */
 const SLOW = { timeout: 120_000 };
+
+/** A flat dense stratum as CSR (entries up to `floor` left out, columns in descending order), number[] indices. */
+function sparseCopy(s: DenseStratum, floor: number): Stratum {
+  const data = s.data as Float32Array, n = s.cols!;
+  const indptr = [0], indices: number[] = [], values: number[] = [];
+  for (let r = 0; r < s.rows!; r++) {
+    for (let j = n - 1; j >= 0; j--) if (data[r * n + j] > floor) indices.push(j), values.push(data[r * n + j]);
+    indptr.push(indices.length);
+  }
+  return {
+    name: s.name,
+    rows: s.rows!,
+    cols: n,
+    indptr: Int32Array.from(indptr),
+    indices,
+    values: Float64Array.from(values),
+  };
+}
+
+/** A flat dense stratum as one number[] per row. */
+const nestedCopy = (s: DenseStratum): Stratum => ({
+  name: s.name,
+  data: Array.from(
+    { length: s.rows! },
+    (_, r) => Array.from((s.data as Float32Array).subarray(r * s.cols!, (r + 1) * s.cols!)),
+  ),
+});
 
 describe("effects", () => {
   const strata = plantedStrata(1, { strata: 3, rows: 30, cols: 8, rank: 2, planted: [0, 3], stratum: 1, shift: 1 });
@@ -19,7 +47,14 @@ describe("effects", () => {
   it("give the same results for a seed on 1 and 3 threads", async () => {
     const model = await fit(strata, { rank: 2, seed: 1, maxIter: 100 });
     try {
-      const options = { replicates: 6, permutations: 6, seed: 5, iterations: 40, pooledIterations: 40 };
+      const options = {
+        replicates: 6,
+        permutations: 6,
+        seed: 5,
+        iterations: 40,
+        pooledIterations: 40,
+        bootstrapStart: "replicate" as const,
+      };
       const one = await effects(model, strata, { ...options, threads: 1 });
       const three = await effects(model, strata, { ...options, threads: 3 });
       assert.deepEqual(three, one);
@@ -38,6 +73,47 @@ describe("effects", () => {
       const T = settled.settings.iterations;
       assert.ok(T % 25 === 0 && 50 <= T && T <= 1000, `T ${T}`);
       assert.deepEqual(await effects(model, strata, { ...options, iterations: T }), settled);
+    } finally {
+      model.free();
+    }
+  });
+
+  // The procedure's bits, pinned (docs/inference.md, "One fixed procedure"): strata regrouped from
+  // CSR (float64 values, number[] indices), nested and flat rows give the recorded records, with
+  // each bootstrap replicate's own pooled start (the default) and with the data's (the same on 3
+  // threads).
+  it("give the recorded results on strata of every layout, from either bootstrap start", async () => {
+    const mixed = [sparseCopy(strata[0], 2.2), nestedCopy(strata[1]), strata[2]];
+    const model = await fit(mixed, { rank: 2, seed: 1, maxIter: 60, threads: 1 });
+    const hash = (result: Effects) => createHash("sha256").update(JSON.stringify(result.effects)).digest("hex");
+    try {
+      const options = { replicates: 5, permutations: 5, seed: 9, iterations: 40, pooledIterations: 30, threads: 1 };
+      const own = await effects(model, mixed, options);
+      assert.equal(own.settings.bootstrapStart, "replicate");
+      assert.equal(hash(own).slice(0, 16), "a0883b6153a90678");
+      const data = await effects(model, mixed, { ...options, bootstrapStart: "data" });
+      assert.equal(data.settings.bootstrapStart, "data");
+      assert.equal(hash(data).slice(0, 16), "02124c7734c74057");
+      assert.deepEqual(await effects(model, mixed, { ...options, bootstrapStart: "data", threads: 3 }), data);
+      // The permutations do not depend on where the replicates start.
+      assert.deepEqual(data.effects.map((e) => e.p), own.effects.map((e) => e.p));
+    } finally {
+      model.free();
+    }
+  });
+
+  it("refuse a bootstrap start that is not one", async () => {
+    const model = await fit(strata, { rank: 2, seed: 1, maxIter: 5 });
+    try {
+      const wrong = (bootstrapStart: unknown) => effects(model, strata, { bootstrapStart } as EffectsOptions);
+      await assert.rejects(wrong("own"), {
+        name: "RangeError",
+        message: 'Cannot estimate effects: options.bootstrapStart must be one of "replicate", "data", got "own"',
+      });
+      await assert.rejects(wrong(1), {
+        name: "TypeError",
+        message: /options\.bootstrapStart must be one of .*, got number/,
+      });
     } finally {
       model.free();
     }

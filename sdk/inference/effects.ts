@@ -15,8 +15,15 @@ import { Random } from "../start/random.ts";
 import { Checkpoint } from "../runtime/checkpoint.ts";
 import type { Stratum } from "../types.ts";
 import { contrasts, shares } from "../contrast.ts";
-import { pooledStart, type ProcedureSettings, settledIterations, stratifiedShifts } from "./procedure.ts";
+import {
+  type PooledStart,
+  pooledStart,
+  type ProcedureSettings,
+  settledIterations,
+  stratifiedShifts,
+} from "./procedure.ts";
 import { RowSet } from "./rows.ts";
+import { choice, jsonQuote } from "../input/checks.ts";
 import { benjaminiHochberg, percentileInterval, pooledPermutationPValues } from "./stats.ts";
 
 const ACTION = "Cannot estimate effects";
@@ -37,6 +44,14 @@ export interface EffectsOptions {
   iterations?: number | "settle";
   /** T₀: iterations of the procedure's pooled plain NMF (default {@link DEFAULT_POOLED_ITERATIONS}). */
   pooledIterations?: number;
+  /**
+   * Where each bootstrap replicate's stratified fit starts (docs/inference.md, "One fixed
+   * procedure"): `"replicate"` (the default), the pooled fit of the replicate's own rows from the
+   * seed's random start, as the data's statistic starts from the data's; `"data"`, the data's
+   * pooled start at the rows drawn: T₀ fewer iterations per replicate, but the intervals leave out
+   * which local solution the pooled fit reaches, and are narrower where the split depends on it.
+   */
+  bootstrapStart?: "replicate" | "data";
   /** Level of the intervals (default 0.95). */
   level?: number;
   /** Threads of every fit (as `fit()`'s; the results are the same for every count). */
@@ -48,6 +63,9 @@ export interface EffectsOptions {
 
 /** T₀ by default (bench/inference.ts measures it). */
 export const DEFAULT_POOLED_ITERATIONS = 100;
+
+/** The values of {@link EffectsOptions.bootstrapStart}. */
+const BOOTSTRAP_STARTS = choice("replicate", "data");
 
 /** One stratum and column. */
 export interface Effect {
@@ -84,6 +102,8 @@ export interface Effects {
     seed: number;
     iterations: number;
     pooledIterations: number;
+    /** Absent in results written before the option: "replicate". */
+    bootstrapStart?: "replicate" | "data";
     solver: "hals";
     level: number;
   };
@@ -125,7 +145,7 @@ export async function effects(
     settings.iterations = procedure.iterations = await settledIterations(strata, members, start, procedure);
   }
   const observed = statisticOf(await stratifiedShifts(strata, members, start, procedure));
-  const boot = await bootstrap(model, rows, procedure, settings, options);
+  const boot = await bootstrap(model, rows, start, procedure, settings, options);
   const null_ = await permutations(model, rows, start, procedure, settings, options);
   return { effects: records(model, observed, boot, null_, settings), settings };
 }
@@ -141,6 +161,13 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
   };
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`${ACTION}: options.level must be in (0, 1), got ${level}`);
+  const bootstrapStart = options.bootstrapStart ?? "replicate";
+  if (!BOOTSTRAP_STARTS.is(bootstrapStart) || !BOOTSTRAP_STARTS.allows(bootstrapStart)) {
+    const problem = `${ACTION}: options.bootstrapStart must be ${BOOTSTRAP_STARTS.rule(jsonQuote)}, got ${
+      typeof bootstrapStart === "string" ? JSON.stringify(bootstrapStart) : typeof bootstrapStart
+    }`;
+    throw BOOTSTRAP_STARTS.is(bootstrapStart) ? new RangeError(problem) : new TypeError(problem);
+  }
   return {
     replicates: positive(options.replicates, 200, "replicates"),
     permutations: positive(options.permutations, 200, "permutations"),
@@ -149,6 +176,7 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
       ? 0 // chosen on the data (effects())
       : positive(options.iterations, 0, "iterations"),
     pooledIterations: positive(options.pooledIterations, DEFAULT_POOLED_ITERATIONS, "pooledIterations"),
+    bootstrapStart,
     solver: "hals",
     level,
   };
@@ -192,10 +220,15 @@ async function checkFingerprint(model: Model, strata: readonly Stratum[]): Promi
 /** A seeded stream of its own for each use of the seed. */
 const stream = (seed: number, index: number) => new Random(seed + index * 0x9e3779b1);
 
-/** B stratified bootstrap replicates: rows resampled within each stratum, each through the whole procedure. */
+/**
+ * B stratified bootstrap replicates: rows resampled within each stratum, each through the
+ * stratified step from the replicate's own pooled start, or from the data's `start` at the rows
+ * drawn (`settings.bootstrapStart`).
+ */
 async function bootstrap(
   model: Model,
   rows: RowSet,
+  start: PooledStart,
   procedure: ProcedureSettings,
   settings: Effects["settings"],
   options: EffectsOptions,
@@ -211,39 +244,60 @@ async function bootstrap(
       Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
     );
     const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
-    const start = await pooledStart(new RowSet(strata), procedure);
-    const local = members.map((picked, i) => Int32Array.from(picked, (_, r) => rowsBefore(members, i) + r));
-    out.push(statisticOf(await stratifiedShifts(strata, local, start, procedure)));
+    const shifts = settings.bootstrapStart === "data"
+      ? await stratifiedShifts(strata, members, start, procedure)
+      : await ownStartShifts(rows, strata, members, procedure);
+    out.push(statisticOf(shifts));
     options.onProgress?.({ phase: "bootstrap", done: b + 1, total: settings.replicates });
   }
   return out;
 }
 
-/** Rows of the strata before stratum `i`. */
-const rowsBefore = (members: readonly ArrayLike<number>[], i: number) =>
-  members.slice(0, i).reduce((sum, m) => sum + m.length, 0);
+/**
+ * The procedure on a replicate, step 1 included: the pooled fit of its rows (`members`, global
+ * numbering; stratum after stratum, they are the pooled fit's rows 0, 1, …), then step 2.
+ */
+async function ownStartShifts(
+  rows: RowSet,
+  strata: readonly Stratum[],
+  members: readonly Int32Array[],
+  procedure: ProcedureSettings,
+): Promise<Float32Array[]> {
+  const start = await pooledStart(rows, procedure, concatenated(members));
+  const local = members.map((picked, i) => Int32Array.from(picked, (_, r) => rows.offsets[i] + r));
+  return await stratifiedShifts(strata, local, start, procedure);
+}
+
+/** The arrays one after the other. */
+function concatenated(parts: readonly Int32Array[]): Int32Array {
+  const all = new Int32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of parts) all.set(p, at), at += p.length;
+  return all;
+}
 
 /**
  * The permutation null: the stratum labels shuffled over all rows (sizes kept), each through the
- * stratified step from the same pooled start (which does not see the labels).
+ * stratified step from the same pooled start (which does not see the labels); only the contrasts
+ * are kept (the tests use nothing else).
  */
 async function permutations(
   model: Model,
   rows: RowSet,
-  start: Awaited<ReturnType<typeof pooledStart>>,
+  start: PooledStart,
   procedure: ProcedureSettings,
   settings: Effects["settings"],
   options: EffectsOptions,
-): Promise<Statistic[]> {
+): Promise<Float64Array[][]> {
   const random = stream(settings.seed, 2);
-  const out: Statistic[] = [];
+  const out: Float64Array[][] = [];
   const checkpoint = new Checkpoint(options.signal);
   for (let b = 0; b < settings.permutations; b++) {
     await checkpoint.pass();
     const order = shuffled(rows.length, random);
     const members = rows.sizes.map((m, i) => order.slice(rows.offsets[i], rows.offsets[i] + m).sort((x, y) => x - y));
     const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
-    out.push(statisticOf(await stratifiedShifts(strata, members, start, procedure)));
+    out.push(contrasts(await stratifiedShifts(strata, members, start, procedure)));
     options.onProgress?.({ phase: "permutations", done: b + 1, total: settings.permutations });
   }
   return out;
@@ -264,35 +318,51 @@ function records(
   model: Model,
   observed: Statistic,
   boot: Statistic[],
-  null_: Statistic[],
+  null_: Float64Array[][],
   settings: Effects["settings"],
 ): Effect[] {
   const random = stream(settings.seed, 3);
-  const interval = (pick: (s: Statistic) => ArrayLike<number>, j: number) =>
-    percentileInterval(boot.map((s) => pick(s)[j]).filter((x) => !Number.isNaN(x)), settings.level);
+  const n = model.cols;
+  const intervals = (pick: (s: Statistic) => ArrayLike<number>) =>
+    columnsOf(boot.map(pick), n).map((values) =>
+      percentileInterval(values.filter((x) => !Number.isNaN(x)), settings.level)
+    );
   return model.names.flatMap((stratum, i) => {
-    const n = model.cols;
-    const permuted = Array.from({ length: n }, (_, j) => null_.map((s) => s.contrast[i][j]));
-    const p = pooledPermutationPValues(observed.contrast[i], permuted, random);
+    const p = pooledPermutationPValues(observed.contrast[i], columnsOf(null_.map((c) => c[i]), n), random);
     const q = benjaminiHochberg(p);
-    return Array.from({ length: n }, (_, j): Effect => {
-      const [lower, upper] = interval((s) => s.contrast[i], j);
-      return {
-        stratum,
-        column: j,
-        ...(model.columnNames ? { name: model.columnNames[j] } : {}),
-        v: observed.v[i][j],
-        share: observed.share[i][j],
-        contrast: observed.contrast[i][j],
-        lower,
-        upper,
-        vInterval: interval((s) => s.v[i], j),
-        shareInterval: interval((s) => s.share[i], j),
-        p: p[j],
-        q: q[j],
-        // One start near the best has nothing to be compared with: no answer, rather than "stable".
-        stable: model.stability && model.stability.near.length > 1 ? model.stability.stable[i][j] : null,
-      };
-    });
+    const [contrast, v, share] = [
+      intervals((s) => s.contrast[i]),
+      intervals((s) => s.v[i]),
+      intervals((s) => s.share[i]),
+    ];
+    return Array.from({ length: n }, (_, j): Effect => ({
+      stratum,
+      column: j,
+      ...(model.columnNames ? { name: model.columnNames[j] } : {}),
+      v: observed.v[i][j],
+      share: observed.share[i][j],
+      contrast: observed.contrast[i][j],
+      lower: contrast[j][0],
+      upper: contrast[j][1],
+      vInterval: v[j],
+      shareInterval: share[j],
+      p: p[j],
+      q: q[j],
+      // One start near the best has nothing to be compared with: no answer, rather than "stable".
+      stable: model.stability && model.stability.near.length > 1 ? model.stability.stable[i][j] : null,
+    }));
   });
+}
+
+/**
+ * The values of each of `n` columns over `rows` (B arrays of n): n views of B float64 into one
+ * column-major buffer (a gather of B × n values, instead of one array per column).
+ */
+function columnsOf(rows: readonly ArrayLike<number>[], n: number): Float64Array[] {
+  const B = rows.length;
+  const buffer = new Float64Array(n * B);
+  rows.forEach((row, b) => {
+    for (let j = 0; j < n; j++) buffer[j * B + b] = row[j];
+  });
+  return Array.from({ length: n }, (_, j) => buffer.subarray(j * B, (j + 1) * B));
 }

@@ -4,7 +4,9 @@
  *
  *   1. a start that does not see the labels: the model fitted to all rows as one stratum (one
  *      shift shared by every row: the null hypothesis's model), T₀ HALS iterations from the
- *      published random start drawn from the procedure's seed;
+ *      published random start drawn from the procedure's seed (the data's, which the permutations
+ *      share, or a bootstrap replicate's own; or the data's at the rows a replicate drew, with
+ *      `bootstrapStart: "data"`);
  *   2. the stratified fit from every v(i) at the shared shift, the rows' pooled loadings and the
  *      pooled H, T iterations of HALS, with the model's penalties and units.
  *
@@ -57,10 +59,16 @@ const common = (settings: ProcedureSettings) =>
     signal: settings.signal,
   }) as const;
 
-/** Step 1: all rows of `rows` as one stratum, in their order (the labels ignored). */
-export async function pooledStart(rows: RowSet, settings: ProcedureSettings): Promise<PooledStart> {
-  const all = Int32Array.from({ length: rows.length }, (_, r) => r);
-  const model = await fit([rows.stratum("pooled", all)], {
+/**
+ * Step 1: all rows of `rows` as one stratum, in their order, or the rows `picked` (global
+ * numbering, in that order: a bootstrap replicate's rows); the labels ignored.
+ */
+export async function pooledStart(
+  rows: RowSet,
+  settings: ProcedureSettings,
+  picked: ArrayLike<number> = Int32Array.from({ length: rows.length }, (_, r) => r),
+): Promise<PooledStart> {
+  const model = await fit([rows.stratum("pooled", picked)], {
     ...common(settings),
     maxIter: settings.pooledIterations,
     seed: settings.seed,
@@ -123,14 +131,32 @@ export async function settledIterations(
   start: PooledStart,
   settings: ProcedureSettings,
 ): Promise<number> {
+  const scales = columnMeans(start, settings.rank);
+  let previous: Float64Array[] | undefined;
+  for await (const { iterations, contrasts: now } of settlingContrasts(strata, members, start, settings)) {
+    if (previous && settled(previous, now, scales)) return iterations;
+    previous = now;
+  }
+  return MAX_ITERATIONS;
+}
+
+/**
+ * The contrasts of the canonical shifts (s vectors of n) after SETTLE_STEP, 2 SETTLE_STEP, …
+ * iterations of step 2, up to MAX_ITERATIONS: each chunk a fit continuing exactly from the last
+ * (what {@link settledIterations} watches, and bench/inference.ts records).
+ */
+export async function* settlingContrasts(
+  strata: readonly Stratum[],
+  members: readonly ArrayLike<number>[],
+  start: PooledStart,
+  settings: ProcedureSettings,
+): AsyncGenerator<{ iterations: number; contrasts: Float64Array[] }> {
   const k = settings.rank;
   let init = {
     V: strata.map(() => start.v as ArrayLike<number>),
     W: loadingsOf(members, start, k),
     H: start.H as ArrayLike<number>,
   };
-  const scales = columnMeans(start, k);
-  let previous: Float64Array[] | undefined;
   for (let T = SETTLE_STEP; T <= MAX_ITERATIONS; T += SETTLE_STEP) {
     const model = await fit(strata, { ...common(settings), maxIter: SETTLE_STEP, init });
     const c = contrasts(canonicalShifts(model.V, model.W, model.H, k));
@@ -140,17 +166,15 @@ export async function settledIterations(
       H: Float32Array.from(model.H),
     };
     model.free();
-    if (previous && settled(previous, c, scales)) return T;
-    previous = c;
+    yield { iterations: T, contrasts: c };
   }
-  return MAX_ITERATIONS;
 }
 
 /**
  * The mean of each column as the pooled start reconstructs it, v + mean(W) H (n): the scale of the
  * column's shifts and contrasts, in the data's units.
  */
-function columnMeans(start: PooledStart, k: number): Float64Array {
+export function columnMeans(start: PooledStart, k: number): Float64Array {
   const n = start.v.length, m = start.W.length / k;
   const meanW = new Float64Array(k);
   for (let r = 0; r < m; r++) for (let t = 0; t < k; t++) meanW[t] += start.W[r * k + t] / m;

@@ -52,15 +52,16 @@ export function pooledPermutationPValues(
   random: Random,
 ): Float64Array {
   const n = observed.length;
-  const standardized: number[] = [];
+  const standardized = new Float64Array(permuted.reduce((sum, column) => sum + column.length, 0));
+  let pooled = 0;
   const z = new Float64Array(n).fill(NaN);
   for (let j = 0; j < n; j++) {
     const { mean, sd } = meanAndSd(permuted[j]);
     if (!(sd > 0)) continue;
     z[j] = (observed[j] - mean) / sd;
-    for (let b = 0; b < permuted[j].length; b++) standardized.push((permuted[j][b] - mean) / sd);
+    for (let b = 0; b < permuted[j].length; b++) standardized[pooled++] = (permuted[j][b] - mean) / sd;
   }
-  const pool = Float64Array.from(standardized).sort();
+  const pool = standardized.subarray(0, pooled).sort();
   return z.map((zj) => Number.isNaN(zj) ? 1 : randomizedPValue(pool, zj, random));
 }
 
