@@ -15,6 +15,7 @@ import { scalingNote } from "../report/top_features.ts";
 import { type EffectsFile, readEffects } from "./effects_file.ts";
 import {
   CALL_Q,
+  effectMarks,
   effectsGrid,
   effectsSettingsText,
   estimateName,
@@ -123,7 +124,7 @@ function featureMarks(by: RankBy, effect: Effect | undefined, unstable: string[]
   const interval = effect
     ? ` [${shortNumber(estimateOf(effect, by).lower)}, ${shortNumber(estimateOf(effect, by).upper)}]`
     : "";
-  return `${interval}${effect && isCall(effect) ? "*" : ""}${unstable?.includes(label) ? "†" : ""}`;
+  return `${interval}${effectMarks(effect, unstable?.includes(label) ?? false)}`;
 }
 
 /** What the intervals and marks mean, and how they were computed. */

@@ -20,6 +20,10 @@ export const INTERVALS_CAVEAT =
 /** Whether an effect is a call: its contrast's q-value is below {@link CALL_Q}. */
 export const isCall = (effect: Effect): boolean => effect.q < CALL_Q;
 
+/** The marks after a feature's name: * when its contrast is a call, † when its split is unstable over restarts. */
+export const effectMarks = (effect: Effect | undefined, unstable: boolean): string =>
+  `${effect && isCall(effect) ? "*" : ""}${unstable ? "†" : ""}`;
+
 /**
  * The effects by stratum and column: `grid[i][j]` for stratum `names[i]`, column `j`.
  * @throws {RangeError} when a pair is missing or given twice

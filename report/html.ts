@@ -33,6 +33,7 @@ import { imagePng, pngDataUri, SHIFTS_HEATMAP_LEGEND, shiftsHeatmapPng } from ".
 import {
   CALL_Q,
   effectDetail,
+  effectMarks,
   effectsGrid,
   effectsSettingsText,
   estimateName,
@@ -410,7 +411,7 @@ function strataFeatureList(context: ReportContext, i: number, features: Feature[
       ...(effect ? [effectDetail(effect, context.options.effects!.settings.level)] : []),
       ...(unstable ? ["split over restarts: unstable"] : []),
     ].join("\n");
-    const marks = `${effect && isCall(effect) ? "*" : ""}${unstable ? "†" : ""}`;
+    const marks = effectMarks(effect, Boolean(unstable));
     return `<span title="${escapeHtml(tip)}">${escapeHtml(f.name ?? columnLabel(undefined, j))}${
       marks ? `<b class="mark">${marks}</b>` : ""
     } <span class="w">${escapeHtml(score)}</span></span>`;
@@ -499,7 +500,7 @@ export function effectsChartSpec(
         lower,
         upper,
         marked: isCall(effect),
-        note: `${isCall(effect) ? "*" : ""}${effect.stable === false ? "†" : ""}`,
+        note: effectMarks(effect, effect.stable === false),
         detail: effectDetail(effect, options.level),
       };
     })

@@ -5,6 +5,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import type { Core } from "../sdk/runtime/core.ts";
 import { Arena } from "../sdk/runtime/heap.ts";
 import { type CsrStratum, type DenseStratum, Random } from "../sdk/mod.ts";
@@ -90,6 +91,26 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
     norm += b[i] ** 2;
   }
   return Math.sqrt(diff / norm);
+}
+
+/**
+ * Asserts that a model's V, W(i) and H (in the data's units, divided by `scale` back to the
+ * reference's) are each within `tolerance` relative error of a reference state's.
+ */
+export function assertNearReference(
+  model: { V: Float32Array[]; W: Float32Array[]; H: Float32Array },
+  state: RefState,
+  scale: number,
+  tolerance: number,
+): void {
+  const errors = {
+    V: relativeError(flat(model.V).map((x) => x / scale), flat(state.V)),
+    W: relativeError(flat(model.W), flat(state.W.map((w) => w.data))),
+    H: relativeError(model.H.map((x) => x / scale), state.H.data),
+  };
+  for (const [name, error] of Object.entries(errors)) {
+    assert.ok(error < tolerance, `${name}: relative error ${error}`);
+  }
 }
 
 /** Concatenates arrays into one Float64Array. */

@@ -15,7 +15,7 @@ import {
 } from "../sdk/mod.ts";
 import { halsSweeps } from "../sdk/tuning.ts";
 import { powerOfTwoBelow } from "../sdk/input/strata.ts";
-import { csrStrata, denseStrata, explicitStart, flat, relativeError, toMat } from "../testing/fixtures.ts";
+import { assertNearReference, csrStrata, denseStrata, explicitStart, toMat } from "../testing/fixtures.ts";
 import { referenceHalsStep, referencePenalizedMuStep } from "../testing/hals_reference.ts";
 import { mat, referenceLoss, type RefState } from "../testing/reference.ts";
 
@@ -191,14 +191,7 @@ describe("the solvers agree with the float64 references of testing/hals_referenc
           const model = await fit(strata, { rank: k, maxIter: 25, init, solver, ...l1 });
           try {
             assert.equal(model.scale, c);
-            const errors = {
-              V: relativeError(flat(model.V).map((x) => x / c), flat(state.V)),
-              W: relativeError(flat(model.W), flat(state.W.map((w) => w.data))),
-              H: relativeError(model.H.map((x) => x / c), state.H.data),
-            };
-            for (const [name, error] of Object.entries(errors)) {
-              assert.ok(error < 1e-4, `${name}: relative error ${error}`);
-            }
+            assertNearReference(model, state, c, 1e-4);
           } finally {
             model.free();
           }

@@ -14,7 +14,14 @@ import { Solver, type SolverOptions } from "../sdk/solve/solver.ts";
 import { iterate } from "../sdk/solve/iterate.ts";
 import { Checkpoint } from "../sdk/runtime/checkpoint.ts";
 import { halsSweeps } from "../sdk/tuning.ts";
-import { csrStrata, denseStrata, explicitStart, flat, relativeError } from "../testing/fixtures.ts";
+import {
+  assertNearReference,
+  csrStrata,
+  denseStrata,
+  explicitStart,
+  flat,
+  relativeError,
+} from "../testing/fixtures.ts";
 import { noisyStrata } from "../testing/noisy.ts";
 import { mat, type RefState } from "../testing/reference.ts";
 import {
@@ -83,14 +90,7 @@ describe("masked fits against the float64 reference", () => {
         }
         const model = await fit(strata, { rank: k, maxIter: 25, init, solver, missing: "mask", ...l1 });
         try {
-          const errors = {
-            V: relativeError(flat(model.V).map((x) => x / c), flat(state.V)),
-            W: relativeError(flat(model.W), flat(state.W.map((w) => w.data))),
-            H: relativeError(model.H.map((x) => x / c), state.H.data),
-          };
-          for (const [name, error] of Object.entries(errors)) {
-            assert.ok(error < 1e-4, `${name}: relative error ${error}`);
-          }
+          assertNearReference(model, state, c, 1e-4);
           // The loss is over the observed entries (the L1 penalty added, as without masks).
           const F = maskedReferenceLoss(A, stateOf(model, c)) ** 2;
           const sum = (parts: ArrayLike<number>[]) =>
