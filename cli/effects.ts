@@ -11,7 +11,7 @@ import { type Effects, effects as estimateEffects, type Model, type ProgressInfo
 import { DEFAULT_POOLED_ITERATIONS } from "../sdk/inference/effects.ts";
 import { MAX_ITERATIONS, SETTLE_STEP } from "../sdk/inference/procedure.ts";
 import type { Preprocessing } from "../sdk/input/preprocess.ts";
-import { integerOption, parse, sdkFlags, stringOption, type Values } from "./args.ts";
+import { choiceOption, integerOption, parse, sdkFlags, stringOption, type Values } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { interruptible, type RunHooks } from "./interruptible.ts";
@@ -22,6 +22,9 @@ import { MemoryBudget } from "../io/memory.ts";
 import { INPUT_FLAGS, INPUT_HELP, inputOptions } from "./input_flags.ts";
 import { EFFECTS_FIELDS, effectsCsv, effectsJson } from "./effects_file.ts";
 import { CALL_Q, INTERVALS_CAVEAT, isCall } from "../report/effects.ts";
+
+/** The values of --bootstrap-start (EffectsOptions.bootstrapStart). */
+const BOOTSTRAP_STARTS = ["replicate", "data"] as const;
 
 /** --seed and --threads, as `snmf fit` has them. */
 const FLAGS = sdkFlags("fit", { only: ["seed", "threads"], defaultTexts: { seed: "random" } });
@@ -61,11 +64,17 @@ Options:
                     the T used is recorded in the settings and said on stderr)
   --pooled-iterations T0
                     iterations of its pooled start (default ${DEFAULT_POOLED_ITERATIONS})
+  --bootstrap-start replicate|data
+                    where each bootstrap replicate's refit starts: replicate (the default),
+                    a pooled fit of the replicate's own rows, as the data's statistic starts;
+                    data, the data's pooled start at the rows drawn: T0 fewer iterations per
+                    replicate, but the intervals leave out which local solution the pooled fit
+                    reaches and are narrower where the split depends on it (docs/inference.md)
 ${FLAGS.help}
   --csv             CSV: one row per stratum and column (the default, unless --out ends in .json)
   --json            JSON: { format, version, model: { names, cols, rank, fingerprint? },
                     settings: { replicates, permutations, seed, iterations, pooledIterations,
-                    solver, level }, seconds, effects: [{ stratum, column, name?, v, share,
+                    bootstrapStart, solver, level }, seconds, effects: [{ stratum, column, name?, v, share,
                     contrast, lower, upper, vInterval, shareInterval, p, q, stable }] };
                     snmf top --effects and snmf report --effects read it
   --out FILE        write there (atomically) instead of stdout
@@ -203,6 +212,7 @@ export async function effects(args: string[]): Promise<number> {
     permutations: { type: "string" },
     iterations: { type: "string" },
     "pooled-iterations": { type: "string" },
+    "bootstrap-start": { type: "string" },
     csv: { type: "boolean" },
     json: { type: "boolean" },
     out: { type: "string" },
@@ -218,6 +228,7 @@ export async function effects(args: string[]): Promise<number> {
     permutations: integerOption(values, "permutations", 1, 200),
     iterations: integerOption(values, "iterations", 1),
     pooledIterations: integerOption(values, "pooled-iterations", 1),
+    bootstrapStart: choiceOption(values, "bootstrap-start", BOOTSTRAP_STARTS, "replicate"),
   };
   if (out !== undefined) checkWritable(out);
   const [modelFile, dataFile] = positionals;
@@ -261,10 +272,14 @@ function namingData(error: unknown, dataFile: string): unknown {
 const say = (line: string) => process.stderr.write(`snmf effects: ${line}\n`);
 
 /** "5 strata, 1461 rows × 4 columns, rank 2: 200 bootstrap replicates and 200 permutations". */
-function describeRun(model: Model, options: { replicates: number; permutations: number }): string {
+function describeRun(
+  model: Model,
+  options: { replicates: number; permutations: number; bootstrapStart: string },
+): string {
   const rows = model.rows.reduce((a, b) => a + b, 0);
+  const start = options.bootstrapStart === "data" ? " (replicates start from the data's pooled fit)" : "";
   return `${model.names.length} strata, ${rows} rows × ${model.cols} columns, rank ${model.rank}: ` +
-    `${options.replicates} bootstrap replicates and ${options.permutations} permutations`;
+    `${options.replicates} bootstrap replicates${start} and ${options.permutations} permutations`;
 }
 
 /** What came out: the calls, the unstable columns, the time, where it went. */

@@ -83,8 +83,9 @@ export function effectDetail(effect: Effect, level: number): string {
 /** The settings of an effects run, in words. */
 export function effectsSettingsText(settings: Effects["settings"]): string {
   return `${settings.replicates} bootstrap replicates, ${settings.permutations} permutations, seed ${settings.seed}, ` +
-    `T = ${settings.iterations} HALS iterations from a pooled start of T₀ = ${settings.pooledIterations}, ` +
-    `${Math.round(settings.level * 100)} % percentile intervals`;
+    `T = ${settings.iterations} HALS iterations from a pooled start of T₀ = ${settings.pooledIterations}` +
+    (settings.bootstrapStart === "data" ? " (the replicates from the data's pooled start)" : "") +
+    `, ${Math.round(settings.level * 100)} % percentile intervals`;
 }
 
 /** The model's stability over its restarts, ready to be said. */

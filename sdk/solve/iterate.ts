@@ -13,7 +13,7 @@ import type { RunResults } from "../input/model_file.ts";
 /** What the loop needs of a solver: one iteration is computeProducts, optionally loss, then update. */
 export interface IterativeSolver {
   /** The updates of one iteration, passing `checkpoint` between their steps. */
-  update(checkpoint: Checkpoint): Promise<void>;
+  update(checkpoint: Checkpoint): Promise<void> | undefined;
   /** Whether the loss is wanted before every update (decided when the solver was made). */
   readonly lossEveryIteration: boolean;
   computeProducts(forUpdate: boolean): void;
@@ -66,7 +66,8 @@ export async function iterate(solver: IterativeSolver, settings: IterateSettings
   let iterations = 0;
   let converged = false;
   for (;;) {
-    await checkpoint.pass();
+    const due = checkpoint.pass();
+    if (due) await due;
     const more = iterations < maxIter;
     solver.computeProducts(more);
     if (trackLoss || !more) {
@@ -89,7 +90,8 @@ export async function iterate(solver: IterativeSolver, settings: IterateSettings
       });
     }
     if (!more || converged) break;
-    await solver.update(checkpoint);
+    const updating = solver.update(checkpoint);
+    if (updating) await updating;
     iterations++;
   }
   const loss = history[history.length - 1];

@@ -318,14 +318,29 @@ export class Solver {
 
   /**
    * The updates of one iteration, in the order of the schedule, passing `checkpoint` (if any)
-   * between steps: a long iteration can be cancelled between its plans.
+   * between steps: a long iteration can be cancelled between its plans. Returns a promise only
+   * when the checkpoint yields to the event loop (see Checkpoint.pass); otherwise the iteration
+   * is done on return.
    */
-  async update(checkpoint?: Checkpoint): Promise<void> {
+  update(checkpoint?: Checkpoint): Promise<void> | undefined {
     this.#productsForUpdate();
     this.#fresh = { kept: false, streamed: false, numerators: false };
-    for (const step of this.#schedule.steps) {
-      await checkpoint?.pass();
-      this.#run(step);
+    return this.#steps(0, checkpoint);
+  }
+
+  /** The steps of the schedule from `first` on (continued after a yield). */
+  #steps(first: number, checkpoint: Checkpoint | undefined): Promise<void> | undefined {
+    const steps = this.#schedule.steps;
+    for (let i = first; i < steps.length; i++) {
+      const due = checkpoint?.pass();
+      if (due) {
+        return due.then(() => {
+          this.#run(steps[i]);
+          return this.#steps(i + 1, checkpoint);
+        });
+      }
+      this.#run(steps[i]);
     }
+    return undefined;
   }
 }

@@ -55,7 +55,11 @@ const SMALL = ["--replicates", "6", "--permutations", "6", "--iterations", "30",
 const SDK_OPTIONS = { replicates: 6, permutations: 6, iterations: 30, pooledIterations: 30, seed: 3, threads: 1 };
 
 /** The SDK's effects() on the file read as snmf fit reads it, for the model in `modelFile`. */
-async function sdkEffects(dataFile: string, modelFile: string, options: Record<string, number>): Promise<Effects> {
+async function sdkEffects(
+  dataFile: string,
+  modelFile: string,
+  options: Parameters<typeof effects>[2],
+): Promise<Effects> {
   const model = Model.fromJSON(readFileSync(modelFile, "utf8"));
   try {
     const input = await readInput(dataFile, { strataColumn: "site", shiftNegative: true });
@@ -179,6 +183,11 @@ describe("snmf effects", () => {
         /^snmf effects: .*sites\.csv: column 2 is "w", the model's "z": read the data as snmf fit did \(--columns\)\n$/,
       ],
       ["both formats", ["sites.csv", "--strata-column", "site", "--json", "--csv"], /--json and --csv: choose one\n$/],
+      [
+        "an unknown bootstrap start",
+        ["sites.csv", "--strata-column", "site", "--bootstrap-start", "model"],
+        /^snmf effects: --bootstrap-start must be one of replicate, data, got "model"\n$/,
+      ],
     ];
     for (const [name, args, message] of cases) {
       it(name, SLOW, () => {
@@ -192,6 +201,28 @@ describe("snmf effects", () => {
         assert.equal(result.stdout, "");
       });
     }
+  });
+
+  it('--bootstrap-start data gives effects() with bootstrapStart "data", and says so', SLOW, async () => {
+    const modelFile = join(root, "start-model.json");
+    fitSites(sourceRunner(root), modelFile, ["--seed", "1"]);
+    const out = join(root, "start-effects.json");
+    const result = run(
+      sourceRunner(root),
+      effectsOf(modelFile, ["--threads", "1", "--bootstrap-start", "data", "--out", out]),
+    );
+    assert.equal(result.status, 0, show(result));
+    assert.match(
+      result.stderr,
+      /6 bootstrap replicates \(replicates start from the data's pooled fit\) and 6 permutations/,
+    );
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    const expected = await sdkEffects(data, modelFile, { ...SDK_OPTIONS, bootstrapStart: "data" });
+    assert.equal(json.settings.bootstrapStart, "data");
+    assert.deepEqual(json.settings, expected.settings);
+    const byReplicate = await sdkEffects(data, modelFile, SDK_OPTIONS);
+    assert.deepEqual(json.effects.map((e: { lower: number }) => e.lower), expected.effects.map((e) => e.lower));
+    assert.notDeepEqual(expected.effects.map((e) => e.lower), byReplicate.effects.map((e) => e.lower));
   });
 
   describe("snmf top and snmf report --effects", () => {
