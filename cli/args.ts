@@ -9,6 +9,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { FitOptions, TransformOptions } from "../sdk/mod.ts";
+import { RANK_BY, type RankBy } from "../sdk/contrast.ts";
 import { type Check, choice, closest, integer, plainQuote } from "../sdk/input/checks.ts";
 import { type Call, OPTION_NAMES, type OptionName, type Options, optionSpec } from "../sdk/input/options.ts";
 import { UsageError } from "./errors.ts";
@@ -192,3 +193,17 @@ export const OUTPUT_FLAGS = {
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
 } as const satisfies ParseOptions;
+
+/**
+ * The flags of the commands that list top features (top, export, report): how many per stratum
+ * and topic (`--top N`; `snmf top` calls it `--count N`), and what ranks them (`--by`).
+ */
+export const RANKING_FLAGS = {
+  top: { type: "string" },
+  by: { type: "string" },
+} as const satisfies ParseOptions;
+
+/** The values of the ranking flags: `count` (default 10) from `--top` or `countFlag`, `by` (default contrast). */
+export function rankingOptions(values: Values, countFlag = "top"): { count: number; by: RankBy } {
+  return { count: integerOption(values, countFlag, 1, 10), by: choiceOption(values, "by", RANK_BY, "contrast") };
+}

@@ -8,12 +8,11 @@
 import process from "node:process";
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { RANK_BY } from "../sdk/contrast.ts";
 import { type Model, toOriginalUnits } from "../sdk/mod.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { TABLE_FORMATS, tableBytes, type TableFormat } from "../io/write_table.ts";
 import { modelTables, type TableOptions } from "./export_tables.ts";
-import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
+import { choiceOption, OUTPUT_FLAGS, parse, RANKING_FLAGS, rankingOptions, stringOption } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import { readModel } from "./model_file.ts";
 import { NUMBERING_HELP } from "./summary.ts";
@@ -80,18 +79,16 @@ function outputDirectory(dir: string): void {
 
 export async function exportModel(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
+    ...RANKING_FLAGS,
     out: { type: "string" },
     format: { type: "string" },
-    top: { type: "string" },
-    by: { type: "string" },
-    quiet: { type: "boolean", short: "q" },
+    quiet: OUTPUT_FLAGS.quiet,
   }, { names: ["MODEL"], help: EXPORT_HELP });
   if (help) return 0;
   const out = stringOption(values, "out");
   if (out === undefined) throw new UsageError("missing --out DIR (where to write the tables)");
   const format: TableFormat = choiceOption(values, "format", TABLE_FORMATS, "csv");
-  const top = integerOption(values, "top", 1, 10);
-  const by = choiceOption(values, "by", RANK_BY, "contrast");
+  const { count: top, by } = rankingOptions(values);
   const model = readModel(positionals[0]);
   try {
     const tables = modelTables(model, tableOptions(model, top, by));

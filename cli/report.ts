@@ -5,8 +5,7 @@
  */
 
 import process from "node:process";
-import { RANK_BY } from "../sdk/contrast.ts";
-import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
+import { OUTPUT_FLAGS, parse, RANKING_FLAGS, rankingOptions, stringOption } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
@@ -99,18 +98,16 @@ function readRankResults(file: string | undefined): CrossValidation | undefined 
 
 export async function report(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
+    ...RANKING_FLAGS,
     out: { type: "string" },
     image: { type: "string" },
-    top: { type: "string" },
-    by: { type: "string" },
     title: { type: "string" },
     effects: { type: "string" },
-    quiet: { type: "boolean", short: "q" },
+    quiet: OUTPUT_FLAGS.quiet,
   }, { names: ["MODEL"], help: REPORT_HELP });
   if (help) return 0;
   const image = imageOption(stringOption(values, "image"));
-  const top = integerOption(values, "top", 1, 10);
-  const by = choiceOption(values, "by", RANK_BY, "contrast");
+  const { count: top, by } = rankingOptions(values);
   const out = stringOption(values, "out");
   if (out !== undefined) checkWritable(out);
   const rankResults = readRankResults(positionals[0]);

@@ -6,9 +6,9 @@
  */
 
 import type { Effect, Model } from "../sdk/mod.ts";
-import { RANK_BY, type RankBy } from "../sdk/contrast.ts";
+import type { RankBy } from "../sdk/contrast.ts";
 import { topicLabel } from "../sdk/display.ts";
-import { choiceOption, integerOption, parse, stringOption } from "./args.ts";
+import { parse, RANKING_FLAGS, rankingOptions, stringOption } from "./args.ts";
 import { readModel } from "./model_file.ts";
 import { type Feature, formatTopFeatures, NUMBERING_HELP, type TopFeatures, topFeatures } from "./summary.ts";
 import { scalingNote } from "../report/top_features.ts";
@@ -84,15 +84,14 @@ Examples:
 
 export function top(args: string[]): Promise<number> {
   const { values, positionals, help } = parse(args, {
-    by: { type: "string" },
-    count: { type: "string" },
+    by: RANKING_FLAGS.by,
+    count: RANKING_FLAGS.top,
     values: { type: "boolean" },
     json: { type: "boolean" },
     effects: { type: "string" },
   }, { names: ["MODEL"], help: TOP_HELP });
   if (help) return Promise.resolve(0);
-  const count = integerOption(values, "count", 1, 10);
-  const by = choiceOption(values, "by", RANK_BY, "contrast");
+  const { count, by } = rankingOptions(values, "count");
   const effectsFile = stringOption(values, "effects");
   const model = readModel(positionals[0]);
   try {

@@ -13,7 +13,6 @@
  * @module
  */
 
-import { readdirSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import type { Stratum } from "../sdk/mod.ts";
 import {
@@ -30,7 +29,7 @@ import { formatOf, FORMATS, isDataFile, isSparseFormat } from "./formats.ts";
 import { MemoryBudget } from "./memory.ts";
 import { CSV_READER } from "./read_csv.ts";
 import type { FormatReader, GroupedFile, Grouping, ReadOptions, StratumFile } from "./reader.ts";
-import { readText, statInput } from "./source.ts";
+import { directoryEntries, readText, statInput } from "./source.ts";
 
 /** Strata read from the input, with column names when the input has them. */
 export interface InputStrata {
@@ -147,10 +146,7 @@ function headerMismatch(file: string, header: string[], names: string[], namesFr
 
 /** The data files of a directory (sorted by file name), one stratum each. */
 function directoryFiles(dir: string): string[] {
-  const files = readdirSync(dir)
-    .filter((entry) => isDataFile(entry) && !entry.startsWith("."))
-    .filter((entry) => statInput(join(dir, entry)).isFile())
-    .sort();
+  const files = directoryEntries(dir, "file", isDataFile);
   if (files.length === 0) {
     throw new InputError(
       dir,

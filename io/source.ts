@@ -6,7 +6,18 @@
  * @module
  */
 
-import { closeSync, fstatSync, lstatSync, openSync, readlinkSync, readSync, type Stats, statSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  type Stats,
+  statSync,
+} from "node:fs";
+import { join } from "node:path";
 import { InputError } from "./errors.ts";
 import { noteInput } from "./input_files.ts";
 
@@ -46,6 +57,25 @@ export function statInput(path: string, missing = "no such file or directory"): 
   } catch (error) {
     throw new InputError(path, undefined, problemOf(path, error, missing));
   }
+}
+
+/**
+ * The names of a directory's entries that are files (or directories, as `kind` says) and that
+ * `keep` accepts, sorted; hidden entries (a leading ".") are left out.
+ * @throws {InputError} naming an entry that cannot be stat-ed (a broken link, a loop)
+ */
+export function directoryEntries(
+  dir: string,
+  kind: "file" | "directory",
+  keep: (entry: string) => boolean = () => true,
+): string[] {
+  return readdirSync(dir)
+    .filter((entry) => !entry.startsWith(".") && keep(entry))
+    .filter((entry) => {
+      const stats = statInput(join(dir, entry));
+      return kind === "file" ? stats.isFile() : stats.isDirectory();
+    })
+    .sort();
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Core } from "../sdk/runtime/core.ts";
 import { Arena } from "../sdk/runtime/heap.ts";
 import { type CsrStratum, type DenseStratum, Random } from "../sdk/mod.ts";
 import { type Mat, mat, type RefState } from "./reference.ts";
+import { randomCsr, randomDense } from "./random_strata.mjs";
 
 /** Allocations on a core's heap for one test: `alloc` as the SDK's workspaces use it, `release` frees them all. */
 export function testHeap(core: Core): { alloc: (bytes: number) => number; release: () => void } {
@@ -17,42 +18,19 @@ export function testHeap(core: Core): { alloc: (bytes: number) => number; releas
   return { alloc: (bytes) => arena.alloc(bytes), release: () => arena.free() };
 }
 
-/** Dense strata with values U(0, scale), rows[i] rows each, n columns (float32-exact values). */
+/** Dense strata `d0`, `d1`, … with values U(0, scale), rows[i] rows each, n columns (float32-exact values). */
 export function denseStrata(seed: number, rows: number[], n: number, scale = 1): DenseStratum[] {
-  const random = new Random(seed);
-  return rows.map((m, i) => ({
-    name: `d${i}`,
-    rows: m,
-    cols: n,
-    data: Float32Array.from({ length: m * n }, () => random.next() * scale),
-  }));
+  return randomDense(Random, seed, rows, n, scale);
 }
 
-/** CSR strata with about `density` of the entries stored (values U(0,1)), sorted indices. */
+/** CSR strata `c0`, `c1`, … with about `density` of the entries stored (values U(0,1)), sorted indices. */
 export function csrStrata(seed: number, rows: number[], n: number, density: number): CsrStratum[] {
-  const random = new Random(seed);
-  return rows.map((m, i) => {
-    const indptr = [0];
-    const indices: number[] = [];
-    const values: number[] = [];
-    for (let r = 0; r < m; r++) {
-      for (let j = 0; j < n; j++) {
-        if (random.next() < density) {
-          indices.push(j);
-          values.push(random.next());
-        }
-      }
-      indptr.push(indices.length);
-    }
-    return {
-      name: `c${i}`,
-      rows: m,
-      cols: n,
-      indptr: Int32Array.from(indptr),
-      indices: Int32Array.from(indices),
-      values: Float32Array.from(values),
-    };
-  });
+  return randomCsr(Random, seed, rows, n, density).map((s) => ({
+    ...s,
+    indptr: Int32Array.from(s.indptr),
+    indices: Int32Array.from(s.indices),
+    values: Float32Array.from(s.values),
+  }));
 }
 
 /** A dense float64 copy of a dense or CSR stratum. */

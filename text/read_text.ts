@@ -6,11 +6,10 @@
  * @module
  */
 
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, UsageError } from "../io/errors.ts";
 import { scanLines } from "../io/lines.ts";
-import { ByteSource, readBytes, statInput } from "../io/source.ts";
+import { ByteSource, directoryEntries, readBytes, statInput } from "../io/source.ts";
 import { utf8Text } from "../io/utf8.ts";
 
 /** Documents grouped by stratum, strata in input order. */
@@ -84,21 +83,16 @@ function readJsonLines(file: string, options: TextOptions): TextStrata {
   return { strata: [...groups].map(([name, documents]) => ({ name, documents })) };
 }
 
-const visible = (entry: string) => !entry.startsWith(".");
-
 /** A directory of sub-directories (strata, sorted by name), each of files (documents, sorted). */
 function readDirectoryTree(dir: string, options: TextOptions): TextStrata {
   const decoder = decoderFor(options.encoding);
-  const subdirs = readdirSync(dir).filter(visible).filter((e) => statInput(join(dir, e)).isDirectory()).sort();
+  const subdirs = directoryEntries(dir, "directory");
   if (subdirs.length === 0) {
     throw new InputError(dir, undefined, "has no sub-directories (one per stratum, holding one file per document)");
   }
   const strata = subdirs.map((name) => {
     const path = join(dir, name);
-    const files = readdirSync(path)
-      .filter((e) => visible(e) && e.endsWith(options.suffix ?? ""))
-      .filter((e) => statInput(join(path, e)).isFile())
-      .sort();
+    const files = directoryEntries(path, "file", (e) => e.endsWith(options.suffix ?? ""));
     if (files.length === 0) {
       throw new InputError(
         path,

@@ -145,8 +145,9 @@ export async function effects(
     settings.iterations = procedure.iterations = await settledIterations(strata, members, start, procedure);
   }
   const observed = statisticOf(await stratifiedShifts(strata, members, start, procedure));
-  const boot = await bootstrap(model, rows, start, procedure, settings, options);
-  const null_ = await permutations(model, rows, start, procedure, settings, options);
+  const resampling: Resampling = { names: model.names, rows, start, procedure, settings, options };
+  const boot = await bootstrap(resampling);
+  const null_ = await permutations(resampling);
   return { effects: records(model, observed, boot, null_, settings), settings };
 }
 
@@ -217,6 +218,18 @@ async function checkFingerprint(model: Model, strata: readonly Stratum[]): Promi
   }
 }
 
+/** What every resampled refit of the procedure uses: the data's rows, the pooled start, the settings. */
+interface Resampling {
+  /** The strata's names, in the model's order. */
+  names: readonly string[];
+  rows: RowSet;
+  /** The data's pooled start (step 1 of the procedure). */
+  start: PooledStart;
+  procedure: ProcedureSettings;
+  settings: Effects["settings"];
+  options: EffectsOptions;
+}
+
 /** A seeded stream of its own for each use of the seed. */
 const stream = (seed: number, index: number) => new Random(seed + index * 0x9e3779b1);
 
@@ -225,30 +238,39 @@ const stream = (seed: number, index: number) => new Random(seed + index * 0x9e37
  * stratified step from the replicate's own pooled start, or from the data's `start` at the rows
  * drawn (`settings.bootstrapStart`).
  */
-async function bootstrap(
-  model: Model,
-  rows: RowSet,
-  start: PooledStart,
-  procedure: ProcedureSettings,
-  settings: Effects["settings"],
-  options: EffectsOptions,
-): Promise<Statistic[]> {
+async function bootstrap(resampling: Resampling): Promise<Statistic[]> {
+  const { names, rows, start, procedure, settings, options } = resampling;
   const random = stream(settings.seed, 1);
-  const out: Statistic[] = [];
-  // Refits of small data end before their own yield point: the loop yields, so that abort() and
-  // Ctrl-C handlers get to run.
-  const checkpoint = new Checkpoint(options.signal);
-  for (let b = 0; b < settings.replicates; b++) {
-    await checkpoint.pass();
+  return await refits("bootstrap", settings.replicates, options, async () => {
     const members = rows.sizes.map((m, i) =>
       Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
     );
-    const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
+    const strata = members.map((picked, i) => rows.stratum(names[i], picked));
     const shifts = settings.bootstrapStart === "data"
       ? await stratifiedShifts(strata, members, start, procedure)
       : await ownStartShifts(rows, strata, members, procedure);
-    out.push(statisticOf(shifts));
-    options.onProgress?.({ phase: "bootstrap", done: b + 1, total: settings.replicates });
+    return statisticOf(shifts);
+  });
+}
+
+/**
+ * The results of `total` resampled refits, one after the other (each draws from the caller's
+ * seeded stream, in order), with a check point before each and progress reported after each.
+ */
+async function refits<T>(
+  phase: "bootstrap" | "permutations",
+  total: number,
+  options: EffectsOptions,
+  refit: () => Promise<T>,
+): Promise<T[]> {
+  const out: T[] = [];
+  // Refits of small data end before their own yield point: the loop yields, so that abort() and
+  // Ctrl-C handlers get to run.
+  const checkpoint = new Checkpoint(options.signal);
+  for (let b = 0; b < total; b++) {
+    await checkpoint.pass();
+    out.push(await refit());
+    options.onProgress?.({ phase, done: b + 1, total });
   }
   return out;
 }
@@ -281,26 +303,15 @@ function concatenated(parts: readonly Int32Array[]): Int32Array {
  * stratified step from the same pooled start (which does not see the labels); only the contrasts
  * are kept (the tests use nothing else).
  */
-async function permutations(
-  model: Model,
-  rows: RowSet,
-  start: PooledStart,
-  procedure: ProcedureSettings,
-  settings: Effects["settings"],
-  options: EffectsOptions,
-): Promise<Float64Array[][]> {
+async function permutations(resampling: Resampling): Promise<Float64Array[][]> {
+  const { names, rows, start, procedure, settings } = resampling;
   const random = stream(settings.seed, 2);
-  const out: Float64Array[][] = [];
-  const checkpoint = new Checkpoint(options.signal);
-  for (let b = 0; b < settings.permutations; b++) {
-    await checkpoint.pass();
+  return await refits("permutations", settings.permutations, resampling.options, async () => {
     const order = shuffled(rows.length, random);
     const members = rows.sizes.map((m, i) => order.slice(rows.offsets[i], rows.offsets[i] + m).sort((x, y) => x - y));
-    const strata = members.map((picked, i) => rows.stratum(model.names[i], picked));
-    out.push(contrasts(await stratifiedShifts(strata, members, start, procedure)));
-    options.onProgress?.({ phase: "permutations", done: b + 1, total: settings.permutations });
-  }
-  return out;
+    const strata = members.map((picked, i) => rows.stratum(names[i], picked));
+    return contrasts(await stratifiedShifts(strata, members, start, procedure));
+  });
 }
 
 /** 0 … length−1 in a random order (Fisher–Yates). */

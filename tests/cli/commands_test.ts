@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJSON } from "../../sdk/mod.ts";
 import {
+  assertRefused,
   childEnv,
   cleanup,
   describeEachRunner,
@@ -60,8 +61,7 @@ describe("snmf commands", () => {
         assert.equal(help.stderr, "");
       }
       const none = run(runner(), []);
-      assert.equal(none.status, 2);
-      assert.match(none.stderr, /^snmf — /);
+      assertRefused(none, /^snmf — /);
     });
 
     it("demo: the synthetic experiment, JSON summary", SLOW, (t) => {
@@ -204,8 +204,7 @@ describe("snmf commands", () => {
       // The rest is the same code in every build: checked through the source only.
       if (index > 0) return;
       const missing = run(runner(), ["fit", join(root, "grouped.csv"), "--rank", "2"]);
-      assert.equal(missing.status, 2);
-      assert.match(missing.stderr, /^snmf fit: .*grouped\.csv is one file: give --strata-column COL/);
+      assertRefused(missing, /^snmf fit: .*grouped\.csv is one file: give --strata-column COL/);
       const badColumn = run(runner(), [...args, "--columns", "x,nope", "--out", out]);
       assert.equal(badColumn.status, 2);
       assert.equal(
@@ -399,14 +398,12 @@ describe("snmf commands", () => {
         assert.equal(result.stdout, "");
       }
       const bogus = run(runner(), ["bogus"]);
-      assert.equal(bogus.status, 2);
-      assert.match(
-        bogus.stderr,
+      assertRefused(
+        bogus,
         /^snmf: unknown command "bogus" \(commands: demo, fit, .*top, transform; see snmf --help\)\n$/,
       );
       const unknownOption = run(runner(), ["fit", join(root, "strata"), "--frobnicate"]);
-      assert.equal(unknownOption.status, 2);
-      assert.match(unknownOption.stderr, /^snmf fit: Unknown option '--frobnicate'/);
+      assertRefused(unknownOption, /^snmf fit: Unknown option '--frobnicate'/);
       assert.equal(unknownOption.stderr.trimEnd().split("\n").length, 1);
     });
   });

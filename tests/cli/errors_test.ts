@@ -19,6 +19,7 @@ import {
 import process from "node:process";
 import { join } from "node:path";
 import {
+  assertRefused,
   cleanup,
   describeEachRunner,
   interruptRun,
@@ -247,8 +248,7 @@ describe("snmf errors and output files", () => {
       assert.equal(readFileSync(loadings, "utf8"), "previous loadings\n");
 
       const notModel = run(runner(), ["transform", loadings, join(root, "rows.csv"), "--out", loadings]);
-      assert.equal(notModel.status, 2);
-      assert.match(notModel.stderr, new RegExp(`^snmf transform: ${loadings}: not valid JSON: .+\n$`));
+      assertRefused(notModel, new RegExp(`^snmf transform: ${loadings}: not valid JSON: .+\n$`));
       assert.equal(readFileSync(loadings, "utf8"), "previous loadings\n");
       assert.deepEqual(readdirSync(root).filter((f) => f.endsWith(".tmp")), [], "no temporary files are left");
     });

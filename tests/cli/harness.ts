@@ -5,6 +5,7 @@
 // files they write to a temp dir.
 
 import { describe } from "node:test";
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -262,6 +263,12 @@ export function show(result: Result): string {
   return `status ${result.status} (signal ${result.signal})\nstdout: ${result.stdout.slice(0, 500)}\nstderr: ${
     result.stderr.slice(0, 500)
   }`;
+}
+
+/** Asserts that a run was refused as a usage or input error: exit status 2, `message` on stderr. */
+export function assertRefused(result: Result, message: RegExp): void {
+  assert.equal(result.status, 2, show(result));
+  assert.match(result.stderr, message);
 }
 
 /** The builds every CLI test runs through, in the order of {@link buildRunners}. */

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ModelJSON } from "../../sdk/mod.ts";
-import { cleanup, parseJson, run, runnerAt, show, snmfArgs, tempDir, writeFiles } from "./harness.ts";
+import { assertRefused, cleanup, parseJson, run, runnerAt, show, snmfArgs, tempDir, writeFiles } from "./harness.ts";
 
 const SLOW = { timeout: 60_000 };
 
@@ -91,17 +91,15 @@ describe("snmf fit and transform: input flags", () => {
       assert.deepEqual(m.rowIds, [["a1", "a5"], ["a4", "a6"]], "the ids of the rows kept, the delimiter detected");
       assert.deepEqual(m.preprocessing?.droppedRows, [[1], [0]]);
       const bad = fit([file("grouped.csv"), "--strata-column", "site", "--missing", "zero"]);
-      assert.equal(bad.status, 2);
-      assert.match(bad.stderr, /--missing must be one of error, drop-rows, fill-mean, fill-zero, mask, got "zero"/);
+      assertRefused(bad, /--missing must be one of error, drop-rows, fill-mean, fill-zero, mask, got "zero"/);
     },
   );
 
   it("--shift-negative and --scale: the hint, the record, and transform applying them", SLOW, (t) => {
     if (skip(t)) return;
     const refused = fit([file("negative.csv"), "--strata-column", "site", "--out", file("never.json")]);
-    assert.equal(refused.status, 2);
-    assert.match(
-      refused.stderr,
+    assertRefused(
+      refused,
       /line 2: column 2 \("t"\) is negative \(-5\); --shift-negative \(or --scale minmax\) shifts/,
     );
     const out = file("shifted.json");
@@ -130,9 +128,8 @@ describe("snmf fit and transform: input flags", () => {
     const below = file("below.csv");
     writeFileSync(below, "t,w\n-9,1\n");
     const refusedRow = run(runner(), ["transform", out, below]);
-    assert.equal(refusedRow.status, 2);
-    assert.match(
-      refusedRow.stderr,
+    assertRefused(
+      refusedRow,
       /row 1, column 1 \("t"\) \(-9\) is below -5, the smallest value of the data the model was fitted to/,
     );
   });
@@ -140,9 +137,8 @@ describe("snmf fit and transform: input flags", () => {
   it("refuses shifts of sparse input, warns of columns on different scales", SLOW, (t) => {
     if (skip(t)) return;
     const sparse = fit([file("sparse"), "--scale", "minmax", "--out", file("never.json")]);
-    assert.equal(sparse.status, 2);
-    assert.match(
-      sparse.stderr,
+    assertRefused(
+      sparse,
       /--scale minmax would shift the columns of the sparse .*a\.mtx, making every zero entry non-zero/,
     );
     writeFileSync(file("wide.csv"), "s,small,big\na,1,1000\na,2,3000\nb,3,2000\n");
@@ -169,21 +165,17 @@ describe("snmf fit and transform: input flags", () => {
   it("words: fit reads the vocabulary beside snmf text's matrices; --column-names names any input", SLOW, (t) => {
     if (skip(t)) return;
     const tfidf = file("tfidf");
-    const text = run(runner(), [
-      "text",
-      file("docs.jsonl"),
-      "--strata-field",
-      "s",
-      "--rank",
-      "2",
-      "--min-df",
-      "1",
-      "--stop-words",
-      "none",
-      "--tfidf-dir",
-      tfidf,
-      "--json",
-    ]);
+    const text = run(
+      runner(),
+      snmfArgs("text", file("docs.jsonl"), {
+        "strata-field": "s",
+        rank: 2,
+        "min-df": 1,
+        "stop-words": "none",
+        "tfidf-dir": tfidf,
+        json: true,
+      }),
+    );
     assert.equal(text.status, 0, show(text));
     assert.equal(parseJson(text).out, "model.json", "snmf text writes a model by default");
     const out = file("words.json");
@@ -212,8 +204,7 @@ describe("snmf fit and transform: input flags", () => {
       "--out",
       file("never.json"),
     ]);
-    assert.equal(forced.status, 2);
-    assert.match(forced.stderr, /the header has no column "site" \(--strata-column\); it has "id;site;x;y;z"/);
+    assertRefused(forced, /the header has no column "site" \(--strata-column\); it has "id;site;x;y;z"/);
     const out = file("ids.json");
     const fitted = fit([file("grouped.csv"), "--strata-column", "site", "--missing", "fill-zero", "--out", out]);
     assert.equal(fitted.status, 0, show(fitted));
@@ -249,18 +240,11 @@ describe("snmf fit and transform: input flags", () => {
       const cwd = runner().cwd;
       writeFileSync(join(cwd, "model.json"), "not a model\n");
       const fallback = fit(args);
-      assert.equal(fallback.status, 2);
-      assert.match(fallback.stderr, /--out model\.json exists and is not a model file/);
-      const text = run(runner(), [
-        "text",
-        file("docs.jsonl"),
-        "--strata-field",
-        "s",
-        "--rank",
-        "1",
-        "--stop-words",
-        "none",
-      ]);
+      assertRefused(fallback, /--out model\.json exists and is not a model file/);
+      const text = run(
+        runner(),
+        snmfArgs("text", file("docs.jsonl"), { "strata-field": "s", rank: 1, "stop-words": "none" }),
+      );
       assert.equal(text.status, 2, "snmf text follows the same rule");
       assert.equal(readFileSync(join(cwd, "model.json"), "utf8"), "not a model\n");
 
@@ -273,8 +257,7 @@ describe("snmf fit and transform: input flags", () => {
       assert.equal(before.settings.init, "explicit");
       const input = file("grouped.csv");
       const other = run(runner(), ["fit", ...args, "--rank", "2", "--init", notes, "--out", input]);
-      assert.equal(other.status, 2);
-      assert.match(other.stderr, /cannot write --out .*grouped\.csv: it is the input/);
+      assertRefused(other, /cannot write --out .*grouped\.csv: it is the input/);
     },
   );
 });

@@ -5,7 +5,17 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cleanup, describeEachRunner, parseJson, run, show, snmfArgs, tempDir, writeFiles } from "./harness.ts";
+import {
+  assertRefused,
+  cleanup,
+  describeEachRunner,
+  parseJson,
+  run,
+  show,
+  snmfArgs,
+  tempDir,
+  writeFiles,
+} from "./harness.ts";
 
 /** Each test spawns the command several times: more than bun test's default 5 s. */
 const SLOW = { timeout: 60_000 };
@@ -279,8 +289,7 @@ describe("snmf text", () => {
         `snmf text: ${join(root, "corpus.jsonl")}: after pruning, no terms remain; lower --min-df or raise --max-df\n`,
       );
       const limit = run(runner(), ["text", ...base, "--max-df", "1.5"]);
-      assert.equal(limit.status, 2);
-      assert.match(limit.stderr, /^snmf text: --max-df must be a count ≥ 1 \("2"\) or a proportion in \[0, 1\]/);
+      assertRefused(limit, /^snmf text: --max-df must be a count ≥ 1 \("2"\) or a proportion in \[0, 1\]/);
       const rank = run(runner(), ["text", ...base, "--quiet"]);
       assert.equal(rank.status, 2);
       assert.equal(

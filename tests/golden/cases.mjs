@@ -8,36 +8,7 @@
 // Plain JavaScript so that Node runs it against the built bundle as Deno and Bun run it against
 // the sources: the SDK is passed in (`{ fit, transform, Random }`).
 
-/** Dense strata, U(0, 1) values (float32-exact), `rows[i]` × `cols`. */
-function dense(Random, seed, rows, cols, prefix = "d") {
-  const random = new Random(seed);
-  return rows.map((m, i) => ({
-    name: `${prefix}${i}`,
-    rows: m,
-    cols,
-    data: Float32Array.from({ length: m * cols }, () => random.next()),
-  }));
-}
-
-/** CSR strata with about `density` of the entries stored, U(0, 1) values. */
-function csr(Random, seed, rows, cols, density, prefix = "c") {
-  const random = new Random(seed);
-  return rows.map((m, i) => {
-    const indptr = [0];
-    const indices = [];
-    const values = [];
-    for (let r = 0; r < m; r++) {
-      for (let j = 0; j < cols; j++) {
-        if (random.next() < density) {
-          indices.push(j);
-          values.push(random.next());
-        }
-      }
-      indptr.push(indices.length);
-    }
-    return { name: `${prefix}${i}`, rows: m, cols, indptr, indices, values };
-  });
-}
+import { randomCsr, randomDense } from "../../testing/random_strata.mjs";
 
 /**
  * The data sets, made once per run. Sizes pass the executor's threshold for waking workers
@@ -45,14 +16,14 @@ function csr(Random, seed, rows, cols, density, prefix = "c") {
  * updates and the 4,096-column row ranges of H Hᵀ.
  */
 export function goldenData(Random) {
-  const d = dense(Random, 101, [301, 187], 157);
-  const c = csr(Random, 102, [420, 99], 157, 0.08);
+  const d = randomDense(Random, 101, [301, 187], 157);
+  const c = randomCsr(Random, 102, [420, 99], 157, 0.08);
   return {
     dense: d,
     csr: c,
-    mixed: [...dense(Random, 103, [211], 157), ...csr(Random, 104, [330, 57], 157, 0.1)],
-    wide: csr(Random, 105, [140, 90], 4500, 0.01),
-    wideDense: dense(Random, 106, [24, 16], 4200),
+    mixed: [...randomDense(Random, 103, [211], 157), ...randomCsr(Random, 104, [330, 57], 157, 0.1)],
+    wide: randomCsr(Random, 105, [140, 90], 4500, 0.01),
+    wideDense: randomDense(Random, 106, [24, 16], 4200),
   };
 }
 

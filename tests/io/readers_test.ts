@@ -282,6 +282,26 @@ describe("input directories and pipes", () => {
     );
   });
 
+  it("take the visible entries of the right kind, in name order", () => {
+    const strata = join(dir, "mixed");
+    mkdirSync(join(strata, "c.csv"), { recursive: true });
+    write("mixed/b.csv", "5,6\n");
+    write("mixed/a.csv", "1,2\n3,4\n");
+    write("mixed/.hidden.csv", "7,8\n");
+    write("mixed/notes.txt", "not a stratum");
+    assert.deepEqual(readStrata(strata).strata.map((s) => s.name), ["a", "b"]);
+    const docs = join(dir, "mixed_docs");
+    for (const sub of ["y", "x", ".git"]) mkdirSync(join(docs, sub), { recursive: true });
+    write("mixed_docs/top.txt", "not a stratum");
+    write("mixed_docs/x/2.txt", "second");
+    write("mixed_docs/x/1.txt", "first");
+    write("mixed_docs/x/.1.txt.swp", "hidden");
+    write("mixed_docs/x/notes.md", "no suffix");
+    write("mixed_docs/y/1.txt", "third");
+    const read = readDocuments(docs, { textField: "text", strataField: "stratum", encoding: "utf-8", suffix: ".txt" });
+    assert.deepEqual(read.strata, [{ name: "x", documents: ["first", "second"] }, { name: "y", documents: ["third"] }]);
+  });
+
   it("names a broken link among documents, and a JSON Lines line that is not UTF-8", () => {
     const options = { textField: "text", strataField: "stratum", encoding: "utf-8" };
     const docs = join(dir, "docs");
