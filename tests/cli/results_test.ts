@@ -235,6 +235,12 @@ describe("reading results", () => {
       assert.match(byDefault.stdout, /<th>top 10 by contrast<\/th>/);
       const bad = run(runner(), ["report", path("timed2.json"), "--by", "largest"]);
       assert.equal(bad.status, 2, show(bad));
+      const three = run(runner(), ["report", path("timed2.json"), "--top", "3", "-q", "--out", path("top3.html")]);
+      assert.equal(three.status, 0, show(three));
+      assert.equal(three.stdout + three.stderr, "", "-q: nothing on stdout or stderr");
+      assert.match(readFileSync(path("top3.html"), "utf8"), /<th>top 3 by contrast<\/th>/);
+      const none = run(runner(), ["report", path("timed2.json"), "--top", "0"]);
+      assert.equal(none.status, 2, show(none));
     });
 
     it("demo: says what its loss is and why it is not the published one", SLOW, (t) => {
