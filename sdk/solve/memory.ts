@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Heap } from "../runtime/heap.ts";
+import { blockBytes, type Heap } from "../runtime/heap.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
 import { partition, type StratumShape } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
@@ -60,7 +60,7 @@ export interface MemoryEstimate {
 export const MEMORY_LIMIT = 2 ** 32;
 
 /** Bytes the allocator hands out for `bytes` (16-byte blocks). */
-const block = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+const block = blockBytes;
 
 /** Each stratum's storage: dense m×n float32, or CSR (m+1) int32 offsets and nnz int32 + float32, and c(i). */
 function dataBytes(strata: readonly StratumShape[]): number {

@@ -130,6 +130,16 @@ function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedu
   return builders;
 }
 
+/** The plans of `builders` (absent ones left out), encoded from `alloc`. */
+function buildPlans(core: Core, builders: Partial<Record<keyof Plans, PlanBuilder>>, alloc: (bytes: number) => number) {
+  const plans: Plans = {};
+  for (const name in builders) {
+    const builder = builders[name as keyof Plans];
+    if (builder) plans[name as keyof Plans] = builder.build(core, alloc);
+  }
+  return plans;
+}
+
 /** Workspace, plans and steps of one fit. Owns its workspace until `free()`. */
 export class Solver {
   readonly #core: Core;
@@ -141,7 +151,7 @@ export class Solver {
   readonly #ctx: PlanContext;
   readonly #plans: Plans;
   /** The rule's plans for every v(i) 0 and fixed (none when v is updated). */
-  readonly #zeroVPlans: Plans = {};
+  readonly #zeroVPlans: Plans;
   /** Whether every v(i) is 0 and fixed now (checked when the solver starts from factors). */
   #zeroV = false;
   #fresh: Freshness = { kept: false, streamed: false, numerators: false };
@@ -174,15 +184,19 @@ export class Solver {
       this.#ctx = { core, strata: strata.strata, norms: strata.norms, factors, p, ws: this.#workspace.buffers };
       const ruleOptions = this.#ruleOptions();
       const builders = planBuilders(this.#ctx, rule, ruleOptions, this.#schedule);
-      const alloc = (bytes: number) => this.#workspace.alloc(bytes);
-      this.#plans = Object.fromEntries(
-        Object.entries(builders).filter(([, b]) => b !== undefined).map(([name, b]) => [name, b!.build(core, alloc)]),
-      );
-      if (!builders.keptProducts) this.#plans.keptProducts = this.#plans.productsForLoss;
+      const zeroVBuilders: Partial<Record<keyof Plans, PlanBuilder>> = {};
       if (this.#vFixed() && options.zeroVPlans !== false) {
         const zeroV = rule.plans(this.#ctx, { ...ruleOptions, zeroV: true }, this.#workspace.buffers.rule);
-        for (const name of ZERO_V_STEPS) if (this.#plans[name]) this.#zeroVPlans[name] = zeroV[name].build(core, alloc);
+        for (const name of ZERO_V_STEPS) if (builders[name]) zeroVBuilders[name] = zeroV[name];
       }
+      // Every plan's encoding from one block of the workspace.
+      let bytes = 0;
+      for (const b of [...Object.values(builders), ...Object.values(zeroVBuilders)]) bytes += b?.encodedBytes ?? 0;
+      const slab = this.#workspace.slab(bytes);
+      const alloc = (size: number) => slab.alloc(size);
+      this.#plans = buildPlans(core, builders, alloc);
+      this.#zeroVPlans = buildPlans(core, zeroVBuilders, alloc);
+      if (!builders.keptProducts) this.#plans.keptProducts = this.#plans.productsForLoss;
     } catch (error) {
       this.free();
       throw error;

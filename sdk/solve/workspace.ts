@@ -8,7 +8,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
-import { Arena } from "../runtime/heap.ts";
+import { Arena, blockBytes, Slab } from "../runtime/heap.ts";
 import type { ResidentStratum } from "../input/strata.ts";
 import { type ColumnRange, columnRanges } from "./column_ranges.ts";
 import type { Partition, StratumShape } from "./partition.ts";
@@ -90,8 +90,8 @@ export function workspaceSizes(p: Partition, strata: readonly StratumShape[], ru
   };
 }
 
-/** Bytes the allocator hands out for `bytes` (16-byte blocks; sdk/runtime/heap.ts). */
-const rounded = (bytes: number) => bytes === 0 ? 0 : Math.max(16, Math.ceil(bytes / 16) * 16);
+/** Bytes the allocator hands out for `bytes` (none for 0: the buffer is not allocated). */
+const rounded = (bytes: number) => bytes === 0 ? 0 : blockBytes(bytes);
 
 /** The allocator's bytes for all of `sizes` (an upper bound for the column ranges). */
 export function workspaceBytes(sizes: WorkspaceSizes): number {
@@ -132,14 +132,21 @@ export class Workspace {
     }
   }
 
+  /**
+   * The named buffers carved from one block (the column ranges' split arrays, whose sizes the
+   * CSR row offsets decide, are blocks of their own).
+   */
   #allocate(sizes: WorkspaceSizes, strata: readonly ResidentStratum[], p: Partition, hTranspose: number) {
-    const one = (bytes: number) => bytes === 0 ? 0 : this.alloc(bytes);
+    const bytes = workspaceBytes({ ...sizes, columnRanges: 0 });
+    const slab = new Slab(this.alloc(bytes), bytes);
+    const one = (bytes: number) => bytes === 0 ? 0 : slab.alloc(bytes);
     const each = (list: number[]) => list.map(one);
     const { columnRanges: _, rule, ...rest } = sizes;
     const named = Object.fromEntries(
       Object.entries(rest).map(([name, bytes]) => [name, typeof bytes === "number" ? one(bytes) : each(bytes)]),
     ) as Omit<WorkspaceBuffers, "ranges" | "rule">;
-    const ranges = p.columnRanges > 0 ? columnRanges(this.#core, strata, p.n, p.columnRanges, one) : [];
+    const split = (bytes: number) => this.alloc(bytes);
+    const ranges = p.columnRanges > 0 ? columnRanges(this.#core, strata, p.n, p.columnRanges, split) : [];
     return {
       ...named,
       Ht: p.htOnly ? hTranspose : named.Ht,
@@ -148,9 +155,14 @@ export class Workspace {
     };
   }
 
-  /** Allocates `bytes` owned by the workspace (the plans' encodings). */
+  /** Allocates `bytes` owned by the workspace. */
   alloc(bytes: number): number {
     return this.#arena.alloc(bytes);
+  }
+
+  /** A slab of `bytes` owned by the workspace (the plans' encodings, carved from one block). */
+  slab(bytes: number): Slab {
+    return new Slab(this.alloc(bytes), bytes);
   }
 
   /** Releases every buffer. Idempotent. */
