@@ -20,7 +20,7 @@ import { columnMaxima, fillHidden, hiddenCount, loadStrata, type ResidentStrata 
 import type { Core } from "./runtime/core.ts";
 import type { Shape } from "./input/factors.ts";
 import { describeStrata, type StratumLayout } from "./input/shapes.ts";
-import { checkMemory, type FitShape, memoryNeeded } from "./solve/memory.ts";
+import { checkMemory, fitMemory, type FitShape } from "./solve/memory.ts";
 import type { FitOptions, Stratum } from "./types.ts";
 import { modelSettings, type ResolvedOptions, resolveOptions } from "./input/options.ts";
 import { preprocessingProblem } from "./input/preprocess.ts";
@@ -67,7 +67,8 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const weights = strataWeights(settings, layouts);
   const core = await init();
   const hidden = settings.missing === "mask" ? strata.map((x, i) => hiddenCount(x, layouts[i])) : undefined;
-  checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings, hidden)), largestStratum(layouts), ACTION);
+  const memory = fitMemory(fitShape(layouts, settings, hidden));
+  checkMemory(core.heap, memory.estimate, largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
   // Threads start while the data load, if the products (2 nnz k flops a pass) are worth them.
   const executor = await executorFor(core, settings.threads);
@@ -97,6 +98,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       ...settings,
       executor,
       lossEveryIteration: lossEveryIteration(settings),
+      partition: memory.partition,
     });
     const toDataUnits = (f: Factors) => dataUnits(f, resident.scale, weights?.roots);
     const starts = await runStarts(solver, factors, best, {
@@ -229,7 +231,7 @@ function checkAgainstData(settings: ResolvedOptions, layouts: readonly StratumLa
   }
 }
 
-/** The shape of a fit, as memoryNeeded() takes it (`hidden`: each stratum's unobserved entries, with masks). */
+/** The shape of a fit, as fitMemory() takes it (`hidden`: each stratum's unobserved entries, with masks). */
 function fitShape(layouts: readonly StratumLayout[], settings: ResolvedOptions, hidden?: number[]): FitShape {
   return {
     strata: layouts.map((x, i) => ({

@@ -24,7 +24,7 @@ import type { Plan, PlanBuilder } from "../threads/plan.ts";
 import type { Factors } from "../input/factors.ts";
 import type { ResidentStrata } from "../input/strata.ts";
 import type { Schedule as ScheduleKind, SolverKind } from "../types.ts";
-import { csrBlocks, partition } from "./partition.ts";
+import { csrBlocks, type Partition, partition } from "./partition.ts";
 import type { PlanContext } from "./plans/context.ts";
 import { lossFromTerms, lossTermsPlan } from "./plans/loss.ts";
 import { numeratorPlan, reduceNumeratorsPlan, transposeNumeratorsPlan } from "./plans/numerators.ts";
@@ -72,6 +72,13 @@ export interface SolverOptions {
    * kept (m_i×k float32 less each).
    */
   lossEveryIteration?: boolean;
+  /**
+   * The partition of the strata's shapes, where the caller has one (fit()'s memory estimate,
+   * sdk/solve/memory.ts): taken as is for all-dense strata of its rank with H updated (nothing in
+   * it then depends on the stored values, the loss tracking or the threads); otherwise the solver
+   * partitions the strata itself.
+   */
+  partition?: Partition;
 }
 
 /** Plans of the products over the data, besides the steps of the schedule. */
@@ -168,12 +175,15 @@ export class Solver {
     this.lossEveryIteration = options.lossEveryIteration ?? true;
     const fixH = options.fixH === true;
     this.#schedule = scheduleOf(options.solver, options.schedule, fixH);
-    const p = partition(strata.strata, {
-      rank: factors.shape.rank,
-      lossEveryIteration: this.lossEveryIteration,
-      fixH,
-      threads: this.#executor.threads,
-    }, (i) => csrBlocks(core, i, strata.strata[i]));
+    const given = options.partition;
+    const p = given && !given.hasCsr && !fixH && given.k === factors.shape.rank && given.s === strata.strata.length
+      ? given
+      : partition(strata.strata, {
+        rank: factors.shape.rank,
+        lossEveryIteration: this.lossEveryIteration,
+        fixH,
+        threads: this.#executor.threads,
+      }, (i) => csrBlocks(core, i, strata.strata[i]));
     // Sparse strata only: H's memory holds Hᵀ for the fit (before the workspace is allocated, so
     // the transposition's temporary is reused by it).
     if (p.htOnly) factors.transposeH();

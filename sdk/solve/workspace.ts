@@ -95,10 +95,27 @@ const rounded = (bytes: number) => bytes === 0 ? 0 : blockBytes(bytes);
 
 /** The allocator's bytes for all of `sizes` (an upper bound for the column ranges). */
 export function workspaceBytes(sizes: WorkspaceSizes): number {
-  const values: number[] = Object.values(sizes).flatMap((v: number | number[] | Record<string, number>) =>
-    typeof v === "number" ? [v] : Object.values(v)
-  );
-  return values.reduce((total, bytes) => total + rounded(bytes), 0);
+  return namedBytes(sizes) + rounded(sizes.columnRanges);
+}
+
+/** A buffer's bytes, a list of them, or named ones (the shapes of WorkspaceSizes's fields). */
+type Sizes = number | number[] | Record<string, number>;
+
+/** `f` of every size in `sizes`, in the same shape. */
+function mapSizes<T>(sizes: Sizes, f: (bytes: number) => T): T | T[] | Record<string, T> {
+  if (typeof sizes === "number") return f(sizes);
+  if (Array.isArray(sizes)) return sizes.map(f);
+  const out: Record<string, T> = {};
+  for (const name in sizes) out[name] = f(sizes[name]);
+  return out;
+}
+
+/** The allocator's bytes for every buffer but the column ranges' split arrays (one block holds them). */
+function namedBytes(sizes: WorkspaceSizes): number {
+  let total = 0;
+  const add = (bytes: number) => (total += rounded(bytes));
+  for (const name in sizes) if (name !== "columnRanges") mapSizes(sizes[name as keyof WorkspaceSizes], add);
+  return total;
 }
 
 /** Pointers of the named buffers (byte offsets; 0 where the size is 0). */
@@ -137,22 +154,17 @@ export class Workspace {
    * CSR row offsets decide, are blocks of their own).
    */
   #allocate(sizes: WorkspaceSizes, strata: readonly ResidentStratum[], p: Partition, hTranspose: number) {
-    const bytes = workspaceBytes({ ...sizes, columnRanges: 0 });
-    const slab = new Slab(this.alloc(bytes), bytes);
+    const slab = this.slab(namedBytes(sizes));
     const one = (bytes: number) => bytes === 0 ? 0 : slab.alloc(bytes);
-    const each = (list: number[]) => list.map(one);
-    const { columnRanges: _, rule, ...rest } = sizes;
-    const named = Object.fromEntries(
-      Object.entries(rest).map(([name, bytes]) => [name, typeof bytes === "number" ? one(bytes) : each(bytes)]),
-    ) as Omit<WorkspaceBuffers, "ranges" | "rule">;
+    const named: Record<string, unknown> = {};
+    for (const name in sizes) {
+      if (name !== "columnRanges") named[name] = mapSizes(sizes[name as keyof WorkspaceSizes], one);
+    }
+    const buffers = named as WorkspaceBuffers;
+    if (p.htOnly) buffers.Ht = hTranspose;
     const split = (bytes: number) => this.alloc(bytes);
-    const ranges = p.columnRanges > 0 ? columnRanges(this.#core, strata, p.n, p.columnRanges, split) : [];
-    return {
-      ...named,
-      Ht: p.htOnly ? hTranspose : named.Ht,
-      ranges,
-      rule: Object.fromEntries(Object.entries(rule).map(([name, bytes]) => [name, one(bytes)])),
-    };
+    buffers.ranges = p.columnRanges > 0 ? columnRanges(this.#core, strata, p.n, p.columnRanges, split) : [];
+    return buffers;
   }
 
   /** Allocates `bytes` owned by the workspace. */
