@@ -109,7 +109,7 @@ const ZERO_V_STEPS = ["prepareW", "updateH"] as const;
 /** The builders of every plan the schedule and the loss use. */
 function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedule: Schedule) {
   const { p } = ctx;
-  const steps = new Set<string>(schedule.steps);
+  const steps: readonly string[] = schedule.steps;
   const rulePlans = rule.plans(ctx, options, ctx.ws.rule);
   const streams = p.streamedBlocks.length > 0;
   const reference = schedule.needs === "productsAndNumerators";
@@ -120,13 +120,13 @@ function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedu
     streamedProducts: streams ? addStreamedProducts(ctx, keptProductsPlan(ctx, () => false)) : undefined,
     csrProducts: reference && keptCsr ? keptProductsPlan(ctx, (i) => ctx.strata[i].kind === "csr") : undefined,
     numeratorsWithP: reference ? numeratorPlan(ctx, true) : undefined,
-    numerators: steps.has("numerators") ? numeratorPlan(ctx, false) : undefined,
-    reduceNumerators: steps.has("reduceNumerators") && p.hasDense && p.numeratorSlots > 1
+    numerators: steps.includes("numerators") ? numeratorPlan(ctx, false) : undefined,
+    reduceNumerators: steps.includes("reduceNumerators") && p.hasDense && p.numeratorSlots > 1
       ? reduceNumeratorsPlan(ctx)
       : undefined,
-    transposeNumerators: steps.has("transposeNumerators") && p.hasDense ? transposeNumeratorsPlan(ctx) : undefined,
+    transposeNumerators: steps.includes("transposeNumerators") && p.hasDense ? transposeNumeratorsPlan(ctx) : undefined,
     ...rulePlans,
-    updateH: steps.has("updateH") ? rulePlans.updateH : undefined,
+    updateH: steps.includes("updateH") ? rulePlans.updateH : undefined,
     refreshW: refreshWPlan(ctx),
     reduceW: reduceWPlan(ctx),
     refreshH: refreshHPlan(ctx),
@@ -201,7 +201,8 @@ export class Solver {
       }
       // Every plan's encoding from one block of the workspace.
       let bytes = 0;
-      for (const b of [...Object.values(builders), ...Object.values(zeroVBuilders)]) bytes += b?.encodedBytes ?? 0;
+      for (const name in builders) bytes += builders[name as keyof Plans]?.encodedBytes ?? 0;
+      for (const name in zeroVBuilders) bytes += zeroVBuilders[name as keyof Plans]!.encodedBytes;
       const slab = this.#workspace.slab(bytes);
       const alloc = (size: number) => slab.alloc(size);
       this.#plans = buildPlans(core, builders, alloc);
