@@ -20,7 +20,7 @@ import { columnMaxima, fillHidden, hiddenCount, loadStrata, type ResidentStrata 
 import type { Core } from "./runtime/core.ts";
 import type { Shape } from "./input/factors.ts";
 import { describeStrata, type StratumLayout } from "./input/shapes.ts";
-import { checkMemory, type FitShape, memoryNeeded } from "./solve/memory.ts";
+import { checkMemory, fitMemory, type FitShape } from "./solve/memory.ts";
 import type { FitOptions, Stratum } from "./types.ts";
 import { modelSettings, type ResolvedOptions, resolveOptions } from "./input/options.ts";
 import { preprocessingProblem } from "./input/preprocess.ts";
@@ -67,7 +67,8 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   const weights = strataWeights(settings, layouts);
   const core = await init();
   const hidden = settings.missing === "mask" ? strata.map((x, i) => hiddenCount(x, layouts[i])) : undefined;
-  checkMemory(core.heap, memoryNeeded(fitShape(layouts, settings, hidden)), largestStratum(layouts), ACTION);
+  const memory = fitMemory(fitShape(layouts, settings, hidden));
+  checkMemory(core.heap, memory.estimate, largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
   // Threads start while the data load, if the products (2 nnz k flops a pass) are worth them.
   const executor = await executorFor(core, settings.threads);
@@ -93,14 +94,25 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     // An explicit start is in the data's units: the weighted problem's factors are √c_i times it.
     if (weights && typeof settings.init === "object") factors.weighStrata(weights.roots, "multiply");
     if (settings.restarts > 1) best = new Factors(core, shape);
+    // The options objects name their fields: a spread of the ~20 settings costs a small fit more
+    // than building its solver's partition.
     solver = new Solver(core, resident, factors, {
-      ...settings,
+      solver: settings.solver,
+      vUpdates: settings.vUpdates,
+      schedule: settings.schedule,
+      l1V: settings.l1V,
+      l1W: settings.l1W,
+      l1H: settings.l1H,
       executor,
       lossEveryIteration: lossEveryIteration(settings),
+      partition: memory.partition,
     });
     const toDataUnits = (f: Factors) => dataUnits(f, resident.scale, weights?.roots);
     const starts = await runStarts(solver, factors, best, {
-      ...settings,
+      seed: settings.seed,
+      restarts: settings.restarts,
+      maxIter: settings.maxIter,
+      tol: settings.tol,
       normA: Math.sqrt(resident.normSq),
       unit: resident.scale,
       onProgress: options.onProgress,
@@ -122,7 +134,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
       preprocessing: settings.preprocessing ? structuredClone(settings.preprocessing) : undefined,
       rowIds,
       fingerprint: fingerprint(core, resident, weights?.values ?? null),
-      columnMaxima: Array.from(columnMaxima(core, resident, weights?.roots)),
+      columnMaxima: numbers(columnMaxima(core, resident, weights?.roots)),
       ...restartRecord(starts, settings.rank),
     });
     if (kept === best) best = undefined;
@@ -229,7 +241,7 @@ function checkAgainstData(settings: ResolvedOptions, layouts: readonly StratumLa
   }
 }
 
-/** The shape of a fit, as memoryNeeded() takes it (`hidden`: each stratum's unobserved entries, with masks). */
+/** The shape of a fit, as fitMemory() takes it (`hidden`: each stratum's unobserved entries, with masks). */
 function fitShape(layouts: readonly StratumLayout[], settings: ResolvedOptions, hidden?: number[]): FitShape {
   return {
     strata: layouts.map((x, i) => ({
@@ -252,4 +264,11 @@ function largestStratum(layouts: readonly StratumLayout[]): { label: string; byt
   const bytes = (x: StratumLayout) => x.kind === "dense" ? 4 * x.nnz : 8 * x.nnz + 4 * (x.rows + 1);
   const largest = layouts.reduce((a, b) => bytes(b) > bytes(a) ? b : a);
   return { label: largest.place.label, bytes: bytes(largest) };
+}
+
+/** `values` as an array (a loop: Array.from and spreads of a typed array go through its iterator). */
+function numbers(values: Float64Array): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
 }

@@ -35,15 +35,28 @@ export function fnv1a64(chunks: readonly Uint8Array[]): string {
   return [h3, h2, h1, h0].map((limb) => limb.toString(16).padStart(4, "0")).join("");
 }
 
+const encoder = new TextEncoder();
+
+/** The UTF-8 bytes of `text` (ASCII copied by a loop: TextEncoder's call costs more on short text). */
+function utf8(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return encoder.encode(text);
+    bytes[i] = code;
+  }
+  return bytes;
+}
+
 /** The fingerprint of resident strata (see the module comment). */
 export function fingerprint(core: Core, resident: ResidentStrata, weights: readonly number[] | null): string {
-  const text = new TextEncoder().encode(JSON.stringify({
+  const text = utf8(JSON.stringify({
     names: resident.strata.map((x) => x.name),
     shapes: resident.strata.map((x) => [x.kind, x.rows, x.cols, x.nnz]),
     scale: resident.scale,
     weights,
   }));
-  const norms = new Uint8Array(Float64Array.from(resident.norms).buffer);
-  const sums = resident.strata.map((x) => new Uint8Array(Float32Array.from(core.heap.f32(x.colSums, x.cols)).buffer));
-  return fnv1a64([text, norms, ...sums]);
+  const bytes = (x: Float32Array | Float64Array) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  const sums = resident.strata.map((x) => bytes(core.heap.f32(x.colSums, x.cols)));
+  return fnv1a64([text, bytes(resident.norms), ...sums]);
 }

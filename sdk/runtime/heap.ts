@@ -10,6 +10,11 @@
 
 const ALIGN = 16;
 
+/** Bytes the allocator hands out for a request of `bytes`: a multiple of 16, at least 16. */
+export function blockBytes(bytes: number): number {
+  return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+}
+
 interface Block {
   ptr: number;
   size: number;
@@ -71,7 +76,7 @@ export class Heap {
    * @throws {RangeError} when the memory cannot grow that far (4 GiB is the limit of wasm32).
    */
   alloc(bytes: number): number {
-    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    const size = blockBytes(bytes);
     let ptr = -1;
     for (let i = 0; i < this.#free.length; i++) {
       const block = this.#free[i];
@@ -186,5 +191,32 @@ export class Arena {
   /** Releases every block allocated so far. */
   free(): void {
     this.#owned.splice(0).forEach((ptr) => this.#heap.release(ptr));
+  }
+}
+
+/**
+ * Blocks carved in order out of one block of `bytes` at `ptr` (which its owner allocated and
+ * releases): buffers that live and die together cost one allocation. Each is aligned and rounded
+ * as {@link Heap.alloc} would round it.
+ */
+export class Slab {
+  #next: number;
+  readonly #end: number;
+
+  constructor(ptr: number, bytes: number) {
+    this.#next = ptr;
+    this.#end = ptr + bytes;
+  }
+
+  /**
+   * The next `bytes` of the slab (rounded up as the heap rounds them).
+   * @throws {Error} when the slab has fewer left (its owner sized it wrong).
+   */
+  alloc(bytes: number): number {
+    const ptr = this.#next;
+    const end = ptr + blockBytes(bytes);
+    if (end > this.#end) throw new Error(`Cannot carve ${bytes} bytes: the slab has ${this.#end - ptr} left`);
+    this.#next = end;
+    return ptr;
   }
 }

@@ -95,8 +95,11 @@ export async function iterate(solver: IterativeSolver, settings: IterateSettings
     iterations++;
   }
   const loss = history[history.length - 1];
+  const kept = trackLoss ? history : [loss];
+  const lossHistory = new Float64Array(kept.length);
+  for (let i = 0; i < kept.length; i++) lossHistory[i] = kept[i] * unit;
   return {
-    lossHistory: Float64Array.from(trackLoss ? history : [loss], (x) => x * unit),
+    lossHistory,
     loss: loss * unit,
     normalizedLoss: loss / normA,
     iterations,

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Heap } from "../runtime/heap.ts";
+import { blockBytes, type Heap } from "../runtime/heap.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
-import { partition, type StratumShape } from "./partition.ts";
+import { type Partition, partition, type StratumShape } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
 import { maskedBuffers, termChunkRows } from "./rules/masked.ts";
 import { CSR_BLOCK_NNZ } from "../tuning.ts";
@@ -60,7 +60,7 @@ export interface MemoryEstimate {
 export const MEMORY_LIMIT = 2 ** 32;
 
 /** Bytes the allocator hands out for `bytes` (16-byte blocks). */
-const block = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+const block = blockBytes;
 
 /** Each stratum's storage: dense m×n float32, or CSR (m+1) int32 offsets and nnz int32 + float32, and c(i). */
 function dataBytes(strata: readonly StratumShape[]): number {
@@ -86,7 +86,7 @@ function nndsvdBytes(strata: readonly StratumShape[], n: number, k: number): num
  * plan from the partition (each block, chunk, slot and range makes at most a few calls).
  */
 function planBytes(
-  p: ReturnType<typeof partition>,
+  p: Partition,
   strata: readonly StratumShape[],
   vUpdates: number,
   masked: boolean,
@@ -109,7 +109,7 @@ function planBytes(
  * row update of each chunk of rows (W's, and Hᵀ's with one terms call per stratum), the loss of
  * each W block.
  */
-function maskedCalls(p: ReturnType<typeof partition>): number {
+function maskedCalls(p: Partition): number {
   const chunk = termChunkRows(p.k);
   const chunks = (rows: number) => Math.ceil(rows / chunk);
   const wChunks = p.wTasks.reduce((sum, task) => sum + task.blocks.reduce((a, b) => a + chunks(b.rows), 0), 0);
@@ -146,6 +146,14 @@ export function dataMemory(strata: FitShape["strata"]): number {
  * ```
  */
 export function memoryNeeded(shape: FitShape): MemoryEstimate {
+  return fitMemory(shape).estimate;
+}
+
+/**
+ * {@link memoryNeeded}'s estimate and the partition it blocked the fit by (none past the memory's
+ * limit), which a fit of all-dense strata passes on to its solver instead of blocking again.
+ */
+export function fitMemory(shape: FitShape): { estimate: MemoryEstimate; partition?: Partition } {
   const strata = shape.strata.map(stratumShape);
   const { rank: k } = shape;
   const n = strata[0]?.cols ?? 0;
@@ -158,13 +166,18 @@ export function memoryNeeded(shape: FitShape): MemoryEstimate {
     (block(strata.length * n * 4) + strata.reduce((sum, x) => sum + block(x.rows * k * 4), 0) + block(k * n * 4));
   // Past what any memory holds, the blocking (which grows with the rows and columns) is not worth
   // computing: a hostile size line must be refused at once.
-  if (data + factors > MEMORY_LIMIT) return { data, factors, start: 0, workspace: 0, total: data + factors };
+  if (data + factors > MEMORY_LIMIT) {
+    return { estimate: { data, factors, start: 0, workspace: 0, total: data + factors } };
+  }
   const start = shape.init === "nndsvd" ? nndsvdBytes(strata, n, k) : 0;
   const lossEveryIteration = shape.lossEveryIteration ?? true;
   const p = partition(strata, { rank: k, lossEveryIteration, fixH: false, threads: shape.threads ?? 8 });
   const rule = masked ? maskedBuffers(hidden, strata) : RULES[shape.solver ?? "hals"];
   const workspace = workspaceBytes(workspaceSizes(p, strata, rule)) + planBytes(p, strata, 2, masked);
-  return { data, factors, start, workspace, total: data + factors + Math.max(start, workspace) };
+  return {
+    estimate: { data, factors, start, workspace, total: data + factors + Math.max(start, workspace) },
+    partition: p,
+  };
 }
 
 /** Bytes as people read them (3 significant digits, decimal units). */

@@ -198,11 +198,18 @@ export function partition(
   const csr = strata.filter((x) => x.kind === "csr");
   const csrNnz = csr.reduce((a, x) => a + x.nnz, 0);
   const csrRows = csr.reduce((a, x) => a + x.rows, 0);
-  const productBlocks = strata.flatMap((x, i) =>
-    x.kind === "dense" ? rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n) : csrProductBlocks(i)
-  );
-  const denseBlocks = productBlocks.filter((b) => strata[b.stratum].kind === "dense");
-  const wBlocks = strata.flatMap((x, i) => rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS));
+  // Loops, not flatMap: a small fit's whole partition costs less than flatMap's generic path.
+  const productBlocks: Block[] = [];
+  const denseBlocks: Block[] = [];
+  const wBlocks: Block[] = [];
+  strata.forEach((x, i) => {
+    if (x.kind === "dense") {
+      for (const b of rowBlocks(i, x.rows, DENSE_BLOCK_ENTRIES / n)) productBlocks.push(b), denseBlocks.push(b);
+    } else {
+      for (const b of csrProductBlocks(i)) productBlocks.push(b);
+    }
+    for (const b of rowBlocks(i, x.rows, UPDATE_BLOCK_ROWS)) wBlocks.push(b);
+  });
   const streamedRows = wBlocks.reduce(
     (m, b) => streamed[b.stratum] ? Math.max(m, Math.min(b.rows, STREAMED_BLOCK_ROWS)) : m,
     0,

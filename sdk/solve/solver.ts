@@ -24,7 +24,7 @@ import type { Plan, PlanBuilder } from "../threads/plan.ts";
 import type { Factors } from "../input/factors.ts";
 import type { ResidentStrata } from "../input/strata.ts";
 import type { Schedule as ScheduleKind, SolverKind } from "../types.ts";
-import { csrBlocks, partition } from "./partition.ts";
+import { csrBlocks, type Partition, partition } from "./partition.ts";
 import type { PlanContext } from "./plans/context.ts";
 import { lossFromTerms, lossTermsPlan } from "./plans/loss.ts";
 import { numeratorPlan, reduceNumeratorsPlan, transposeNumeratorsPlan } from "./plans/numerators.ts";
@@ -72,6 +72,13 @@ export interface SolverOptions {
    * kept (m_i×k float32 less each).
    */
   lossEveryIteration?: boolean;
+  /**
+   * The partition of the strata's shapes, where the caller has one (fit()'s memory estimate,
+   * sdk/solve/memory.ts): taken as is for all-dense strata of its rank with H updated (nothing in
+   * it then depends on the stored values, the loss tracking or the threads); otherwise the solver
+   * partitions the strata itself.
+   */
+  partition?: Partition;
 }
 
 /** Plans of the products over the data, besides the steps of the schedule. */
@@ -102,7 +109,7 @@ const ZERO_V_STEPS = ["prepareW", "updateH"] as const;
 /** The builders of every plan the schedule and the loss use. */
 function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedule: Schedule) {
   const { p } = ctx;
-  const steps = new Set<string>(schedule.steps);
+  const steps: readonly string[] = schedule.steps;
   const rulePlans = rule.plans(ctx, options, ctx.ws.rule);
   const streams = p.streamedBlocks.length > 0;
   const reference = schedule.needs === "productsAndNumerators";
@@ -113,13 +120,13 @@ function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedu
     streamedProducts: streams ? addStreamedProducts(ctx, keptProductsPlan(ctx, () => false)) : undefined,
     csrProducts: reference && keptCsr ? keptProductsPlan(ctx, (i) => ctx.strata[i].kind === "csr") : undefined,
     numeratorsWithP: reference ? numeratorPlan(ctx, true) : undefined,
-    numerators: steps.has("numerators") ? numeratorPlan(ctx, false) : undefined,
-    reduceNumerators: steps.has("reduceNumerators") && p.hasDense && p.numeratorSlots > 1
+    numerators: steps.includes("numerators") ? numeratorPlan(ctx, false) : undefined,
+    reduceNumerators: steps.includes("reduceNumerators") && p.hasDense && p.numeratorSlots > 1
       ? reduceNumeratorsPlan(ctx)
       : undefined,
-    transposeNumerators: steps.has("transposeNumerators") && p.hasDense ? transposeNumeratorsPlan(ctx) : undefined,
+    transposeNumerators: steps.includes("transposeNumerators") && p.hasDense ? transposeNumeratorsPlan(ctx) : undefined,
     ...rulePlans,
-    updateH: steps.has("updateH") ? rulePlans.updateH : undefined,
+    updateH: steps.includes("updateH") ? rulePlans.updateH : undefined,
     refreshW: refreshWPlan(ctx),
     reduceW: reduceWPlan(ctx),
     refreshH: refreshHPlan(ctx),
@@ -128,6 +135,16 @@ function planBuilders(ctx: PlanContext, rule: Rule, options: RuleOptions, schedu
     maskLoss: (rulePlans as { maskLoss?: PlanBuilder }).maskLoss,
   };
   return builders;
+}
+
+/** The plans of `builders` (absent ones left out), encoded from `alloc`. */
+function buildPlans(core: Core, builders: Partial<Record<keyof Plans, PlanBuilder>>, alloc: (bytes: number) => number) {
+  const plans: Plans = {};
+  for (const name in builders) {
+    const builder = builders[name as keyof Plans];
+    if (builder) plans[name as keyof Plans] = builder.build(core, alloc);
+  }
+  return plans;
 }
 
 /** Workspace, plans and steps of one fit. Owns its workspace until `free()`. */
@@ -141,7 +158,7 @@ export class Solver {
   readonly #ctx: PlanContext;
   readonly #plans: Plans;
   /** The rule's plans for every v(i) 0 and fixed (none when v is updated). */
-  readonly #zeroVPlans: Plans = {};
+  readonly #zeroVPlans: Plans;
   /** Whether every v(i) is 0 and fixed now (checked when the solver starts from factors). */
   #zeroV = false;
   #fresh: Freshness = { kept: false, streamed: false, numerators: false };
@@ -158,12 +175,15 @@ export class Solver {
     this.lossEveryIteration = options.lossEveryIteration ?? true;
     const fixH = options.fixH === true;
     this.#schedule = scheduleOf(options.solver, options.schedule, fixH);
-    const p = partition(strata.strata, {
-      rank: factors.shape.rank,
-      lossEveryIteration: this.lossEveryIteration,
-      fixH,
-      threads: this.#executor.threads,
-    }, (i) => csrBlocks(core, i, strata.strata[i]));
+    const given = options.partition;
+    const p = given && !given.hasCsr && !fixH && given.k === factors.shape.rank && given.s === strata.strata.length
+      ? given
+      : partition(strata.strata, {
+        rank: factors.shape.rank,
+        lossEveryIteration: this.lossEveryIteration,
+        fixH,
+        threads: this.#executor.threads,
+      }, (i) => csrBlocks(core, i, strata.strata[i]));
     // Sparse strata only: H's memory holds Hᵀ for the fit (before the workspace is allocated, so
     // the transposition's temporary is reused by it).
     if (p.htOnly) factors.transposeH();
@@ -174,15 +194,20 @@ export class Solver {
       this.#ctx = { core, strata: strata.strata, norms: strata.norms, factors, p, ws: this.#workspace.buffers };
       const ruleOptions = this.#ruleOptions();
       const builders = planBuilders(this.#ctx, rule, ruleOptions, this.#schedule);
-      const alloc = (bytes: number) => this.#workspace.alloc(bytes);
-      this.#plans = Object.fromEntries(
-        Object.entries(builders).filter(([, b]) => b !== undefined).map(([name, b]) => [name, b!.build(core, alloc)]),
-      );
-      if (!builders.keptProducts) this.#plans.keptProducts = this.#plans.productsForLoss;
+      const zeroVBuilders: Partial<Record<keyof Plans, PlanBuilder>> = {};
       if (this.#vFixed() && options.zeroVPlans !== false) {
         const zeroV = rule.plans(this.#ctx, { ...ruleOptions, zeroV: true }, this.#workspace.buffers.rule);
-        for (const name of ZERO_V_STEPS) if (this.#plans[name]) this.#zeroVPlans[name] = zeroV[name].build(core, alloc);
+        for (const name of ZERO_V_STEPS) if (builders[name]) zeroVBuilders[name] = zeroV[name];
       }
+      // Every plan's encoding from one block of the workspace.
+      let bytes = 0;
+      for (const name in builders) bytes += builders[name as keyof Plans]?.encodedBytes ?? 0;
+      for (const name in zeroVBuilders) bytes += zeroVBuilders[name as keyof Plans]!.encodedBytes;
+      const slab = this.#workspace.slab(bytes);
+      const alloc = (size: number) => slab.alloc(size);
+      this.#plans = buildPlans(core, builders, alloc);
+      this.#zeroVPlans = buildPlans(core, zeroVBuilders, alloc);
+      if (!builders.keptProducts) this.#plans.keptProducts = this.#plans.productsForLoss;
     } catch (error) {
       this.free();
       throw error;

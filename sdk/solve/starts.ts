@@ -55,7 +55,7 @@ export async function runStarts(
     if (r > 0) solver.restart((f) => fillRandom(f, seeds[r]));
     const onProgress = settings.onProgress &&
       ((info: ProgressInfo) => settings.onProgress!(seeds.length > 1 ? { ...info, restart: r } : info));
-    const run = await iterate(solver, { ...settings, onProgress });
+    const run = await iterate(solver, onProgress === settings.onProgress ? settings : { ...settings, onProgress });
     elapsedMs += run.elapsedMs;
     starts.losses.push(run.loss);
     if (seeds.length > 1) starts.results.push({ ...toDataUnits(factors), loss: run.loss });

@@ -8,7 +8,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
-import { Arena } from "../runtime/heap.ts";
+import { Arena, blockBytes, Slab } from "../runtime/heap.ts";
 import type { ResidentStratum } from "../input/strata.ts";
 import { type ColumnRange, columnRanges } from "./column_ranges.ts";
 import type { Partition, StratumShape } from "./partition.ts";
@@ -90,15 +90,32 @@ export function workspaceSizes(p: Partition, strata: readonly StratumShape[], ru
   };
 }
 
-/** Bytes the allocator hands out for `bytes` (16-byte blocks; sdk/runtime/heap.ts). */
-const rounded = (bytes: number) => bytes === 0 ? 0 : Math.max(16, Math.ceil(bytes / 16) * 16);
+/** Bytes the allocator hands out for `bytes` (none for 0: the buffer is not allocated). */
+const rounded = (bytes: number) => bytes === 0 ? 0 : blockBytes(bytes);
 
 /** The allocator's bytes for all of `sizes` (an upper bound for the column ranges). */
 export function workspaceBytes(sizes: WorkspaceSizes): number {
-  const values: number[] = Object.values(sizes).flatMap((v: number | number[] | Record<string, number>) =>
-    typeof v === "number" ? [v] : Object.values(v)
-  );
-  return values.reduce((total, bytes) => total + rounded(bytes), 0);
+  return namedBytes(sizes) + rounded(sizes.columnRanges);
+}
+
+/** A buffer's bytes, a list of them, or named ones (the shapes of WorkspaceSizes's fields). */
+type Sizes = number | number[] | Record<string, number>;
+
+/** `f` of every size in `sizes`, in the same shape. */
+function mapSizes<T>(sizes: Sizes, f: (bytes: number) => T): T | T[] | Record<string, T> {
+  if (typeof sizes === "number") return f(sizes);
+  if (Array.isArray(sizes)) return sizes.map(f);
+  const out: Record<string, T> = {};
+  for (const name in sizes) out[name] = f(sizes[name]);
+  return out;
+}
+
+/** The allocator's bytes for every buffer but the column ranges' split arrays (one block holds them). */
+function namedBytes(sizes: WorkspaceSizes): number {
+  let total = 0;
+  const add = (bytes: number) => (total += rounded(bytes));
+  for (const name in sizes) if (name !== "columnRanges") mapSizes(sizes[name as keyof WorkspaceSizes], add);
+  return total;
 }
 
 /** Pointers of the named buffers (byte offsets; 0 where the size is 0). */
@@ -132,25 +149,32 @@ export class Workspace {
     }
   }
 
+  /**
+   * The named buffers carved from one block (the column ranges' split arrays, whose sizes the
+   * CSR row offsets decide, are blocks of their own).
+   */
   #allocate(sizes: WorkspaceSizes, strata: readonly ResidentStratum[], p: Partition, hTranspose: number) {
-    const one = (bytes: number) => bytes === 0 ? 0 : this.alloc(bytes);
-    const each = (list: number[]) => list.map(one);
-    const { columnRanges: _, rule, ...rest } = sizes;
-    const named = Object.fromEntries(
-      Object.entries(rest).map(([name, bytes]) => [name, typeof bytes === "number" ? one(bytes) : each(bytes)]),
-    ) as Omit<WorkspaceBuffers, "ranges" | "rule">;
-    const ranges = p.columnRanges > 0 ? columnRanges(this.#core, strata, p.n, p.columnRanges, one) : [];
-    return {
-      ...named,
-      Ht: p.htOnly ? hTranspose : named.Ht,
-      ranges,
-      rule: Object.fromEntries(Object.entries(rule).map(([name, bytes]) => [name, one(bytes)])),
-    };
+    const slab = this.slab(namedBytes(sizes));
+    const one = (bytes: number) => bytes === 0 ? 0 : slab.alloc(bytes);
+    const named: Record<string, unknown> = {};
+    for (const name in sizes) {
+      if (name !== "columnRanges") named[name] = mapSizes(sizes[name as keyof WorkspaceSizes], one);
+    }
+    const buffers = named as WorkspaceBuffers;
+    if (p.htOnly) buffers.Ht = hTranspose;
+    const split = (bytes: number) => this.alloc(bytes);
+    buffers.ranges = p.columnRanges > 0 ? columnRanges(this.#core, strata, p.n, p.columnRanges, split) : [];
+    return buffers;
   }
 
-  /** Allocates `bytes` owned by the workspace (the plans' encodings). */
+  /** Allocates `bytes` owned by the workspace. */
   alloc(bytes: number): number {
     return this.#arena.alloc(bytes);
+  }
+
+  /** A slab of `bytes` owned by the workspace (the plans' encodings, carved from one block). */
+  slab(bytes: number): Slab {
+    return new Slab(this.alloc(bytes), bytes);
   }
 
   /** Releases every buffer. Idempotent. */

@@ -12,7 +12,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
-import type { Plan } from "./plan.ts";
+import { type Plan, runHere } from "./plan.ts";
 import { cores, platform } from "../runtime/platform.ts";
 import { hostSpawner, Pool, type Spawner } from "./pool.ts";
 import { PARALLEL_MIN_WORK } from "../tuning.ts";
@@ -79,10 +79,7 @@ export class Executor {
         return;
       }
     }
-    for (const call of plan.inline) {
-      const value = call.run();
-      if (call.result !== 0) this.#core.heap.f64Memory()[call.result / 8] = value;
-    }
+    runHere(this.#core, plan);
   }
 
   /** The core's pool, grown to this executor's threads and acquired (undefined: run alone). */

@@ -13,12 +13,13 @@
  */
 
 import type { Core } from "../runtime/core.ts";
-import { type KernelName, KERNELS, MAX_ARITY, opcode } from "../runtime/kernels.ts";
+import { KERNEL_NAMES, type KernelName, KERNELS, MAX_ARITY, opcode } from "../runtime/kernels.ts";
+import { blockBytes } from "../runtime/heap.ts";
 
 /** Float64 words of an encoded call: opcode, result pointer, arguments. */
 export const CALL_WORDS: number = 2 + MAX_ARITY;
 
-/** Arguments the calling thread's closures pass (a0 … a9 below: a fixed list is the fastest call on every engine). */
+/** Arguments the calling thread passes a kernel (a fixed list is the fastest call on every engine). */
 const INLINE_ARGS = 10;
 if (MAX_ARITY > INLINE_ARGS) throw new Error(`plan.ts: a kernel takes more than the ${INLINE_ARGS} inline arguments`);
 
@@ -26,19 +27,59 @@ if (MAX_ARITY > INLINE_ARGS) throw new Error(`plan.ts: a kernel takes more than 
 export interface Plan {
   /** Byte offset of the calls (CALL_WORDS float64 each). */
   readonly calls: number;
+  /** Calls in the plan, over all its tasks. */
+  readonly callCount: number;
   /** Byte offset of the task bounds: taskCount + 1 int32 call indices. */
   readonly tasks: number;
   readonly taskCount: number;
   /** Estimated floating-point operations: small plans run on the calling thread only. */
   readonly work: number;
-  /**
-   * The same calls as closures over the calling thread's kernels, in plan order, for running
-   * on the calling thread alone without decoding; each returns the kernel's result.
-   */
-  readonly inline: readonly { run: () => number; result: number }[];
 }
 
-type Call = { kernel: KernelName; index: number; args: number[]; result: number };
+// deno-lint-ignore ban-types
+type Kernel = Function;
+
+/** Each core's kernels by opcode. */
+const tables = new WeakMap<Core, Kernel[]>();
+
+/** The core's kernels in opcode order (what an encoded call's first word indexes). */
+export function kernelTable(core: Core): Kernel[] {
+  let table = tables.get(core);
+  if (!table) {
+    table = KERNEL_NAMES.map((name) => core.kernels[name] as Kernel);
+    tables.set(core, table);
+  }
+  return table;
+}
+
+/**
+ * Runs every call of `plan` on the calling thread, in plan order, decoded from memory (the same
+ * calls with the same arguments as the pool's threads decode), storing scalar results.
+ */
+export function runHere(core: Core, plan: Plan): void {
+  const kernels = kernelTable(core);
+  // Kernels do not grow the memory: one view serves the whole plan.
+  const w = core.heap.f64Memory();
+  const first = plan.calls / 8;
+  for (let c = 0; c < plan.callCount; c++) {
+    const o = first + c * CALL_WORDS;
+    const value = kernels[w[o]](
+      w[o + 2],
+      w[o + 3],
+      w[o + 4],
+      w[o + 5],
+      w[o + 6],
+      w[o + 7],
+      w[o + 8],
+      w[o + 9],
+      w[o + 10],
+      w[o + 11],
+    );
+    if (w[o + 1] !== 0) w[w[o + 1] / 8] = value;
+  }
+}
+
+type Call = { index: number; args: number[]; result: number };
 
 /** Collects tasks of calls, then encodes them. */
 export class PlanBuilder {
@@ -62,7 +103,7 @@ export class PlanBuilder {
       throw new RangeError(`Cannot add a call to a plan: ${kernel} takes ${arity} arguments, got ${args.length}`);
     }
     if (this.#tasks.length === 0) this.task();
-    this.#tasks[this.#tasks.length - 1].push({ kernel, index, args, result });
+    this.#tasks[this.#tasks.length - 1].push({ index, args, result });
     return this;
   }
 
@@ -72,7 +113,16 @@ export class PlanBuilder {
     return this;
   }
 
-  /** Encodes the plan into memory from `alloc`. Empty tasks are dropped. */
+  /** Bytes `build` allocates: the calls and the task bounds, each a block of the heap. */
+  get encodedBytes(): number {
+    let tasks = 0, calls = 0;
+    for (const task of this.#tasks) {
+      if (task.length > 0) tasks++, calls += task.length;
+    }
+    return blockBytes(Math.max(1, calls) * CALL_WORDS * 8) + blockBytes((tasks + 1) * 4);
+  }
+
+  /** Encodes the plan into memory from `alloc` ({@link encodedBytes} in two blocks). Empty tasks are dropped. */
   build(core: Core, alloc: (bytes: number) => number): Plan {
     const tasks = this.#tasks.filter((t) => t.length > 0);
     const callCount = tasks.reduce((n, t) => n + t.length, 0);
@@ -81,22 +131,17 @@ export class PlanBuilder {
     const words = core.heap.f64(calls, callCount * CALL_WORDS);
     const taskBounds = core.heap.i32(bounds, tasks.length + 1);
     let c = 0;
-    tasks.forEach((task, t) => {
+    for (let t = 0; t < tasks.length; t++) {
       taskBounds[t] = c;
-      for (const { index, args, result } of task) {
+      for (const { index, args, result } of tasks[t]) {
         const o = c * CALL_WORDS;
         words[o] = index;
         words[o + 1] = result;
-        args.forEach((a, i) => (words[o + 2 + i] = a));
+        for (let i = 0; i < args.length; i++) words[o + 2 + i] = args[i];
         c++;
       }
-    });
+    }
     taskBounds[tasks.length] = c;
-    const inline = tasks.flat().map(({ kernel, args, result }) => {
-      const fn = core.kernels[kernel] as (...a: number[]) => number;
-      const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9] = args;
-      return { run: () => fn(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9), result };
-    });
-    return { calls, tasks: bounds, taskCount: tasks.length, work: this.#work, inline };
+    return { calls, callCount, tasks: bounds, taskCount: tasks.length, work: this.#work };
   }
 }

@@ -31,7 +31,7 @@
 import type { Core } from "../runtime/core.ts";
 import { KERNEL_NAMES } from "../runtime/kernels.ts";
 import { nodeWorkerThreads } from "../runtime/host_apis.ts";
-import { CALL_WORDS, type Plan } from "./plan.ts";
+import { CALL_WORDS, kernelTable, type Plan } from "./plan.ts";
 import { platform } from "../runtime/platform.ts";
 import { CALLER_SPIN_MS, WORKER_SPIN_MS } from "../tuning.ts";
 import { type ControlLayout, drainTasks, workerMain, type WorkerStart } from "./worker_code.ts";
@@ -181,7 +181,7 @@ export class Pool {
   readonly #controlPtr: number;
   /** Whether the block is the core's reserved one (else it came from the heap). */
   readonly #reserved: boolean;
-  readonly #kernels: ((...args: number[]) => number)[];
+  readonly #kernels: ReturnType<typeof kernelTable>;
   readonly #minSilenceMs: number;
   /** The last generation a plan (or the stop) woke workers for. */
   #generation = 0;
@@ -193,7 +193,7 @@ export class Pool {
     if (this.#reserved) reservedHeld.add(core);
     this.#controlPtr = this.#reserved ? core.kernels.control_block() >>> 0 : core.heap.alloc(CONTROL_BYTES);
     core.heap.i32(this.#controlPtr, this.#layout.words).fill(0);
-    this.#kernels = KERNEL_NAMES.map((name) => core.kernels[name] as (...args: number[]) => number);
+    this.#kernels = kernelTable(core);
     this.#minSilenceMs = minSilenceMs;
   }
 
