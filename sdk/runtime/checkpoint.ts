@@ -10,12 +10,26 @@
 /** Long work yields to the event loop at least this often. */
 export const YIELD_EVERY_MS = 50;
 
+/**
+ * Passes closer together than this read the clock less often: the stride between clock reads
+ * doubles (up to {@link MAX_CLOCK_STRIDE}) while they are, and is 1 again after a longer one. A
+ * tiny fit's twelve passes an iteration then read the clock about once per iteration, not twelve
+ * times (performance.now() costs 40–110 ns: 1 % of a 50 µs iteration); a long step's every pass
+ * still reads it.
+ */
+const CLOCK_STRIDE_BELOW_MS = 1;
+const MAX_CLOCK_STRIDE = 64;
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The cancellation and yield points of one call (a fit, a transform). */
 export class Checkpoint {
   readonly #signal: AbortSignal | undefined;
   #lastYield = performance.now();
+  /** When the clock was last read, how many passes to the next read, and how many are left. */
+  #lastRead = this.#lastYield;
+  #stride = 1;
+  #untilRead = 1;
   /** How many times the signal was consulted (tests count the check points with it). */
   checks = 0;
 
@@ -37,13 +51,18 @@ export class Checkpoint {
    */
   pass(): Promise<void> | undefined {
     this.check();
-    if (performance.now() - this.#lastYield < YIELD_EVERY_MS) return undefined;
+    if (--this.#untilRead > 0) return undefined;
+    const now = performance.now();
+    this.#stride = now - this.#lastRead < CLOCK_STRIDE_BELOW_MS ? Math.min(2 * this.#stride, MAX_CLOCK_STRIDE) : 1;
+    this.#untilRead = this.#stride;
+    this.#lastRead = now;
+    if (now - this.#lastYield < YIELD_EVERY_MS) return undefined;
     return this.#yield();
   }
 
   async #yield(): Promise<void> {
     await yieldToEventLoop();
-    this.#lastYield = performance.now();
+    this.#lastYield = this.#lastRead = performance.now();
     this.check();
   }
 }
