@@ -40,8 +40,10 @@ export const TERMS_SCALAR_PER_ROW: i32 = 2;
  * up to the rounding of the subtraction) is set to 0: the row updates then leave that coordinate.
  *
  * Every entry of G_r and c_r is one float64 chain over the list in its order, so the SIMD build
- * (two p per f64x2, eight list entries per load and store of G_r's row) gives the scalar build's
- * bits. scratch: 8 k float64 (the SIMD build's; the scalar build does not use it).
+ * gives the scalar build's bits. The SIMD build converts {@link TERM_BLOCK} list entries at a time
+ * to float64 and runs each tile of G_r (two rows q, q + 1 by up to six columns, two per f64x2)
+ * over all of them with the tile in locals: one load and store of G_r per tile and block, not per
+ * entry. scratch: TERM_BLOCK (k + 1) float64 (the SIMD build's; the scalar build does not use it).
  */
 export function f32_masked_terms_f64(
   rows: i32, k: i32, indptr: usize, indices: usize, vecs: usize,
@@ -59,21 +61,25 @@ export function f32_masked_terms_f64(
     }
     const first = <usize>load<i32>(indptr + (r << 2));
     const last = <usize>load<i32>(indptr + ((r + 1) << 2));
-    let e = first;
     if (ASC_FEATURE_SIMD) {
       const row: isize = scalarPerRow ? <isize>r : -1;
-      for (; e + 8 <= last; e += 8) subtractEight(g, c, uk, indices + (e << 2), vecs, scalars, row, scratch);
-    }
-    for (; e < last; e++) {
-      const idx = <usize>load<i32>(indices + (e << 2));
-      const x = vecs + idx * uk * 4;
-      const s = <f64>load<f32>(scalars + ((scalarPerRow ? r : idx) << 2));
-      for (let q: usize = 0; q < uk; q++) {
-        const xq = <f64>load<f32>(x + (q << 2));
-        store<f64>(c + (q << 3), load<f64>(c + (q << 3)) + s * xq);
-        const gq = g + q * uk * 8;
-        for (let p = q; p < uk; p++) {
-          store<f64>(gq + (p << 3), load<f64>(gq + (p << 3)) - xq * <f64>load<f32>(x + (p << 2)));
+      for (let e = first; e < last; e += TERM_BLOCK) {
+        const count = min(TERM_BLOCK, last - e);
+        convertBlock(scratch, uk, indices + (e << 2), count, vecs, scalars, row);
+        subtractBlock(g, c, uk, scratch, count);
+      }
+    } else {
+      for (let e = first; e < last; e++) {
+        const idx = <usize>load<i32>(indices + (e << 2));
+        const x = vecs + idx * uk * 4;
+        const s = <f64>load<f32>(scalars + ((scalarPerRow ? r : idx) << 2));
+        for (let q: usize = 0; q < uk; q++) {
+          const xq = <f64>load<f32>(x + (q << 2));
+          store<f64>(c + (q << 3), load<f64>(c + (q << 3)) + s * xq);
+          const gq = g + q * uk * 8;
+          for (let p = q; p < uk; p++) {
+            store<f64>(gq + (p << 3), load<f64>(gq + (p << 3)) - xq * <f64>load<f32>(x + (p << 2)));
+          }
         }
       }
     }
@@ -86,73 +92,154 @@ export function f32_masked_terms_f64(
   }
 }
 
+/** List entries the SIMD build's terms kernel converts to float64 at once (its scratch: TERM_BLOCK (k + 1) float64). */
+const TERM_BLOCK: usize = 16;
+
 /**
- * Eight list entries (int32 indices at `at`) subtracted from G_r's upper triangle and added to
- * c_r, in list order per entry of G_r and c_r (the scalar loop's chains); `row` ≥ 0: the scalar of
- * every entry is scalars[row], else scalars[idx]. The entries' vectors are converted to float64
- * once, into `scratch` (8 k float64); then, from p = q rounded down to even, two p per f64x2 (the
- * one lower-triangle entry this touches is overwritten by the mirror copy after).
+ * `count` list entries (int32 indices at `at`) into `block`: entry t's vector as k float64 at
+ * block + t · k · 8, its scalar (scalars[row] when row ≥ 0, else scalars[idx]) as float64 at
+ * block + (TERM_BLOCK · k + t) · 8.
  */
 // @ts-ignore: decorator
-@inline function subtractEight(
-  g: usize, c: usize, k: usize, at: usize, vecs: usize, scalars: usize, row: isize, scratch: usize,
-): void {
-  if (!ASC_FEATURE_SIMD) return;
+@inline function convertBlock(block: usize, k: usize, at: usize, count: usize, vecs: usize, scalars: usize, row: isize): void {
   const rowBytes = k << 3;
-  for (let t: usize = 0; t < 8; t++) {
-    const x = vecs + <usize>load<i32>(at + (t << 2)) * k * 4;
-    const y = scratch + t * rowBytes;
+  const s = block + TERM_BLOCK * rowBytes;
+  for (let t: usize = 0; t < count; t++) {
+    const idx = <usize>load<i32>(at + (t << 2));
+    const x = vecs + idx * k * 4;
+    const y = block + t * rowBytes;
     for (let q: usize = 0; q < k; q++) store<f64>(y + (q << 3), <f64>load<f32>(x + (q << 2)));
-  }
-  const s0 = scalarOf(scalars, row, at, 0), s1 = scalarOf(scalars, row, at, 1);
-  const s2 = scalarOf(scalars, row, at, 2), s3 = scalarOf(scalars, row, at, 3);
-  const s4 = scalarOf(scalars, row, at, 4), s5 = scalarOf(scalars, row, at, 5);
-  const s6 = scalarOf(scalars, row, at, 6), s7 = scalarOf(scalars, row, at, 7);
-  const y0 = scratch, y1 = y0 + rowBytes, y2 = y1 + rowBytes, y3 = y2 + rowBytes;
-  const y4 = y3 + rowBytes, y5 = y4 + rowBytes, y6 = y5 + rowBytes, y7 = y6 + rowBytes;
-  for (let q: usize = 0; q < k; q++) {
-    const o = q << 3;
-    const a0 = load<f64>(y0 + o), a1 = load<f64>(y1 + o), a2 = load<f64>(y2 + o), a3 = load<f64>(y3 + o);
-    const a4 = load<f64>(y4 + o), a5 = load<f64>(y5 + o), a6 = load<f64>(y6 + o), a7 = load<f64>(y7 + o);
-    const cq = c + o;
-    store<f64>(
-      cq,
-      (((((((load<f64>(cq) + s0 * a0) + s1 * a1) + s2 * a2) + s3 * a3) + s4 * a4) + s5 * a5) + s6 * a6) + s7 * a7,
-    );
-    const v0 = f64x2.splat(a0), v1 = f64x2.splat(a1), v2 = f64x2.splat(a2), v3 = f64x2.splat(a3);
-    const v4 = f64x2.splat(a4), v5 = f64x2.splat(a5), v6 = f64x2.splat(a6), v7 = f64x2.splat(a7);
-    const gq = g + q * rowBytes;
-    let p = q & ~1;
-    for (; p + 2 <= k; p += 2) {
-      const po = p << 3;
-      let acc = v128.load(gq + po);
-      acc = f64x2.sub(acc, f64x2.mul(v0, v128.load(y0 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v1, v128.load(y1 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v2, v128.load(y2 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v3, v128.load(y3 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v4, v128.load(y4 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v5, v128.load(y5 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v6, v128.load(y6 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v7, v128.load(y7 + po)));
-      v128.store(gq + po, acc);
-    }
-    if (p < k) {
-      const po = p << 3, at = gq + po;
-      store<f64>(
-        at,
-        (((((((load<f64>(at) - a0 * load<f64>(y0 + po)) - a1 * load<f64>(y1 + po)) - a2 * load<f64>(y2 + po)) -
-                    a3 * load<f64>(y3 + po)) - a4 * load<f64>(y4 + po)) - a5 * load<f64>(y5 + po)) -
-            a6 * load<f64>(y6 + po)) - a7 * load<f64>(y7 + po),
-      );
-    }
+    store<f64>(s + (t << 3), <f64>load<f32>(scalars + ((row >= 0 ? <usize>row : idx) << 2)));
   }
 }
 
-/** The scalar of the list entry t (int32 index at at + 4t): scalars[row] when row ≥ 0, else scalars[idx], as float64. */
+/**
+ * The `count` entries in `block` (see {@link convertBlock}) subtracted from G_r's upper triangle
+ * and added to c_r, tile by tile: rows q, q + 1 (the one lower-triangle entry G_r[q+1,q] this
+ * touches is overwritten by the mirror copy after) by columns p … in chunks of up to three pairs,
+ * c_r[q], c_r[q+1] with the first chunk; for odd k, column k − 1 of the two rows, and the last
+ * row alone.
+ */
 // @ts-ignore: decorator
-@inline function scalarOf(scalars: usize, row: isize, at: usize, t: usize): f64 {
-  const idx = row >= 0 ? <usize>row : <usize>load<i32>(at + (t << 2));
-  return <f64>load<f32>(scalars + (idx << 2));
+@inline function subtractBlock(g: usize, c: usize, k: usize, block: usize, count: usize): void {
+  const even = k & ~1;
+  let q: usize = 0;
+  for (; q < even; q += 2) {
+    let p = q;
+    let chunk = tilePairs((even - p) >> 1);
+    if (chunk == 3) subtractTile(g, c, k, q, p, block, count, 3, true);
+    else if (chunk == 2) subtractTile(g, c, k, q, p, block, count, 2, true);
+    else subtractTile(g, c, k, q, p, block, count, 1, true);
+    for (p += chunk << 1; p < even; p += chunk << 1) {
+      chunk = tilePairs((even - p) >> 1);
+      if (chunk == 3) subtractTile(g, c, k, q, p, block, count, 3, false);
+      else if (chunk == 2) subtractTile(g, c, k, q, p, block, count, 2, false);
+      else subtractTile(g, c, k, q, p, block, count, 1, false);
+    }
+    if (k & 1) subtractLastColumn(g, k, q, block, count);
+  }
+  if (k & 1) subtractLastRow(g, c, k, block, count);
+}
+
+/**
+ * Column pairs of the next tile when `left` pairs of a row pair remain: up to three (a tile of
+ * six accumulators, c_r's and the entries' vectors fits the 15 vector registers V8 allocates
+ * on x64 without spilling), four as two and two.
+ */
+// @ts-ignore: decorator
+@inline function tilePairs(left: usize): usize {
+  return left == 4 ? 2 : min<usize>(3, left);
+}
+
+/**
+ * One tile: G_r[q … q+1, p … p + 2 pairs) −= x_q x_p over the block's entries in order, the tile
+ * in locals; with `withC`, also c_r[q … q+1] += s x_q. `pairs` (1 to 3) and `withC` are
+ * constants at every call, so that each call inlines to a loop without the unused accumulators.
+ */
+// @ts-ignore: decorator
+@inline function subtractTile(
+  g: usize, c: usize, k: usize, q: usize, p: usize, block: usize, count: usize, pairs: i32, withC: bool,
+): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const rowBytes = k << 3;
+  const zero = f64x2.splat(0);
+  const t0 = g + q * rowBytes + (p << 3), t1 = t0 + rowBytes;
+  let a0 = v128.load(t0), b0 = v128.load(t1);
+  let a1 = pairs > 1 ? v128.load(t0, 16) : zero, b1 = pairs > 1 ? v128.load(t1, 16) : zero;
+  let a2 = pairs > 2 ? v128.load(t0, 32) : zero, b2 = pairs > 2 ? v128.load(t1, 32) : zero;
+  let a3 = pairs > 3 ? v128.load(t0, 48) : zero, b3 = pairs > 3 ? v128.load(t1, 48) : zero;
+  let cq = withC ? v128.load(c + (q << 3)) : zero;
+  const s = block + TERM_BLOCK * rowBytes;
+  for (let t: usize = 0; t < count; t++) {
+    const x = block + t * rowBytes;
+    const xq0 = v128.load64_splat(x + (q << 3)), xq1 = v128.load64_splat(x + (q << 3) + 8);
+    const xp = x + (p << 3);
+    const y0 = v128.load(xp);
+    a0 = f64x2.sub(a0, f64x2.mul(xq0, y0));
+    b0 = f64x2.sub(b0, f64x2.mul(xq1, y0));
+    if (pairs > 1) {
+      const y1 = v128.load(xp, 16);
+      a1 = f64x2.sub(a1, f64x2.mul(xq0, y1));
+      b1 = f64x2.sub(b1, f64x2.mul(xq1, y1));
+    }
+    if (pairs > 2) {
+      const y2 = v128.load(xp, 32);
+      a2 = f64x2.sub(a2, f64x2.mul(xq0, y2));
+      b2 = f64x2.sub(b2, f64x2.mul(xq1, y2));
+    }
+    if (pairs > 3) {
+      const y3 = v128.load(xp, 48);
+      a3 = f64x2.sub(a3, f64x2.mul(xq0, y3));
+      b3 = f64x2.sub(b3, f64x2.mul(xq1, y3));
+    }
+    if (withC) cq = f64x2.add(cq, f64x2.mul(v128.load64_splat(s + (t << 3)), v128.load(x + (q << 3))));
+  }
+  v128.store(t0, a0);
+  v128.store(t1, b0);
+  if (pairs > 1) {
+    v128.store(t0, a1, 16);
+    v128.store(t1, b1, 16);
+  }
+  if (pairs > 2) {
+    v128.store(t0, a2, 32);
+    v128.store(t1, b2, 32);
+  }
+  if (pairs > 3) {
+    v128.store(t0, a3, 48);
+    v128.store(t1, b3, 48);
+  }
+  if (withC) v128.store(c + (q << 3), cq);
+}
+
+/** Odd k: G_r[q, k−1] and G_r[q+1, k−1] (one f64x2) −= x_{k−1} (x_q, x_{q+1}) over the block's entries in order. */
+// @ts-ignore: decorator
+@inline function subtractLastColumn(g: usize, k: usize, q: usize, block: usize, count: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const rowBytes = k << 3;
+  const at0 = g + q * rowBytes + ((k - 1) << 3), at1 = at0 + rowBytes;
+  let acc = v128.load64_lane(at1, v128.load64_splat(at0), 1);
+  for (let t: usize = 0; t < count; t++) {
+    const x = block + t * rowBytes;
+    acc = f64x2.sub(acc, f64x2.mul(v128.load64_splat(x + ((k - 1) << 3)), v128.load(x + (q << 3))));
+  }
+  v128.store64_lane(at0, acc, 0);
+  v128.store64_lane(at1, acc, 1);
+}
+
+/** Odd k: G_r[k−1, k−1] −= x_{k−1}² and c_r[k−1] += s x_{k−1} over the block's entries in order. */
+// @ts-ignore: decorator
+@inline function subtractLastRow(g: usize, c: usize, k: usize, block: usize, count: usize): void {
+  const rowBytes = k << 3;
+  const at = g + (k - 1) * rowBytes + ((k - 1) << 3), cAt = c + ((k - 1) << 3);
+  const s = block + TERM_BLOCK * rowBytes;
+  let diagonal = load<f64>(at), shift = load<f64>(cAt);
+  for (let t: usize = 0; t < count; t++) {
+    const xq = load<f64>(block + t * rowBytes + ((k - 1) << 3));
+    shift += load<f64>(s + (t << 3)) * xq;
+    diagonal -= xq * xq;
+  }
+  store<f64>(at, diagonal);
+  store<f64>(cAt, shift);
 }
 
 /**

@@ -92,8 +92,11 @@ export const termChunkRows = (k: number) => Math.max(8, Math.floor(65536 / (term
 /** Bytes of one task's terms: {@link termChunkRows} rows × (k² + k) float64. */
 const termBytes = (k: number) => termChunkRows(k) * termWords(k) * 8;
 
-/** Bytes of one task's row scratch: 16 k float64 (the SIMD sweep's group of 8 rows). */
-const rowScratchBytes = (k: number) => 16 * k * 8;
+/**
+ * Bytes of one task's row scratch: 16 (k + 1) float64, the larger of the SIMD sweep's (16 k: a group
+ * of 8 rows) and the SIMD terms kernel's (16 list entries and their scalars).
+ */
+const rowScratchBytes = (k: number) => 16 * (k + 1) * 8;
 
 /** The row ranges [row0, row0 + rows) of a block of `rows` rows, by chunks of `chunk`. */
 function chunks(rows: number, chunk: number): { row0: number; rows: number }[] {
@@ -106,7 +109,7 @@ function chunks(rows: number, chunk: number): { row0: number; rows: number }[] {
  * The masked rule of `solver` for `strata` (their `hidden` lists; a stratum without is fully
  * observed). Own buffers: H v(i) (s×k float64), the column lists, each W and Hᵀ task's terms
  * ({@link termChunkRows} rows × (k² + k) float64: a block's rows are updated chunk by chunk) and
- * row scratch (16 k float64, the SIMD sweep's), k float64 per v task (a column's unobserved rows
+ * row scratch (16 (k + 1) float64, the SIMD sweep's and terms'), k float64 per v task (a column's unobserved rows
  * summed), one float64 per W block for the loss, and zero offsets for strata with nothing hidden.
  */
 export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[], core: Core): Rule {
