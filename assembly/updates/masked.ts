@@ -311,9 +311,10 @@ export function f32_mu_update_rows_masked_f64(
 /**
  * out[r] −= (Σ_e x_e) · y_r over row r's list (indices[indptr[r] … indptr[r+1]), x_e = vecs +
  * idx · k float32, y_r = y + r · k float32), for r = 0 … rows−1: out float64, the sum of the
- * x_e per coordinate in list order (float64, into `scratch`, k float64), then its dot with y_r
- * over q in order. For the v(i) update, on the columns of one stratum: t_j = Σ_r w_r · h_j less
- * its unobserved rows' terms. The SIMD build adds two coordinates per f64x2 (the same bits).
+ * x_e per coordinate in list order (float64 from 0, into `scratch`, k float64), then its dot with
+ * y_r over q in order. For the v(i) update, on the columns of one stratum: t_j = Σ_r w_r · h_j less
+ * its unobserved rows' terms. The SIMD build sums up to twelve coordinates at once over the whole
+ * list in locals, two per f64x2 (the same chains, so the same bits).
  */
 export function f32_masked_dots_f64(
   rows: i32, k: i32, indptr: usize, indices: usize, vecs: usize, y: usize, out: usize, scratch: usize,
@@ -323,23 +324,67 @@ export function f32_masked_dots_f64(
     const first = <usize>load<i32>(indptr + (r << 2));
     const last = <usize>load<i32>(indptr + ((r + 1) << 2));
     if (first == last) continue;
-    memory.fill(scratch, 0, uk << 3);
-    for (let e = first; e < last; e++) {
-      const x = vecs + <usize>load<i32>(indices + (e << 2)) * uk * 4;
-      let q: usize = 0;
-      if (ASC_FEATURE_SIMD) {
-        for (; q + 2 <= uk; q += 2) {
-          const at = scratch + (q << 3);
-          v128.store(at, f64x2.add(v128.load(at), f64x2.promote_low_f32x4(v128.load64_zero(x + (q << 2)))));
+    if (ASC_FEATURE_SIMD) sumLists(scratch, uk, indices + (first << 2), last - first, vecs);
+    else {
+      memory.fill(scratch, 0, uk << 3);
+      for (let e = first; e < last; e++) {
+        const x = vecs + <usize>load<i32>(indices + (e << 2)) * uk * 4;
+        for (let q: usize = 0; q < uk; q++) {
+          store<f64>(scratch + (q << 3), load<f64>(scratch + (q << 3)) + <f64>load<f32>(x + (q << 2)));
         }
       }
-      for (; q < uk; q++) store<f64>(scratch + (q << 3), load<f64>(scratch + (q << 3)) + <f64>load<f32>(x + (q << 2)));
     }
     const yr = y + r * uk * 4;
     let dot: f64 = 0;
     for (let q: usize = 0; q < uk; q++) dot += load<f64>(scratch + (q << 3)) * <f64>load<f32>(yr + (q << 2));
     store<f64>(out + (r << 3), load<f64>(out + (r << 3)) - dot);
   }
+}
+
+/**
+ * Σ_e x_e per coordinate (float64 from 0, in list order) of `count` list entries (int32 indices
+ * at `at`, x_e = vecs + idx · k float32) into `sums` (k float64): twelve coordinates at a time in
+ * locals, then the rest, an odd k's last coordinate alone.
+ */
+// @ts-ignore: decorator
+@inline function sumLists(sums: usize, k: usize, at: usize, count: usize, vecs: usize): void {
+  let q: usize = 0;
+  for (; q + 12 <= k; q += 12) sumCoordinates(sums, k, at, count, vecs, q, 6);
+  const pairs = (k - q) >> 1;
+  if (pairs == 5) sumCoordinates(sums, k, at, count, vecs, q, 5);
+  else if (pairs == 4) sumCoordinates(sums, k, at, count, vecs, q, 4);
+  else if (pairs == 3) sumCoordinates(sums, k, at, count, vecs, q, 3);
+  else if (pairs == 2) sumCoordinates(sums, k, at, count, vecs, q, 2);
+  else if (pairs == 1) sumCoordinates(sums, k, at, count, vecs, q, 1);
+  q += pairs << 1;
+  if (q < k) {
+    let sum: f64 = 0;
+    for (let t: usize = 0; t < count; t++) sum += <f64>load<f32>(vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2));
+    store<f64>(sums + (q << 3), sum);
+  }
+}
+
+/** Coordinates q … q + 2 vectors of the sums of {@link sumLists}; `vectors` (1 to 6) is a constant at every call. */
+// @ts-ignore: decorator
+@inline function sumCoordinates(sums: usize, k: usize, at: usize, count: usize, vecs: usize, q: usize, vectors: i32): void {
+  if (!ASC_FEATURE_SIMD) return;
+  let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+  for (let t: usize = 0; t < count; t++) {
+    const x = vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2);
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v128.load64_zero(x)));
+    if (vectors > 1) a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.load64_zero(x + 8)));
+    if (vectors > 2) a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v128.load64_zero(x + 16)));
+    if (vectors > 3) a3 = f64x2.add(a3, f64x2.promote_low_f32x4(v128.load64_zero(x + 24)));
+    if (vectors > 4) a4 = f64x2.add(a4, f64x2.promote_low_f32x4(v128.load64_zero(x + 32)));
+    if (vectors > 5) a5 = f64x2.add(a5, f64x2.promote_low_f32x4(v128.load64_zero(x + 40)));
+  }
+  const o = sums + (q << 3);
+  v128.store(o, a0);
+  if (vectors > 1) v128.store(o, a1, 16);
+  if (vectors > 2) v128.store(o, a2, 32);
+  if (vectors > 3) v128.store(o, a3, 48);
+  if (vectors > 4) v128.store(o, a4, 64);
+  if (vectors > 5) v128.store(o, a5, 80);
 }
 
 /**
