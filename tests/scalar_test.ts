@@ -175,7 +175,7 @@ function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
 
 /**
  * The masked objective's kernels (assembly/updates/masked.ts) on m rows with a random list of
- * about a third of n indices per row, at rank k: the terms (both scalar modes, both starts), the
+ * about a third of n indices per row, at rank k: both solvers' terms (both scalar modes, both starts), the
  * row updates reading them, the dots, the loss and the v update with counts.
  */
 function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
@@ -196,10 +196,17 @@ function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
       regions: [f32(m * k), f32(m * k), f64(m * k), { type: "f64", length: terms, sparse }, halsScratch(k)],
       args: ([x, num, off, t, scratch]) => [x, m, k, num, off, k, t, 0.01, 2, scratch],
     })),
+    ...[0, 1].flatMap((perRow) =>
+      [0, 1].map((init): Case => ({
+        kernel: "f32_masked_mu_terms_f64",
+        regions: [...list, f32(n * k), f32(Math.max(m, n)), f32(m * k), f64(m * k), termsScratch(k)],
+        args: ([ip, ix, y, sc, x, o, scratch]) => [m, k, ip, ix, y, sc, init + 2 * perRow, x, o, scratch],
+      }))
+    ),
     {
       kernel: "f32_mu_update_rows_masked_f64",
-      regions: [f32(m * k), f32(m * k), f64(k), f64(terms), f64(k, true)],
-      args: ([x, num, off, t, scratch]) => [x, m, k, num, off, 0, t, 1e-9, scratch],
+      regions: [f32(m * k), f32(m * k), f64(k), f64(k * k), f64(m * k), f64(k, true)],
+      args: ([x, num, off, g, c, scratch]) => [x, m, k, num, off, 0, g, c, 1e-9, scratch],
     },
     {
       kernel: "f32_masked_dots_f64",

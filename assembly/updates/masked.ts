@@ -8,7 +8,9 @@
 //   row j of Hᵀ (its unobserved rows (i, r)):  G_j = Σ_i W(i)ᵀW(i) − Σ w_r w_rᵀ,  c_j = Σ v(i)_j w_r
 //
 // (h_j: row j of Hᵀ, w_r: row r of W(i)), so that the row's exact update reads the curvature
-// over its observed entries only. Scalar float64 arithmetic over float32 storage, the same code
+// over its observed entries only. HALS's sweeps read G_r itself; the multiplicative update needs
+// only x_r G_r − c_r, which it forms as x_r Gram − Σ_j (v_j + x_r · h_j) h_j (2k multiply-adds per
+// unobserved entry against k(k+1)/2 + k). Scalar float64 arithmetic over float32 storage, the same code
 // in the SIMD and scalar builds (the same bits). No kernel here checks sizes, overlaps or signs.
 
 import { pairF32, updateRows } from "./hals";
@@ -264,35 +266,102 @@ export function f32_hals_update_rows_masked_f64(
 }
 
 /**
+ * The multiplicative update's masked terms of `rows` rows of X (rows×k float32, the rows about to
+ * be updated), into `out` (k float64 per row): corr_r = Σ_e (s_e + x_r · y_e) y_e over row r's
+ * unobserved entries, the model's values there times their vectors, which the unmasked
+ * denominator x_r Gram + Off counts and the masked one does not (x_r G_r − c_r = x_r Gram −
+ * corr_r, see the file's comment). Lists, vectors y_e = vecs + idx · k (float32), scalars and
+ * `flags` as in {@link f32_masked_terms_f64}: with {@link TERMS_INIT} corr_r starts from 0, else
+ * the strata after the first add to it.
+ *
+ * k + k multiply-adds per entry (against k(k+1)/2 + k for G_r and c_r): the value s_e + x_r · y_e
+ * as s_e + (lo + hi), lo the float64 sum from 0 of x_q y_q over even q (and an odd k's last q),
+ * hi over odd q, in order of q; then corr_r[q] += value · y_e[q], one chain per q over the list
+ * in its order. The SIMD build forms lo and hi as the lanes of one f64x2 and adds to up to twelve
+ * coordinates of corr_r at once in locals (the same bits). scratch: k + 16 float64.
+ */
+export function f32_masked_mu_terms_f64(
+  rows: i32, k: i32, indptr: usize, indices: usize, vecs: usize,
+  scalars: usize, flags: i32, x: usize, out: usize, scratch: usize,
+): void {
+  const uk = <usize>k;
+  const init = flags & TERMS_INIT, scalarPerRow = flags & TERMS_SCALAR_PER_ROW;
+  const values = scratch + (uk << 3);
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const corr = out + r * uk * 8;
+    if (init) memory.fill(corr, 0, uk << 3);
+    const xr = x + r * uk * 4;
+    for (let q: usize = 0; q < uk; q++) store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
+    const first = <usize>load<i32>(indptr + (r << 2));
+    const last = <usize>load<i32>(indptr + ((r + 1) << 2));
+    for (let e = first; e < last; e += TERM_BLOCK) {
+      const count = min(TERM_BLOCK, last - e);
+      const at = indices + (e << 2);
+      for (let t: usize = 0; t < count; t++) {
+        const idx = <usize>load<i32>(at + (t << 2));
+        const s = <f64>load<f32>(scalars + ((scalarPerRow ? r : idx) << 2));
+        store<f64>(values + (t << 3), s + modelDot(scratch, vecs + idx * uk * 4, uk));
+      }
+      addScaledRows(corr, uk, at, count, vecs, values);
+    }
+  }
+}
+
+/**
+ * x · y as lo + hi (see {@link f32_masked_mu_terms_f64}): x k float64, y k float32; the SIMD
+ * build's lanes are lo and hi.
+ */
+// @ts-ignore: decorator
+@inline function modelDot(x: usize, y: usize, k: usize): f64 {
+  let lo: f64 = 0, hi: f64 = 0;
+  let q: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = f64x2.splat(0);
+    for (; q + 2 <= k; q += 2) {
+      acc = f64x2.add(acc, f64x2.mul(v128.load(x + (q << 3)), f64x2.promote_low_f32x4(v128.load64_zero(y + (q << 2)))));
+    }
+    lo = f64x2.extract_lane(acc, 0);
+    hi = f64x2.extract_lane(acc, 1);
+  } else {
+    for (; q + 2 <= k; q += 2) {
+      lo += load<f64>(x + (q << 3)) * <f64>load<f32>(y + (q << 2));
+      hi += load<f64>(x + (q << 3) + 8) * <f64>load<f32>(y + (q << 2) + 4);
+    }
+  }
+  if (q < k) lo += load<f64>(x + (q << 3)) * <f64>load<f32>(y + (q << 2));
+  return lo + hi;
+}
+
+/**
  * The multiplicative update of the rows of X (rows×k float32) under the mask, in place, in
  * float64 from the old row (copied to `scratch`, k float64):
  *
- *   X[r,q] ← X[r,q] · Num[r,q] / (max(0, Off[r,q] − c_r[q] + Σ_p X[r,p] G_r[p,q]) + ε)
+ *   X[r,q] ← X[r,q] · Num[r,q] / (max(0, (Off[r,q] + Σ_p X[r,p] Gram[p,q]) − corr_r[q]) + ε)
  *
  * which is the unmasked rule (assembly/updates/mu.ts) with the denominator's 1 vᵀHᵀ + W H Hᵀ taken
- * over the observed entries (the max only stops rounding from making it negative). G_r and c_r
- * from f32_masked_terms_f64 (`terms`); Off float64 at r · offsetStride.
+ * over the observed entries (the max only stops rounding from making it negative). Gram: k×k
+ * float64, the unmasked one (H Hᵀ, or Σ_i W(i)ᵀW(i) for Hᵀ); corr_r (k float64 per row) from
+ * {@link f32_masked_mu_terms_f64}; Off float64 at r · offsetStride.
  */
 export function f32_mu_update_rows_masked_f64(
   x: usize, rows: i32, k: i32, num: usize, offset: usize,
-  offsetStride: i32, terms: usize, eps: f64, scratch: usize,
+  offsetStride: i32, gram: usize, corrections: usize, eps: f64, scratch: usize,
 ): void {
   const uk = <usize>k;
-  const words = termWords(uk);
   for (let r: usize = 0; r < <usize>rows; r++) {
     const xr = x + r * uk * 4;
     const nr = num + r * uk * 4;
     const offr = offset + r * (<usize>offsetStride << 3);
-    const gram = terms + r * words * 8;
-    const c = gram + uk * uk * 8;
+    const c = corrections + r * uk * 8;
     for (let q: usize = 0; q < uk; q++) store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
     let q: usize = 0;
     if (ASC_FEATURE_SIMD) {
       for (; q + 2 <= uk; q += 2) {
-        let den = f64x2.sub(v128.load(offr + (q << 3)), v128.load(c + (q << 3)));
+        let den = v128.load(offr + (q << 3));
         for (let p: usize = 0; p < uk; p++) {
           den = f64x2.add(den, f64x2.mul(v128.load64_splat(scratch + (p << 3)), v128.load(gram + (p * uk + q) * 8)));
         }
+        den = f64x2.sub(den, v128.load(c + (q << 3)));
         const positive = v128.bitselect(den, f64x2.splat(0), f64x2.gt(den, f64x2.splat(0)));
         const ratio = f64x2.div(f64x2.promote_low_f32x4(v128.load64_zero(nr + (q << 2))), f64x2.add(positive, f64x2.splat(eps)));
         const value = f64x2.mul(v128.load(scratch + (q << 3)), ratio);
@@ -300,8 +369,9 @@ export function f32_mu_update_rows_masked_f64(
       }
     }
     for (; q < uk; q++) {
-      let den = load<f64>(offr + (q << 3)) - load<f64>(c + (q << 3));
+      let den = load<f64>(offr + (q << 3));
       for (let p: usize = 0; p < uk; p++) den += load<f64>(scratch + (p << 3)) * load<f64>(gram + (p * uk + q) * 8);
+      den -= load<f64>(c + (q << 3));
       const ratio = <f64>load<f32>(nr + (q << 2)) / ((den > 0 ? den : 0) + eps);
       store<f32>(xr + (q << 2), <f32>(load<f64>(scratch + (q << 3)) * ratio));
     }
@@ -324,16 +394,8 @@ export function f32_masked_dots_f64(
     const first = <usize>load<i32>(indptr + (r << 2));
     const last = <usize>load<i32>(indptr + ((r + 1) << 2));
     if (first == last) continue;
-    if (ASC_FEATURE_SIMD) sumLists(scratch, uk, indices + (first << 2), last - first, vecs);
-    else {
-      memory.fill(scratch, 0, uk << 3);
-      for (let e = first; e < last; e++) {
-        const x = vecs + <usize>load<i32>(indices + (e << 2)) * uk * 4;
-        for (let q: usize = 0; q < uk; q++) {
-          store<f64>(scratch + (q << 3), load<f64>(scratch + (q << 3)) + <f64>load<f32>(x + (q << 2)));
-        }
-      }
-    }
+    memory.fill(scratch, 0, uk << 3);
+    addScaledRows(scratch, uk, indices + (first << 2), last - first, vecs, 0);
     const yr = y + r * uk * 4;
     let dot: f64 = 0;
     for (let q: usize = 0; q < uk; q++) dot += load<f64>(scratch + (q << 3)) * <f64>load<f32>(yr + (q << 2));
@@ -342,43 +404,68 @@ export function f32_masked_dots_f64(
 }
 
 /**
- * Σ_e x_e per coordinate (float64 from 0, in list order) of `count` list entries (int32 indices
- * at `at`, x_e = vecs + idx · k float32) into `sums` (k float64): twelve coordinates at a time in
- * locals, then the rest, an odd k's last coordinate alone.
+ * sums[q] += Σ_e w_e x_e[q] per coordinate, one float64 chain per q in list order, over `count`
+ * list entries (int32 indices at `at`, x_e = vecs + idx · k float32), w_e = weights[e] (float64)
+ * or, when `weights` is 0, 1 (x_e[q] · 1 is x_e[q]): twelve coordinates at a time in locals, then
+ * the rest, an odd k's last coordinate alone.
  */
 // @ts-ignore: decorator
-@inline function sumLists(sums: usize, k: usize, at: usize, count: usize, vecs: usize): void {
+@inline function addScaledRows(sums: usize, k: usize, at: usize, count: usize, vecs: usize, weights: usize): void {
   let q: usize = 0;
-  for (; q + 12 <= k; q += 12) sumCoordinates(sums, k, at, count, vecs, q, 6);
+  for (; q + 12 <= k; q += 12) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 6);
   const pairs = (k - q) >> 1;
-  if (pairs == 5) sumCoordinates(sums, k, at, count, vecs, q, 5);
-  else if (pairs == 4) sumCoordinates(sums, k, at, count, vecs, q, 4);
-  else if (pairs == 3) sumCoordinates(sums, k, at, count, vecs, q, 3);
-  else if (pairs == 2) sumCoordinates(sums, k, at, count, vecs, q, 2);
-  else if (pairs == 1) sumCoordinates(sums, k, at, count, vecs, q, 1);
+  if (pairs == 5) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 5);
+  else if (pairs == 4) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 4);
+  else if (pairs == 3) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 3);
+  else if (pairs == 2) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 2);
+  else if (pairs == 1) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 1);
   q += pairs << 1;
   if (q < k) {
-    let sum: f64 = 0;
-    for (let t: usize = 0; t < count; t++) sum += <f64>load<f32>(vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2));
+    let sum = load<f64>(sums + (q << 3));
+    for (let t: usize = 0; t < count; t++) {
+      const xq = <f64>load<f32>(vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2));
+      sum += weights ? load<f64>(weights + (t << 3)) * xq : xq;
+    }
     store<f64>(sums + (q << 3), sum);
   }
 }
 
-/** Coordinates q … q + 2 vectors of the sums of {@link sumLists}; `vectors` (1 to 6) is a constant at every call. */
+/**
+ * Coordinates q … q + 2 vectors of {@link addScaledRows}, in f64x2 locals; `vectors` (1 to 6) is
+ * a constant at every call.
+ */
 // @ts-ignore: decorator
-@inline function sumCoordinates(sums: usize, k: usize, at: usize, count: usize, vecs: usize, q: usize, vectors: i32): void {
-  if (!ASC_FEATURE_SIMD) return;
-  let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-  for (let t: usize = 0; t < count; t++) {
-    const x = vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2);
-    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v128.load64_zero(x)));
-    if (vectors > 1) a1 = f64x2.add(a1, f64x2.promote_low_f32x4(v128.load64_zero(x + 8)));
-    if (vectors > 2) a2 = f64x2.add(a2, f64x2.promote_low_f32x4(v128.load64_zero(x + 16)));
-    if (vectors > 3) a3 = f64x2.add(a3, f64x2.promote_low_f32x4(v128.load64_zero(x + 24)));
-    if (vectors > 4) a4 = f64x2.add(a4, f64x2.promote_low_f32x4(v128.load64_zero(x + 32)));
-    if (vectors > 5) a5 = f64x2.add(a5, f64x2.promote_low_f32x4(v128.load64_zero(x + 40)));
+@inline function addScaledCoordinates(
+  sums: usize, k: usize, at: usize, count: usize, vecs: usize, weights: usize, q: usize, vectors: i32,
+): void {
+  if (!ASC_FEATURE_SIMD) {
+    for (let p = q; p < q + (<usize>vectors << 1); p++) {
+      let sum = load<f64>(sums + (p << 3));
+      for (let t: usize = 0; t < count; t++) {
+        const xp = <f64>load<f32>(vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (p << 2));
+        sum += weights ? load<f64>(weights + (t << 3)) * xp : xp;
+      }
+      store<f64>(sums + (p << 3), sum);
+    }
+    return;
   }
   const o = sums + (q << 3);
+  let a0 = v128.load(o), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+  if (vectors > 1) a1 = v128.load(o, 16);
+  if (vectors > 2) a2 = v128.load(o, 32);
+  if (vectors > 3) a3 = v128.load(o, 48);
+  if (vectors > 4) a4 = v128.load(o, 64);
+  if (vectors > 5) a5 = v128.load(o, 80);
+  for (let t: usize = 0; t < count; t++) {
+    const x = vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2);
+    const w = weights ? v128.load64_splat(weights + (t << 3)) : f64x2.splat(1);
+    a0 = f64x2.add(a0, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x))));
+    if (vectors > 1) a1 = f64x2.add(a1, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 8))));
+    if (vectors > 2) a2 = f64x2.add(a2, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 16))));
+    if (vectors > 3) a3 = f64x2.add(a3, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 24))));
+    if (vectors > 4) a4 = f64x2.add(a4, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 32))));
+    if (vectors > 5) a5 = f64x2.add(a5, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 40))));
+  }
   v128.store(o, a0);
   if (vectors > 1) v128.store(o, a1, 16);
   if (vectors > 2) v128.store(o, a2, 32);
