@@ -169,7 +169,6 @@ const TERM_BLOCK: usize = 16;
   let a0 = v128.load(t0), b0 = v128.load(t1);
   let a1 = pairs > 1 ? v128.load(t0, 16) : zero, b1 = pairs > 1 ? v128.load(t1, 16) : zero;
   let a2 = pairs > 2 ? v128.load(t0, 32) : zero, b2 = pairs > 2 ? v128.load(t1, 32) : zero;
-  let a3 = pairs > 3 ? v128.load(t0, 48) : zero, b3 = pairs > 3 ? v128.load(t1, 48) : zero;
   let cq = withC ? v128.load(c + (q << 3)) : zero;
   const s = block + TERM_BLOCK * rowBytes;
   for (let t: usize = 0; t < count; t++) {
@@ -189,11 +188,6 @@ const TERM_BLOCK: usize = 16;
       a2 = f64x2.sub(a2, f64x2.mul(xq0, y2));
       b2 = f64x2.sub(b2, f64x2.mul(xq1, y2));
     }
-    if (pairs > 3) {
-      const y3 = v128.load(xp, 48);
-      a3 = f64x2.sub(a3, f64x2.mul(xq0, y3));
-      b3 = f64x2.sub(b3, f64x2.mul(xq1, y3));
-    }
     if (withC) cq = f64x2.add(cq, f64x2.mul(v128.load64_splat(s + (t << 3)), v128.load(x + (q << 3))));
   }
   v128.store(t0, a0);
@@ -205,10 +199,6 @@ const TERM_BLOCK: usize = 16;
   if (pairs > 2) {
     v128.store(t0, a2, 32);
     v128.store(t1, b2, 32);
-  }
-  if (pairs > 3) {
-    v128.store(t0, a3, 48);
-    v128.store(t1, b3, 48);
   }
   if (withC) v128.store(c + (q << 3), cq);
 }
