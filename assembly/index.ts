@@ -41,6 +41,7 @@ export {
   f32_hals_update_rows_masked_f64,
   f32_masked_dots_f64,
   f32_masked_loss_f64,
+  f32_masked_mu_terms_f64,
   f32_masked_terms_f64,
   f32_mu_update_rows_masked_f64,
   f32_update_v_counts_f64,

@@ -277,6 +277,7 @@ function setup(path: string): { steps: Step[]; notTimed: string[]; reset: (name:
     f64_to_f32_padded: "k×k and s×k per iteration: too small to time",
     zero_bytes: "timed inside the steps that zero their accumulators",
     f32_masked_terms_f64: "masked fits only (tests/masks_test.ts)",
+    f32_masked_mu_terms_f64: "masked fits only",
     f32_hals_update_rows_masked_f64: "masked fits only",
     f32_mu_update_rows_masked_f64: "masked fits only",
     f32_masked_dots_f64: "masked fits only",

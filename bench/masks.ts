@@ -1,4 +1,4 @@
-// Masks and held-out error (issue 15): `deno run -A bench/masks.ts [cost|memory|rank|shifts|california|all]`.
+// Masks and held-out error (issue 15): `deno run -A bench/masks.ts [cost|memory|rank|shifts|california|hash|all]`.
 //
 // cost        CPU ms per iteration of a dense fit (4 strata × 2,500 × 400, rank 10, 1 thread) without
 //             a mask, and with 5 % and 20 % of the entries hidden (the masked plans), HALS and MU
@@ -8,22 +8,30 @@
 // shifts      held-out error at rank 5 of the stratified model and plain NMF, with and without the
 //             generator's shifts (5 seeds)
 // california  snmf rank's work on the California strata, ranks 2..6, 3 folds: seconds
+// hash        one SHA-256 over 24 masked fits (5 % and 20 % hidden, HALS and MU, ranks 3, 5, 10, on 1
+//             and 2 threads; dense and CSR strata), checking that 1 and 2 threads agree; `hash scalar`:
+//             the same on the scalar build (not part of `all`: it checks bits, it measures nothing)
 //
 // Results are recorded in bench/README.md ("Masks and held-out error"). Run nothing else meanwhile.
 
 import process from "node:process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { crossValidate, type CrossValidation, fit, type FitOptions, init, type Stratum } from "../sdk/mod.ts";
 import { getCore } from "../sdk/runtime/core.ts";
 import { noisyStrata } from "../testing/noisy.ts";
 import { hideEntries } from "../testing/masked_reference.ts";
-import { denseStrata } from "../testing/fixtures.ts";
+import { csrStrata, denseStrata } from "../testing/fixtures.ts";
 import { californiaStrata } from "./experiments/data.ts";
 import { rankChart } from "../report/rank.ts";
 
 const section = process.argv[2] ?? "all";
 const want = (name: string) => section === "all" || section === name;
-await init();
+await init(
+  process.argv[3] === "scalar"
+    ? { wasm: readFileSync(new URL("../dist/snmf.scalar.shared.wasm", import.meta.url)) }
+    : {},
+);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -178,4 +186,36 @@ if (want("california")) {
       console.log(`  ${x.model} ${x.rank}: ${x.meanTest.toPrecision(4)} ± ${x.seTest.toPrecision(2)}`);
     }
   }
+}
+
+/** The bytes of a fitted model's V, W, H, loss history and final loss, for the masked-fit hash. */
+function modelBytes(
+  model: { V: Float32Array[]; W: Float32Array[]; H: Float32Array; lossHistory: Float64Array | number[]; loss: number },
+) {
+  const parts = [...model.V, ...model.W, model.H, Float64Array.from(model.lossHistory), Float64Array.of(model.loss)];
+  return parts.map((x) => new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+}
+
+if (section === "hash") {
+  const strata: Stratum[] = [...denseStrata(101, [301, 187], 157), ...csrStrata(102, [420], 157, 0.3)];
+  const all = createHash("sha256");
+  for (const fraction of [0.05, 0.2]) {
+    const hidden = hideEntries(strata, fraction, 7).strata;
+    for (const solver of ["hals", "mu"] as const) {
+      for (const rank of [3, 5, 10]) {
+        const hashes = [];
+        for (const threads of [1, 2]) {
+          const model = await fit(hidden, { rank, maxIter: 15, seed: 5, solver, threads, missing: "mask" });
+          const one = createHash("sha256");
+          for (const bytes of modelBytes(model)) one.update(bytes);
+          model.free();
+          hashes.push(one.digest("hex"));
+        }
+        if (hashes[0] !== hashes[1]) console.log(`${fraction} ${solver} rank ${rank}: 1 and 2 threads differ`);
+        console.log(`${fraction * 100} % hidden, ${solver}, rank ${rank}: ${hashes[0].slice(0, 16)}`);
+        all.update(hashes[0]).update(hashes[1]);
+      }
+    }
+  }
+  console.log(`masked fits (24): ${all.digest("hex")}`);
 }

@@ -89,6 +89,8 @@ const f64 = (length: number, zero = false): Region => ({ type: "f64", length, ze
 /** The HALS row update's scratch at rank k (16 k float64: a group of 8 rows in the SIMD build). */
 const halsScratch = (k: number): Region => ({ type: "f64", length: 16 * k, scratch: true });
 const pad4 = (k: number) => (k + 3) & ~3;
+/** The masked terms kernel's scratch: 16 list entries and their scalars as float64. */
+const termsScratch = (k: number): Region => ({ type: "f64", length: 16 * (k + 1), scratch: true });
 
 /** Random CSR pattern of m×n with about a third of the entries stored, unsorted within rows. */
 function csr(m: number, n: number, seed: number): { indptr: number[]; indices: number[] } {
@@ -173,7 +175,7 @@ function sparseProducts(m: number, n: number, k: number, seed: number): Case[] {
 
 /**
  * The masked objective's kernels (assembly/updates/masked.ts) on m rows with a random list of
- * about a third of n indices per row, at rank k: the terms (both scalar modes, both starts), the
+ * about a third of n indices per row, at rank k: both solvers' terms (both scalar modes, both starts), the
  * row updates reading them, the dots, the loss and the v update with counts.
  */
 function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
@@ -184,7 +186,7 @@ function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
     ...[0, 1].flatMap((perRow) =>
       [0, 1].map((init): Case => ({
         kernel: "f32_masked_terms_f64",
-        regions: [...list, f32(n * k), f32(Math.max(m, n)), f64(k * k), f64(terms), halsScratch(k)],
+        regions: [...list, f32(n * k), f32(Math.max(m, n)), f64(k * k), f64(terms), termsScratch(k)],
         args: ([ip, ix, x, sc, g, o, scratch]) => [m, k, ip, ix, x, sc, init + 2 * perRow, g, o, scratch],
       }))
     ),
@@ -194,10 +196,17 @@ function maskedKernels(m: number, n: number, k: number, seed: number): Case[] {
       regions: [f32(m * k), f32(m * k), f64(m * k), { type: "f64", length: terms, sparse }, halsScratch(k)],
       args: ([x, num, off, t, scratch]) => [x, m, k, num, off, k, t, 0.01, 2, scratch],
     })),
+    ...[0, 1].flatMap((perRow) =>
+      [0, 1].map((init): Case => ({
+        kernel: "f32_masked_mu_terms_f64",
+        regions: [...list, f32(n * k), f32(Math.max(m, n)), f32(m * k), f64(m * k), termsScratch(k)],
+        args: ([ip, ix, y, sc, x, o, scratch]) => [m, k, ip, ix, y, sc, init + 2 * perRow, x, o, scratch],
+      }))
+    ),
     {
       kernel: "f32_mu_update_rows_masked_f64",
-      regions: [f32(m * k), f32(m * k), f64(k), f64(terms), f64(k, true)],
-      args: ([x, num, off, t, scratch]) => [x, m, k, num, off, 0, t, 1e-9, scratch],
+      regions: [f32(m * k), f32(m * k), f64(k), f64(k * k), f64(m * k), f64(k, true)],
+      args: ([x, num, off, g, c, scratch]) => [x, m, k, num, off, 0, g, c, 1e-9, scratch],
     },
     {
       kernel: "f32_masked_dots_f64",
@@ -231,6 +240,11 @@ function cases(): Case[] {
         out.push(...maskedKernels(m, n, k, m * 100 + n * 10 + k));
         // Lists long enough for the SIMD build's blocks of eight entries (about 16 per row).
         if (n === 13) out.push(...maskedKernels(m, 50, k, m * 100 + k));
+        // Lists of several of the SIMD terms kernel's blocks of 16 (about 40 per row), at ranks whose
+        // rows need every tile width, with and without c_r, and the odd rank's last column and row.
+        if (n === 13 && k === 8) {
+          for (const rank of [11, 14]) out.push(...maskedKernels(m, 120, rank, m * 100 + rank));
+        }
         out.push({
           kernel: "f32_hv_h_f64",
           regions: [f32(k * n), f32(n), f64(k)],

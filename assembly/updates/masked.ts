@@ -8,7 +8,9 @@
 //   row j of Hᵀ (its unobserved rows (i, r)):  G_j = Σ_i W(i)ᵀW(i) − Σ w_r w_rᵀ,  c_j = Σ v(i)_j w_r
 //
 // (h_j: row j of Hᵀ, w_r: row r of W(i)), so that the row's exact update reads the curvature
-// over its observed entries only. Scalar float64 arithmetic over float32 storage, the same code
+// over its observed entries only. HALS's sweeps read G_r itself; the multiplicative update needs
+// only x_r G_r − c_r, which it forms as x_r Gram − Σ_j (v_j + x_r · h_j) h_j (2k multiply-adds per
+// unobserved entry against k(k+1)/2 + k). Scalar float64 arithmetic over float32 storage, the same code
 // in the SIMD and scalar builds (the same bits). No kernel here checks sizes, overlaps or signs.
 
 import { pairF32, updateRows } from "./hals";
@@ -40,8 +42,10 @@ export const TERMS_SCALAR_PER_ROW: i32 = 2;
  * up to the rounding of the subtraction) is set to 0: the row updates then leave that coordinate.
  *
  * Every entry of G_r and c_r is one float64 chain over the list in its order, so the SIMD build
- * (two p per f64x2, eight list entries per load and store of G_r's row) gives the scalar build's
- * bits. scratch: 8 k float64 (the SIMD build's; the scalar build does not use it).
+ * gives the scalar build's bits. The SIMD build converts {@link TERM_BLOCK} list entries at a time
+ * to float64 and runs each tile of G_r (two rows q, q + 1 by up to six columns, two per f64x2)
+ * over all of them with the tile in locals: one load and store of G_r per tile and block, not per
+ * entry. scratch: TERM_BLOCK (k + 1) float64 (the SIMD build's; the scalar build does not use it).
  */
 export function f32_masked_terms_f64(
   rows: i32, k: i32, indptr: usize, indices: usize, vecs: usize,
@@ -59,21 +63,25 @@ export function f32_masked_terms_f64(
     }
     const first = <usize>load<i32>(indptr + (r << 2));
     const last = <usize>load<i32>(indptr + ((r + 1) << 2));
-    let e = first;
     if (ASC_FEATURE_SIMD) {
       const row: isize = scalarPerRow ? <isize>r : -1;
-      for (; e + 8 <= last; e += 8) subtractEight(g, c, uk, indices + (e << 2), vecs, scalars, row, scratch);
-    }
-    for (; e < last; e++) {
-      const idx = <usize>load<i32>(indices + (e << 2));
-      const x = vecs + idx * uk * 4;
-      const s = <f64>load<f32>(scalars + ((scalarPerRow ? r : idx) << 2));
-      for (let q: usize = 0; q < uk; q++) {
-        const xq = <f64>load<f32>(x + (q << 2));
-        store<f64>(c + (q << 3), load<f64>(c + (q << 3)) + s * xq);
-        const gq = g + q * uk * 8;
-        for (let p = q; p < uk; p++) {
-          store<f64>(gq + (p << 3), load<f64>(gq + (p << 3)) - xq * <f64>load<f32>(x + (p << 2)));
+      for (let e = first; e < last; e += TERM_BLOCK) {
+        const count = min(TERM_BLOCK, last - e);
+        convertBlock(scratch, uk, indices + (e << 2), count, vecs, scalars, row);
+        subtractBlock(g, c, uk, scratch, count);
+      }
+    } else {
+      for (let e = first; e < last; e++) {
+        const idx = <usize>load<i32>(indices + (e << 2));
+        const x = vecs + idx * uk * 4;
+        const s = <f64>load<f32>(scalars + ((scalarPerRow ? r : idx) << 2));
+        for (let q: usize = 0; q < uk; q++) {
+          const xq = <f64>load<f32>(x + (q << 2));
+          store<f64>(c + (q << 3), load<f64>(c + (q << 3)) + s * xq);
+          const gq = g + q * uk * 8;
+          for (let p = q; p < uk; p++) {
+            store<f64>(gq + (p << 3), load<f64>(gq + (p << 3)) - xq * <f64>load<f32>(x + (p << 2)));
+          }
         }
       }
     }
@@ -86,73 +94,144 @@ export function f32_masked_terms_f64(
   }
 }
 
+/** List entries the SIMD build's terms kernel converts to float64 at once (its scratch: TERM_BLOCK (k + 1) float64). */
+const TERM_BLOCK: usize = 16;
+
 /**
- * Eight list entries (int32 indices at `at`) subtracted from G_r's upper triangle and added to
- * c_r, in list order per entry of G_r and c_r (the scalar loop's chains); `row` ≥ 0: the scalar of
- * every entry is scalars[row], else scalars[idx]. The entries' vectors are converted to float64
- * once, into `scratch` (8 k float64); then, from p = q rounded down to even, two p per f64x2 (the
- * one lower-triangle entry this touches is overwritten by the mirror copy after).
+ * `count` list entries (int32 indices at `at`) into `block`: entry t's vector as k float64 at
+ * block + t · k · 8, its scalar (scalars[row] when row ≥ 0, else scalars[idx]) as float64 at
+ * block + (TERM_BLOCK · k + t) · 8.
  */
 // @ts-ignore: decorator
-@inline function subtractEight(
-  g: usize, c: usize, k: usize, at: usize, vecs: usize, scalars: usize, row: isize, scratch: usize,
-): void {
-  if (!ASC_FEATURE_SIMD) return;
+@inline function convertBlock(block: usize, k: usize, at: usize, count: usize, vecs: usize, scalars: usize, row: isize): void {
   const rowBytes = k << 3;
-  for (let t: usize = 0; t < 8; t++) {
-    const x = vecs + <usize>load<i32>(at + (t << 2)) * k * 4;
-    const y = scratch + t * rowBytes;
+  const s = block + TERM_BLOCK * rowBytes;
+  for (let t: usize = 0; t < count; t++) {
+    const idx = <usize>load<i32>(at + (t << 2));
+    const x = vecs + idx * k * 4;
+    const y = block + t * rowBytes;
     for (let q: usize = 0; q < k; q++) store<f64>(y + (q << 3), <f64>load<f32>(x + (q << 2)));
-  }
-  const s0 = scalarOf(scalars, row, at, 0), s1 = scalarOf(scalars, row, at, 1);
-  const s2 = scalarOf(scalars, row, at, 2), s3 = scalarOf(scalars, row, at, 3);
-  const s4 = scalarOf(scalars, row, at, 4), s5 = scalarOf(scalars, row, at, 5);
-  const s6 = scalarOf(scalars, row, at, 6), s7 = scalarOf(scalars, row, at, 7);
-  const y0 = scratch, y1 = y0 + rowBytes, y2 = y1 + rowBytes, y3 = y2 + rowBytes;
-  const y4 = y3 + rowBytes, y5 = y4 + rowBytes, y6 = y5 + rowBytes, y7 = y6 + rowBytes;
-  for (let q: usize = 0; q < k; q++) {
-    const o = q << 3;
-    const a0 = load<f64>(y0 + o), a1 = load<f64>(y1 + o), a2 = load<f64>(y2 + o), a3 = load<f64>(y3 + o);
-    const a4 = load<f64>(y4 + o), a5 = load<f64>(y5 + o), a6 = load<f64>(y6 + o), a7 = load<f64>(y7 + o);
-    const cq = c + o;
-    store<f64>(
-      cq,
-      (((((((load<f64>(cq) + s0 * a0) + s1 * a1) + s2 * a2) + s3 * a3) + s4 * a4) + s5 * a5) + s6 * a6) + s7 * a7,
-    );
-    const v0 = f64x2.splat(a0), v1 = f64x2.splat(a1), v2 = f64x2.splat(a2), v3 = f64x2.splat(a3);
-    const v4 = f64x2.splat(a4), v5 = f64x2.splat(a5), v6 = f64x2.splat(a6), v7 = f64x2.splat(a7);
-    const gq = g + q * rowBytes;
-    let p = q & ~1;
-    for (; p + 2 <= k; p += 2) {
-      const po = p << 3;
-      let acc = v128.load(gq + po);
-      acc = f64x2.sub(acc, f64x2.mul(v0, v128.load(y0 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v1, v128.load(y1 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v2, v128.load(y2 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v3, v128.load(y3 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v4, v128.load(y4 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v5, v128.load(y5 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v6, v128.load(y6 + po)));
-      acc = f64x2.sub(acc, f64x2.mul(v7, v128.load(y7 + po)));
-      v128.store(gq + po, acc);
-    }
-    if (p < k) {
-      const po = p << 3, at = gq + po;
-      store<f64>(
-        at,
-        (((((((load<f64>(at) - a0 * load<f64>(y0 + po)) - a1 * load<f64>(y1 + po)) - a2 * load<f64>(y2 + po)) -
-                    a3 * load<f64>(y3 + po)) - a4 * load<f64>(y4 + po)) - a5 * load<f64>(y5 + po)) -
-            a6 * load<f64>(y6 + po)) - a7 * load<f64>(y7 + po),
-      );
-    }
+    store<f64>(s + (t << 3), <f64>load<f32>(scalars + ((row >= 0 ? <usize>row : idx) << 2)));
   }
 }
 
-/** The scalar of the list entry t (int32 index at at + 4t): scalars[row] when row ≥ 0, else scalars[idx], as float64. */
+/**
+ * The `count` entries in `block` (see {@link convertBlock}) subtracted from G_r's upper triangle
+ * and added to c_r, tile by tile: rows q, q + 1 (the one lower-triangle entry G_r[q+1,q] this
+ * touches is overwritten by the mirror copy after) by columns p … in chunks of up to three pairs,
+ * c_r[q], c_r[q+1] with the first chunk; for odd k, column k − 1 of the two rows, and the last
+ * row alone.
+ */
 // @ts-ignore: decorator
-@inline function scalarOf(scalars: usize, row: isize, at: usize, t: usize): f64 {
-  const idx = row >= 0 ? <usize>row : <usize>load<i32>(at + (t << 2));
-  return <f64>load<f32>(scalars + (idx << 2));
+@inline function subtractBlock(g: usize, c: usize, k: usize, block: usize, count: usize): void {
+  const even = k & ~1;
+  let q: usize = 0;
+  for (; q < even; q += 2) {
+    let p = q;
+    let chunk = tilePairs((even - p) >> 1);
+    if (chunk == 3) subtractTile(g, c, k, q, p, block, count, 3, true);
+    else if (chunk == 2) subtractTile(g, c, k, q, p, block, count, 2, true);
+    else subtractTile(g, c, k, q, p, block, count, 1, true);
+    for (p += chunk << 1; p < even; p += chunk << 1) {
+      chunk = tilePairs((even - p) >> 1);
+      if (chunk == 3) subtractTile(g, c, k, q, p, block, count, 3, false);
+      else if (chunk == 2) subtractTile(g, c, k, q, p, block, count, 2, false);
+      else subtractTile(g, c, k, q, p, block, count, 1, false);
+    }
+    if (k & 1) subtractLastColumn(g, k, q, block, count);
+  }
+  if (k & 1) subtractLastRow(g, c, k, block, count);
+}
+
+/**
+ * Column pairs of the next tile when `left` pairs of a row pair remain: up to three (a tile of
+ * six accumulators, c_r's and the entries' vectors fits the 15 vector registers V8 allocates
+ * on x64 without spilling), four as two and two.
+ */
+// @ts-ignore: decorator
+@inline function tilePairs(left: usize): usize {
+  return left == 4 ? 2 : min<usize>(3, left);
+}
+
+/**
+ * One tile: G_r[q … q+1, p … p + 2 pairs) −= x_q x_p over the block's entries in order, the tile
+ * in locals; with `withC`, also c_r[q … q+1] += s x_q. `pairs` (1 to 3) and `withC` are
+ * constants at every call, so that each call inlines to a loop without the unused accumulators.
+ */
+// @ts-ignore: decorator
+@inline function subtractTile(
+  g: usize, c: usize, k: usize, q: usize, p: usize, block: usize, count: usize, pairs: i32, withC: bool,
+): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const rowBytes = k << 3;
+  const zero = f64x2.splat(0);
+  const t0 = g + q * rowBytes + (p << 3), t1 = t0 + rowBytes;
+  let a0 = v128.load(t0), b0 = v128.load(t1);
+  let a1 = pairs > 1 ? v128.load(t0, 16) : zero, b1 = pairs > 1 ? v128.load(t1, 16) : zero;
+  let a2 = pairs > 2 ? v128.load(t0, 32) : zero, b2 = pairs > 2 ? v128.load(t1, 32) : zero;
+  let cq = withC ? v128.load(c + (q << 3)) : zero;
+  const s = block + TERM_BLOCK * rowBytes;
+  for (let t: usize = 0; t < count; t++) {
+    const x = block + t * rowBytes;
+    const xq0 = v128.load64_splat(x + (q << 3)), xq1 = v128.load64_splat(x + (q << 3) + 8);
+    const xp = x + (p << 3);
+    const y0 = v128.load(xp);
+    a0 = f64x2.sub(a0, f64x2.mul(xq0, y0));
+    b0 = f64x2.sub(b0, f64x2.mul(xq1, y0));
+    if (pairs > 1) {
+      const y1 = v128.load(xp, 16);
+      a1 = f64x2.sub(a1, f64x2.mul(xq0, y1));
+      b1 = f64x2.sub(b1, f64x2.mul(xq1, y1));
+    }
+    if (pairs > 2) {
+      const y2 = v128.load(xp, 32);
+      a2 = f64x2.sub(a2, f64x2.mul(xq0, y2));
+      b2 = f64x2.sub(b2, f64x2.mul(xq1, y2));
+    }
+    if (withC) cq = f64x2.add(cq, f64x2.mul(v128.load64_splat(s + (t << 3)), v128.load(x + (q << 3))));
+  }
+  v128.store(t0, a0);
+  v128.store(t1, b0);
+  if (pairs > 1) {
+    v128.store(t0, a1, 16);
+    v128.store(t1, b1, 16);
+  }
+  if (pairs > 2) {
+    v128.store(t0, a2, 32);
+    v128.store(t1, b2, 32);
+  }
+  if (withC) v128.store(c + (q << 3), cq);
+}
+
+/** Odd k: G_r[q, k−1] and G_r[q+1, k−1] (one f64x2) −= x_{k−1} (x_q, x_{q+1}) over the block's entries in order. */
+// @ts-ignore: decorator
+@inline function subtractLastColumn(g: usize, k: usize, q: usize, block: usize, count: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const rowBytes = k << 3;
+  const at0 = g + q * rowBytes + ((k - 1) << 3), at1 = at0 + rowBytes;
+  let acc = v128.load64_lane(at1, v128.load64_splat(at0), 1);
+  for (let t: usize = 0; t < count; t++) {
+    const x = block + t * rowBytes;
+    acc = f64x2.sub(acc, f64x2.mul(v128.load64_splat(x + ((k - 1) << 3)), v128.load(x + (q << 3))));
+  }
+  v128.store64_lane(at0, acc, 0);
+  v128.store64_lane(at1, acc, 1);
+}
+
+/** Odd k: G_r[k−1, k−1] −= x_{k−1}² and c_r[k−1] += s x_{k−1} over the block's entries in order. */
+// @ts-ignore: decorator
+@inline function subtractLastRow(g: usize, c: usize, k: usize, block: usize, count: usize): void {
+  const rowBytes = k << 3;
+  const at = g + (k - 1) * rowBytes + ((k - 1) << 3), cAt = c + ((k - 1) << 3);
+  const s = block + TERM_BLOCK * rowBytes;
+  let diagonal = load<f64>(at), shift = load<f64>(cAt);
+  for (let t: usize = 0; t < count; t++) {
+    const xq = load<f64>(block + t * rowBytes + ((k - 1) << 3));
+    shift += load<f64>(s + (t << 3)) * xq;
+    diagonal -= xq * xq;
+  }
+  store<f64>(at, diagonal);
+  store<f64>(cAt, shift);
 }
 
 /**
@@ -177,35 +256,102 @@ export function f32_hals_update_rows_masked_f64(
 }
 
 /**
+ * The multiplicative update's masked terms of `rows` rows of X (rows×k float32, the rows about to
+ * be updated), into `out` (k float64 per row): corr_r = Σ_e (s_e + x_r · y_e) y_e over row r's
+ * unobserved entries, the model's values there times their vectors, which the unmasked
+ * denominator x_r Gram + Off counts and the masked one does not (x_r G_r − c_r = x_r Gram −
+ * corr_r, see the file's comment). Lists, vectors y_e = vecs + idx · k (float32), scalars and
+ * `flags` as in {@link f32_masked_terms_f64}: with {@link TERMS_INIT} corr_r starts from 0, else
+ * the strata after the first add to it.
+ *
+ * k + k multiply-adds per entry (against k(k+1)/2 + k for G_r and c_r): the value s_e + x_r · y_e
+ * as s_e + (lo + hi), lo the float64 sum from 0 of x_q y_q over even q (and an odd k's last q),
+ * hi over odd q, in order of q; then corr_r[q] += value · y_e[q], one chain per q over the list
+ * in its order. The SIMD build forms lo and hi as the lanes of one f64x2 and adds to up to twelve
+ * coordinates of corr_r at once in locals (the same bits). scratch: k + 16 float64.
+ */
+export function f32_masked_mu_terms_f64(
+  rows: i32, k: i32, indptr: usize, indices: usize, vecs: usize,
+  scalars: usize, flags: i32, x: usize, out: usize, scratch: usize,
+): void {
+  const uk = <usize>k;
+  const init = flags & TERMS_INIT, scalarPerRow = flags & TERMS_SCALAR_PER_ROW;
+  const values = scratch + (uk << 3);
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const corr = out + r * uk * 8;
+    if (init) memory.fill(corr, 0, uk << 3);
+    const xr = x + r * uk * 4;
+    for (let q: usize = 0; q < uk; q++) store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
+    const first = <usize>load<i32>(indptr + (r << 2));
+    const last = <usize>load<i32>(indptr + ((r + 1) << 2));
+    for (let e = first; e < last; e += TERM_BLOCK) {
+      const count = min(TERM_BLOCK, last - e);
+      const at = indices + (e << 2);
+      for (let t: usize = 0; t < count; t++) {
+        const idx = <usize>load<i32>(at + (t << 2));
+        const s = <f64>load<f32>(scalars + ((scalarPerRow ? r : idx) << 2));
+        store<f64>(values + (t << 3), s + modelDot(scratch, vecs + idx * uk * 4, uk));
+      }
+      addScaledRows(corr, uk, at, count, vecs, values);
+    }
+  }
+}
+
+/**
+ * x · y as lo + hi (see {@link f32_masked_mu_terms_f64}): x k float64, y k float32; the SIMD
+ * build's lanes are lo and hi.
+ */
+// @ts-ignore: decorator
+@inline function modelDot(x: usize, y: usize, k: usize): f64 {
+  let lo: f64 = 0, hi: f64 = 0;
+  let q: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = f64x2.splat(0);
+    for (; q + 2 <= k; q += 2) {
+      acc = f64x2.add(acc, f64x2.mul(v128.load(x + (q << 3)), f64x2.promote_low_f32x4(v128.load64_zero(y + (q << 2)))));
+    }
+    lo = f64x2.extract_lane(acc, 0);
+    hi = f64x2.extract_lane(acc, 1);
+  } else {
+    for (; q + 2 <= k; q += 2) {
+      lo += load<f64>(x + (q << 3)) * <f64>load<f32>(y + (q << 2));
+      hi += load<f64>(x + (q << 3) + 8) * <f64>load<f32>(y + (q << 2) + 4);
+    }
+  }
+  if (q < k) lo += load<f64>(x + (q << 3)) * <f64>load<f32>(y + (q << 2));
+  return lo + hi;
+}
+
+/**
  * The multiplicative update of the rows of X (rows×k float32) under the mask, in place, in
  * float64 from the old row (copied to `scratch`, k float64):
  *
- *   X[r,q] ← X[r,q] · Num[r,q] / (max(0, Off[r,q] − c_r[q] + Σ_p X[r,p] G_r[p,q]) + ε)
+ *   X[r,q] ← X[r,q] · Num[r,q] / (max(0, (Off[r,q] + Σ_p X[r,p] Gram[p,q]) − corr_r[q]) + ε)
  *
  * which is the unmasked rule (assembly/updates/mu.ts) with the denominator's 1 vᵀHᵀ + W H Hᵀ taken
- * over the observed entries (the max only stops rounding from making it negative). G_r and c_r
- * from f32_masked_terms_f64 (`terms`); Off float64 at r · offsetStride.
+ * over the observed entries (the max only stops rounding from making it negative). Gram: k×k
+ * float64, the unmasked one (H Hᵀ, or Σ_i W(i)ᵀW(i) for Hᵀ); corr_r (k float64 per row) from
+ * {@link f32_masked_mu_terms_f64}; Off float64 at r · offsetStride.
  */
 export function f32_mu_update_rows_masked_f64(
   x: usize, rows: i32, k: i32, num: usize, offset: usize,
-  offsetStride: i32, terms: usize, eps: f64, scratch: usize,
+  offsetStride: i32, gram: usize, corrections: usize, eps: f64, scratch: usize,
 ): void {
   const uk = <usize>k;
-  const words = termWords(uk);
   for (let r: usize = 0; r < <usize>rows; r++) {
     const xr = x + r * uk * 4;
     const nr = num + r * uk * 4;
     const offr = offset + r * (<usize>offsetStride << 3);
-    const gram = terms + r * words * 8;
-    const c = gram + uk * uk * 8;
+    const c = corrections + r * uk * 8;
     for (let q: usize = 0; q < uk; q++) store<f64>(scratch + (q << 3), <f64>load<f32>(xr + (q << 2)));
     let q: usize = 0;
     if (ASC_FEATURE_SIMD) {
       for (; q + 2 <= uk; q += 2) {
-        let den = f64x2.sub(v128.load(offr + (q << 3)), v128.load(c + (q << 3)));
+        let den = v128.load(offr + (q << 3));
         for (let p: usize = 0; p < uk; p++) {
           den = f64x2.add(den, f64x2.mul(v128.load64_splat(scratch + (p << 3)), v128.load(gram + (p * uk + q) * 8)));
         }
+        den = f64x2.sub(den, v128.load(c + (q << 3)));
         const positive = v128.bitselect(den, f64x2.splat(0), f64x2.gt(den, f64x2.splat(0)));
         const ratio = f64x2.div(f64x2.promote_low_f32x4(v128.load64_zero(nr + (q << 2))), f64x2.add(positive, f64x2.splat(eps)));
         const value = f64x2.mul(v128.load(scratch + (q << 3)), ratio);
@@ -213,8 +359,9 @@ export function f32_mu_update_rows_masked_f64(
       }
     }
     for (; q < uk; q++) {
-      let den = load<f64>(offr + (q << 3)) - load<f64>(c + (q << 3));
+      let den = load<f64>(offr + (q << 3));
       for (let p: usize = 0; p < uk; p++) den += load<f64>(scratch + (p << 3)) * load<f64>(gram + (p * uk + q) * 8);
+      den -= load<f64>(c + (q << 3));
       const ratio = <f64>load<f32>(nr + (q << 2)) / ((den > 0 ? den : 0) + eps);
       store<f32>(xr + (q << 2), <f32>(load<f64>(scratch + (q << 3)) * ratio));
     }
@@ -224,9 +371,10 @@ export function f32_mu_update_rows_masked_f64(
 /**
  * out[r] −= (Σ_e x_e) · y_r over row r's list (indices[indptr[r] … indptr[r+1]), x_e = vecs +
  * idx · k float32, y_r = y + r · k float32), for r = 0 … rows−1: out float64, the sum of the
- * x_e per coordinate in list order (float64, into `scratch`, k float64), then its dot with y_r
- * over q in order. For the v(i) update, on the columns of one stratum: t_j = Σ_r w_r · h_j less
- * its unobserved rows' terms. The SIMD build adds two coordinates per f64x2 (the same bits).
+ * x_e per coordinate in list order (float64 from 0, into `scratch`, k float64), then its dot with
+ * y_r over q in order. For the v(i) update, on the columns of one stratum: t_j = Σ_r w_r · h_j less
+ * its unobserved rows' terms. The SIMD build sums up to twelve coordinates at once over the whole
+ * list in locals, two per f64x2 (the same chains, so the same bits).
  */
 export function f32_masked_dots_f64(
   rows: i32, k: i32, indptr: usize, indices: usize, vecs: usize, y: usize, out: usize, scratch: usize,
@@ -237,22 +385,83 @@ export function f32_masked_dots_f64(
     const last = <usize>load<i32>(indptr + ((r + 1) << 2));
     if (first == last) continue;
     memory.fill(scratch, 0, uk << 3);
-    for (let e = first; e < last; e++) {
-      const x = vecs + <usize>load<i32>(indices + (e << 2)) * uk * 4;
-      let q: usize = 0;
-      if (ASC_FEATURE_SIMD) {
-        for (; q + 2 <= uk; q += 2) {
-          const at = scratch + (q << 3);
-          v128.store(at, f64x2.add(v128.load(at), f64x2.promote_low_f32x4(v128.load64_zero(x + (q << 2)))));
-        }
-      }
-      for (; q < uk; q++) store<f64>(scratch + (q << 3), load<f64>(scratch + (q << 3)) + <f64>load<f32>(x + (q << 2)));
-    }
+    addScaledRows(scratch, uk, indices + (first << 2), last - first, vecs, 0);
     const yr = y + r * uk * 4;
     let dot: f64 = 0;
     for (let q: usize = 0; q < uk; q++) dot += load<f64>(scratch + (q << 3)) * <f64>load<f32>(yr + (q << 2));
     store<f64>(out + (r << 3), load<f64>(out + (r << 3)) - dot);
   }
+}
+
+/**
+ * sums[q] += Σ_e w_e x_e[q] per coordinate, one float64 chain per q in list order, over `count`
+ * list entries (int32 indices at `at`, x_e = vecs + idx · k float32), w_e = weights[e] (float64)
+ * or, when `weights` is 0, 1 (x_e[q] · 1 is x_e[q]): twelve coordinates at a time in locals, then
+ * the rest, an odd k's last coordinate alone.
+ */
+// @ts-ignore: decorator
+@inline function addScaledRows(sums: usize, k: usize, at: usize, count: usize, vecs: usize, weights: usize): void {
+  let q: usize = 0;
+  for (; q + 12 <= k; q += 12) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 6);
+  const pairs = (k - q) >> 1;
+  if (pairs == 5) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 5);
+  else if (pairs == 4) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 4);
+  else if (pairs == 3) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 3);
+  else if (pairs == 2) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 2);
+  else if (pairs == 1) addScaledCoordinates(sums, k, at, count, vecs, weights, q, 1);
+  q += pairs << 1;
+  if (q < k) {
+    let sum = load<f64>(sums + (q << 3));
+    for (let t: usize = 0; t < count; t++) {
+      const xq = <f64>load<f32>(vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2));
+      sum += weights ? load<f64>(weights + (t << 3)) * xq : xq;
+    }
+    store<f64>(sums + (q << 3), sum);
+  }
+}
+
+/**
+ * Coordinates q … q + 2 vectors of {@link addScaledRows}, in f64x2 locals; `vectors` (1 to 6) is
+ * a constant at every call.
+ */
+// @ts-ignore: decorator
+@inline function addScaledCoordinates(
+  sums: usize, k: usize, at: usize, count: usize, vecs: usize, weights: usize, q: usize, vectors: i32,
+): void {
+  if (!ASC_FEATURE_SIMD) {
+    for (let p = q; p < q + (<usize>vectors << 1); p++) {
+      let sum = load<f64>(sums + (p << 3));
+      for (let t: usize = 0; t < count; t++) {
+        const xp = <f64>load<f32>(vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (p << 2));
+        sum += weights ? load<f64>(weights + (t << 3)) * xp : xp;
+      }
+      store<f64>(sums + (p << 3), sum);
+    }
+    return;
+  }
+  const o = sums + (q << 3);
+  let a0 = v128.load(o), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+  if (vectors > 1) a1 = v128.load(o, 16);
+  if (vectors > 2) a2 = v128.load(o, 32);
+  if (vectors > 3) a3 = v128.load(o, 48);
+  if (vectors > 4) a4 = v128.load(o, 64);
+  if (vectors > 5) a5 = v128.load(o, 80);
+  for (let t: usize = 0; t < count; t++) {
+    const x = vecs + <usize>load<i32>(at + (t << 2)) * k * 4 + (q << 2);
+    const w = weights ? v128.load64_splat(weights + (t << 3)) : f64x2.splat(1);
+    a0 = f64x2.add(a0, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x))));
+    if (vectors > 1) a1 = f64x2.add(a1, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 8))));
+    if (vectors > 2) a2 = f64x2.add(a2, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 16))));
+    if (vectors > 3) a3 = f64x2.add(a3, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 24))));
+    if (vectors > 4) a4 = f64x2.add(a4, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 32))));
+    if (vectors > 5) a5 = f64x2.add(a5, f64x2.mul(w, f64x2.promote_low_f32x4(v128.load64_zero(x + 40))));
+  }
+  v128.store(o, a0);
+  if (vectors > 1) v128.store(o, a1, 16);
+  if (vectors > 2) v128.store(o, a2, 32);
+  if (vectors > 3) v128.store(o, a3, 48);
+  if (vectors > 4) v128.store(o, a4, 64);
+  if (vectors > 5) v128.store(o, a5, 80);
 }
 
 /**

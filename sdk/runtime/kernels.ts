@@ -66,8 +66,13 @@ export const KERNELS = [
     result: "void",
   },
   {
+    name: "f32_masked_mu_terms_f64",
+    params: ["rows", "k", "indptr", "indices", "vecs", "scalars", "flags", "x", "out", "scratch"],
+    result: "void",
+  },
+  {
     name: "f32_mu_update_rows_masked_f64",
-    params: ["x", "rows", "k", "num", "offset", "offsetStride", "terms", "eps", "scratch"],
+    params: ["x", "rows", "k", "num", "offset", "offsetStride", "gram", "corrections", "eps", "scratch"],
     result: "void",
   },
   {

@@ -92,8 +92,11 @@ export const termChunkRows = (k: number) => Math.max(8, Math.floor(65536 / (term
 /** Bytes of one task's terms: {@link termChunkRows} rows × (k² + k) float64. */
 const termBytes = (k: number) => termChunkRows(k) * termWords(k) * 8;
 
-/** Bytes of one task's row scratch: 16 k float64 (the SIMD sweep's group of 8 rows). */
-const rowScratchBytes = (k: number) => 16 * k * 8;
+/**
+ * Bytes of one task's row scratch: 16 (k + 1) float64, the larger of the SIMD sweep's (16 k: a group
+ * of 8 rows) and the SIMD terms kernel's (16 list entries and their scalars).
+ */
+const rowScratchBytes = (k: number) => 16 * (k + 1) * 8;
 
 /** The row ranges [row0, row0 + rows) of a block of `rows` rows, by chunks of `chunk`. */
 function chunks(rows: number, chunk: number): { row0: number; rows: number }[] {
@@ -106,7 +109,7 @@ function chunks(rows: number, chunk: number): { row0: number; rows: number }[] {
  * The masked rule of `solver` for `strata` (their `hidden` lists; a stratum without is fully
  * observed). Own buffers: H v(i) (s×k float64), the column lists, each W and Hᵀ task's terms
  * ({@link termChunkRows} rows × (k² + k) float64: a block's rows are updated chunk by chunk) and
- * row scratch (16 k float64, the SIMD sweep's), k float64 per v task (a column's unobserved rows
+ * row scratch (16 (k + 1) float64, the SIMD sweep's and terms'), k float64 per v task (a column's unobserved rows
  * summed), one float64 per W block for the loss, and zero offsets for strata with nothing hidden.
  */
 export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[], core: Core): Rule {
@@ -126,11 +129,17 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
       };
       // S in float64 (rows×k) for every H block: the masked rows need it even when every v(i) is 0.
       const shiftTerm: ShiftTerm = { kernel: "f32_shift_term_f64", wSums: ctx.ws.wSums, width: p.k };
-      // The row update of the solver: the same arguments, HALS's with its sweeps before the scratch.
+      // The terms of a chunk's rows (G_r and c_r for HALS, corr_r for the multiplicative updates).
+      const rowTerms = (plan: PlanBuilder, a: RowTerms) => {
+        const args = [a.rows, p.k, a.indptr, a.indices, a.vecs, a.scalars, a.flags];
+        if (multiplicative) plan.call("f32_masked_mu_terms_f64", [...args, a.x, a.terms, a.scratch]);
+        else plan.call("f32_masked_terms_f64", [...args, a.gram, a.terms, a.scratch]);
+      };
+      // The row update of the solver: HALS's reads G_r, the multiplicative one Gram and corr_r.
       const rowUpdate = (plan: PlanBuilder, a: RowUpdate) => {
-        const args = [a.x, a.rows, p.k, a.num, a.offset, a.offsetStride, a.terms, a.shift];
-        if (multiplicative) plan.call("f32_mu_update_rows_masked_f64", [...args, a.scratch]);
-        else plan.call("f32_hals_update_rows_masked_f64", [...args, options.sweeps, a.scratch]);
+        const args = [a.x, a.rows, p.k, a.num, a.offset, a.offsetStride];
+        if (multiplicative) plan.call("f32_mu_update_rows_masked_f64", [...args, a.gram, a.terms, a.shift, a.scratch]);
+        else plan.call("f32_hals_update_rows_masked_f64", [...args, a.terms, a.shift, options.sweeps, a.scratch]);
       };
       const plans: RulePlans & { maskLoss: PlanBuilder } = {
         updateV: vUpdatePlan(ctx, options.fixV || options.vUpdates === 0 ? 0 : multiplicative ? options.vUpdates : 1, {
@@ -143,28 +152,31 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
         updateW: wPlan(ctx, (plan, b, w, P, task) => {
           const lists = rowLists(strata[b.stratum], buffers.zeros);
           const terms = buffers.wTerms + task * termBytes(p.k);
+          const scratch = buffers.rowScratch + task * rowScratchBytes(p.k);
           for (const c of chunks(b.rows, chunk)) {
-            plan.call("f32_masked_terms_f64", [
-              c.rows,
-              p.k,
-              lists.indptr + (b.row + c.row0) * 4,
-              lists.indices,
-              ctx.ws.Ht,
-              vOf(ctx, b.stratum),
-              TERMS_INIT,
-              ctx.ws.HHt,
+            const x = w + c.row0 * p.k * 4;
+            rowTerms(plan, {
+              rows: c.rows,
+              indptr: lists.indptr + (b.row + c.row0) * 4,
+              indices: lists.indices,
+              vecs: ctx.ws.Ht,
+              scalars: vOf(ctx, b.stratum),
+              flags: TERMS_INIT,
+              x,
+              gram: ctx.ws.HHt,
               terms,
-              buffers.rowScratch + task * rowScratchBytes(p.k),
-            ]);
+              scratch,
+            });
             rowUpdate(plan, {
-              x: w + c.row0 * p.k * 4,
+              x,
               rows: c.rows,
               num: P + c.row0 * p.k * 4,
               offset: buffers.Hv + b.stratum * p.k * 8,
               offsetStride: 0,
+              gram: ctx.ws.HHt,
               terms,
               shift: shifts.w,
-              scratch: buffers.rowScratch + task * rowScratchBytes(p.k),
+              scratch,
             });
           }
         }).work(2 * p.k * p.k * p.totalRows * (options.sweeps + 1)),
@@ -173,26 +185,28 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
           const terms = buffers.hTerms + task * termBytes(p.k);
           for (const c of chunks(b.rows, chunk)) {
             const row0 = b.row + c.row0;
+            const x = ctx.ws.Ht + row0 * p.k * 4;
             strata.forEach((_, i) =>
-              plan.call("f32_masked_terms_f64", [
-                c.rows,
-                p.k,
-                columns.indptr[i] + row0 * 4,
-                columns.rows[i],
-                ctx.factors.W[i],
-                vOf(ctx, i) + row0 * 4,
-                TERMS_SCALAR_PER_ROW | (i === 0 ? TERMS_INIT : 0),
-                ctx.ws.gramSum,
+              rowTerms(plan, {
+                rows: c.rows,
+                indptr: columns.indptr[i] + row0 * 4,
+                indices: columns.rows[i],
+                vecs: ctx.factors.W[i],
+                scalars: vOf(ctx, i) + row0 * 4,
+                flags: TERMS_SCALAR_PER_ROW | (i === 0 ? TERMS_INIT : 0),
+                x,
+                gram: ctx.ws.gramSum,
                 terms,
-                row,
-              ])
+                scratch: row,
+              })
             );
             rowUpdate(plan, {
-              x: ctx.ws.Ht + row0 * p.k * 4,
+              x,
               rows: c.rows,
               num: ctx.ws.Nt + row0 * p.k * 4,
               offset: shift + c.row0 * p.k * 8,
               offsetStride: p.k,
+              gram: ctx.ws.gramSum,
               terms,
               shift: shifts.h,
               scratch: row,
@@ -227,6 +241,22 @@ export function maskedBuffers(hidden: readonly number[], strata: readonly { rows
   };
 }
 
+/** The arguments of a chunk's masked terms (see assembly/updates/masked.ts). */
+interface RowTerms {
+  rows: number;
+  indptr: number;
+  indices: number;
+  vecs: number;
+  scalars: number;
+  flags: number;
+  /** The chunk's rows (the multiplicative terms read them). */
+  x: number;
+  /** The unmasked Gram matrix (HALS's G_r start from it). */
+  gram: number;
+  terms: number;
+  scratch: number;
+}
+
 /** The arguments of a masked row update. */
 interface RowUpdate {
   x: number;
@@ -234,6 +264,8 @@ interface RowUpdate {
   num: number;
   offset: number;
   offsetStride: number;
+  /** The unmasked Gram matrix (the multiplicative update reads it with corr_r). */
+  gram: number;
   terms: number;
   shift: number;
   scratch: number;
