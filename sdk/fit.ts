@@ -15,7 +15,7 @@ import { stabilityOf } from "./inference/stability.ts";
 import { fingerprint } from "./input/fingerprint.ts";
 import { Model } from "./model.ts";
 import { startFactors } from "./start/nndsvd.ts";
-import { Solver } from "./solve/solver.ts";
+import { Solver, type SolverOptions } from "./solve/solver.ts";
 import { columnMaxima, fillHidden, hiddenCount, loadStrata, type ResidentStrata } from "./input/strata.ts";
 import type { Core } from "./runtime/core.ts";
 import type { Shape } from "./input/factors.ts";
@@ -73,18 +73,15 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   // Threads start while the data load, if the products (2 nnz k flops a pass) are worth them.
   const executor = await executorFor(core, settings.threads);
   executor.expect(2 * layouts.reduce((nnz, x) => nnz + x.nnz, 0) * settings.rank);
-  let resident: ResidentStrata;
-  try {
-    resident = await loadStrata(core, strata, ACTION, layouts, {
-      checkpoint,
-      weightRoots: weights?.roots,
-      missing: settings.missing,
-      ...(settings.normalizeUnits ? {} : { scale: 1 }),
-    });
-  } catch (error) {
+  const resident = await loadStrata(core, strata, ACTION, layouts, {
+    checkpoint,
+    weightRoots: weights?.roots,
+    missing: settings.missing,
+    ...(settings.normalizeUnits ? {} : { scale: 1 }),
+  }).catch((error) => {
     executor.close();
     throw error;
-  }
+  });
   let factors: Factors | undefined;
   let best: Factors | undefined;
   let solver: Solver | undefined;
@@ -94,19 +91,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     // An explicit start is in the data's units: the weighted problem's factors are √c_i times it.
     if (weights && typeof settings.init === "object") factors.weighStrata(weights.roots, "multiply");
     if (settings.restarts > 1) best = new Factors(core, shape);
-    // The options objects name their fields: a spread of the ~20 settings costs a small fit more
-    // than building its solver's partition.
-    solver = new Solver(core, resident, factors, {
-      solver: settings.solver,
-      vUpdates: settings.vUpdates,
-      schedule: settings.schedule,
-      l1V: settings.l1V,
-      l1W: settings.l1W,
-      l1H: settings.l1H,
-      executor,
-      lossEveryIteration: lossEveryIteration(settings),
-      partition: memory.partition,
-    });
+    solver = new Solver(core, resident, factors, solverOptions(settings, executor, memory.partition));
     const toDataUnits = (f: Factors) => dataUnits(f, resident.scale, weights?.roots);
     const starts = await runStarts(solver, factors, best, {
       seed: settings.seed,
@@ -147,6 +132,28 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     best?.free();
     resident.free();
   }
+}
+
+/**
+ * The solver's options from the fit's settings. The fields are named: a spread of the ~20
+ * settings costs a small fit more than building its solver's partition.
+ */
+function solverOptions(
+  settings: ResolvedOptions,
+  executor: SolverOptions["executor"],
+  partition: SolverOptions["partition"],
+): SolverOptions {
+  return {
+    solver: settings.solver,
+    vUpdates: settings.vUpdates,
+    schedule: settings.schedule,
+    l1V: settings.l1V,
+    l1W: settings.l1W,
+    l1H: settings.l1H,
+    executor,
+    lossEveryIteration: lossEveryIteration(settings),
+    partition,
+  };
 }
 
 /**

@@ -119,105 +119,134 @@ export function maskedRule(solver: SolverKind, strata: readonly ResidentStratum[
     plans(ctx, options, buffers) {
       const { p } = ctx;
       core.heap.i32(buffers.zeros, Math.max(p.n, ...strata.map((x) => x.rows)) + 1).fill(0);
-      const columns = writeColumnLists(core, strata, p.n, buffers.columnLists);
-      const chunk = termChunkRows(p.k);
       const multiplicative = solver === "mu";
-      const shifts = {
-        v: multiplicative ? EPS + options.l1V / 2 : options.l1V / 2,
-        w: multiplicative ? EPS + options.l1W / 2 : options.l1W / 2,
-        h: multiplicative ? EPS + options.l1H / 2 : options.l1H / 2,
+      const fit: MaskedFit = {
+        ctx,
+        strata,
+        buffers,
+        columns: writeColumnLists(core, strata, p.n, buffers.columnLists),
+        chunk: termChunkRows(p.k),
+        multiplicative,
+        sweeps: options.sweeps,
       };
-      // S in float64 (rows×k) for every H block: the masked rows need it even when every v(i) is 0.
-      const shiftTerm: ShiftTerm = { kernel: "f32_shift_term_f64", wSums: ctx.ws.wSums, width: p.k };
-      // The terms of a chunk's rows (G_r and c_r for HALS, corr_r for the multiplicative updates).
-      const rowTerms = (plan: PlanBuilder, a: RowTerms) => {
-        const args = [a.rows, p.k, a.indptr, a.indices, a.vecs, a.scalars, a.flags];
-        if (multiplicative) plan.call("f32_masked_mu_terms_f64", [...args, a.x, a.terms, a.scratch]);
-        else plan.call("f32_masked_terms_f64", [...args, a.gram, a.terms, a.scratch]);
-      };
-      // The row update of the solver: HALS's reads G_r, the multiplicative one Gram and corr_r.
-      const rowUpdate = (plan: PlanBuilder, a: RowUpdate) => {
-        const args = [a.x, a.rows, p.k, a.num, a.offset, a.offsetStride];
-        if (multiplicative) plan.call("f32_mu_update_rows_masked_f64", [...args, a.gram, a.terms, a.shift, a.scratch]);
-        else plan.call("f32_hals_update_rows_masked_f64", [...args, a.terms, a.shift, options.sweeps, a.scratch]);
-      };
+      const shift = (l1: number) => multiplicative ? EPS + l1 / 2 : l1 / 2;
+      const vUpdates = options.fixV || options.vUpdates === 0 ? 0 : multiplicative ? options.vUpdates : 1;
       const plans: RulePlans & { maskLoss: PlanBuilder } = {
-        updateV: vUpdatePlan(ctx, options.fixV || options.vUpdates === 0 ? 0 : multiplicative ? options.vUpdates : 1, {
-          columns,
-          shift: shifts.v,
+        updateV: vUpdatePlan(ctx, vUpdates, {
+          columns: fit.columns,
+          shift: shift(options.l1V),
           multiplicative,
           scratch: buffers.dotScratch,
         }),
         prepareW: prepareWPlan(ctx, buffers.Hv),
-        updateW: wPlan(ctx, (plan, b, w, P, task) => {
-          const lists = rowLists(strata[b.stratum], buffers.zeros);
-          const terms = buffers.wTerms + task * termBytes(p.k);
-          const scratch = buffers.rowScratch + task * rowScratchBytes(p.k);
-          for (const c of chunks(b.rows, chunk)) {
-            const x = w + c.row0 * p.k * 4;
-            rowTerms(plan, {
-              rows: c.rows,
-              indptr: lists.indptr + (b.row + c.row0) * 4,
-              indices: lists.indices,
-              vecs: ctx.ws.Ht,
-              scalars: vOf(ctx, b.stratum),
-              flags: TERMS_INIT,
-              x,
-              gram: ctx.ws.HHt,
-              terms,
-              scratch,
-            });
-            rowUpdate(plan, {
-              x,
-              rows: c.rows,
-              num: P + c.row0 * p.k * 4,
-              offset: buffers.Hv + b.stratum * p.k * 8,
-              offsetStride: 0,
-              gram: ctx.ws.HHt,
-              terms,
-              shift: shifts.w,
-              scratch,
-            });
-          }
-        }).work(2 * p.k * p.k * p.totalRows * (options.sweeps + 1)),
-        updateH: p.fixH ? new PlanBuilder() : hPlan(ctx, 8, shiftTerm, (plan, b, shift, _stride, row) => {
-          const task = p.hTasks.findIndex((blocks) => blocks.includes(b));
-          const terms = buffers.hTerms + task * termBytes(p.k);
-          for (const c of chunks(b.rows, chunk)) {
-            const row0 = b.row + c.row0;
-            const x = ctx.ws.Ht + row0 * p.k * 4;
-            strata.forEach((_, i) =>
-              rowTerms(plan, {
-                rows: c.rows,
-                indptr: columns.indptr[i] + row0 * 4,
-                indices: columns.rows[i],
-                vecs: ctx.factors.W[i],
-                scalars: vOf(ctx, i) + row0 * 4,
-                flags: TERMS_SCALAR_PER_ROW | (i === 0 ? TERMS_INIT : 0),
-                x,
-                gram: ctx.ws.gramSum,
-                terms,
-                scratch: row,
-              })
-            );
-            rowUpdate(plan, {
-              x,
-              rows: c.rows,
-              num: ctx.ws.Nt + row0 * p.k * 4,
-              offset: shift + c.row0 * p.k * 8,
-              offsetStride: p.k,
-              gram: ctx.ws.gramSum,
-              terms,
-              shift: shifts.h,
-              scratch: row,
-            });
-          }
-        }).work(2 * p.n * p.k * (p.k * (options.sweeps + 1) + p.s)),
+        updateW: maskedWPlan(fit, shift(options.l1W)),
+        updateH: p.fixH ? new PlanBuilder() : maskedHPlan(fit, shift(options.l1H)),
         maskLoss: maskLossPlan(ctx, buffers.lossParts, buffers.zeros),
       };
       return plans;
     },
   };
+}
+
+/** What the masked plans of one fit share. */
+interface MaskedFit {
+  ctx: PlanContext;
+  strata: readonly ResidentStratum[];
+  /** The rule's own buffers (see {@link maskedBuffers}). */
+  buffers: Record<string, number>;
+  /** Each stratum's unobserved rows by column. */
+  columns: ColumnLists;
+  /** Rows whose terms are formed at once ({@link termChunkRows}). */
+  chunk: number;
+  multiplicative: boolean;
+  sweeps: number;
+}
+
+/** The terms of a chunk's rows: G_r and c_r for HALS, corr_r for the multiplicative updates. */
+function rowTerms(fit: MaskedFit, plan: PlanBuilder, a: RowTerms): void {
+  const args = [a.rows, fit.ctx.p.k, a.indptr, a.indices, a.vecs, a.scalars, a.flags];
+  if (fit.multiplicative) plan.call("f32_masked_mu_terms_f64", [...args, a.x, a.terms, a.scratch]);
+  else plan.call("f32_masked_terms_f64", [...args, a.gram, a.terms, a.scratch]);
+}
+
+/** The row update of the solver: HALS's reads G_r, the multiplicative one Gram and corr_r. */
+function rowUpdate(fit: MaskedFit, plan: PlanBuilder, a: RowUpdate): void {
+  const args = [a.x, a.rows, fit.ctx.p.k, a.num, a.offset, a.offsetStride];
+  if (fit.multiplicative) plan.call("f32_mu_update_rows_masked_f64", [...args, a.gram, a.terms, a.shift, a.scratch]);
+  else plan.call("f32_hals_update_rows_masked_f64", [...args, a.terms, a.shift, fit.sweeps, a.scratch]);
+}
+
+/**
+ * The W(i) update: each block's rows chunk by chunk, their terms from the stratum's row lists
+ * and Hᵀ, then the row update against P(i) − (H v(i))ᵀ. `shift`: the rule's λ_W / 2 (+ ε for MU).
+ */
+function maskedWPlan(fit: MaskedFit, shift: number): PlanBuilder {
+  const { ctx, buffers } = fit;
+  const { p } = ctx;
+  return wPlan(ctx, (plan, b, w, P, task) => {
+    const lists = rowLists(fit.strata[b.stratum], buffers.zeros);
+    const terms = buffers.wTerms + task * termBytes(p.k);
+    const scratch = buffers.rowScratch + task * rowScratchBytes(p.k);
+    for (const c of chunks(b.rows, fit.chunk)) {
+      const x = w + c.row0 * p.k * 4;
+      const indptr = lists.indptr + (b.row + c.row0) * 4;
+      const [rows, gram] = [c.rows, ctx.ws.HHt];
+      const scalars = vOf(ctx, b.stratum);
+      rowTerms(fit, plan, {
+        rows,
+        indptr,
+        indices: lists.indices,
+        vecs: ctx.ws.Ht,
+        scalars,
+        flags: TERMS_INIT,
+        x,
+        gram,
+        terms,
+        scratch,
+      });
+      const [num, offset] = [P + c.row0 * p.k * 4, buffers.Hv + b.stratum * p.k * 8];
+      rowUpdate(fit, plan, { x, rows, num, offset, offsetStride: 0, gram, terms, shift, scratch });
+    }
+  }).work(2 * p.k * p.k * p.totalRows * (fit.sweeps + 1));
+}
+
+/**
+ * The Hᵀ update: each block's rows (columns of H) chunk by chunk, their terms summed over the
+ * strata from the column lists and the W(i), then the row update against Σ_i A(i)ᵀW(i) less the
+ * shift term. `shift`: the rule's λ_H / 2 (+ ε for MU).
+ */
+function maskedHPlan(fit: MaskedFit, shift: number): PlanBuilder {
+  const { ctx, buffers } = fit;
+  const { p } = ctx;
+  const shiftTerm: ShiftTerm = { kernel: "f32_shift_term_f64", wSums: ctx.ws.wSums, width: p.k };
+  // S in float64 (rows×k) for every H block: the masked rows need it even when every v(i) is 0.
+  return hPlan(ctx, 8, shiftTerm, (plan, b, shiftRows, _stride, scratch) => {
+    const task = p.hTasks.findIndex((blocks) => blocks.includes(b));
+    const terms = buffers.hTerms + task * termBytes(p.k);
+    for (const c of chunks(b.rows, fit.chunk)) {
+      const row0 = b.row + c.row0;
+      const x = ctx.ws.Ht + row0 * p.k * 4;
+      const [rows, gram] = [c.rows, ctx.ws.gramSum];
+      fit.strata.forEach((_, i) => {
+        const [indptr, indices, vecs] = [fit.columns.indptr[i] + row0 * 4, fit.columns.rows[i], ctx.factors.W[i]];
+        const flags = TERMS_SCALAR_PER_ROW | (i === 0 ? TERMS_INIT : 0);
+        rowTerms(fit, plan, {
+          rows,
+          indptr,
+          indices,
+          vecs,
+          scalars: vOf(ctx, i) + row0 * 4,
+          flags,
+          x,
+          gram,
+          terms,
+          scratch,
+        });
+      });
+      const [num, offset] = [ctx.ws.Nt + row0 * p.k * 4, shiftRows + c.row0 * p.k * 8];
+      rowUpdate(fit, plan, { x, rows, num, offset, offsetStride: p.k, gram, terms, shift, scratch });
+    }
+  }).work(2 * p.n * p.k * (p.k * (fit.sweeps + 1) + p.s));
 }
 
 /**
