@@ -27,13 +27,41 @@ export interface TextOptions {
   suffix?: string;
 }
 
-/** A decoder for `encoding`, or a usage error naming the option. */
-export function decoderFor(encoding: string): TextDecoder {
+/** What reading needs of a decoder. */
+export interface Decoder {
+  decode(bytes: Uint8Array): string;
+}
+
+/**
+ * The characters of windows-1252's bytes 0x80–0x9F (WHATWG Encoding, index-windows-1252), where
+ * it differs from ISO-8859-1; 0x81, 0x8D, 0x8F, 0x90 and 0x9D map to themselves.
+ */
+const WINDOWS_1252_HIGH =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
+  "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+/**
+ * A decoder for `encoding`, or a usage error naming the option. The WHATWG labels "latin1",
+ * "iso-8859-1", "ascii" and the like all mean windows-1252, as Deno, Bun and browsers decode them;
+ * Node 20's TextDecoder reports windows-1252 but gives bytes 0x80–0x9F as ISO-8859-1 (U+0080–U+009F),
+ * so there those characters are mapped after decoding: the same text, and the same TF-IDF, on
+ * every runtime.
+ */
+export function decoderFor(encoding: string): Decoder {
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(encoding);
+    decoder = new TextDecoder(encoding);
   } catch {
     throw new UsageError(`--encoding "${encoding}" is not an encoding this runtime knows (try utf-8 or latin1)`);
   }
+  if (decoder.encoding !== "windows-1252" || decoder.decode(new Uint8Array([0x80])) === "\u20ac") return decoder;
+  return {
+    decode: (bytes) =>
+      decoder.decode(bytes).replace(
+        /[\u0080-\u009f]/g,
+        (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80],
+      ),
+  };
 }
 
 /** JSON Lines (UTF-8, read line by line): blank lines skipped; each other line an object with the two fields. */

@@ -3,7 +3,7 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   assertRefused,
@@ -243,6 +243,23 @@ describe("snmf text", () => {
       for (const s of (parseJson(top).strata as { features: { name: string }[] }[])) {
         for (const f of s.features) assert.ok(vocabulary.includes(f.name));
       }
+    });
+
+    it("decodes --encoding latin1 as windows-1252 (WHATWG), the same text on every runtime", SLOW, (t) => {
+      if (skip(t)) return;
+      // Bytes 0x8A ("Š") and 0x93/0x94 (curly quotes) are where windows-1252 and ISO-8859-1 differ.
+      const dir = join(root, `${label}-cp1252`);
+      const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+      mkdirSync(join(dir, "cars"), { recursive: true });
+      mkdirSync(join(dir, "rail"), { recursive: true });
+      writeFileSync(join(dir, "cars", "1.txt"), latin1("\x8Akoda \x93motor\x94 caf\xe9"));
+      writeFileSync(join(dir, "rail", "1.txt"), latin1("train caf\xe9 rail"));
+      const out = join(root, `${label}-cp1252.json`);
+      const args = ["text", dir, "--encoding", "latin1", "--stop-words", "none", "--rank", "1", "--iters", "5"];
+      const result = run(runner(), [...args, "--out", out, "-q"]);
+      assert.equal(result.status, 0, show(result));
+      const vocabulary = JSON.parse(readFileSync(out, "utf8")).columnNames as string[];
+      assert.deepEqual(vocabulary, ["café", "motor", "rail", "train", "škoda"]);
     });
 
     it("reports bad documents and options with exit code 2", SLOW, (t) => {
