@@ -8,10 +8,10 @@
 
 import process from "node:process";
 import { type Effects, effects as estimateEffects, type Model, type ProgressInfo } from "../sdk/mod.ts";
-import { DEFAULT_POOLED_ITERATIONS } from "../sdk/inference/effects.ts";
+import { BOOTSTRAP_STARTS, DEFAULT_POOLED_ITERATIONS } from "../sdk/inference/effects.ts";
 import { MAX_ITERATIONS, SETTLE_STEP } from "../sdk/inference/procedure.ts";
 import type { Preprocessing } from "../sdk/input/preprocess.ts";
-import { choiceOption, integerOption, parse, sdkFlags, stringOption, type Values } from "./args.ts";
+import { choiceOption, integerOption, OUTPUT_FLAGS, parse, sdkFlags, stringOption, type Values } from "./args.ts";
 import { checkWritable, writeFileAtomic } from "../io/atomic_write.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { interruptible, type RunHooks } from "./interruptible.ts";
@@ -22,9 +22,6 @@ import { MemoryBudget } from "../io/memory.ts";
 import { INPUT_FLAGS, INPUT_HELP, inputOptions } from "./input_flags.ts";
 import { EFFECTS_FIELDS, effectsCsv, effectsJson } from "./effects_file.ts";
 import { CALL_Q, INTERVALS_CAVEAT, isCall } from "../report/effects.ts";
-
-/** The values of --bootstrap-start (EffectsOptions.bootstrapStart). */
-const BOOTSTRAP_STARTS = ["replicate", "data"] as const;
 
 /** --seed and --threads, as `snmf fit` has them. */
 const FLAGS = sdkFlags("fit", { only: ["seed", "threads"], defaultTexts: { seed: "random" } });
@@ -214,9 +211,9 @@ export async function effects(args: string[]): Promise<number> {
     "pooled-iterations": { type: "string" },
     "bootstrap-start": { type: "string" },
     csv: { type: "boolean" },
-    json: { type: "boolean" },
+    json: OUTPUT_FLAGS.json,
     out: { type: "string" },
-    quiet: { type: "boolean", short: "q" },
+    quiet: OUTPUT_FLAGS.quiet,
   }, { names: ["MODEL", "DATA"], help: EFFECTS_HELP });
   if (help) return 0;
   const quiet = values.quiet === true;
@@ -228,7 +225,7 @@ export async function effects(args: string[]): Promise<number> {
     permutations: integerOption(values, "permutations", 1, 200),
     iterations: integerOption(values, "iterations", 1),
     pooledIterations: integerOption(values, "pooled-iterations", 1),
-    bootstrapStart: choiceOption(values, "bootstrap-start", BOOTSTRAP_STARTS, "replicate"),
+    bootstrapStart: choiceOption(values, "bootstrap-start", BOOTSTRAP_STARTS, BOOTSTRAP_STARTS[0]),
   };
   if (out !== undefined) checkWritable(out);
   const [modelFile, dataFile] = positionals;

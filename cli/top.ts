@@ -8,7 +8,7 @@
 import type { Effect, Model } from "../sdk/mod.ts";
 import type { RankBy } from "../sdk/contrast.ts";
 import { topicLabel } from "../sdk/display.ts";
-import { parse, RANKING_FLAGS, rankingOptions, stringOption } from "./args.ts";
+import { OUTPUT_FLAGS, parse, RANKING_FLAGS, rankingOptions, stringOption } from "./args.ts";
 import { readModel } from "./model_file.ts";
 import { type Feature, formatTopFeatures, NUMBERING_HELP, type TopFeatures, topFeatures } from "./summary.ts";
 import { scalingNote } from "../report/top_features.ts";
@@ -87,7 +87,7 @@ export function top(args: string[]): Promise<number> {
     by: RANKING_FLAGS.by,
     count: RANKING_FLAGS.top,
     values: { type: "boolean" },
-    json: { type: "boolean" },
+    json: OUTPUT_FLAGS.json,
     effects: { type: "string" },
   }, { names: ["MODEL"], help: TOP_HELP });
   if (help) return Promise.resolve(0);

@@ -64,8 +64,9 @@ export interface EffectsOptions {
 /** T₀ by default (bench/inference.ts measures it). */
 export const DEFAULT_POOLED_ITERATIONS = 100;
 
-/** The values of {@link EffectsOptions.bootstrapStart}. */
-const BOOTSTRAP_STARTS = choice("replicate", "data");
+/** The values of {@link EffectsOptions.bootstrapStart}, the default first. */
+export const BOOTSTRAP_STARTS = ["replicate", "data"] as const;
+const BOOTSTRAP_START = choice(...BOOTSTRAP_STARTS);
 
 /** One stratum and column. */
 export interface Effect {
@@ -162,12 +163,12 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
   };
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new RangeError(`${ACTION}: options.level must be in (0, 1), got ${level}`);
-  const bootstrapStart = options.bootstrapStart ?? "replicate";
-  if (!BOOTSTRAP_STARTS.is(bootstrapStart) || !BOOTSTRAP_STARTS.allows(bootstrapStart)) {
-    const problem = `${ACTION}: options.bootstrapStart must be ${BOOTSTRAP_STARTS.rule(jsonQuote)}, got ${
+  const bootstrapStart = options.bootstrapStart ?? BOOTSTRAP_STARTS[0];
+  if (!BOOTSTRAP_START.is(bootstrapStart) || !BOOTSTRAP_START.allows(bootstrapStart)) {
+    const problem = `${ACTION}: options.bootstrapStart must be ${BOOTSTRAP_START.rule(jsonQuote)}, got ${
       typeof bootstrapStart === "string" ? JSON.stringify(bootstrapStart) : typeof bootstrapStart
     }`;
-    throw BOOTSTRAP_STARTS.is(bootstrapStart) ? new RangeError(problem) : new TypeError(problem);
+    throw BOOTSTRAP_START.is(bootstrapStart) ? new RangeError(problem) : new TypeError(problem);
   }
   return {
     replicates: positive(options.replicates, 200, "replicates"),

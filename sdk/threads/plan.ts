@@ -15,6 +15,7 @@
 import type { Core } from "../runtime/core.ts";
 import { KERNEL_NAMES, type KernelName, KERNELS, MAX_ARITY, opcode } from "../runtime/kernels.ts";
 import { blockBytes } from "../runtime/heap.ts";
+import type { Kernel } from "./worker_code.ts";
 
 /** Float64 words of an encoded call: opcode, result pointer, arguments. */
 export const CALL_WORDS: number = 2 + MAX_ARITY;
@@ -35,9 +36,6 @@ export interface Plan {
   /** Estimated floating-point operations: small plans run on the calling thread only. */
   readonly work: number;
 }
-
-// deno-lint-ignore ban-types
-type Kernel = Function;
 
 /** Each core's kernels by opcode. */
 const tables = new WeakMap<Core, Kernel[]>();

@@ -65,8 +65,9 @@ export interface ControlLayout {
   readonly words: number;
 }
 
+/** A kernel as the instance exports it (called with the decoded arguments). */
 // deno-lint-ignore ban-types
-type Kernel = Function;
+export type Kernel = Function;
 
 /**
  * Claims tasks of the current plan until none is left, running each task's calls in order and

@@ -189,22 +189,22 @@ function maskedWPlan(fit: MaskedFit, shift: number): PlanBuilder {
     const scratch = buffers.rowScratch + task * rowScratchBytes(p.k);
     for (const c of chunks(b.rows, fit.chunk)) {
       const x = w + c.row0 * p.k * 4;
-      const indptr = lists.indptr + (b.row + c.row0) * 4;
-      const [rows, gram] = [c.rows, ctx.ws.HHt];
-      const scalars = vOf(ctx, b.stratum);
+      const rows = c.rows;
+      const gram = ctx.ws.HHt;
       rowTerms(fit, plan, {
         rows,
-        indptr,
+        indptr: lists.indptr + (b.row + c.row0) * 4,
         indices: lists.indices,
         vecs: ctx.ws.Ht,
-        scalars,
+        scalars: vOf(ctx, b.stratum),
         flags: TERMS_INIT,
         x,
         gram,
         terms,
         scratch,
       });
-      const [num, offset] = [P + c.row0 * p.k * 4, buffers.Hv + b.stratum * p.k * 8];
+      const num = P + c.row0 * p.k * 4;
+      const offset = buffers.Hv + b.stratum * p.k * 8;
       rowUpdate(fit, plan, { x, rows, num, offset, offsetStride: 0, gram, terms, shift, scratch });
     }
   }).work(2 * p.k * p.k * p.totalRows * (fit.sweeps + 1));
@@ -226,24 +226,24 @@ function maskedHPlan(fit: MaskedFit, shift: number): PlanBuilder {
     for (const c of chunks(b.rows, fit.chunk)) {
       const row0 = b.row + c.row0;
       const x = ctx.ws.Ht + row0 * p.k * 4;
-      const [rows, gram] = [c.rows, ctx.ws.gramSum];
+      const rows = c.rows;
+      const gram = ctx.ws.gramSum;
       fit.strata.forEach((_, i) => {
-        const [indptr, indices, vecs] = [fit.columns.indptr[i] + row0 * 4, fit.columns.rows[i], ctx.factors.W[i]];
-        const flags = TERMS_SCALAR_PER_ROW | (i === 0 ? TERMS_INIT : 0);
         rowTerms(fit, plan, {
           rows,
-          indptr,
-          indices,
-          vecs,
+          indptr: fit.columns.indptr[i] + row0 * 4,
+          indices: fit.columns.rows[i],
+          vecs: ctx.factors.W[i],
           scalars: vOf(ctx, i) + row0 * 4,
-          flags,
+          flags: TERMS_SCALAR_PER_ROW | (i === 0 ? TERMS_INIT : 0),
           x,
           gram,
           terms,
           scratch,
         });
       });
-      const [num, offset] = [ctx.ws.Nt + row0 * p.k * 4, shiftRows + c.row0 * p.k * 8];
+      const num = ctx.ws.Nt + row0 * p.k * 4;
+      const offset = shiftRows + c.row0 * p.k * 8;
       rowUpdate(fit, plan, { x, rows, num, offset, offsetStride: p.k, gram, terms, shift, scratch });
     }
   }).work(2 * p.n * p.k * (p.k * (fit.sweeps + 1) + p.s));
