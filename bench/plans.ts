@@ -1,9 +1,10 @@
 // Where an iteration's time goes, plan by plan:
 //
-//   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf] [plain]   (or bun bench/plans.ts …)
+//   deno run -A bench/plans.ts [mu|hals] [threads] [spam|synthetic|dense|tfidf] [plain|pooled]   (or bun bench/plans.ts …)
 //
 // (default mu, 2 threads, spam; "plain": plain NMF as bench/sklearn.ts fits it, v fixed at 0 from
-// scikit-learn's start, the sequential schedule). Fits one of bench.ts's workloads (bench/workloads.ts: the
+// scikit-learn's start, the sequential schedule; "pooled": from the pooled start of effects()'
+// procedure, as its refits start, sdk/inference/procedure.ts). Fits one of bench.ts's workloads (bench/workloads.ts: the
 // SpamAssassin TF-IDF strata, rank 20, no loss; synthetic 4 × 100 × 100, rank 5, loss every
 // iteration; dense 4 × 1000 × 1000, rank 20, loss every iteration; the TF-IDF-like
 // 16,000 × 6,000 matrix, rank 20, no loss), MU with the reference schedule, HALS with the
@@ -19,6 +20,8 @@ import { PlanBuilder } from "../sdk/threads/plan.ts";
 import { Executor } from "../sdk/threads/executor.ts";
 import { namedWorkload } from "./workloads.ts";
 import { plainStart } from "./sklearn.ts";
+import { RowSet } from "../sdk/inference/rows.ts";
+import { pooledStart } from "../sdk/inference/procedure.ts";
 
 /** The command line after the script (Deno and Bun alike). */
 const args = process.argv.slice(2);
@@ -61,7 +64,27 @@ const schedule = solver === "mu" ? "reference" : "sequential";
 // "plain": plain NMF from scikit-learn's start (v fixed at 0), as bench/sklearn.ts fits it.
 const plain = args[3] === "plain"
   ? { init: plainStart(strata, rank, 1), vUpdates: 0, normalizeUnits: false, schedule: "sequential" as const }
+  : args[3] === "pooled"
+  ? { init: await pooledInit() }
   : {};
+
+/** effects()' start of the stratified step: every v(i) the pooled shift, the rows' pooled loadings, the pooled H. */
+async function pooledInit() {
+  const rows = new RowSet(strata);
+  const start = await pooledStart(rows, {
+    rank,
+    iterations: 0,
+    pooledIterations: 100,
+    seed: 1,
+    l1V: 0,
+    l1W: 0,
+    l1H: 0,
+    normalizeUnits: true,
+    threads,
+  });
+  const W = rows.sizes.map((m, i) => start.W.slice(rows.offsets[i] * rank, (rows.offsets[i] + m) * rank));
+  return { V: strata.map(() => start.v), W, H: start.H };
+}
 const run = async (maxIter: number) => {
   totals.clear();
   const m = await fit(strata, { rank, seed: 1, solver, schedule, threads, maxIter, trackLoss, ...plain });

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
-import { KERNELS, OTHER_EXPORTS } from "../sdk/runtime/kernels.ts";
+import { KERNELS, type KernelSpec, OTHER_EXPORTS } from "../sdk/runtime/kernels.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const wasmDis = `${root}node_modules/.bin/wasm-dis`;
@@ -37,6 +37,21 @@ describe("the WebAssembly build", () => {
       assert.deepEqual(functions.sort(), [...KERNELS.map((k) => k.name), ...OTHER_EXPORTS].sort());
       for (const { name, params } of KERNELS) {
         assert.equal((exports[name] as (...args: number[]) => unknown).length, params.length, `${name}'s arity`);
+      }
+    });
+  }
+
+  for (const file of ["snmf.wasm", "snmf.scalar.wasm"]) {
+    it(`${file}: the registry's float parameters are the kernels' f32 and f64 parameters`, () => {
+      const text = execFileSync(wasmDis, [`${root}build/${file}`], { encoding: "utf8" });
+      for (const { name, params, floats = [] } of KERNELS as readonly KernelSpec[]) {
+        const header = exportedFunction(text, name).split("\n")[0];
+        const types = [...header.matchAll(/\(param \$\d+ (\w+)\)/g)].map((m) => m[1]);
+        assert.deepEqual(
+          params.filter((_, a) => types[a] === "f32" || types[a] === "f64"),
+          params.filter((param) => floats.includes(param)),
+          `${name}'s float parameters (${types.join(" ")})`,
+        );
       }
     });
   }

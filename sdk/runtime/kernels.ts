@@ -7,8 +7,11 @@
  * (bench/kernels.ts) and the check that the built module exports exactly these (tests/wasm_test.ts).
  *
  * Parameters are named as in assembly/ (their documentation is there). Every parameter is a
- * number: a byte pointer (wasm32 `usize`: unsigned, up to 4 GiB), a size, a flag, or a float.
- * Adding a kernel: export it from assembly/index.ts and list it here.
+ * number: a byte pointer (wasm32 `usize`: unsigned, up to 4 GiB), a size or a flag (wasm `i32`),
+ * or a float (`f32` or `f64`, listed in `floats`; tests/wasm_test.ts checks the list against the
+ * build). Plans call kernels through sdk/generated/call_kernel.ts, which scripts/build.mjs
+ * generates from this list: integer arguments go in as int32, floats as they are. Adding a
+ * kernel: export it from assembly/index.ts and list it here.
  *
  * @module
  */
@@ -16,10 +19,12 @@
 /** What a kernel returns: nothing, or a float64 (a reduction's value). */
 export type KernelResult = "void" | "f64";
 
-/** One kernel: its export name, its parameters in order, its result. */
+/** One kernel: its export name, its parameters in order, which of them are floats, its result. */
 export interface KernelSpec {
   readonly name: string;
   readonly params: readonly string[];
+  /** The parameters that are `f32` or `f64` (the others are `i32`). */
+  readonly floats?: readonly string[];
   readonly result: KernelResult;
 }
 
@@ -45,15 +50,17 @@ export const KERNELS = [
   {
     name: "f32_mu_update_rows",
     params: ["x", "rows", "k", "num", "gram", "offset", "offsetStride", "eps", "scratch"],
+    floats: ["eps"],
     result: "void",
   },
-  { name: "f32_mu_update_v_f64", params: ["v", "c", "t", "m", "n", "eps"], result: "void" },
+  { name: "f32_mu_update_v_f64", params: ["v", "c", "t", "m", "n", "eps"], floats: ["eps"], result: "void" },
   {
     name: "f32_hals_update_rows_f64",
     params: ["x", "rows", "k", "num", "gram", "offset", "offsetStride", "shift", "sweeps", "scratch"],
+    floats: ["shift"],
     result: "void",
   },
-  { name: "f32_hals_update_v_f64", params: ["v", "c", "t", "n", "m", "shift"], result: "void" },
+  { name: "f32_hals_update_v_f64", params: ["v", "c", "t", "n", "m", "shift"], floats: ["shift"], result: "void" },
   // The masked objective's terms and updates (assembly/updates/masked.ts).
   {
     name: "f32_masked_terms_f64",
@@ -63,6 +70,7 @@ export const KERNELS = [
   {
     name: "f32_hals_update_rows_masked_f64",
     params: ["x", "rows", "k", "num", "offset", "offsetStride", "terms", "shift", "sweeps", "scratch"],
+    floats: ["shift"],
     result: "void",
   },
   {
@@ -73,6 +81,7 @@ export const KERNELS = [
   {
     name: "f32_mu_update_rows_masked_f64",
     params: ["x", "rows", "k", "num", "offset", "offsetStride", "gram", "corrections", "eps", "scratch"],
+    floats: ["eps"],
     result: "void",
   },
   {
@@ -84,6 +93,7 @@ export const KERNELS = [
   {
     name: "f32_update_v_counts_f64",
     params: ["v", "c", "t", "counts", "n", "shift", "multiplicative"],
+    floats: ["shift"],
     result: "void",
   },
   // Reductions (assembly/reductions.ts).

@@ -13,16 +13,12 @@
  */
 
 import type { Core } from "../runtime/core.ts";
-import { KERNEL_NAMES, type KernelName, KERNELS, MAX_ARITY, opcode } from "../runtime/kernels.ts";
+import { type KernelName, KERNELS, MAX_ARITY, opcode } from "../runtime/kernels.ts";
+import { callKernel } from "../generated/call_kernel.ts";
 import { blockBytes } from "../runtime/heap.ts";
-import type { Kernel } from "./worker_code.ts";
 
 /** Float64 words of an encoded call: opcode, result pointer, arguments. */
 export const CALL_WORDS: number = 2 + MAX_ARITY;
-
-/** Arguments the calling thread passes a kernel (a fixed list is the fastest call on every engine). */
-const INLINE_ARGS = 10;
-if (MAX_ARITY > INLINE_ARGS) throw new Error(`plan.ts: a kernel takes more than the ${INLINE_ARGS} inline arguments`);
 
 /** An encoded plan, resident in wasm memory until its owner frees it. */
 export interface Plan {
@@ -37,42 +33,18 @@ export interface Plan {
   readonly work: number;
 }
 
-/** Each core's kernels by opcode. */
-const tables = new WeakMap<Core, Kernel[]>();
-
-/** The core's kernels in opcode order (what an encoded call's first word indexes). */
-export function kernelTable(core: Core): Kernel[] {
-  let table = tables.get(core);
-  if (!table) {
-    table = KERNEL_NAMES.map((name) => core.kernels[name] as Kernel);
-    tables.set(core, table);
-  }
-  return table;
-}
-
 /**
- * Runs every call of `plan` on the calling thread, in plan order, decoded from memory (the same
- * calls with the same arguments as the pool's threads decode), storing scalar results.
+ * Runs every call of `plan` on the calling thread, in plan order, decoded from memory by the
+ * same `callKernel` as the pool's threads (sdk/generated/call_kernel.ts), storing scalar results.
  */
 export function runHere(core: Core, plan: Plan): void {
-  const kernels = kernelTable(core);
+  const kernels = core.kernels;
   // Kernels do not grow the memory: one view serves the whole plan.
   const w = core.heap.f64Memory();
   const first = plan.calls / 8;
   for (let c = 0; c < plan.callCount; c++) {
     const o = first + c * CALL_WORDS;
-    const value = kernels[w[o]](
-      w[o + 2],
-      w[o + 3],
-      w[o + 4],
-      w[o + 5],
-      w[o + 6],
-      w[o + 7],
-      w[o + 8],
-      w[o + 9],
-      w[o + 10],
-      w[o + 11],
-    );
+    const value = callKernel(kernels, w, o);
     if (w[o + 1] !== 0) w[w[o + 1] / 8] = value;
   }
 }

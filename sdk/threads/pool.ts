@@ -30,8 +30,9 @@
 
 import type { Core } from "../runtime/core.ts";
 import { KERNEL_NAMES } from "../runtime/kernels.ts";
+import { callKernel } from "../generated/call_kernel.ts";
 import { nodeWorkerThreads } from "../runtime/host_apis.ts";
-import { CALL_WORDS, kernelTable, type Plan } from "./plan.ts";
+import { CALL_WORDS, type Plan } from "./plan.ts";
 import { platform } from "../runtime/platform.ts";
 import { CALLER_SPIN_MS, WORKER_SPIN_MS } from "../tuning.ts";
 import { type ControlLayout, drainTasks, workerMain, type WorkerStart } from "./worker_code.ts";
@@ -47,8 +48,8 @@ interface AnyWorker {
 }
 
 const NODE_SOURCE = `const { parentPort } = require("node:worker_threads");
-(${workerMain})(parentPort, ${drainTasks});`;
-const WEB_SOURCE = `(${workerMain})(self, ${drainTasks});`;
+(${workerMain})(parentPort, ${drainTasks}, ${callKernel});`;
+const WEB_SOURCE = `(${workerMain})(self, ${drainTasks}, ${callKernel});`;
 
 /** A worker's first message ("ready"), or its error. */
 function firstMessage(worker: AnyWorker): Promise<unknown> {
@@ -181,7 +182,6 @@ export class Pool {
   readonly #controlPtr: number;
   /** Whether the block is the core's reserved one (else it came from the heap). */
   readonly #reserved: boolean;
-  readonly #kernels: ReturnType<typeof kernelTable>;
   readonly #minSilenceMs: number;
   /** The last generation a plan (or the stop) woke workers for. */
   #generation = 0;
@@ -193,7 +193,6 @@ export class Pool {
     if (this.#reserved) reservedHeld.add(core);
     this.#controlPtr = this.#reserved ? core.kernels.control_block() >>> 0 : core.heap.alloc(CONTROL_BYTES);
     core.heap.i32(this.#controlPtr, this.#layout.words).fill(0);
-    this.#kernels = kernelTable(core);
     this.#minSilenceMs = minSilenceMs;
   }
 
@@ -242,7 +241,6 @@ export class Pool {
         control: this.#controlPtr,
         layout: this.#layout,
         index: this.#workers.length,
-        names: KERNEL_NAMES,
         spinMs: WORKER_SPIN_MS,
       };
       const started = firstMessage(worker);
@@ -348,7 +346,7 @@ export class Pool {
     Atomics.store(ctl, layout.failed, 0);
     const generation = this.#wake(ctl, woken);
     try {
-      drainTasks(this.#kernels, this.#core.memory, this.#controlPtr, layout, -1);
+      drainTasks(this.#core.kernels, callKernel, this.#core.memory, this.#controlPtr, layout, -1);
     } catch {
       Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
     }

@@ -65,9 +65,11 @@ export interface ControlLayout {
   readonly words: number;
 }
 
-/** A kernel as the instance exports it (called with the decoded arguments). */
-// deno-lint-ignore ban-types
-export type Kernel = Function;
+/**
+ * Runs the call encoded at word `o` of `w` on the exports `kernels` and returns its scalar result
+ * (sdk/generated/call_kernel.ts's `callKernel`, passed in: this file imports nothing).
+ */
+export type CallKernel<K> = (kernels: K, w: Float64Array, o: number) => number;
 
 /**
  * Claims tasks of the current plan until none is left, running each task's calls in order and
@@ -75,10 +77,12 @@ export type Kernel = Function;
  * its index and ends its task; a failure to read the plan marks it failed outside a call. Once
  * the plan failed, the remaining tasks are claimed without running, so every thread finishes the
  * plan and none waits forever. `beat` ≥ 0: the control word this thread bumps before each call
- * (a worker's sign of life); −1 on the calling thread.
+ * (a worker's sign of life); −1 on the calling thread. Each call runs through `call` (plan.ts's
+ * runHere runs the same one).
  */
-export function drainTasks(
-  kernels: Kernel[],
+export function drainTasks<K>(
+  kernels: K,
+  call: CallKernel<K>,
   memory: WebAssembly.Memory,
   control: number,
   layout: ControlLayout,
@@ -86,7 +90,6 @@ export function drainTasks(
 ): void {
   const ctl = new Int32Array(memory.buffer, control, layout.words);
   const count = Atomics.load(ctl, layout.count);
-  const args = new Array(layout.callWords - 2);
   let words = new Float64Array(0);
   let bounds = new Int32Array(0);
   let results = new Float64Array(0);
@@ -104,8 +107,7 @@ export function drainTasks(
       for (c = bounds[task]; c < bounds[task + 1] && Atomics.load(ctl, layout.failed) === 0; c++) {
         if (beat >= 0) Atomics.add(ctl, beat, 1);
         const o = c * layout.callWords;
-        for (let a = 0; a < args.length; a++) args[a] = words[o + 2 + a];
-        const value = kernels[words[o]].apply(undefined, args);
+        const value = call(kernels, words, o);
         if (words[o + 1] !== 0) results[words[o + 1] / 8] = value;
       }
     } catch {
@@ -123,8 +125,6 @@ export interface WorkerStart {
   layout: ControlLayout;
   /** This worker's index: its words in the control block. */
   index: number;
-  /** The kernels' export names in opcode order. */
-  names: readonly string[];
   /** How long the worker spins for the next generation before it sleeps (sdk/tuning.ts, WORKER_SPIN_MS). */
   spinMs: number;
 }
@@ -145,11 +145,13 @@ export interface WorkerPort {
  * them), and nothing that goes wrong in a plan ends its loop (only the stop, or the test hook's
  * `leave`).
  */
-export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
-  const start = ({ module, memory, control, layout, index, names, spinMs }: WorkerStart) => {
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    // deno-lint-ignore ban-types
-    const kernels = names.map((name) => instance.exports[name] as Function);
+export function workerMain(
+  port: WorkerPort,
+  drain: typeof drainTasks,
+  call: CallKernel<WebAssembly.Exports>,
+): void {
+  const start = ({ module, memory, control, layout, index, spinMs }: WorkerStart) => {
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
     const ctl = new Int32Array(memory.buffer, control, layout.words);
     const own = layout.workers + index * layout.workerStride;
     const wake = own + layout.wake;
@@ -176,7 +178,7 @@ export function workerMain(port: WorkerPort, drain: typeof drainTasks): void {
       const stop = Atomics.load(ctl, layout.stop) !== 0;
       if (!stop) {
         try {
-          drain(kernels, memory, control, layout, beat);
+          drain(kernels, call, memory, control, layout, beat);
         } catch {
           Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
         }
