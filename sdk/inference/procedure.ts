@@ -217,11 +217,14 @@ export function canonicalShifts(
 ): Float32Array[] {
   const n = H.length / k;
   return V.map((v, i) => {
-    const m = W[i].length / k;
+    const w = W[i], m = w.length / k;
     const shifted = Float64Array.from(v);
+    const loadings = new Float64Array(m);
     for (let q = 0; q < k; q++) {
-      const loadings = Float64Array.from({ length: m }, (_, r) => W[i][r * k + q]).sort();
-      const floor = quantile(loadings, CANONICAL_QUANTILE);
+      for (let r = 0; r < m; r++) loadings[r] = w[r * k + q];
+      const floor = quantile(loadings.sort(), CANONICAL_QUANTILE);
+      // A floor of 0 adds nothing (v ≥ 0 holds no −0 for +0 to turn): the common case, skipped.
+      if (floor === 0) continue;
       for (let j = 0; j < n; j++) shifted[j] += floor * H[q * n + j];
     }
     return Float32Array.from(shifted);
