@@ -6,6 +6,13 @@
 //
 //   deno run -A bench/ab.ts --old /path/to/other/checkout [--runtime deno|bun] [--rounds 5]
 //                           [--workloads synthetic,dense,tfidf,spam] [--threads 2] [--clock wall|cpu]
+//                           [--same-process]
+//
+// --same-process runs both trees in one process per workload and solver, alternating old and new
+// fits (which goes first alternates too) after one warm-up of each: on this VM the same fit runs
+// at one of two speeds from one process to the next (a fresh process of either tree read 15–18 or
+// 23–30 ms an iteration on SpamAssassin MU under Bun), which fresh processes per fit turn into
+// noise in the medians; within one process both trees get the same machine and engine state.
 //
 // --clock cpu times each fit by the process's CPU time (user + system, every thread's) instead of
 // the wall clock: on a machine shared with other work, other processes then slow neither side
@@ -33,6 +40,8 @@ const { values } = parseArgs({
     child: { type: "string" },
     workload: { type: "string" },
     solver: { type: "string" },
+    "same-process": { type: "boolean", default: false },
+    pair: { type: "string" },
   },
 });
 
@@ -61,16 +70,10 @@ async function child(
   const { namedWorkload } = await import("./workloads.ts");
   const { strata, rank, trackLoss } = namedWorkload(workload);
   const [short, long] = ITERS[workload];
-  const now = clock === "cpu"
-    ? () => {
-      const { user, system } = process.cpuUsage();
-      return (user + system) / 1000;
-    }
-    : () => performance.now();
   const time = async (maxIter: number) => {
-    const started = now();
+    const started = now(clock);
     const model = await fit(strata, { rank, maxIter, seed: 1, solver, trackLoss, threads });
-    const ms = now() - started;
+    const ms = now(clock) - started;
     model.free();
     return ms;
   };
@@ -83,35 +86,98 @@ async function child(
   console.log(JSON.stringify({ msPerIter: (b - a) / (long - short) }));
 }
 
-function measure(tree: string, workload: string, solver: string): number {
+/**
+ * In a child: fits the workload with both trees' SDKs in this one process, `rounds` times each,
+ * alternating (after a warm-up fit of each), and prints each tree's ms per iteration per round.
+ */
+async function pairChild(
+  trees: { old: string; new: string },
+  workload: string,
+  solver: "mu" | "hals",
+  threads: number,
+  clock: string,
+  rounds: number,
+): Promise<void> {
+  const sdks = { old: await import(join(trees.old, "sdk/mod.ts")), new: await import(join(trees.new, "sdk/mod.ts")) };
+  const { namedWorkload } = await import("./workloads.ts");
+  const { strata, rank, trackLoss } = namedWorkload(workload);
+  const [short, long] = ITERS[workload];
+  const time = async (tree: "old" | "new", maxIter: number) => {
+    const started = now(clock);
+    const model = await sdks[tree].fit(strata, { rank, maxIter, seed: 1, solver, trackLoss, threads });
+    const ms = now(clock) - started;
+    model.free();
+    return ms;
+  };
+  for (const tree of ["old", "new"] as const) await time(tree, long);
+  const perIter = { old: [] as number[], new: [] as number[] };
+  for (let r = 0; r < rounds; r++) {
+    for (const tree of r % 2 === 0 ? ["old", "new"] as const : ["new", "old"] as const) {
+      const a = await time(tree, short), b = await time(tree, long);
+      perIter[tree].push((b - a) / (long - short));
+    }
+  }
+  console.log(JSON.stringify(perIter));
+}
+
+/** The process's CPU time (user + system, every thread's) or the wall clock, in ms. */
+function now(clock: string): number {
+  if (clock !== "cpu") return performance.now();
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Runs this script as a child with `args` under the chosen runtime and returns its last line, parsed. */
+function runChild(args: string[]): unknown {
   const script = fileURLToPath(import.meta.url);
-  const args = [
-    ...["--child", tree, "--workload", workload, "--solver", solver],
-    ...["--threads", values.threads!, "--clock", values.clock!],
-  ];
   const command = values.runtime === "bun"
     ? [join(ROOT, "node_modules/.bin/bun"), [script, ...args]]
     : [join(ROOT, "node_modules/.bin/deno"), ["run", "-A", script, ...args]];
   const out = execFileSync(command[0] as string, command[1] as string[], { encoding: "utf8" });
-  return JSON.parse(out.trim().split("\n").pop()!).msPerIter;
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+function measure(tree: string, workload: string, solver: string): number {
+  const args = [
+    ...["--child", tree, "--workload", workload, "--solver", solver],
+    ...["--threads", values.threads!, "--clock", values.clock!],
+  ];
+  return (runChild(args) as { msPerIter: number }).msPerIter;
+}
+
+/** Both trees' ms per iteration over the rounds, measured in one child process. */
+function measurePair(old: string, workload: string, solver: string): { old: number[]; new: number[] } {
+  const args = [
+    ...["--pair", old, "--workload", workload, "--solver", solver, "--rounds", values.rounds!],
+    ...["--threads", values.threads!, "--clock", values.clock!],
+  ];
+  return runChild(args) as { old: number[]; new: number[] };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (values.child) {
   await child(values.child, values.workload!, values.solver as "mu" | "hals", Number(values.threads), values.clock!);
+} else if (values.pair) {
+  const trees = { old: values.pair, new: ROOT };
+  const solver = values.solver as "mu" | "hals";
+  await pairChild(trees, values.workload!, solver, Number(values.threads), values.clock!, Number(values.rounds));
 } else {
   if (!values.old) throw new Error("--old /path/to/checkout is required");
   const old = resolve(values.old);
   console.log(
-    `runtime ${values.runtime}, ${values.threads} threads, ${values.clock} clock, ${values.rounds} rounds, old ${old}, new ${ROOT}`,
+    `runtime ${values.runtime}, ${values.threads} threads, ${values.clock} clock, ${values.rounds} rounds, ` +
+      `${values["same-process"] ? "both trees in one process" : "a process per fit"}, old ${old}, new ${ROOT}`,
   );
   for (const workload of values.workloads!.split(",")) {
     for (const solver of ["mu", "hals"]) {
-      const times = { old: [] as number[], new: [] as number[] };
-      for (let r = 0; r < Number(values.rounds); r++) {
-        times.old.push(measure(old, workload, solver));
-        times.new.push(measure(ROOT, workload, solver));
+      let times = { old: [] as number[], new: [] as number[] };
+      if (values["same-process"]) times = measurePair(old, workload, solver);
+      else {
+        for (let r = 0; r < Number(values.rounds); r++) {
+          times.old.push(measure(old, workload, solver));
+          times.new.push(measure(ROOT, workload, solver));
+        }
       }
       const [o, n] = [median(times.old), median(times.new)];
       console.log(

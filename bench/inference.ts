@@ -35,7 +35,7 @@ import { RowSet } from "../sdk/inference/rows.ts";
 import { plantedStrata, powerDataSet } from "../testing/planted.ts";
 import { ksUniform } from "../testing/stats.ts";
 import { CAL_FEATURES, californiaStrata } from "./experiments/data.ts";
-import { spamWorkload } from "./workloads.ts";
+import { defaultProcedure, spamWorkload } from "./workloads.ts";
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -136,17 +136,7 @@ function studyCases(): [string, Stratum[], number][] {
 }
 
 /** The procedure's settings for `rank` (the defaults of effects(), seed 1). */
-const procedureFor = (rank: number, iterations: number): ProcedureSettings => ({
-  rank,
-  iterations,
-  pooledIterations: DEFAULT_POOLED_ITERATIONS,
-  seed: 1,
-  l1V: 0,
-  l1W: 0,
-  l1H: 0,
-  normalizeUnits: true,
-  threads,
-});
+const procedureFor = (rank: number, iterations: number) => defaultProcedure(rank, iterations, threads);
 
 /** Each stratum's rows in the global numbering. */
 const allMembers = (rows: RowSet) =>

@@ -18,7 +18,7 @@ import process from "node:process";
 import { fit } from "../sdk/mod.ts";
 import { PlanBuilder } from "../sdk/threads/plan.ts";
 import { Executor } from "../sdk/threads/executor.ts";
-import { namedWorkload } from "./workloads.ts";
+import { defaultProcedure, namedWorkload } from "./workloads.ts";
 import { plainStart } from "./sklearn.ts";
 import { RowSet } from "../sdk/inference/rows.ts";
 import { pooledStart } from "../sdk/inference/procedure.ts";
@@ -71,17 +71,7 @@ const plain = args[3] === "plain"
 /** effects()' start of the stratified step: every v(i) the pooled shift, the rows' pooled loadings, the pooled H. */
 async function pooledInit() {
   const rows = new RowSet(strata);
-  const start = await pooledStart(rows, {
-    rank,
-    iterations: 0,
-    pooledIterations: 100,
-    seed: 1,
-    l1V: 0,
-    l1W: 0,
-    l1H: 0,
-    normalizeUnits: true,
-    threads,
-  });
+  const start = await pooledStart(rows, defaultProcedure(rank, 0, threads));
   const W = rows.sizes.map((m, i) => start.W.slice(rows.offsets[i] * rank, (rows.offsets[i] + m) * rank));
   return { V: strata.map(() => start.v), W, H: start.H };
 }

@@ -7,6 +7,8 @@
  */
 
 import type { Stratum } from "../sdk/mod.ts";
+import { DEFAULT_POOLED_ITERATIONS } from "../sdk/inference/effects.ts";
+import type { ProcedureSettings } from "../sdk/inference/procedure.ts";
 import { toMat } from "../testing/fixtures.ts";
 import { type Corpus, spamAssassinCorpus } from "./corpus.ts";
 import { syntheticStrata, tfidfLike, uniformDense } from "./data.ts";
@@ -58,3 +60,16 @@ export const dataBytes = (strata: Stratum[]) =>
 /** Bytes of the factors: V (s×n), W(i) (m_i×k), H (k×n), float32. */
 export const factorBytes = (strata: Stratum[], rank: number) =>
   4 * (strata.length * colsOf(strata[0]) + strata.reduce((m, s) => m + rowsOf(s), 0) * rank + rank * colsOf(strata[0]));
+
+/** effects()' procedure for `rank` with its defaults (T₀, no penalties, units normalized), seed 1. */
+export const defaultProcedure = (rank: number, iterations: number, threads: number): ProcedureSettings => ({
+  rank,
+  iterations,
+  pooledIterations: DEFAULT_POOLED_ITERATIONS,
+  seed: 1,
+  l1V: 0,
+  l1W: 0,
+  l1H: 0,
+  normalizeUnits: true,
+  threads,
+});
