@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { init } from "../sdk/mod.ts";
-import { blockBytes, Slab } from "../sdk/runtime/heap.ts";
+import { blockBytes, CACHE_LINE, Slab } from "../sdk/runtime/heap.ts";
 import { Executor } from "../sdk/threads/executor.ts";
 import { PlanBuilder } from "../sdk/threads/plan.ts";
 
@@ -14,6 +14,24 @@ describe("slab", () => {
     assert.deepEqual([slab.alloc(1), slab.alloc(16), slab.alloc(17)], [1024, 1040, 1056]);
     assert.throws(() => slab.alloc(1), /Cannot carve 1 bytes: the slab has 0 left/);
     assert.deepEqual([blockBytes(0), blockBytes(1), blockBytes(16), blockBytes(17)], [16, 16, 16, 32]);
+  });
+});
+
+describe("slab on cache lines", () => {
+  it("starts every block on its own line from any 16-aligned start, within the bytes bytesFor gives", () => {
+    const sizes = [1, 64, 65, 3200, 16, 2560];
+    for (const start of [1024, 1040, 1056, 1072]) {
+      const bytes = Slab.bytesFor(sizes, CACHE_LINE);
+      const slab = new Slab(start, bytes, CACHE_LINE);
+      const ptrs = sizes.map((size) => slab.alloc(size));
+      ptrs.forEach((ptr, b) => {
+        assert.equal(ptr % CACHE_LINE, 0, `block ${b} from ${start}`);
+        if (b > 0) assert.ok(ptr >= ptrs[b - 1] + Math.ceil(sizes[b - 1] / CACHE_LINE) * CACHE_LINE, "no line shared");
+      });
+      assert.ok(ptrs[ptrs.length - 1] + sizes[sizes.length - 1] <= start + bytes, `within the slab from ${start}`);
+    }
+    // From a start on a line, bytesFor asks for 48 bytes more than it uses: the slack for the others.
+    assert.equal(Slab.bytesFor([1, 65], CACHE_LINE), 64 + 128 + 48);
   });
 });
 

@@ -8,7 +8,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
-import { Arena, blockBytes, Slab } from "../runtime/heap.ts";
+import { Arena, blockBytes, CACHE_LINE, Slab } from "../runtime/heap.ts";
 import type { ResidentStratum } from "../input/strata.ts";
 import { type ColumnRange, columnRanges } from "./column_ranges.ts";
 import type { Partition, StratumShape } from "./partition.ts";
@@ -110,12 +110,15 @@ function mapSizes<T>(sizes: Sizes, f: (bytes: number) => T): T | T[] | Record<st
   return out;
 }
 
-/** The allocator's bytes for every buffer but the column ranges' split arrays (one block holds them). */
+/**
+ * The allocator's bytes for every buffer but the column ranges' split arrays: one block, each
+ * buffer on its own cache lines (threads write the per-task ones at once).
+ */
 function namedBytes(sizes: WorkspaceSizes): number {
-  let total = 0;
-  const add = (bytes: number) => (total += rounded(bytes));
+  const all: number[] = [];
+  const add = (bytes: number) => bytes > 0 && all.push(bytes);
   for (const name in sizes) if (name !== "columnRanges") mapSizes(sizes[name as keyof WorkspaceSizes], add);
-  return total;
+  return Slab.bytesFor(all, CACHE_LINE);
 }
 
 /** Pointers of the named buffers (byte offsets; 0 where the size is 0). */
@@ -154,7 +157,8 @@ export class Workspace {
    * CSR row offsets decide, are blocks of their own).
    */
   #allocate(sizes: WorkspaceSizes, strata: readonly ResidentStratum[], p: Partition, hTranspose: number) {
-    const slab = this.slab(namedBytes(sizes));
+    const bytes = namedBytes(sizes);
+    const slab = new Slab(this.alloc(bytes), bytes, CACHE_LINE);
     const one = (bytes: number) => bytes === 0 ? 0 : slab.alloc(bytes);
     const named: Record<string, unknown> = {};
     for (const name in sizes) {
