@@ -202,7 +202,7 @@ export class Arena {
 /**
  * A cache line of the x86-64 and ARM64 cores the package runs on. Buffers that different threads
  * write at once (a task's scratch, a slot of partial sums) start on their own line: sharing one
- * made the TF-IDF-like matrix's HALS iteration 13 % slower at 2 threads (3.55 against 3.09 ms,
+ * made the TF-IDF-like matrix's HALS iteration 15 % slower at 2 threads (3.55 against 3.02 ms,
  * bench/README.md, "Cache lines").
  */
 export const CACHE_LINE = 64;
