@@ -58,6 +58,32 @@ const ITERS: Record<string, [number, number]> = {
   tfidf: [10, 110],
 };
 
+/** What a child times: `tree`'s fit of the workload to `maxIter` iterations, in ms of `clock`. */
+type Timer = (tree: string, maxIter: number) => Promise<number>;
+
+/** A timer of the workload's fits with the SDKs of `trees` (each imported once), and its short and long iterations. */
+async function fitTimer(
+  trees: string[],
+  workload: string,
+  solver: "mu" | "hals",
+  threads: number,
+  clock: string,
+): Promise<{ time: Timer; short: number; long: number }> {
+  const fits = new Map<string, (strata: unknown, options: object) => Promise<{ free(): void }>>();
+  for (const tree of trees) fits.set(tree, (await import(join(tree, "sdk/mod.ts"))).fit);
+  const { namedWorkload } = await import("./workloads.ts");
+  const { strata, rank, trackLoss } = namedWorkload(workload);
+  const [short, long] = ITERS[workload];
+  const time = async (tree: string, maxIter: number) => {
+    const started = now(clock);
+    const model = await fits.get(tree)!(strata, { rank, maxIter, seed: 1, solver, trackLoss, threads });
+    const ms = now(clock) - started;
+    model.free();
+    return ms;
+  };
+  return { time, short, long };
+}
+
 /** In a child: fits the workload with the SDK of `tree` and prints ms per iteration. */
 async function child(
   tree: string,
@@ -66,23 +92,13 @@ async function child(
   threads: number,
   clock: string,
 ): Promise<void> {
-  const { fit } = await import(join(tree, "sdk/mod.ts"));
-  const { namedWorkload } = await import("./workloads.ts");
-  const { strata, rank, trackLoss } = namedWorkload(workload);
-  const [short, long] = ITERS[workload];
-  const time = async (maxIter: number) => {
-    const started = now(clock);
-    const model = await fit(strata, { rank, maxIter, seed: 1, solver, trackLoss, threads });
-    const ms = now(clock) - started;
-    model.free();
-    return ms;
-  };
+  const { time, short, long } = await fitTimer([tree], workload, solver, threads, clock);
   // Warm-up as long as the long fit: workers start, and the engine tiers the kernels up before
   // anything is timed (after a 10-iteration warm-up, Bun's tfidf MU was 5.0 or 7.5 ms/it from one
   // process to the next, in either tree, as its optimizing tier came during the long fit or not).
-  await time(long);
-  const a = await time(short);
-  const b = await time(long);
+  await time(tree, long);
+  const a = await time(tree, short);
+  const b = await time(tree, long);
   console.log(JSON.stringify({ msPerIter: (b - a) / (long - short) }));
 }
 
@@ -98,22 +114,12 @@ async function pairChild(
   clock: string,
   rounds: number,
 ): Promise<void> {
-  const sdks = { old: await import(join(trees.old, "sdk/mod.ts")), new: await import(join(trees.new, "sdk/mod.ts")) };
-  const { namedWorkload } = await import("./workloads.ts");
-  const { strata, rank, trackLoss } = namedWorkload(workload);
-  const [short, long] = ITERS[workload];
-  const time = async (tree: "old" | "new", maxIter: number) => {
-    const started = now(clock);
-    const model = await sdks[tree].fit(strata, { rank, maxIter, seed: 1, solver, trackLoss, threads });
-    const ms = now(clock) - started;
-    model.free();
-    return ms;
-  };
-  for (const tree of ["old", "new"] as const) await time(tree, long);
+  const { time, short, long } = await fitTimer([trees.old, trees.new], workload, solver, threads, clock);
+  for (const tree of ["old", "new"] as const) await time(trees[tree], long);
   const perIter = { old: [] as number[], new: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     for (const tree of r % 2 === 0 ? ["old", "new"] as const : ["new", "old"] as const) {
-      const a = await time(tree, short), b = await time(tree, long);
+      const a = await time(trees[tree], short), b = await time(trees[tree], long);
       perIter[tree].push((b - a) / (long - short));
     }
   }

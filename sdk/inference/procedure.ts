@@ -223,7 +223,7 @@ export function canonicalShifts(
     for (let q = 0; q < k; q++) {
       for (let r = 0; r < m; r++) loadings[r] = w[r * k + q];
       const floor = quantile(loadings.sort(), CANONICAL_QUANTILE);
-      // A floor of 0 adds nothing (v ≥ 0 holds no −0 for +0 to turn): the common case, skipped.
+      // A floor of 0 adds +0 to every entry, which changes none (v ≥ 0 has no −0): skipped, the common case.
       if (floor === 0) continue;
       for (let j = 0; j < n; j++) shifted[j] += floor * H[q * n + j];
     }
