@@ -218,6 +218,28 @@ describe("masked fits", () => {
     }
   });
 
+  // Without loss tracking the CSR strata's W blocks are streamed, split finer than the blocks the
+  // partition lists: each split block has a part of the loss's correction of its own, and none is
+  // read from memory another fit left behind.
+  it("end with the tracked fit's loss without tracking, on streamed CSR strata and reused memory", async () => {
+    const { strata } = hideEntries([...denseStrata(31, [120, 77], 60), ...csrStrata(32, [90, 40], 60, 0.2)], 0.05, 4);
+    const earlier = await fit(strata, { rank: 5, maxIter: 3, seed: 2, missing: "mask" });
+    earlier.free(); // its memory, written, goes back to the heap for the next fits
+    for (const solver of ["hals", "mu"] as const) {
+      const options: FitOptions = { rank: 3, maxIter: 5, seed: 6, solver, missing: "mask" };
+      const tracked = await fit(strata, { ...options, trackLoss: true });
+      const untracked = await fit(strata, { ...options, trackLoss: false });
+      try {
+        // The same loss, summed over other blocks: equal to float64 rounding.
+        const gap = Math.abs(untracked.loss - tracked.loss) / tracked.loss;
+        assert.ok(gap < 1e-12, `${solver}: ${untracked.loss} without tracking, ${tracked.loss} tracked`);
+      } finally {
+        tracked.free();
+        untracked.free();
+      }
+    }
+  });
+
   it("start from NNDSVD with the holes filled for the SVD only", async () => {
     const { strata } = hideEntries(mixed(7), 0.2, 7);
     const model = await fit(strata, { rank: 3, maxIter: 30, init: "nndsvd", missing: "mask" });

@@ -11,7 +11,7 @@ import { blockBytes, type Heap } from "../runtime/heap.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
 import { type Partition, partition, type StratumShape } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
-import { maskedBuffers, termChunkRows } from "./rules/masked.ts";
+import { lossBlockCount, maskedBuffers, termChunkRows } from "./rules/masked.ts";
 import { CSR_BLOCK_NNZ } from "../tuning.ts";
 import { workspaceBytes, workspaceSizes } from "./workspace.ts";
 
@@ -114,7 +114,7 @@ function maskedCalls(p: Partition): number {
   const chunks = (rows: number) => Math.ceil(rows / chunk);
   const wChunks = p.wTasks.reduce((sum, task) => sum + task.blocks.reduce((a, b) => a + chunks(b.rows), 0), 0);
   const hChunks = p.hTasks.reduce((sum, task) => sum + task.reduce((a, b) => a + chunks(b.rows), 0), 0);
-  return 2 * wChunks + (p.s + 1) * hChunks + p.wBlocks.length + p.s;
+  return 2 * wChunks + (p.s + 1) * hChunks + lossBlockCount(p) + p.s;
 }
 
 /** A shape as {@link FitShape} gives it, with its kind. */

@@ -19,7 +19,7 @@
 
 import type { Checkpoint } from "../runtime/checkpoint.ts";
 import type { Core } from "../runtime/core.ts";
-import { Executor } from "../threads/executor.ts";
+import { Executor, LaneExecutor } from "../threads/executor.ts";
 import type { Plan, PlanBuilder } from "../threads/plan.ts";
 import type { Factors } from "../input/factors.ts";
 import type { ResidentStrata } from "../input/strata.ts";
@@ -256,8 +256,13 @@ export class Solver {
     this.#start();
   }
 
+  /** The plan run as step `name` now (the zero-V one while every v(i) is 0 and fixed), if the fit has one. */
+  #plan(name: keyof Plans): Plan | undefined {
+    return (this.#zeroV && this.#zeroVPlans[name]) || this.#plans[name];
+  }
+
   #run(name: keyof Plans): void {
-    const plan = (this.#zeroV && this.#zeroVPlans[name]) || this.#plans[name];
+    const plan = this.#plan(name);
     if (plan) this.#executor.run(plan);
   }
 
@@ -283,16 +288,20 @@ export class Solver {
   }
 
   #productsForUpdate(): void {
-    const fresh = this.#fresh;
-    if (this.#schedule.needs === "productsAndNumerators") {
-      if (fresh.numerators && fresh.kept) return;
-      this.#run("csrProducts");
-      this.#run("numeratorsWithP");
-      fresh.numerators = fresh.kept = true;
-    } else if (!fresh.kept) {
-      this.#run("keptProducts");
-      fresh.kept = true;
+    const stale = this.#staleForUpdate(this.#fresh);
+    for (const name of stale) this.#run(name);
+    if (stale.length > 0) {
+      this.#fresh.kept = true;
+      if (this.#schedule.needs === "productsAndNumerators") this.#fresh.numerators = true;
     }
+  }
+
+  /** The product plans an update runs first, given which products are current (none: all are). */
+  #staleForUpdate(fresh: Freshness): (keyof Plans)[] {
+    if (this.#schedule.needs === "productsAndNumerators") {
+      return fresh.numerators && fresh.kept ? [] : ["csrProducts", "numeratorsWithP"];
+    }
+    return fresh.kept ? [] : ["keptProducts"];
   }
 
   #productsForLoss(): void {
@@ -332,13 +341,35 @@ export class Solver {
     if (!this.#plans.maskLoss) return F;
     this.#run("maskLoss");
     const parts = this.#workspace.buffers.rule.lossParts;
-    return Math.max(0, F - maskLossTotal(this.#core, parts, this.#ctx.p.wBlocks.length));
+    return Math.max(0, F - maskLossTotal(this.#core, parts, this.#ctx.p));
   }
 
   /** Σ of `length` float32 values at `ptr`, in float64. */
   #total(ptr: number, length: number): number {
     this.#core.kernels.f32_colsum_f64(ptr, length, 1, this.#ctx.ws.sum);
     return this.#core.heap.f64(this.#ctx.ws.sum, 1)[0];
+  }
+
+  /**
+   * `count` iterations without the loss at once, on the executor's lane (see
+   * {@link iteratesAtOnce}): each the products an update needs, then the steps of the schedule,
+   * the same plans in the same order as `count` calls of `update()`. Stops between iterations
+   * once `signal` aborts, and then throws its reason.
+   */
+  async runIterations(count: number, signal?: AbortSignal): Promise<void> {
+    if (!(this.#executor instanceof LaneExecutor)) throw new Error("Cannot run iterations at once: no lane");
+    const names = [
+      ...this.#staleForUpdate({ kept: false, streamed: false, numerators: false }),
+      ...this.#schedule.steps,
+    ];
+    const plans = names.map((name) => this.#plan(name)).filter((plan) => plan !== undefined);
+    this.#fresh = { kept: false, streamed: false, numerators: false };
+    await this.#executor.runRepeated(plans, count, signal);
+  }
+
+  /** Whether the executor runs iterations at once elsewhere (a lane): {@link runIterations}. */
+  get iteratesAtOnce(): boolean {
+    return this.#executor instanceof LaneExecutor;
   }
 
   /**

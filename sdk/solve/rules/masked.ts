@@ -263,7 +263,7 @@ export function maskedBuffers(hidden: readonly number[], strata: readonly { rows
       wTerms: Math.max(1, p.wTasks.length) * termBytes(p.k),
       hTerms: p.fixH ? 0 : Math.max(1, p.hTasks.length) * termBytes(p.k),
       rowScratch: Math.max(1, p.wTasks.length) * rowScratchBytes(p.k),
-      lossParts: Math.max(1, p.wBlocks.length) * 8,
+      lossParts: Math.max(1, lossBlockCount(p)) * 8,
       dotScratch: Math.max(1, p.vTasks.length) * p.k * 8,
       zeros: (Math.max(p.n, ...strata.map((x) => x.rows)) + 1) * 4,
     }),
@@ -349,12 +349,21 @@ function vUpdatePlan(
 }
 
 /**
- * Per W block (in p.wBlocks order, one float64 each at `parts`): Σ over its unobserved entries of
- * (v_j + w_r·h_j)², what the loss of the zero-filled data counts beyond the masked loss.
+ * The blocks of the W tasks, the loss's parts: p.wBlocks, but with a streamed stratum's blocks
+ * split as its W tasks split them (sdk/solve/partition.ts).
+ */
+export function lossBlockCount(p: Partition): number {
+  return p.wTasks.reduce((sum, task) => sum + task.blocks.length, 0);
+}
+
+/**
+ * Per block of the W tasks (in task order, one float64 each at `parts`: {@link lossBlockCount}):
+ * Σ over its unobserved entries of (v_j + w_r·h_j)², what the loss of the zero-filled data counts
+ * beyond the masked loss.
  */
 function maskLossPlan(ctx: PlanContext, parts: number, zeros: number): PlanBuilder {
   const plan = new PlanBuilder();
-  const index = new Map(ctx.p.wBlocks.map((b, e) => [b, e]));
+  let part = 0;
   const hidden = ctx.strata.reduce((total, x) => total + (x.hidden?.count ?? 0), 0);
   for (const task of ctx.p.wTasks) {
     plan.task();
@@ -369,14 +378,15 @@ function maskLossPlan(ctx: PlanContext, parts: number, zeros: number): PlanBuild
         ctx.ws.Ht,
         vOf(ctx, b.stratum),
         wRow(ctx, b.stratum, b.row),
-      ], parts + index.get(b)! * 8);
+      ], parts + part++ * 8);
     }
   }
   return plan.work(2 * hidden * ctx.p.k);
 }
 
 /** Σ of the loss parts of {@link maskLossPlan}, in block order. */
-export function maskLossTotal(core: Core, parts: number, blocks: number): number {
+export function maskLossTotal(core: Core, parts: number, p: Partition): number {
+  const blocks = lossBlockCount(p);
   const values = core.heap.f64(parts, blocks);
   let total = 0;
   for (let e = 0; e < blocks; e++) total += values[e];
