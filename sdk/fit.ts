@@ -7,7 +7,7 @@
 
 import { Checkpoint } from "./runtime/checkpoint.ts";
 import { init } from "./runtime/core.ts";
-import { executorFor } from "./threads/executor.ts";
+import { type Executor, executorFor } from "./threads/executor.ts";
 import { lossEveryIteration } from "./solve/iterate.ts";
 import { Factors } from "./input/factors.ts";
 import { type RestartResult, runStarts, type Starts } from "./solve/starts.ts";
@@ -58,7 +58,15 @@ const ACTION = "Cannot fit model";
  * model.free();
  * ```
  */
-export async function fit(strata: readonly Stratum[], options: FitOptions): Promise<Model> {
+export function fit(strata: readonly Stratum[], options: FitOptions): Promise<Model> {
+  return fitOn(strata, options);
+}
+
+/**
+ * {@link fit} on the caller's executor (which it leaves open; a lane of effects()' refits, say)
+ * instead of its own on `options.threads`.
+ */
+export async function fitOn(strata: readonly Stratum[], options: FitOptions, given?: Executor): Promise<Model> {
   const started = performance.now();
   const settings = resolveOptions(options, "fit", ACTION);
   const layouts = describeStrata(strata, ACTION);
@@ -71,15 +79,16 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
   checkMemory(core.heap, memory.estimate, largestStratum(layouts), ACTION);
   const checkpoint = new Checkpoint(settings.signal);
   // Threads start while the data load, if the products (2 nnz k flops a pass) are worth them.
-  const executor = await executorFor(core, settings.threads);
+  const executor = given ?? await executorFor(core, settings.threads);
   executor.expect(2 * layouts.reduce((nnz, x) => nnz + x.nnz, 0) * settings.rank);
+  const close = () => given === undefined && executor.close();
   const resident = await loadStrata(core, strata, ACTION, layouts, {
     checkpoint,
     weightRoots: weights?.roots,
     missing: settings.missing,
     ...(settings.normalizeUnits ? {} : { scale: 1 }),
   }).catch((error) => {
-    executor.close();
+    close();
     throw error;
   });
   let factors: Factors | undefined;
@@ -127,7 +136,7 @@ export async function fit(strata: readonly Stratum[], options: FitOptions): Prom
     return model;
   } finally {
     solver?.free();
-    executor.close();
+    close();
     factors?.free();
     best?.free();
     resident.free();

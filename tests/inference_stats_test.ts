@@ -28,6 +28,25 @@ describe("intervals", () => {
     assert.ok(Math.abs(lower - 1) < 1e-12 && Math.abs(upper - 39) < 1e-12, `${lower}, ${upper}`);
   });
 
+  it("equal the sorted replicates' quantiles, NaN left out, ties and all (selection, not a sort)", () => {
+    const random = new Random(4);
+    for (let trial = 0; trial < 300; trial++) {
+      const B = 1 + Math.floor(random.next() * 60);
+      // Few distinct values in some trials (ties), NaN in some.
+      const levels = trial % 3 === 0 ? 3 : 1000;
+      const replicates = Array.from(
+        { length: B },
+        () => random.next() < 0.1 * (trial % 2) ? NaN : Math.floor(random.next() * levels) / levels - 0.5,
+      );
+      const sorted = replicates.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+      const level = [0.95, 0.9, 0.5][trial % 3];
+      const expected = sorted.length === 0
+        ? [NaN, NaN]
+        : [quantile(sorted, (1 - level) / 2), quantile(sorted, 1 - (1 - level) / 2)];
+      assert.deepEqual(percentileInterval(replicates, level), expected, `trial ${trial}`);
+    }
+  });
+
   it("give the mean and the n − 1 standard deviation", () => {
     assert.deepEqual(meanAndSd([2, 4, 4, 4, 5, 5, 7, 9]), { mean: 5, sd: Math.sqrt(32 / 7) });
   });
@@ -54,6 +73,36 @@ describe("pooled permutation p-values", () => {
     }
     const { p } = ksUniform(first);
     assert.ok(p > 0.01, `KS p ${p}`);
+  });
+
+  it("equal the randomized rank among the sorted pool, ties included (counted, not sorted)", () => {
+    const random = new Random(5);
+    for (let trial = 0; trial < 60; trial++) {
+      const columns = 1 + Math.floor(random.next() * 40), B = 1 + Math.floor(random.next() * 30);
+      // Rounded draws make ties between the observed statistics and the pool; some columns cluster.
+      const round = (x: number) => trial % 2 === 0 ? Math.round(x * 4) / 4 : x;
+      const permuted = Array.from(
+        { length: columns },
+        (_, j) => Array.from({ length: B }, () => round(j % 5 === 0 ? 1e-9 * normal(random) : normal(random))),
+      );
+      const observed = permuted.map((column, j) => j % 7 === 3 ? column[0] : round(normal(random)));
+      const seed = 100 + trial;
+      const p = pooledPermutationPValues(observed, permuted, new Random(seed));
+      // The reference: the pool sorted, each column's rank in it counted directly.
+      const draws = new Random(seed);
+      const pool: number[] = [], z: number[] = [];
+      permuted.forEach((column, j) => {
+        const { mean, sd } = meanAndSd(column);
+        z.push(sd > 0 ? (observed[j] - mean) / sd : NaN);
+        if (sd > 0) column.forEach((x) => pool.push((x - mean) / sd));
+      });
+      const expected = z.map((zj) => {
+        if (Number.isNaN(zj)) return 1;
+        const greater = pool.filter((x) => x > zj).length, ties = pool.filter((x) => x === zj).length;
+        return (greater + draws.next() * (1 + ties)) / (pool.length + 1);
+      });
+      assert.deepEqual(Array.from(p), expected, `trial ${trial}`);
+    }
   });
 
   it("are at most 1/(nB + 1) for a statistic above the whole pool, and 1 for a column that never moves", () => {

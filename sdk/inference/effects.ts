@@ -9,6 +9,8 @@
 
 import type { Model } from "../model.ts";
 import { init } from "../runtime/core.ts";
+import { cores } from "../runtime/platform.ts";
+import { Lanes } from "../threads/executor.ts";
 import { fingerprint } from "../input/fingerprint.ts";
 import { loadStrata } from "../input/strata.ts";
 import { Random } from "../start/random.ts";
@@ -24,7 +26,7 @@ import {
 } from "./procedure.ts";
 import { RowSet } from "./rows.ts";
 import { choice, jsonQuote } from "../input/checks.ts";
-import { benjaminiHochberg, percentileInterval, pooledPermutationPValues } from "./stats.ts";
+import { benjaminiHochberg, percentileIntervalInPlace, pooledPermutationPValues } from "./stats.ts";
 
 const ACTION = "Cannot estimate effects";
 
@@ -146,10 +148,15 @@ export async function effects(
     settings.iterations = procedure.iterations = await settledIterations(strata, members, start, procedure);
   }
   const observed = statisticOf(await stratifiedShifts(strata, members, start, procedure));
-  const resampling: Resampling = { names: model.names, rows, start, procedure, settings, options };
-  const boot = await bootstrap(resampling);
-  const null_ = await permutations(resampling);
-  return { effects: records(model, observed, boot, null_, settings), settings };
+  const lanes = await Lanes.open(await init(), options.threads ?? await cores());
+  try {
+    const resampling: Resampling = { names: model.names, rows, start, procedure, settings, options, lanes };
+    const boot = await bootstrap(resampling);
+    const null_ = await permutations(resampling);
+    return { effects: records(model, observed, boot, null_, settings), settings };
+  } finally {
+    lanes?.close();
+  }
 }
 
 function effectsSettings(model: Model, options: EffectsOptions): Effects["settings"] {
@@ -229,6 +236,8 @@ interface Resampling {
   procedure: ProcedureSettings;
   settings: Effects["settings"];
   options: EffectsOptions;
+  /** Where the refits run side by side (undefined: one after the other). */
+  lanes?: Lanes;
 }
 
 /** A seeded stream of its own for each use of the seed. */
@@ -240,12 +249,11 @@ const stream = (seed: number, index: number) => new Random(seed + index * 0x9e37
  * drawn (`settings.bootstrapStart`).
  */
 async function bootstrap(resampling: Resampling): Promise<Statistic[]> {
-  const { names, rows, start, procedure, settings, options } = resampling;
+  const { names, rows, start, settings } = resampling;
   const random = stream(settings.seed, 1);
-  return await refits("bootstrap", settings.replicates, options, async () => {
-    const members = rows.sizes.map((m, i) =>
-      Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m))
-    );
+  const draw = () =>
+    rows.sizes.map((m, i) => Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m)));
+  return await refits("bootstrap", settings.replicates, resampling, draw, async (members, procedure) => {
     const strata = members.map((picked, i) => rows.stratum(names[i], picked));
     const shifts = settings.bootstrapStart === "data"
       ? await stratifiedShifts(strata, members, start, procedure)
@@ -255,24 +263,48 @@ async function bootstrap(resampling: Resampling): Promise<Statistic[]> {
 }
 
 /**
- * The results of `total` resampled refits, one after the other (each draws from the caller's
- * seeded stream, in order), with a check point before each and progress reported after each.
+ * The results of `total` resampled refits: `draw()` called once per refit, in order, on the
+ * calling thread (each draws from the caller's seeded stream, so the draws do not depend on how
+ * the refits run), and `refit` run on each draw with the procedure's settings. With lanes, as
+ * many refits run side by side as there are lanes, each on its own (the same bits as one after
+ * the other: a refit's result does not depend on its threads); otherwise one after the other.
+ * A check point comes before each refit and progress after each.
  */
-async function refits<T>(
+async function refits<D, T>(
   phase: "bootstrap" | "permutations",
   total: number,
-  options: EffectsOptions,
-  refit: () => Promise<T>,
+  resampling: Resampling,
+  draw: () => D,
+  refit: (drawn: D, procedure: ProcedureSettings) => Promise<T>,
 ): Promise<T[]> {
-  const out: T[] = [];
+  const { options, lanes } = resampling;
+  const out = new Array<T>(total);
   // Refits of small data end before their own yield point: the loop yields, so that abort() and
   // Ctrl-C handlers get to run.
   const checkpoint = new Checkpoint(options.signal);
-  for (let b = 0; b < total; b++) {
-    await checkpoint.pass();
-    out.push(await refit());
-    options.onProgress?.({ phase, done: b + 1, total });
-  }
+  let next = 0, done = 0;
+  const lane = async (procedure: ProcedureSettings) => {
+    for (;;) {
+      await checkpoint.pass();
+      // After the check point: another lane may have taken the last refit meanwhile.
+      if (next >= total) return;
+      const b = next++;
+      try {
+        out[b] = await refit(draw(), procedure);
+      } catch (error) {
+        next = total; // the other lanes take no more
+        throw error;
+      }
+      options.onProgress?.({ phase, done: ++done, total });
+    }
+  };
+  const procedures = lanes
+    ? Array.from({ length: lanes.count }, (_, i) => ({ ...resampling.procedure, executor: lanes.executor(i) }))
+    : [resampling.procedure];
+  // Every lane ends before this returns or throws: none is left running on the memory.
+  const ended = await Promise.allSettled(procedures.map(lane));
+  const failed = ended.find((x) => x.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   return out;
 }
 
@@ -305,11 +337,13 @@ function concatenated(parts: readonly Int32Array[]): Int32Array {
  * are kept (the tests use nothing else).
  */
 async function permutations(resampling: Resampling): Promise<Float64Array[][]> {
-  const { names, rows, start, procedure, settings } = resampling;
+  const { names, rows, start, settings } = resampling;
   const random = stream(settings.seed, 2);
-  return await refits("permutations", settings.permutations, resampling.options, async () => {
+  const draw = () => {
     const order = shuffled(rows.length, random);
-    const members = rows.sizes.map((m, i) => order.slice(rows.offsets[i], rows.offsets[i] + m).sort((x, y) => x - y));
+    return rows.sizes.map((m, i) => order.slice(rows.offsets[i], rows.offsets[i] + m).sort((x, y) => x - y));
+  };
+  return await refits("permutations", settings.permutations, resampling, draw, async (members, procedure) => {
     const strata = members.map((picked, i) => rows.stratum(names[i], picked));
     return contrasts(await stratifiedShifts(strata, members, start, procedure));
   });
@@ -335,12 +369,12 @@ function records(
 ): Effect[] {
   const random = stream(settings.seed, 3);
   const n = model.cols;
+  // One buffer for every gather (a new one each time costs its pages' first touch).
+  const buffer = new Float64Array(n * Math.max(boot.length, null_.length));
   const intervals = (pick: (s: Statistic) => ArrayLike<number>) =>
-    columnsOf(boot.map(pick), n).map((values) =>
-      percentileInterval(values.filter((x) => !Number.isNaN(x)), settings.level)
-    );
+    columnsOf(boot.map(pick), n, buffer).map((values) => percentileIntervalInPlace(values, settings.level));
   return model.names.flatMap((stratum, i) => {
-    const p = pooledPermutationPValues(observed.contrast[i], columnsOf(null_.map((c) => c[i]), n), random);
+    const p = pooledPermutationPValues(observed.contrast[i], columnsOf(null_.map((c) => c[i]), n, buffer), random);
     const q = benjaminiHochberg(p);
     const [contrast, v, share] = [
       intervals((s) => s.contrast[i]),
@@ -366,15 +400,22 @@ function records(
   });
 }
 
+/** Columns gathered at a time by {@link columnsOf}: 64 × B float64 (100 KB at B = 200) stay in a core's cache. */
+const GATHER_COLUMNS = 64;
+
 /**
- * The values of each of `n` columns over `rows` (B arrays of n): n views of B float64 into one
- * column-major buffer (a gather of B × n values, instead of one array per column).
+ * The values of each of `n` columns over `rows` (B arrays of n): n views of B float64 into
+ * `buffer` (at least n B), column-major (a gather of B × n values, instead of one array per
+ * column); the views are valid until the buffer's next gather.
  */
-function columnsOf(rows: readonly ArrayLike<number>[], n: number): Float64Array[] {
+function columnsOf(rows: readonly ArrayLike<number>[], n: number, buffer: Float64Array): Float64Array[] {
   const B = rows.length;
-  const buffer = new Float64Array(n * B);
-  rows.forEach((row, b) => {
-    for (let j = 0; j < n; j++) buffer[j * B + b] = row[j];
-  });
+  // By blocks of columns, so that a block's B-long runs stay in cache while every row fills them.
+  for (let j0 = 0; j0 < n; j0 += GATHER_COLUMNS) {
+    const j1 = Math.min(n, j0 + GATHER_COLUMNS);
+    rows.forEach((row, b) => {
+      for (let j = j0; j < j1; j++) buffer[j * B + b] = row[j];
+    });
+  }
   return Array.from({ length: n }, (_, j) => buffer.subarray(j * B, (j + 1) * B));
 }

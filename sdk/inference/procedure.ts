@@ -15,7 +15,8 @@
  * @module
  */
 
-import { fit } from "../fit.ts";
+import { fitOn } from "../fit.ts";
+import type { Executor } from "../threads/executor.ts";
 import type { Stratum } from "../types.ts";
 import type { RowSet } from "./rows.ts";
 import { quantile } from "./stats.ts";
@@ -35,6 +36,8 @@ export interface ProcedureSettings {
   l1H: number;
   normalizeUnits: boolean;
   threads?: number;
+  /** Runs the fits' plans instead of their own executors on `threads` (a lane of effects()' refits). */
+  executor?: Executor;
   signal?: AbortSignal;
 }
 
@@ -68,11 +71,11 @@ export async function pooledStart(
   settings: ProcedureSettings,
   picked: ArrayLike<number> = Int32Array.from({ length: rows.length }, (_, r) => r),
 ): Promise<PooledStart> {
-  const model = await fit([rows.stratum("pooled", picked)], {
+  const model = await fitOn([rows.stratum("pooled", picked)], {
     ...common(settings),
     maxIter: settings.pooledIterations,
     seed: settings.seed,
-  });
+  }, settings.executor);
   try {
     return { v: Float32Array.from(model.V[0]), W: Float32Array.from(model.W[0]), H: Float32Array.from(model.H) };
   } finally {
@@ -100,11 +103,11 @@ export async function stratifiedShifts(
   settings: ProcedureSettings,
 ): Promise<Float32Array[]> {
   const k = settings.rank;
-  const model = await fit(strata, {
+  const model = await fitOn(strata, {
     ...common(settings),
     maxIter: settings.iterations,
     init: { V: strata.map(() => start.v), W: loadingsOf(members, start, k), H: start.H },
-  });
+  }, settings.executor);
   try {
     return canonicalShifts(model.V, model.W, model.H, k);
   } finally {
@@ -158,7 +161,7 @@ export async function* settlingContrasts(
     H: start.H as ArrayLike<number>,
   };
   for (let T = SETTLE_STEP; T <= MAX_ITERATIONS; T += SETTLE_STEP) {
-    const model = await fit(strata, { ...common(settings), maxIter: SETTLE_STEP, init });
+    const model = await fitOn(strata, { ...common(settings), maxIter: SETTLE_STEP, init }, settings.executor);
     const c = contrasts(canonicalShifts(model.V, model.W, model.H, k));
     init = {
       V: model.V.map((v) => Float32Array.from(v)),

@@ -37,6 +37,11 @@ export class Checkpoint {
     this.#signal = signal;
   }
 
+  /** The signal checked (undefined: none). */
+  get signal(): AbortSignal | undefined {
+    return this.#signal;
+  }
+
   /** Throws the signal's reason if it is aborted. */
   check(): void {
     this.checks++;

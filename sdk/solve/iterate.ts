@@ -20,6 +20,13 @@ export interface IterativeSolver {
   loss(): number;
   /** The L1 penalty part of the last loss², for penalized solvers. */
   lastPenalty?: number;
+  /**
+   * Whether {@link runIterations} runs iterations all at once elsewhere (a lane of
+   * sdk/threads/executor.ts); the loop then takes it when it wants no loss before the end.
+   */
+  readonly iteratesAtOnce?: boolean;
+  /** `count` iterations at once, with the same result as `count` of computeProducts(true), update(). */
+  runIterations?(count: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface IterateSettings {
@@ -65,6 +72,11 @@ export async function iterate(solver: IterativeSolver, settings: IterateSettings
   const started = performance.now();
   let iterations = 0;
   let converged = false;
+  if (!trackLoss && maxIter > 0 && solver.iteratesAtOnce && solver.runIterations) {
+    checkpoint.check();
+    await solver.runIterations(maxIter, checkpoint.signal);
+    iterations = maxIter;
+  }
   for (;;) {
     const due = checkpoint.pass();
     if (due) await due;

@@ -115,3 +115,28 @@ export class PlanBuilder {
     return { calls, callCount, tasks: bounds, taskCount: tasks.length, work: this.#work };
   }
 }
+
+/**
+ * A program: plans run `repeats` times in order by one thread (a lane of the pool, running the
+ * iterations of one fit while the calling thread goes on; sdk/threads/worker_code.ts's
+ * `runProgram`). Resident in wasm memory from {@link encodeProgram} until its owner releases
+ * `address`.
+ */
+export interface Program {
+  /** Byte offset of the int32 words: repeats, the memory's pages, the plan count, then (calls, tasks, taskCount) per plan. */
+  readonly address: number;
+  readonly repeats: number;
+  /** The largest plan's work estimate (floating-point operations): bounds a call's silence. */
+  readonly work: number;
+}
+
+/** Encodes `plans`, to run `repeats` times in order, into a block of the core's heap. */
+export function encodeProgram(core: Core, plans: readonly Plan[], repeats: number): Program {
+  const address = core.heap.alloc(4 * (3 + 3 * plans.length));
+  const words = core.heap.i32(address, 3 + 3 * plans.length);
+  words[0] = repeats;
+  words[1] = core.memory.buffer.byteLength / 65536;
+  words[2] = plans.length;
+  plans.forEach((plan, p) => words.set([plan.calls, plan.tasks, plan.taskCount], 3 + 3 * p));
+  return { address, repeats, work: plans.reduce((most, plan) => Math.max(most, plan.work), 0) };
+}

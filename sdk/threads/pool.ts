@@ -32,10 +32,10 @@ import type { Core } from "../runtime/core.ts";
 import { KERNEL_NAMES } from "../runtime/kernels.ts";
 import { callKernel } from "../generated/call_kernel.ts";
 import { nodeWorkerThreads } from "../runtime/host_apis.ts";
-import { CALL_WORDS, type Plan } from "./plan.ts";
+import { CALL_WORDS, type Plan, type Program } from "./plan.ts";
 import { platform } from "../runtime/platform.ts";
 import { CALLER_SPIN_MS, WORKER_SPIN_MS } from "../tuning.ts";
-import { type ControlLayout, drainTasks, workerMain, type WorkerStart } from "./worker_code.ts";
+import { type ControlLayout, drainTasks, runProgram, workerMain, type WorkerStart } from "./worker_code.ts";
 
 interface AnyWorker {
   postMessage(message: unknown): void;
@@ -48,8 +48,8 @@ interface AnyWorker {
 }
 
 const NODE_SOURCE = `const { parentPort } = require("node:worker_threads");
-(${workerMain})(parentPort, ${drainTasks}, ${callKernel});`;
-const WEB_SOURCE = `(${workerMain})(self, ${drainTasks}, ${callKernel});`;
+(${workerMain})(parentPort, ${drainTasks}, ${runProgram}, ${callKernel});`;
+const WEB_SOURCE = `(${workerMain})(self, ${drainTasks}, ${runProgram}, ${callKernel});`;
 
 /** A worker's first message ("ready"), or its error. */
 function firstMessage(worker: AnyWorker): Promise<unknown> {
@@ -110,6 +110,10 @@ export function controlLayout(): ControlLayout {
     ready: 1,
     beat: 2,
     parkedAt: 3,
+    program: 4,
+    cancel: 5,
+    laneFailed: 6,
+    laneDone: 7,
     words: line * (1 + MAX_WORKERS),
     failedOutsideCall: -1,
   };
@@ -144,7 +148,7 @@ const SLOWEST_FLOPS_PER_MS = 100_000;
  * as lost: {@link MIN_SILENCE_MS} (or a pool's own minimum), or longer for plans whose work
  * could keep one kernel call busy longer at the slowest rate a kernel runs.
  */
-export function silenceBound(plan: Plan, minimumMs = MIN_SILENCE_MS): number {
+export function silenceBound(plan: Pick<Plan, "work">, minimumMs = MIN_SILENCE_MS): number {
   return Math.max(minimumMs, plan.work / SLOWEST_FLOPS_PER_MS);
 }
 
@@ -164,6 +168,32 @@ const canBlock = (() => {
     return false;
   }
 })();
+
+/** How long a caller awaiting a lane sleeps between looks at its worker's signs of life. */
+const LANE_LOOK_MS = 100;
+
+/** `Atomics.waitAsync`, where the host has it. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync?: (
+    array: Int32Array,
+    index: number,
+    value: number,
+    timeout: number,
+  ) => { async: boolean; value: Promise<unknown> | string };
+}).waitAsync;
+
+/**
+ * Resolves once word `index` of `ctl` may differ from `value`, or after about `ms`: on the word
+ * where the host has `Atomics.waitAsync`, else after a millisecond (a look every millisecond).
+ */
+async function sleepOn(ctl: Int32Array, index: number, value: number, ms: number): Promise<void> {
+  if (waitAsync) {
+    const result = waitAsync(ctl, index, value, ms);
+    if (result.async) await result.value;
+  } else {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
 
 /** Options of {@link Pool.open}. */
 export interface PoolOptions {
@@ -360,6 +390,79 @@ export class Pool {
       );
     }
     this.#throwIfFailed(ctl, plan);
+  }
+
+  /**
+   * Runs `program` alone on worker `index` (a lane: the calling thread goes on with other work)
+   * and resolves when it has run to the end, or stopped before a repetition once `signal` aborted
+   * (then rejects with the signal's reason). A pool that runs programs runs no shared plans: its
+   * workers are its lanes, each running one program at a time.
+   * @throws {Error} when a kernel trapped (the pool goes on), or the worker was lost (the pool is
+   *   stopped and retired).
+   */
+  async runProgram(index: number, program: Program, signal?: AbortSignal): Promise<void> {
+    if (this.#stopped) throw new Error("Cannot run a program: the thread pool was stopped");
+    if (!(index >= 0 && index < this.#workers.length)) {
+      throw new RangeError(`Cannot run a program: the pool has no worker ${index}`);
+    }
+    const ctl = this.#control();
+    ctl[this.#word(index, this.#layout.program)] = program.address;
+    ctl[this.#word(index, this.#layout.cancel)] = 0;
+    ctl[this.#word(index, this.#layout.laneFailed)] = 0;
+    const generation = this.#generation = (this.#generation + 1) | 0;
+    Atomics.store(ctl, this.#word(index, this.#layout.wake), generation);
+    Atomics.notify(ctl, this.#word(index, this.#layout.wake));
+    // Workers are unref'ed: while the caller awaits this one, it keeps the process alive.
+    const worker = this.#workers[index];
+    worker.ref?.();
+    try {
+      await this.#awaitLane(index, generation, silenceBound(program, this.#minSilenceMs), signal);
+    } finally {
+      worker.unref?.();
+    }
+    const control = this.#control();
+    control[this.#word(index, this.#layout.program)] = 0;
+    const failed = control[this.#word(index, this.#layout.laneFailed)];
+    if (failed === this.#layout.failedOutsideCall) {
+      throw new Error("Cannot run a program: its thread could not read it from memory");
+    }
+    if (failed !== 0) {
+      throw new Error(`Cannot run a program: the kernel ${KERNEL_NAMES[failed - 1]} failed (a WebAssembly trap)`);
+    }
+    if (control[this.#word(index, this.#layout.laneDone)] < program.repeats) signal?.throwIfAborted();
+  }
+
+  /**
+   * Waits, without blocking the calling thread, until worker `index` has parked after
+   * `generation`: on its parked word where the host has `Atomics.waitAsync`, else by looking
+   * every millisecond. Sets the worker's cancel word once `signal` aborts. A worker that shows no
+   * sign of life for `bound` ms is lost: the pool is abandoned and this throws.
+   */
+  async #awaitLane(index: number, generation: number, bound: number, signal: AbortSignal | undefined): Promise<void> {
+    const parkedWord = this.#word(index, this.#layout.parkedAt);
+    const beatWord = this.#word(index, this.#layout.beat);
+    let ctl = this.#control();
+    let beat = Atomics.load(ctl, beatWord);
+    let since = performance.now(), lastLook = since;
+    for (;;) {
+      ctl = this.#control();
+      const parked = Atomics.load(ctl, parkedWord);
+      if (parked === generation) return;
+      if (signal?.aborted) Atomics.store(ctl, this.#word(index, this.#layout.cancel), 1);
+      await sleepOn(ctl, parkedWord, parked, LANE_LOOK_MS);
+      const now = performance.now();
+      if (now - lastLook > SUSPENDED_MS) since = now;
+      lastLook = now;
+      const seen = Atomics.load(ctl, beatWord);
+      if (seen !== beat) [beat, since] = [seen, now];
+      else if (now - since > bound && Atomics.load(ctl, parkedWord) !== generation) {
+        this.#abandon();
+        throw new Error(
+          `Cannot run a program: worker thread ${index + 1} of ${this.#workers.length} stopped responding (no sign ` +
+            `of life for ${Math.round(bound)} ms: terminated, out of memory or killed); the thread pool was stopped`,
+        );
+      }
+    }
   }
 
   /** Starts a new generation for the first `count` workers (their wake words) and returns it. */

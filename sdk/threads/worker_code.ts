@@ -49,6 +49,17 @@ export interface ControlLayout {
   /** In a worker's words: the generation it last parked after. */
   readonly parkedAt: number;
   /**
+   * In a worker's words: the address of the program it runs alone this generation (a lane,
+   * {@link runProgram}), or 0: it joins the current plan.
+   */
+  readonly program: number;
+  /** In a worker's words: non-zero asks the program to stop before its next repetition. */
+  readonly cancel: number;
+  /** In a worker's words: 0, or 1 + the opcode of the program's call that threw ({@link failedOutsideCall} outside a call). */
+  readonly laneFailed: number;
+  /** In a worker's words: repetitions of its last program run to the end. */
+  readonly laneDone: number;
+  /**
    * 1 + the index of a worker to leave without a word (no parking, no more signs of life):
    * {@link Pool.terminateWorker}'s stand-in for a thread that dies, where the host's
    * `terminate()` does not stop a worker running JavaScript (Deno). 0: none.
@@ -116,6 +127,54 @@ export function drainTasks<K>(
   }
 }
 
+/**
+ * Runs a program alone, on this thread (a lane of the pool): `repeats` times, each plan of the
+ * program in order, each plan's tasks in order, each task's calls in order, as `runHere` runs a
+ * plan (the same calls, so the same bits). The program at address `program` is int32 words:
+ * repeats, the memory's size in 64 KiB pages when it was posted, the plan count, then each
+ * plan's calls address, task-bounds address and task count (sdk/threads/plan.ts's
+ * `encodeProgram`). `own`: the index of this worker's words in `ctl`; the program stops before a
+ * repetition when the worker's cancel word is set, and records a failure in its laneFailed word
+ * (a call that throws ends the program). Stores the repetitions run to the end in laneDone.
+ */
+export function runProgram<K>(
+  kernels: K,
+  call: CallKernel<K>,
+  memory: WebAssembly.Memory,
+  ctl: Int32Array,
+  layout: ControlLayout,
+  own: number,
+  program: number,
+): void {
+  const beat = own + layout.beat;
+  let done = 0;
+  let opcode = -1;
+  try {
+    let head = new Int32Array(memory.buffer, program, 3);
+    if (memory.buffer.byteLength < (head[1] >>> 0) * 65536) memory.grow(0);
+    head = new Int32Array(memory.buffer, program, 3);
+    const repeats = head[0], planCount = head[2];
+    const plans = new Int32Array(memory.buffer, program + 12, 3 * planCount);
+    const words = new Float64Array(memory.buffer);
+    const bounds = new Int32Array(memory.buffer);
+    for (; done < repeats && Atomics.load(ctl, own + layout.cancel) === 0; done++) {
+      for (let p = 0; p < planCount; p++) {
+        const first = (plans[3 * p] >>> 0) / 8, tasks = (plans[3 * p + 1] >>> 0) / 4, count = plans[3 * p + 2];
+        for (let c = bounds[tasks], end = bounds[tasks + count]; c < end; c++) {
+          Atomics.add(ctl, beat, 1);
+          const o = first + c * layout.callWords;
+          opcode = words[o];
+          const value = call(kernels, words, o);
+          if (words[o + 1] !== 0) words[words[o + 1] / 8] = value;
+        }
+      }
+    }
+  } catch {
+    Atomics.store(ctl, own + layout.laneFailed, opcode >= 0 ? opcode + 1 : layout.failedOutsideCall);
+  }
+  Atomics.store(ctl, own + layout.laneDone, done);
+}
+
 /** The message that starts a worker. */
 export interface WorkerStart {
   module: WebAssembly.Module;
@@ -140,7 +199,8 @@ export interface WorkerPort {
  * A worker's life: receive the module, the shared memory and the control block, instantiate,
  * say "ready" (in its control words, and by a message), then wait on its own wake word for
  * generations and drain each one's tasks until told to stop; each generation, the stop included,
- * ends with the worker counting itself parked. A worker shows a sign of life when it takes up a
+ * ends with the worker counting itself parked. A generation that gives the worker a program of
+ * its own (a lane) runs it alone and ends with the worker's own parked word only. A worker shows a sign of life when it takes up a
  * generation and before each call (the pool tells a live worker from one that disappeared by
  * them), and nothing that goes wrong in a plan ends its loop (only the stop, or the test hook's
  * `leave`).
@@ -148,6 +208,7 @@ export interface WorkerPort {
 export function workerMain(
   port: WorkerPort,
   drain: typeof drainTasks,
+  run: typeof runProgram,
   call: CallKernel<WebAssembly.Exports>,
 ): void {
   const start = ({ module, memory, control, layout, index, spinMs }: WorkerStart) => {
@@ -176,6 +237,15 @@ export function workerMain(
       if (Atomics.load(ctl, layout.leave) === index + 1) return;
       Atomics.add(ctl, beat, 1);
       const stop = Atomics.load(ctl, layout.stop) !== 0;
+      const program = stop ? 0 : Atomics.load(ctl, own + layout.program) >>> 0;
+      if (program !== 0) {
+        // A lane: the program alone, then parked in its own words only (the shared count is the
+        // shared plans').
+        run(kernels, call, memory, ctl, layout, own, program);
+        Atomics.store(ctl, own + layout.parkedAt, seen);
+        Atomics.notify(ctl, own + layout.parkedAt);
+        continue;
+      }
       if (!stop) {
         try {
           drain(kernels, call, memory, control, layout, beat);

@@ -1,0 +1,108 @@
+// Lanes (sdk/threads/executor.ts): a fit whose iterations run at once on a lane's worker gives
+// the bits of the same fit on one thread, for every schedule and rule (the zero-V plans and the
+// masked rule included); two fits side by side on two lanes give their own bits; an abort stops
+// a lane between iterations, and the lane serves the next fit.
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { effects, fit, type FitOptions, type Model, type Stratum } from "../sdk/mod.ts";
+import { fitOn } from "../sdk/fit.ts";
+import { init } from "../sdk/runtime/core.ts";
+import { Lanes } from "../sdk/threads/executor.ts";
+import { csrStrata, denseStrata } from "../testing/fixtures.ts";
+import { plantedStrata } from "../testing/planted.ts";
+
+const strata: Stratum[] = [...denseStrata(31, [120, 77], 60), ...csrStrata(32, [90, 40], 60, 0.2)];
+
+/** The same strata with a few entries of the dense ones unobserved (NaN). */
+const holed: Stratum[] = strata.map((s, i) =>
+  i < 2 && "data" in s ? { ...s, data: Float32Array.from(s.data as Float32Array, (x, e) => e % 37 === 5 ? NaN : x) } : s
+);
+
+const bits = (model: Model) => ({
+  V: model.V.map((v) => Array.from(new Uint32Array(v.slice().buffer))),
+  W: model.W.map((w) => Array.from(new Uint32Array(w.slice().buffer))),
+  H: Array.from(new Uint32Array(model.H.slice().buffer)),
+  loss: model.loss,
+  iterations: model.iterations,
+});
+
+const CASES: [string, Stratum[], FitOptions][] = [
+  ["HALS", strata, { rank: 4, maxIter: 30, seed: 1, trackLoss: false }],
+  ["HALS with L1 weights", strata, { rank: 4, maxIter: 30, seed: 2, trackLoss: false, l1V: 0.1, l1H: 0.05 }],
+  ["MU, sequential", strata, { rank: 4, maxIter: 30, seed: 3, trackLoss: false, solver: "mu" }],
+  ["MU, reference", strata, { rank: 4, maxIter: 30, seed: 4, trackLoss: false, solver: "mu", schedule: "reference" }],
+  ["plain NMF (the zero-V plans)", strata, { rank: 4, maxIter: 30, seed: 5, trackLoss: false, vUpdates: 0 }],
+  ["masked HALS", holed, { rank: 3, maxIter: 30, seed: 6, trackLoss: false, missing: "mask" }],
+];
+
+/** Two lanes, shared by the tests (opened once). */
+const opened = init().then((core) => Lanes.open(core, 2));
+
+describe("lanes", () => {
+  it("are had where workers and a shared memory are", async () => {
+    assert.ok(await opened, "no lanes on a host with workers");
+  });
+
+  for (const [name, data, options] of CASES) {
+    it(`run the iterations of ${name} with the bits of one thread`, async () => {
+      const alone = await fit(data, { ...options, threads: 1 });
+      const laned = await fitOn(data, options, (await opened)!.executor(0));
+      try {
+        assert.deepEqual(bits(laned), bits(alone));
+      } finally {
+        alone.free();
+        laned.free();
+      }
+    });
+  }
+
+  it("run two fits side by side, each with its own bits", async () => {
+    const [a, b] = [CASES[0][2], CASES[2][2]];
+    const alone = [await fit(strata, { ...a, threads: 1 }), await fit(strata, { ...b, threads: 1 })];
+    const lanes = (await opened)!;
+    const side = await Promise.all([fitOn(strata, a, lanes.executor(0)), fitOn(strata, b, lanes.executor(1))]);
+    try {
+      assert.deepEqual(side.map(bits), alone.map(bits));
+    } finally {
+      [...alone, ...side].forEach((m) => m.free());
+    }
+  });
+
+  it("stop between iterations on an abort, and serve the next fit", async () => {
+    const lanes = (await opened)!;
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    const long = fitOn(strata, { ...CASES[0][2], maxIter: 1_000_000, signal: controller.signal }, lanes.executor(1));
+    setTimeout(() => controller.abort(reason), 50);
+    await assert.rejects(long, (error) => error === reason);
+    const alone = await fit(strata, { ...CASES[0][2], threads: 1 });
+    const after = await fitOn(strata, CASES[0][2], lanes.executor(1));
+    try {
+      assert.deepEqual(bits(after), bits(alone));
+    } finally {
+      alone.free();
+      after.free();
+    }
+  });
+
+  it("run effects()' refits, exactly as many as asked, when they outnumber the refits", async () => {
+    const data = plantedStrata(2, { strata: 3, rows: 20, cols: 6, rank: 2, planted: [1], stratum: 0, shift: 1 });
+    const model = await fit(data, { rank: 2, seed: 1, maxIter: 40, threads: 1 });
+    try {
+      const options = { replicates: 1, permutations: 2, seed: 3, iterations: 30, pooledIterations: 20 };
+      const progress: string[] = [];
+      const laned = await effects(model, data, {
+        ...options,
+        threads: 4,
+        onProgress: ({ phase, done, total }) => progress.push(`${phase} ${done}/${total}`),
+      });
+      assert.deepEqual(progress, ["bootstrap 1/1", "permutations 1/2", "permutations 2/2"]);
+      assert.deepEqual(laned, await effects(model, data, { ...options, threads: 1 }));
+    } finally {
+      model.free();
+    }
+  });
+
+  it("close", async () => (await opened)?.close());
+});
