@@ -459,10 +459,9 @@ async function spam(): Promise<void> {
       `${replicates} + ${permutations}, T ${T}, T₀ ${T0}, bootstrap start ${bootstrapStart}, ${threads} threads: ` +
       `${seconds.toFixed(0)} s (${phases.join(", ")}), ` +
       `${calls} calls at q < 0.05; 1-minute load average ${load[0].toFixed(1)} before, ${load[1].toFixed(1)} after; ` +
-      `${iterations} iterations, ${(seconds * 1000 / iterations).toFixed(1)} ms each in this run; floor: ` +
-      `${iterations} × ${perIteration.toFixed(1)} ms (measured before it) = ${
-        (iterations * perIteration / 1000).toFixed(0)
-      } s`,
+      `${iterations} iterations, ${(seconds * 1000 / iterations).toFixed(1)} ms each in this run (the refits side ` +
+      `by side, one thread each), against ${perIteration.toFixed(1)} ms an iteration of one ${threads}-thread fit ` +
+      `of the strata measured before it (${(iterations * perIteration / 1000).toFixed(0)} s at that rate)`,
   );
   model.free();
 }

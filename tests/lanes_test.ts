@@ -1,7 +1,8 @@
 // Lanes (sdk/threads/executor.ts): a fit whose iterations run at once on a lane's worker gives
 // the bits of the same fit on one thread, for every schedule and rule (the zero-V plans and the
 // masked rule included); two fits side by side on two lanes give their own bits; an abort stops
-// a lane between iterations, and the lane serves the next fit.
+// a lane between iterations, and the lane serves the next fit; a kernel that traps in a program
+// and a lane's worker that disappears become errors, not hangs.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -9,7 +10,9 @@ import { effects, fit, type FitOptions, type Model, type Stratum } from "../sdk/
 import { fitOn } from "../sdk/fit.ts";
 import { init } from "../sdk/runtime/core.ts";
 import { Lanes } from "../sdk/threads/executor.ts";
-import { csrStrata, denseStrata } from "../testing/fixtures.ts";
+import { encodeProgram, PlanBuilder } from "../sdk/threads/plan.ts";
+import { Pool } from "../sdk/threads/pool.ts";
+import { csrStrata, denseStrata, testHeap } from "../testing/fixtures.ts";
 import { plantedStrata } from "../testing/planted.ts";
 
 const strata: Stratum[] = [...denseStrata(31, [120, 77], 60), ...csrStrata(32, [90, 40], 60, 0.2)];
@@ -105,4 +108,56 @@ describe("lanes", () => {
   });
 
   it("close", async () => (await opened)?.close());
+});
+
+describe("programs on a pool's workers", () => {
+  /** 4 tasks zeroing 1 KiB each of `target`, the third's pointer past the end of memory when `trap`. */
+  const zeroing = (
+    core: Awaited<ReturnType<typeof init>>,
+    alloc: (b: number) => number,
+    target: number,
+    trap = false,
+  ) => {
+    const builder = new PlanBuilder();
+    for (let t = 0; t < 4; t++) {
+      builder.task().call("zero_bytes", [trap && t === 2 ? 0x7fff_0000 : target + t * 1024, 1024]);
+    }
+    return builder.build(core, alloc);
+  };
+
+  it("turn a kernel that traps into an error naming it, and the worker runs the next program", async () => {
+    const core = await init();
+    const pool = await Pool.create(core, 2);
+    const { alloc, release } = testHeap(core);
+    try {
+      const target = alloc(4096);
+      const bad = encodeProgram(core, [zeroing(core, alloc, target, true)], 3);
+      await assert.rejects(pool.runProgram(0, bad), /the kernel zero_bytes failed/);
+      core.heap.release(bad.address);
+      core.heap.f32(target, 1024).fill(1);
+      const good = encodeProgram(core, [zeroing(core, alloc, target)], 2);
+      await pool.runProgram(0, good);
+      core.heap.release(good.address);
+      assert.ok(core.heap.f32(target, 1024).every((x) => x === 0));
+    } finally {
+      pool.retire();
+      release();
+    }
+  });
+
+  it("turn a worker that disappears into an error (not a hang), and stop the pool", async () => {
+    const core = await init();
+    const pool = await Pool.create(core, 2, { minSilenceMs: 300 });
+    const { alloc, release } = testHeap(core);
+    try {
+      const program = encodeProgram(core, [zeroing(core, alloc, alloc(4096))], 1);
+      await pool.terminateWorker(0);
+      await assert.rejects(pool.runProgram(0, program), /worker thread 1 of 1 stopped responding/);
+      assert.ok(pool.retired);
+      core.heap.release(program.address);
+    } finally {
+      pool.retire();
+      release();
+    }
+  });
 });

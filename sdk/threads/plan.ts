@@ -123,7 +123,10 @@ export class PlanBuilder {
  * `address`.
  */
 export interface Program {
-  /** Byte offset of the int32 words: repeats, the memory's pages, the plan count, then (calls, tasks, taskCount) per plan. */
+  /**
+   * Byte offset of the int32 words: repeats, the memory's pages, the plan count, then (calls,
+   * tasks, taskCount) per plan.
+   */
   readonly address: number;
   readonly repeats: number;
   /** The largest plan's work estimate (floating-point operations): bounds a call's silence. */

@@ -184,14 +184,19 @@ const waitAsync = (Atomics as unknown as {
 
 /**
  * Resolves once word `index` of `ctl` may differ from `value`, or after about `ms`: on the word
- * where the host has `Atomics.waitAsync`, else after a millisecond (a look every millisecond).
+ * where the host has `Atomics.waitAsync`, else after a millisecond (a look every millisecond). A
+ * timer runs meanwhile either way: a pending `waitAsync` does not keep a process alive, and the
+ * worker it waits for may be gone.
  */
 async function sleepOn(ctl: Int32Array, index: number, value: number, ms: number): Promise<void> {
-  if (waitAsync) {
-    const result = waitAsync(ctl, index, value, ms);
-    if (result.async) await result.value;
-  } else {
-    await new Promise((resolve) => setTimeout(resolve, 1));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<void>((resolve) => timer = setTimeout(resolve, waitAsync ? ms : 1));
+  try {
+    const result = waitAsync?.(ctl, index, value, ms);
+    if (!result) await elapsed;
+    else if (result.async) await Promise.race([result.value, elapsed]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -55,7 +55,10 @@ export interface ControlLayout {
   readonly program: number;
   /** In a worker's words: non-zero asks the program to stop before its next repetition. */
   readonly cancel: number;
-  /** In a worker's words: 0, or 1 + the opcode of the program's call that threw ({@link failedOutsideCall} outside a call). */
+  /**
+   * In a worker's words: 0, or 1 + the opcode of the program's call that threw
+   * ({@link failedOutsideCall} outside a call).
+   */
   readonly laneFailed: number;
   /** In a worker's words: repetitions of its last program run to the end. */
   readonly laneDone: number;
@@ -200,9 +203,9 @@ export interface WorkerPort {
  * say "ready" (in its control words, and by a message), then wait on its own wake word for
  * generations and drain each one's tasks until told to stop; each generation, the stop included,
  * ends with the worker counting itself parked. A generation that gives the worker a program of
- * its own (a lane) runs it alone and ends with the worker's own parked word only. A worker shows a sign of life when it takes up a
- * generation and before each call (the pool tells a live worker from one that disappeared by
- * them), and nothing that goes wrong in a plan ends its loop (only the stop, or the test hook's
+ * its own (a lane) runs it alone and ends with the worker's own parked word only. A worker shows
+ * a sign of life when it takes up a generation and before each call (the pool tells a live
+ * worker from one that disappeared by them), and nothing that goes wrong in a plan ends its loop (only the stop, or the test hook's
  * `leave`).
  */
 export function workerMain(
