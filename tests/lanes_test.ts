@@ -1,6 +1,6 @@
 // Lanes (sdk/threads/executor.ts): a fit whose iterations run at once on a lane's worker gives
 // the bits of the same fit on one thread, for every schedule and rule (the zero-V plans and the
-// masked rule included); two fits side by side on two lanes give their own bits; an abort stops
+// masked rule included); three fits at once on two lanes give their own bits; an abort stops
 // a lane between iterations, and the lane serves the next fit; a kernel that traps in a program
 // and a lane's worker that disappears become errors, not hangs.
 
@@ -50,7 +50,7 @@ describe("lanes", () => {
   for (const [name, data, options] of CASES) {
     it(`run the iterations of ${name} with the bits of one thread`, async () => {
       const alone = await fit(data, { ...options, threads: 1 });
-      const laned = await fitOn(data, options, (await opened)!.executor(0));
+      const laned = await fitOn(data, options, (await opened)!.executor());
       try {
         assert.deepEqual(bits(laned), bits(alone));
       } finally {
@@ -60,11 +60,12 @@ describe("lanes", () => {
     });
   }
 
-  it("run two fits side by side, each with its own bits", async () => {
-    const [a, b] = [CASES[0][2], CASES[2][2]];
-    const alone = [await fit(strata, { ...a, threads: 1 }), await fit(strata, { ...b, threads: 1 })];
+  it("run three fits at once on two lanes (the third waits for a free one), each with its own bits", async () => {
+    const options = [CASES[0][2], CASES[2][2], CASES[4][2]];
+    const alone = [];
+    for (const o of options) alone.push(await fit(strata, { ...o, threads: 1 }));
     const lanes = (await opened)!;
-    const side = await Promise.all([fitOn(strata, a, lanes.executor(0)), fitOn(strata, b, lanes.executor(1))]);
+    const side = await Promise.all(options.map((o) => fitOn(strata, o, lanes.executor())));
     try {
       assert.deepEqual(side.map(bits), alone.map(bits));
     } finally {
@@ -76,11 +77,11 @@ describe("lanes", () => {
     const lanes = (await opened)!;
     const controller = new AbortController();
     const reason = new Error("stop");
-    const long = fitOn(strata, { ...CASES[0][2], maxIter: 1_000_000, signal: controller.signal }, lanes.executor(1));
+    const long = fitOn(strata, { ...CASES[0][2], maxIter: 1_000_000, signal: controller.signal }, lanes.executor());
     setTimeout(() => controller.abort(reason), 50);
     await assert.rejects(long, (error) => error === reason);
     const alone = await fit(strata, { ...CASES[0][2], threads: 1 });
-    const after = await fitOn(strata, CASES[0][2], lanes.executor(1));
+    const after = await fitOn(strata, CASES[0][2], lanes.executor());
     try {
       assert.deepEqual(bits(after), bits(alone));
     } finally {

@@ -56,7 +56,11 @@ export interface EffectsOptions {
   bootstrapStart?: "replicate" | "data";
   /** Level of the intervals (default 0.95). */
   level?: number;
-  /** Threads of every fit (as `fit()`'s; the results are the same for every count). */
+  /**
+   * Threads (default: the cores): the data's own fits run on this many threads, and the
+   * resampled refits this many at once, each on one thread (docs/inference.md, "How the refits
+   * run"). The results are the same for every count; the memory held is that of this many refits.
+   */
   threads?: number;
   signal?: AbortSignal;
   /** Called after each refit. */
@@ -267,7 +271,9 @@ async function bootstrap(resampling: Resampling): Promise<Statistic[]> {
  * calling thread (each draws from the caller's seeded stream, so the draws do not depend on how
  * the refits run), and `refit` run on each draw with the procedure's settings. With lanes, as
  * many refits run side by side as there are lanes, each on its own (the same bits as one after
- * the other: a refit's result does not depend on its threads); otherwise one after the other.
+ * the other: a refit's result does not depend on its threads), one more in flight than lanes, so
+ * that a refit's setup on the calling thread overlaps the others' iterations; otherwise one after
+ * the other.
  * A check point comes before each refit and progress after each.
  */
 async function refits<D, T>(
@@ -298,8 +304,9 @@ async function refits<D, T>(
       options.onProgress?.({ phase, done: ++done, total });
     }
   };
+  // One refit more in flight than lanes: its setup overlaps the others' iterations.
   const procedures = lanes
-    ? Array.from({ length: lanes.count }, (_, i) => ({ ...resampling.procedure, executor: lanes.executor(i) }))
+    ? Array.from({ length: lanes.count + 1 }, () => ({ ...resampling.procedure, executor: lanes.executor() }))
     : [resampling.procedure];
   // Every lane ends before this returns or throws: none is left running on the memory.
   const ended = await Promise.allSettled(procedures.map(lane));

@@ -12,7 +12,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
-import { encodeProgram, type Plan, runHere } from "./plan.ts";
+import { encodeProgram, type Plan, type Program, runHere } from "./plan.ts";
 import { cores, platform } from "../runtime/platform.ts";
 import { hostSpawner, Pool, type Spawner } from "./pool.ts";
 import { PARALLEL_MIN_WORK } from "../tuning.ts";
@@ -133,31 +133,29 @@ export async function executorFor(core: Core, requested: number | undefined): Pr
 let spawner: Promise<Spawner | undefined> | undefined;
 
 /**
- * An executor of one lane: the plans of its fit run on the calling thread, and its iterations,
- * all at once, on one worker of a lane pool ({@link Lanes}), while the calling thread goes on
- * with other work (another fit's setup, say). The same calls in the same order as on one
- * thread: the same bits.
+ * An executor of lanes: the plans of its fit run on the calling thread, and its iterations, all
+ * at once, on whichever worker of its {@link Lanes} is free first, while the calling thread goes
+ * on with other work (another fit's setup, say). The same calls in the same order as on one
+ * thread: the same bits, whichever worker runs them.
  */
 export class LaneExecutor extends Executor {
   readonly #core: Core;
-  readonly #pool: Pool;
-  readonly #index: number;
+  readonly #lanes: Lanes;
 
-  constructor(core: Core, pool: Pool, index: number) {
+  constructor(core: Core, lanes: Lanes) {
     super(core);
     this.#core = core;
-    this.#pool = pool;
-    this.#index = index;
+    this.#lanes = lanes;
   }
 
   /**
-   * Runs `plans` in order, `repeats` times, on the lane's worker; resolves when done.
+   * Runs `plans` in order, `repeats` times, on a free lane's worker; resolves when done.
    * @throws the signal's reason when it aborted first (the worker stops between repetitions)
    */
   async runRepeated(plans: readonly Plan[], repeats: number, signal?: AbortSignal): Promise<void> {
     const program = encodeProgram(this.#core, plans, repeats);
     try {
-      await this.#pool.runProgram(this.#index, program, signal);
+      await this.#lanes.run(program, signal);
     } finally {
       this.#core.heap.release(program.address);
     }
@@ -165,21 +163,29 @@ export class LaneExecutor extends Executor {
 }
 
 /**
- * Lanes: a pool of its own whose workers each run one fit's iterations at a time, for running
+ * Lanes: a pool of their own whose workers each run one fit's iterations at a time, for running
  * independent fits side by side (effects()' refits), each on one thread. On two cores two such
  * fits take less machine time than the same fits one after the other on two threads each: no
  * hand-over between threads at every plan, no thread waiting for another's last task
- * (bench/README.md, "Refits side by side").
+ * (bench/README.md, "Refits side by side"). A fit that comes to its iterations while every
+ * worker is busy waits for the first one free: with one fit more in flight than workers, the
+ * next fit's setup on the calling thread overlaps the others' iterations.
  */
 export class Lanes {
   readonly #core: Core;
   readonly #pool: Pool;
+  /** Workers. */
   readonly count: number;
+  /** Workers not running a program now. */
+  readonly #free: number[];
+  /** Runs waiting for a free worker, first come first served. */
+  readonly #waiting: ((worker: number) => void)[] = [];
 
   private constructor(core: Core, pool: Pool, count: number) {
     this.#core = core;
     this.#pool = pool;
     this.count = count;
+    this.#free = Array.from({ length: count }, (_, i) => i);
   }
 
   /**
@@ -204,9 +210,24 @@ export class Lanes {
     return new Lanes(core, pool, count);
   }
 
-  /** The executor of lane `index` (0 ≤ index < count). */
-  executor(index: number): LaneExecutor {
-    return new LaneExecutor(this.#core, this.#pool, index);
+  /** An executor whose fits run their iterations on these lanes. */
+  executor(): LaneExecutor {
+    return new LaneExecutor(this.#core, this);
+  }
+
+  /**
+   * Runs `program` on the first free worker (waiting for one if none is), then frees it.
+   * @throws as {@link Pool.runProgram}
+   */
+  async run(program: Program, signal?: AbortSignal): Promise<void> {
+    const worker = this.#free.pop() ?? await new Promise<number>((resolve) => this.#waiting.push(resolve));
+    try {
+      await this.#pool.runProgram(worker, program, signal);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next(worker);
+      else this.#free.push(worker);
+    }
   }
 
   /** Stops the lanes' workers (once no program runs on them). */
