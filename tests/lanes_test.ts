@@ -39,6 +39,18 @@ const CASES: [string, Stratum[], FitOptions][] = [
   ["masked HALS", holed, { rank: 3, maxIter: 30, seed: 6, trackLoss: false, missing: "mask" }],
 ];
 
+/** Fits of `data` with each of `options`, all at once on `lanes`, have the bits of the same fits on one thread. */
+async function assertOneThreadBits(data: Stratum[], options: FitOptions[], lanes: Lanes): Promise<void> {
+  const alone: Model[] = [];
+  for (const o of options) alone.push(await fit(data, { ...o, threads: 1 }));
+  const laned = await Promise.all(options.map((o) => fitOn(data, o, lanes.executor())));
+  try {
+    assert.deepEqual(laned.map(bits), alone.map(bits));
+  } finally {
+    [...alone, ...laned].forEach((m) => m.free());
+  }
+}
+
 /** Two lanes, shared by the tests (opened once). */
 const opened = init().then((core) => Lanes.open(core, 2));
 
@@ -49,28 +61,12 @@ describe("lanes", () => {
 
   for (const [name, data, options] of CASES) {
     it(`run the iterations of ${name} with the bits of one thread`, async () => {
-      const alone = await fit(data, { ...options, threads: 1 });
-      const laned = await fitOn(data, options, (await opened)!.executor());
-      try {
-        assert.deepEqual(bits(laned), bits(alone));
-      } finally {
-        alone.free();
-        laned.free();
-      }
+      await assertOneThreadBits(data, [options], (await opened)!);
     });
   }
 
   it("run three fits at once on two lanes (the third waits for a free one), each with its own bits", async () => {
-    const options = [CASES[0][2], CASES[2][2], CASES[4][2]];
-    const alone = [];
-    for (const o of options) alone.push(await fit(strata, { ...o, threads: 1 }));
-    const lanes = (await opened)!;
-    const side = await Promise.all(options.map((o) => fitOn(strata, o, lanes.executor())));
-    try {
-      assert.deepEqual(side.map(bits), alone.map(bits));
-    } finally {
-      [...alone, ...side].forEach((m) => m.free());
-    }
+    await assertOneThreadBits(strata, [CASES[0][2], CASES[2][2], CASES[4][2]], (await opened)!);
   });
 
   it("stop between iterations on an abort, and serve the next fit", async () => {
@@ -80,14 +76,7 @@ describe("lanes", () => {
     const long = fitOn(strata, { ...CASES[0][2], maxIter: 1_000_000, signal: controller.signal }, lanes.executor());
     setTimeout(() => controller.abort(reason), 50);
     await assert.rejects(long, (error) => error === reason);
-    const alone = await fit(strata, { ...CASES[0][2], threads: 1 });
-    const after = await fitOn(strata, CASES[0][2], lanes.executor());
-    try {
-      assert.deepEqual(bits(after), bits(alone));
-    } finally {
-      alone.free();
-      after.free();
-    }
+    await assertOneThreadBits(strata, [CASES[0][2]], lanes);
   });
 
   it("run effects()' refits, exactly as many as asked, when they outnumber the refits", async () => {
