@@ -58,8 +58,9 @@ export interface EffectsOptions {
   level?: number;
   /**
    * Threads (default: the cores): the data's own fits run on this many threads, and the
-   * resampled refits this many at once, each on one thread (docs/inference.md, "How the refits
-   * run"). The results are the same for every count; the memory held is that of this many refits.
+   * resampled refits this many at once, each on one thread, with one more being set up
+   * (docs/inference.md, "How the refits run"). The results are the same for every count; the
+   * memory held is that of threads + 1 refits.
    */
   threads?: number;
   signal?: AbortSignal;
