@@ -1,10 +1,13 @@
 // The fit every host runs (tests/hosts/): plain JavaScript with no imports, so the same file
 // runs on Node, Deno, Bun, workerd, the edge runtime and in a browser page. It takes the
 // package's namespace and returns what the hosts compare: the factors' bits (hashed), the loss
-// history, and which build and how many threads ran.
+// history, effects()' records (hashed), and which build and how many threads ran.
 
 /** Big enough that the products of an iteration run on the thread pool where there is one. */
 export const PROBE_FIT = { rank: 6, maxIter: 25, seed: 11 };
+
+/** A small effects() run on the probe's model: 6 + 6 refits of 20 iterations. */
+export const PROBE_EFFECTS = { replicates: 6, permutations: 6, seed: 3, iterations: 20, pooledIterations: 10 };
 
 /** Two independent 32-bit FNV-1a hashes of bytes, as 16 hex digits. */
 export function hashBytes(bytes) {
@@ -38,8 +41,12 @@ export function probeStrata(sdk) {
  * @param threads threads to ask for (default: the SDK's choice)
  */
 export async function probe(sdk, threads) {
-  const model = await sdk.fit(probeStrata(sdk), { ...PROBE_FIT, threads });
+  const strata = probeStrata(sdk);
+  const model = await sdk.fit(strata, { ...PROBE_FIT, threads });
   try {
+    // effects()' refits: side by side on lanes where the host has workers, one after the other
+    // where it has none; the same records either way.
+    const { effects } = await sdk.effects(model, strata, { ...PROBE_EFFECTS, threads });
     const parts = [...model.V, ...model.W, model.H];
     const bytes = new Uint8Array(parts.reduce((n, a) => n + a.byteLength, 0));
     let offset = 0;
@@ -50,6 +57,7 @@ export async function probe(sdk, threads) {
     const core = sdk.getCore();
     return {
       factors: hashBytes(bytes),
+      effects: hashBytes(new TextEncoder().encode(JSON.stringify(effects))),
       lossHistory: Array.from(model.lossHistory),
       normalizedLoss: model.normalizedLoss,
       threads: model.threads,

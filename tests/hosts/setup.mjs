@@ -44,9 +44,10 @@ export function npmInstall(dir) {
   run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", context.tarball], { cwd: dir });
 }
 
-/** Asserts a probe result has the source tree's factors and losses. */
+/** Asserts a probe result has the source tree's factors, losses and effects() records. */
 export function assertReference(result, where) {
   assert.equal(result.factors, context.probe.factors, `${where}: factor bits differ from the source tree's`);
+  assert.equal(result.effects, context.probe.effects, `${where}: effects() records differ from the source tree's`);
   assert.deepEqual(result.lossHistory, context.probe.lossHistory, `${where}: loss history differs`);
   assert.equal(result.normalizedLoss, context.probe.normalizedLoss);
 }
