@@ -434,7 +434,15 @@ export class Pool {
     if (failed !== 0) {
       throw new Error(`Cannot run a program: the kernel ${KERNEL_NAMES[failed - 1]} failed (a WebAssembly trap)`);
     }
-    if (control[this.#word(index, this.#layout.laneDone)] < program.repeats) signal?.throwIfAborted();
+    if (control[this.#word(index, this.#layout.laneDone)] < program.repeats) {
+      signal?.throwIfAborted();
+      // Stopped early without an abort: never a silent partial result.
+      throw new Error(
+        `Cannot run a program: worker thread ${index + 1} ran ${
+          control[this.#word(index, this.#layout.laneDone)]
+        } of its ${program.repeats} repetitions`,
+      );
+    }
   }
 
   /**
