@@ -9,9 +9,9 @@
 
 import { blockBytes, type Heap } from "../runtime/heap.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
-import { type Partition, partition, type StratumShape } from "./partition.ts";
+import { type Partition, partition, type StratumShape, wTaskBlockCount } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
-import { lossBlockCount, maskedBuffers, termChunkRows } from "./rules/masked.ts";
+import { maskedBuffers, termChunkRows } from "./rules/masked.ts";
 import { CSR_BLOCK_NNZ } from "../tuning.ts";
 import { workspaceBytes, workspaceSizes } from "./workspace.ts";
 
@@ -93,7 +93,7 @@ function planBytes(
 ): number {
   const csrBlocks = strata.reduce((sum, x) => sum + (x.kind === "csr" ? Math.floor(x.nnz / CSR_BLOCK_NNZ) + 1 : 0), 0);
   const productBlocks = p.productBlocks.length + csrBlocks;
-  const wBlocks = p.wTasks.reduce((sum, task) => sum + task.blocks.length, 0);
+  const wBlocks = wTaskBlockCount(p);
   const hBlocks = p.hTasks.reduce((sum, task) => sum + task.length, 0);
   const vChunks = p.vTasks.reduce((sum, task) => sum + task.length, 0);
   const calls = 3 * productBlocks + 4 * p.streamedBlocks.length + 2 * (p.numeratorSlots + p.denseBlocks.length) +
@@ -114,7 +114,7 @@ function maskedCalls(p: Partition): number {
   const chunks = (rows: number) => Math.ceil(rows / chunk);
   const wChunks = p.wTasks.reduce((sum, task) => sum + task.blocks.reduce((a, b) => a + chunks(b.rows), 0), 0);
   const hChunks = p.hTasks.reduce((sum, task) => sum + task.reduce((a, b) => a + chunks(b.rows), 0), 0);
-  return 2 * wChunks + (p.s + 1) * hChunks + lossBlockCount(p) + p.s;
+  return 2 * wChunks + (p.s + 1) * hChunks + wTaskBlockCount(p) + p.s;
 }
 
 /** A shape as {@link FitShape} gives it, with its kind. */

@@ -108,6 +108,14 @@ export interface Partition {
 }
 
 /**
+ * Blocks over all W tasks: p.wBlocks, but with a streamed stratum's blocks split as its tasks
+ * split them (the W updates' calls, and the masked loss's parts, one per block).
+ */
+export function wTaskBlockCount(p: Pick<Partition, "wTasks">): number {
+  return p.wTasks.reduce((sum, task) => sum + task.blocks.length, 0);
+}
+
+/**
  * Splits `rows` rows from `first` on into blocks of about `size` rows (multiples of 4, the dense
  * kernel's tile).
  */

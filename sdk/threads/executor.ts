@@ -122,15 +122,24 @@ function poolFor(core: Core, threads: number, spawner: Spawner): Pool | undefine
  * workers, the executor runs on one thread.
  */
 export async function executorFor(core: Core, requested: number | undefined): Promise<Executor> {
-  const { workers, sharedMemory } = platform();
   const threads = requested ?? await cores();
-  if (threads <= 1 || !core.shared || !sharedMemory || workers === null) return new Executor(core);
-  spawner ??= hostSpawner().catch(() => undefined);
-  return new Executor(core, threads, await spawner);
+  if (threads <= 1) return new Executor(core);
+  return new Executor(core, threads, await spawnerFor(core));
 }
 
 /** This host's spawner, resolved once (undefined: workers cannot be made here). */
 let spawner: Promise<Spawner | undefined> | undefined;
+
+/**
+ * The spawner of workers that run kernels on `core`'s memory; undefined where they cannot (the
+ * memory is not shared, or the host has no workers).
+ */
+async function spawnerFor(core: Core): Promise<Spawner | undefined> {
+  const { workers, sharedMemory } = platform();
+  if (!core.shared || !sharedMemory || workers === null) return undefined;
+  spawner ??= hostSpawner().catch(() => undefined);
+  return await spawner;
+}
 
 /**
  * An executor of lanes: the plans of its fit run on the calling thread, and its iterations, all
@@ -194,10 +203,7 @@ export class Lanes {
    * caller then runs its fits one after the other.
    */
   static async open(core: Core, count: number): Promise<Lanes | undefined> {
-    const { workers, sharedMemory } = platform();
-    if (count < 2 || !core.shared || !sharedMemory || workers === null) return undefined;
-    spawner ??= hostSpawner().catch(() => undefined);
-    const spawn = await spawner;
+    const spawn = count < 2 ? undefined : await spawnerFor(core);
     if (!spawn) return undefined;
     const pool = Pool.open(core, spawn);
     try {

@@ -414,9 +414,7 @@ export class Pool {
     ctl[this.#word(index, this.#layout.program)] = program.address;
     ctl[this.#word(index, this.#layout.cancel)] = 0;
     ctl[this.#word(index, this.#layout.laneFailed)] = 0;
-    const generation = this.#generation = (this.#generation + 1) | 0;
-    Atomics.store(ctl, this.#word(index, this.#layout.wake), generation);
-    Atomics.notify(ctl, this.#word(index, this.#layout.wake));
+    const generation = this.#wake(ctl, 1, index);
     // Workers are unref'ed: while the caller awaits this one, it keeps the process alive.
     const worker = this.#workers[index];
     worker.ref?.();
@@ -434,13 +432,12 @@ export class Pool {
     if (failed !== 0) {
       throw new Error(`Cannot run a program: the kernel ${KERNEL_NAMES[failed - 1]} failed (a WebAssembly trap)`);
     }
-    if (control[this.#word(index, this.#layout.laneDone)] < program.repeats) {
+    const done = control[this.#word(index, this.#layout.laneDone)];
+    if (done < program.repeats) {
       signal?.throwIfAborted();
       // Stopped early without an abort: never a silent partial result.
       throw new Error(
-        `Cannot run a program: worker thread ${index + 1} ran ${
-          control[this.#word(index, this.#layout.laneDone)]
-        } of its ${program.repeats} repetitions`,
+        `Cannot run a program: worker thread ${index + 1} ran ${done} of its ${program.repeats} repetitions`,
       );
     }
   }
@@ -453,22 +450,14 @@ export class Pool {
    */
   async #awaitLane(index: number, generation: number, bound: number, signal: AbortSignal | undefined): Promise<void> {
     const parkedWord = this.#word(index, this.#layout.parkedAt);
-    const beatWord = this.#word(index, this.#layout.beat);
-    let ctl = this.#control();
-    let beat = Atomics.load(ctl, beatWord);
-    let since = performance.now(), lastLook = since;
+    const watch = new Silence(this.#control(), this.#layout, [index], performance.now());
     for (;;) {
-      ctl = this.#control();
+      const ctl = this.#control();
       const parked = Atomics.load(ctl, parkedWord);
       if (parked === generation) return;
       if (signal?.aborted) Atomics.store(ctl, this.#word(index, this.#layout.cancel), 1);
       await sleepOn(ctl, parkedWord, parked, LANE_LOOK_MS);
-      const now = performance.now();
-      if (now - lastLook > SUSPENDED_MS) since = now;
-      lastLook = now;
-      const seen = Atomics.load(ctl, beatWord);
-      if (seen !== beat) [beat, since] = [seen, now];
-      else if (now - since > bound && Atomics.load(ctl, parkedWord) !== generation) {
+      if (watch.lost(this.#control(), generation, performance.now(), bound).length > 0) {
         this.#abandon();
         throw new Error(
           `Cannot run a program: worker thread ${index + 1} of ${this.#workers.length} stopped responding (no sign ` +
@@ -478,10 +467,10 @@ export class Pool {
     }
   }
 
-  /** Starts a new generation for the first `count` workers (their wake words) and returns it. */
-  #wake(ctl: Int32Array, count: number): number {
+  /** Starts a new generation for `count` workers from worker `first` on (their wake words) and returns it. */
+  #wake(ctl: Int32Array, count: number, first = 0): number {
     const generation = this.#generation = (this.#generation + 1) | 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = first; i < first + count; i++) {
       Atomics.store(ctl, this.#word(i, this.#layout.wake), generation);
       Atomics.notify(ctl, this.#word(i, this.#layout.wake));
     }
@@ -521,7 +510,7 @@ export class Pool {
       // on a busy machine a spinning caller would take the core the workers need.
       const now = performance.now();
       if (now < spinUntil) continue;
-      watch ??= new Silence(ctl, layout, woken, now);
+      watch ??= new Silence(ctl, layout, Array.from({ length: woken }, (_, i) => i), now);
       const lost = watch.lost(ctl, generation, now, bound);
       if (lost.length > 0) {
         Atomics.compareExchange(ctl, layout.failed, 0, layout.failedOutsideCall);
@@ -594,20 +583,23 @@ export class Pool {
 }
 
 /**
- * The workers' silence during one plan, as {@link Pool.run}'s wait sees it: for each worker, when
- * its sign-of-life word last changed.
+ * Workers' silence during one plan or program, as {@link Pool.run}'s and a lane's wait see it: for
+ * each watched worker, when its sign-of-life word last changed.
  */
 class Silence {
   readonly #layout: ControlLayout;
-  /** Each worker's beat when it last changed, and when that was. */
+  /** The watched workers' indices. */
+  readonly #workers: readonly number[];
+  /** Each watched worker's beat when it last changed, and when that was. */
   readonly #beats: Int32Array;
   readonly #since: Float64Array;
   #lastLook: number;
 
-  constructor(ctl: Int32Array, layout: ControlLayout, workers: number, now: number) {
+  constructor(ctl: Int32Array, layout: ControlLayout, workers: readonly number[], now: number) {
     this.#layout = layout;
-    this.#beats = Int32Array.from({ length: workers }, (_, i) => Atomics.load(ctl, this.#word(i, layout.beat)));
-    this.#since = new Float64Array(workers).fill(now);
+    this.#workers = workers;
+    this.#beats = Int32Array.from(workers, (i) => Atomics.load(ctl, this.#word(i, layout.beat)));
+    this.#since = new Float64Array(workers.length).fill(now);
     this.#lastLook = now;
   }
 
@@ -616,27 +608,26 @@ class Silence {
     return this.#layout.workers + i * this.#layout.workerStride + offset;
   }
 
-  /** Workers that have not parked after `generation` and whose word has not moved for `bound` ms. */
+  /** Watched workers that have not parked after `generation` and whose word has not moved for `bound` ms. */
   lost(ctl: Int32Array, generation: number, now: number, bound: number): number[] {
     if (now - this.#lastLook > SUSPENDED_MS) this.#since.fill(now);
     this.#lastLook = now;
     const lost: number[] = [];
-    for (let i = 0; i < this.#beats.length; i++) {
-      if (Atomics.load(ctl, this.#word(i, this.#layout.parkedAt)) === generation) continue;
+    this.#workers.forEach((i, k) => {
+      if (Atomics.load(ctl, this.#word(i, this.#layout.parkedAt)) === generation) return;
       const beat = Atomics.load(ctl, this.#word(i, this.#layout.beat));
-      if (beat !== this.#beats[i]) {
-        this.#beats[i] = beat;
-        this.#since[i] = now;
-      } else if (now - this.#since[i] > bound) lost.push(i);
-    }
+      if (beat !== this.#beats[k]) {
+        this.#beats[k] = beat;
+        this.#since[k] = now;
+      } else if (now - this.#since[k] > bound) lost.push(i);
+    });
     return lost;
   }
 
-  /** Whether every worker but the lost ones has parked after `generation`. */
+  /** Whether every watched worker but the lost ones has parked after `generation`. */
   settled(ctl: Int32Array, generation: number, lost: number[]): boolean {
-    for (let i = 0; i < this.#beats.length; i++) {
-      if (!lost.includes(i) && Atomics.load(ctl, this.#word(i, this.#layout.parkedAt)) !== generation) return false;
-    }
-    return true;
+    return this.#workers.every((i) =>
+      lost.includes(i) || Atomics.load(ctl, this.#word(i, this.#layout.parkedAt)) === generation
+    );
   }
 }

@@ -19,7 +19,7 @@ import { PlanBuilder } from "../../threads/plan.ts";
 import type { Core } from "../../runtime/core.ts";
 import type { ResidentStratum } from "../../input/strata.ts";
 import type { SolverKind } from "../../types.ts";
-import type { Partition } from "../partition.ts";
+import { type Partition, wTaskBlockCount } from "../partition.ts";
 import { hTimes } from "../plans/products.ts";
 import { type PlanContext, vOf, wRow } from "../plans/context.ts";
 import { hPlan, type Rule, type RulePlans, type ShiftTerm, vPlan, wPlan } from "./rule.ts";
@@ -263,7 +263,7 @@ export function maskedBuffers(hidden: readonly number[], strata: readonly { rows
       wTerms: Math.max(1, p.wTasks.length) * termBytes(p.k),
       hTerms: p.fixH ? 0 : Math.max(1, p.hTasks.length) * termBytes(p.k),
       rowScratch: Math.max(1, p.wTasks.length) * rowScratchBytes(p.k),
-      lossParts: Math.max(1, lossBlockCount(p)) * 8,
+      lossParts: Math.max(1, wTaskBlockCount(p)) * 8,
       dotScratch: Math.max(1, p.vTasks.length) * p.k * 8,
       zeros: (Math.max(p.n, ...strata.map((x) => x.rows)) + 1) * 4,
     }),
@@ -349,15 +349,7 @@ function vUpdatePlan(
 }
 
 /**
- * The blocks of the W tasks, the loss's parts: p.wBlocks, but with a streamed stratum's blocks
- * split as its W tasks split them (sdk/solve/partition.ts).
- */
-export function lossBlockCount(p: Partition): number {
-  return p.wTasks.reduce((sum, task) => sum + task.blocks.length, 0);
-}
-
-/**
- * Per block of the W tasks (in task order, one float64 each at `parts`: {@link lossBlockCount}):
+ * Per block of the W tasks (in task order, one float64 each at `parts`: {@link wTaskBlockCount}):
  * Σ over its unobserved entries of (v_j + w_r·h_j)², what the loss of the zero-filled data counts
  * beyond the masked loss.
  */
@@ -386,7 +378,7 @@ function maskLossPlan(ctx: PlanContext, parts: number, zeros: number): PlanBuild
 
 /** Σ of the loss parts of {@link maskLossPlan}, in block order. */
 export function maskLossTotal(core: Core, parts: number, p: Partition): number {
-  const blocks = lossBlockCount(p);
+  const blocks = wTaskBlockCount(p);
   const values = core.heap.f64(parts, blocks);
   let total = 0;
   for (let e = 0; e < blocks; e++) total += values[e];
