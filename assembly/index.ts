@@ -22,7 +22,7 @@
 //            arithmetic is in the storage type.
 //
 // Files: products/ (with the data: dense.ts, csr.ts; with the small factors: thin.ts, the H and
-// Hᵀ twins side by side), updates/ (mu.ts, hals.ts), reductions.ts, copies.ts, nndsvd.ts;
+// Hᵀ twins side by side), updates/ (mu.ts, hals.ts), reductions.ts, copies.ts, scans.ts, nndsvd.ts;
 // vector.ts holds the inlined row helpers.
 
 export { f32_aht_wta } from "./products/dense";
@@ -48,7 +48,8 @@ export {
 } from "./updates/masked";
 export { csr_colsum_f64, f32_colsum_f64, f32_dot_f64, f32_gram_f64, f32_sum_slots, f64_sum_slots } from "./reductions";
 export { f32_transpose, f64_to_f32_padded, zero_bytes } from "./copies";
-export { f32_colmin, f32_rmul_f64, f32_sub_rowvec_f64 } from "./nndsvd";
+export { f32_rmul_f64, f32_sub_rowvec_f64 } from "./nndsvd";
+export { f32_colmax, f32_colmin, f32_find_invalid, f32_max, f32_rescale_f64 } from "./scans";
 
 /** Bytes reserved past the module's static data for the thread pool's control block (sdk/threads/pool.ts). */
 const CONTROL_BYTES: usize = 4096;

@@ -1,24 +1,8 @@
-// The NNDSVD start's small dense steps (sdk/start/nndsvd.ts): column minima, the product of a
-// thin float32 basis with a small float64 matrix, and the removal of a shift from a product. Its
-// Gram matrices come from f32_gram_f64 (reductions.ts), its products with the data from the
-// product kernels. Alignment: 4 bytes for float32 arrays, 8 for float64 ones. Not checked:
-// sizes, overlaps.
-
-/**
- * out[j] (n float32, overwritten) = min over the rows of column j of A (m×n float32, m ≥ 1: not
- * checked): the starting shift v0(i) of a dense stratum. Scalar.
- */
-export function f32_colmin(a: usize, m: i32, n: i32, out: usize): void {
-  const rowBytes = <usize>n << 2;
-  memory.copy(out, a, rowBytes);
-  for (let r = 1; r < m; r++) {
-    const ar = a + <usize>r * rowBytes;
-    for (let j: usize = 0; j < <usize>n; j++) {
-      const o = out + (j << 2);
-      store<f32>(o, min(load<f32>(o), load<f32>(ar + (j << 2))));
-    }
-  }
-}
+// The NNDSVD start's small dense steps (sdk/start/nndsvd.ts): the product of a thin float32
+// basis with a small float64 matrix, and the removal of a shift from a product. Its column
+// minima come from f32_colmin (scans.ts), its Gram matrices from f32_gram_f64 (reductions.ts),
+// its products with the data from the product kernels. Alignment: 4 bytes for float32 arrays,
+// 8 for float64 ones. Not checked: sizes, overlaps.
 
 /**
  * out (rows×cols float32, overwritten) = X T for X rows×l float32 and T l×cols float64, float64

@@ -283,9 +283,13 @@ function setup(path: string): { steps: Step[]; notTimed: string[]; reset: (name:
     f32_masked_dots_f64: "masked fits only",
     f32_masked_loss_f64: "masked fits only",
     f32_update_v_counts_f64: "masked fits only",
-    f32_colmin: "the NNDSVD start",
     f32_rmul_f64: "the NNDSVD start",
     f32_sub_rowvec_f64: "the NNDSVD start",
+    f32_find_invalid: "once per fit (loading a float32 typed array)",
+    f32_max: "once per fit (the data's largest value)",
+    f32_rescale_f64: "once per fit (the change of units, strata weights)",
+    f32_colmin: "the NNDSVD start",
+    f32_colmax: "once per fit (the model's column maxima)",
   };
   const pacc = alloc(Math.max(...resident.map((x) => x.rows)) * k * 8);
   const cscPass = (withP: boolean, withNt: boolean) => () => {

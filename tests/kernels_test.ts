@@ -34,6 +34,65 @@ for (const [file, cscFile] of [["snmf.wasm", "bench_csc.wasm"], ["snmf.scalar.wa
       return u < 0.2 ? 0 : u < 0.3 ? u * 1e-37 : u < 0.35 ? u * 1e-42 : u;
     });
 
+  describe(`${file}: scans of stored values against JavaScript`, () => {
+    const put = (data: Float32Array) => {
+      const ptr = alloc(data.length * 4);
+      new Float32Array(memory.buffer, ptr, data.length).set(data);
+      return ptr;
+    };
+    it("f32_find_invalid: the first NaN, negative or infinite value, −1 for none (−0 and subnormals pass)", () => {
+      for (const len of [0, 1, 4, 6, 9, 33]) {
+        reset();
+        const good = values(len);
+        good[0] = -0;
+        assert.equal(K.f32_find_invalid(put(good), len), -1);
+        for (const bad of [NaN, -1e-40, -Infinity, Infinity]) {
+          for (const at of [0, len >> 1, len - 1].filter((i) => i >= 0 && i < len)) {
+            const data = values(len);
+            data[at] = bad;
+            if (at + 2 < len) data[at + 2] = NaN; // a later bad value is not the first
+            assert.equal(K.f32_find_invalid(put(data), len), at, `${bad} at ${at} of ${len}`);
+          }
+        }
+      }
+    });
+    it("f32_max: the largest value (0 for none)", () => {
+      for (const len of [0, 1, 3, 4, 7, 64, 101]) {
+        reset();
+        const data = values(len);
+        assert.equal(K.f32_max(put(data), len), data.reduce((a, b) => Math.max(a, b), 0));
+      }
+    });
+    it("f32_rescale_f64: x·factor or x/factor in float64, rounded once to float32", () => {
+      for (const len of [1, 5, 8, 31]) {
+        for (const [factor, divide] of [[Math.SQRT2, 0], [3, 1], [2 ** 40, 1], [2 ** -20, 0]]) {
+          reset();
+          const data = values(len).map((x, i) => x * 3 ** (i % 7));
+          const ptr = put(data);
+          K.f32_rescale_f64(ptr, len, factor, divide);
+          const expected = data.map((x) => Math.fround(divide ? x / factor : x * factor));
+          assert.deepEqual(new Float32Array(memory.buffer, ptr, len), expected);
+        }
+      }
+    });
+    it("f32_colmax and f32_colmin: the largest and smallest value of each column", () => {
+      for (const [m, n] of [[1, 1], [3, 4], [5, 7], [9, 13]]) {
+        reset();
+        const a = values(m * n), out = alloc(n * 4);
+        const pa = put(a);
+        for (const [kernel, pick] of [["f32_colmax", Math.max], ["f32_colmin", Math.min]] as const) {
+          K[kernel](pa, m, n, out);
+          const expected = Float32Array.from({ length: n }, (_, j) => {
+            let e = a[j];
+            for (let r = 1; r < m; r++) e = pick(e, a[r * n + j]);
+            return e;
+          });
+          assert.deepEqual(new Float32Array(memory.buffer, out, n), expected, `${kernel} ${m}×${n}`);
+        }
+      }
+    });
+  });
+
   describe(`${file}: sparse and Gram kernels against JavaScript`, () => {
     it("csr_mul_f64: out (=|+=) A X, a float64 sum per row rounded once", () => {
       for (const k of [1, 3, 4, 8, 12, 20, 21, 37]) {

@@ -37,7 +37,7 @@ type Exports = Record<string, (...args: number[]) => number>;
  */
 type Region =
   | { type: "f32" | "f64"; length: number; zero?: boolean; sparse?: boolean; scratch?: boolean }
-  | { type: "i32"; values: number[] };
+  | { type: "i32" | "f32"; values: number[] };
 /** A call of a kernel of the core, or of the benchmark's CSC module. */
 type Case = { kernel: KernelName | "csc_aht_wta"; regions: Region[]; args: (p: number[]) => number[] };
 
@@ -57,8 +57,9 @@ function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, reg
   let end = start;
   for (const region of regions) {
     pointers.push(end);
-    if (region.type === "i32") {
-      new Int32Array(memory.buffer, end, region.values.length).set(region.values);
+    if ("values" in region) {
+      const View = region.type === "i32" ? Int32Array : Float32Array;
+      new View(memory.buffer, end, region.values.length).set(region.values);
       end += region.values.length * 4;
     } else {
       const view = region.type === "f32"
@@ -74,7 +75,7 @@ function runCase({ memory, exports }: ReturnType<typeof instance>, { kernel, reg
   }
   const result = exports[kernel](...args(pointers)) ?? 0;
   regions.forEach((region, i) => {
-    if (region.type !== "i32" && region.scratch) {
+    if (!("values" in region) && region.scratch) {
       new Uint8Array(memory.buffer, pointers[i], region.length * (region.type === "f32" ? 4 : 8)).fill(0);
     }
   });
@@ -320,6 +321,7 @@ function cases(): Case[] {
       out.push({ kernel: "f32_colsum_f64", regions: [f32(m * n), f64(n)], args: ([x, o]) => [x, m, n, o] });
     }
   }
+  out.push(...scanCases());
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
   for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
   for (const m of [1, 5, 16, 17, 40]) {
@@ -360,9 +362,37 @@ function scalarKernels(m: number, n: number): Case[] {
       args: ([src, dst]) => [src, m, n, dst, pad4(n)],
     },
     { kernel: "zero_bytes", regions: [f32(m * n)], args: ([p]) => [p + 4, (m * n - 1) * 4] },
-    { kernel: "f32_colmin", regions: [f32(m * n), f32(n)], args: ([a, o]) => [a, m, n, o] },
     { kernel: "f32_sub_rowvec_f64", regions: [f32(m * n), f64(n)], args: ([x, v]) => [x, m, n, v] },
   ];
+}
+
+/**
+ * The scans of stored values around their 4-lane steps: column extremes (4 columns a vector, the
+ * rest in scalar), the largest value, both rescalings, and the first invalid value at every
+ * position of short arrays (the vector that holds it, then the scalar search).
+ */
+function scanCases(): Case[] {
+  const out: Case[] = [];
+  for (const n of [1, 3, 4, 5, 9, 16, 17]) {
+    for (const m of [1, 2, 7]) {
+      for (const kernel of ["f32_colmin", "f32_colmax"] as const) {
+        out.push({ kernel, regions: [f32(m * n), f32(n)], args: ([a, o]) => [a, m, n, o] });
+      }
+    }
+  }
+  for (const len of [0, 1, 3, 4, 5, 8, 13, 32, 37]) {
+    out.push({ kernel: "f32_max", regions: [f32(len)], args: ([x]) => [x, len] });
+    for (const [factor, divide] of [[0.7, 0], [3, 1], [2 ** -130, 0], [2 ** 70, 1], [1e30, 0]]) {
+      out.push({ kernel: "f32_rescale_f64", regions: [f32(len)], args: ([x]) => [x, len, factor, divide] });
+    }
+    for (const bad of [NaN, -1, Infinity, -0]) {
+      for (let at = 0; at < len; at++) {
+        const values = Array.from({ length: len }, (_, i) => (i === at ? bad : 0.5 + i));
+        out.push({ kernel: "f32_find_invalid", regions: [{ type: "f32", values }], args: ([x]) => [x, len] });
+      }
+    }
+  }
+  return out;
 }
 
 /** The CSC pass of bench/assembly/csc.ts (csr(n, m, …) is the CSC form of an m×n pattern). */

@@ -80,6 +80,45 @@ describe("bad strata", () => {
     rejects([{ data: [[0, 0], [0, 0]] }], { rank: 1 }, RangeError, /every entry of every stratum is zero/));
 });
 
+describe("flat typed arrays: checked and loaded as plain arrays are", () => {
+  // 3,000 rows: the bad value sits in the third chunk of 1,024 rows the typed-array path checks at once.
+  const rows = 3000, cols = 3;
+  const values = Array.from({ length: rows * cols }, (_, i) => ((i * 7919) % 101) / 10);
+  const table = (Type: Float32ArrayConstructor | Float64ArrayConstructor) => Type.from(values);
+  const cases: [string, number, RegExp][] = [
+    ["NaN", NaN, /row 2500, column 1 is NaN/],
+    ["a negative value", -2, /row 2500, column 1 is negative \(-2\)/],
+    ["an infinity", Infinity, /row 2500, column 1 is infinite \(Infinity\)/],
+  ];
+  for (const Type of [Float32Array, Float64Array]) {
+    for (const [label, value, message] of cases) {
+      it(`${Type.name}: rejects ${label}, naming row and column`, () => {
+        const data = table(Type);
+        data[2500 * cols + 1] = value;
+        return rejects([{ name: "t", data, cols }], { rank: 1 }, RangeError, message);
+      });
+    }
+  }
+  it("Float64Array: rejects a value beyond float32", () => {
+    const data = table(Float64Array);
+    data[2047 * cols + 2] = 1e39;
+    return rejects([{ name: "t", data, cols }], { rank: 1 }, RangeError, /row 2047, column 2 is too large for float32/);
+  });
+  it("gives the bits of the same values as nested plain arrays", async () => {
+    const plain = values;
+    const nested = Array.from({ length: rows }, (_, r) => plain.slice(r * cols, (r + 1) * cols));
+    const options = { rank: 2, seed: 3, maxIter: 5, threads: 1 };
+    const results = [];
+    for (const data of [nested, Float32Array.from(plain), Float64Array.from(plain)]) {
+      const model = await fit([{ name: "t", data, cols }], options);
+      results.push([Array.from(model.V[0]), Array.from(model.W[0]), Array.from(model.H), model.loss]);
+      model.free();
+    }
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(results[2], results[0]);
+  });
+});
+
 describe("bad CSR strata", () => {
   it("rejects indptr of the wrong length", () =>
     rejects([csr({ indptr: [0, 3] })], { rank: 1 }, RangeError, /indptr has length 2, expected rows \+ 1 = 3/));

@@ -138,6 +138,10 @@ async function loadDense(
   const ptr = arena.alloc(rows * cols * 4);
   let out = core.heap.f32(ptr, rows * cols);
   const data = stratum.data;
+  if (!nested && !mask && (data instanceof Float32Array || data instanceof Float64Array)) {
+    await copyTyped(core, ptr, data.subarray(0, rows * cols), cols, place, checkpoint);
+    return residentDense(layout, ptr, undefined, arena);
+  }
   for (let r = 0; r < rows; r++) {
     if ((r & ROWS_PER_CHECK) === ROWS_PER_CHECK) {
       await checkpoint?.pass();
@@ -158,19 +162,69 @@ async function loadDense(
       out[r * cols + j] = x;
     }
   }
+  return residentDense(layout, ptr, hidden?.store(core, arena), arena);
+}
+
+/** The resident form of a dense stratum whose rows × cols float32 are at `ptr`. */
+function residentDense(
+  layout: StratumLayout,
+  ptr: number,
+  hidden: HiddenEntries | undefined,
+  arena: Arena,
+): ResidentStratum {
   return {
     name: layout.name,
-    rows,
-    hidden: hidden?.store(core, arena),
+    rows: layout.rows,
+    hidden,
     kind: "dense",
     data: ptr,
     indptr: 0,
     indices: 0,
     values: 0,
-    nnz: rows * cols,
-    colSums: arena.alloc(cols * 4),
-    cols,
+    nnz: layout.rows * layout.cols,
+    colSums: arena.alloc(layout.cols * 4),
+    cols: layout.cols,
   };
+}
+
+/**
+ * Copies a flat typed-array stratum (rows × cols, row-major) to `ptr` as float32,
+ * ROWS_PER_CHECK + 1 rows at a time, and checks each chunk as the general loop checks every value
+ * (no NaN, no infinity, no negative value, none beyond float32; the first bad one is named by row
+ * and column): the same bits and errors, without the general loop's per-value type tests. A
+ * float32 chunk is checked in memory by a kernel; a float64 one before its conversion (a value
+ * just past float32's largest would round to it).
+ */
+async function copyTyped(
+  core: Core,
+  ptr: number,
+  data: Float32Array | Float64Array,
+  cols: number,
+  place: StratumLayout["place"],
+  checkpoint?: Checkpoint,
+): Promise<void> {
+  const chunk = (ROWS_PER_CHECK + 1) * cols;
+  for (let start = 0; start < data.length; start += chunk) {
+    if (start > 0) await checkpoint?.pass();
+    const part = data.subarray(start, Math.min(data.length, start + chunk));
+    let bad = part instanceof Float64Array ? firstNotNonNegative(part) : -1;
+    // A fit running meanwhile may have grown the memory: a view made now.
+    if (bad < 0) core.heap.f32(ptr + start * 4, part.length).set(part);
+    if (part instanceof Float32Array) bad = core.kernels.f32_find_invalid(ptr + start * 4, part.length);
+    if (bad >= 0) {
+      const at = start + bad;
+      throw place.range(`row ${Math.floor(at / cols)}, column ${at % cols} ${describeValue(data[at])}`);
+    }
+  }
+}
+
+/** Index of the first value of `values` that is NaN, negative or beyond float32; −1 when there is none. */
+function firstNotNonNegative(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (!(x >= 0 && x <= F32_MAX)) return i;
+  }
+  return -1;
 }
 
 /** Collects a stratum's unobserved entries row by row, then stores them as {@link HiddenEntries}. */
@@ -317,19 +371,14 @@ async function loadCsr(
   };
 }
 
-/** The stored values of a stratum: `length` float32 at `ptr`. */
-function storedValues(core: Core, x: ResidentStratum): Float32Array {
-  return x.kind === "dense" ? core.heap.f32(x.data, x.rows * x.cols) : core.heap.f32(x.values, x.nnz);
-}
-
 /** The largest stored value of all strata (0 when every value is 0). */
 function largestValue(core: Core, strata: readonly ResidentStratum[]): number {
-  let largest = 0;
-  for (const x of strata) {
-    const values = storedValues(core, x);
-    for (let e = 0; e < values.length; e++) if (values[e] > largest) largest = values[e];
-  }
-  return largest;
+  return strata.reduce((largest, x) => Math.max(largest, core.kernels.f32_max(...storedRange(x))), 0);
+}
+
+/** Address and length of a stratum's stored float32 values (the dense data, or the CSR values). */
+function storedRange(x: ResidentStratum): [number, number] {
+  return x.kind === "dense" ? [x.data, x.rows * x.cols] : [x.values, x.nnz];
 }
 
 /**
@@ -342,20 +391,31 @@ function largestValue(core: Core, strata: readonly ResidentStratum[]): number {
 export function columnMaxima(core: Core, strata: ResidentStrata, weightRoots?: readonly number[]): Float64Array {
   const maxima = new Float64Array(strata.cols);
   strata.strata.forEach((x, i) => {
-    const largest = new Float32Array(x.cols);
-    const values = storedValues(core, x);
-    if (x.kind === "dense") {
-      for (let r = 0, at = 0; r < x.rows; r++) {
-        for (let j = 0; j < x.cols; j++, at++) if (values[at] > largest[j]) largest[j] = values[at];
-      }
-    } else {
-      const indices = core.heap.i32(x.indices, x.nnz);
-      for (let e = 0; e < x.nnz; e++) if (values[e] > largest[indices[e]]) largest[indices[e]] = values[e];
-    }
+    const largest = x.kind === "dense" ? denseColumnMaxima(core, x) : csrColumnMaxima(core, x);
     const unit = strata.scale / (weightRoots?.[i] ?? 1);
     largest.forEach((m, j) => maxima[j] = Math.max(maxima[j], m * unit));
   });
   return maxima;
+}
+
+/** The largest stored value of each column of a dense stratum (f32_colmax). */
+function denseColumnMaxima(core: Core, x: ResidentStratum): Float32Array {
+  const out = core.heap.alloc(x.cols * 4);
+  try {
+    core.kernels.f32_colmax(x.data, x.rows, x.cols, out);
+    return core.heap.f32(out, x.cols).slice();
+  } finally {
+    core.heap.release(out);
+  }
+}
+
+/** The largest stored value of each column of a CSR stratum (0 for a column with none). */
+function csrColumnMaxima(core: Core, x: ResidentStratum): Float32Array {
+  const largest = new Float32Array(x.cols);
+  const values = core.heap.f32(x.values, x.nnz);
+  const indices = core.heap.i32(x.indices, x.nnz);
+  for (let e = 0; e < x.nnz; e++) if (values[e] > largest[indices[e]]) largest[indices[e]] = values[e];
+  return largest;
 }
 
 /**
@@ -376,10 +436,7 @@ export function powerOfTwoBelow(x: number): number {
  */
 function divideValues(core: Core, strata: readonly ResidentStratum[], scale: number): void {
   if (scale === 1) return;
-  for (const x of strata) {
-    const values = storedValues(core, x);
-    for (let e = 0; e < values.length; e++) values[e] = values[e] / scale;
-  }
+  for (const x of strata) core.kernels.f32_rescale_f64(...storedRange(x), scale, 1);
 }
 
 /**
@@ -411,9 +468,7 @@ export function refreshConstants(core: Core, strata: ResidentStrata): void {
  */
 function weighValues(core: Core, strata: readonly ResidentStratum[], roots: readonly number[]): void {
   strata.forEach((x, i) => {
-    if (roots[i] === 1) return;
-    const values = storedValues(core, x);
-    for (let e = 0; e < values.length; e++) values[e] = values[e] * roots[i];
+    if (roots[i] !== 1) core.kernels.f32_rescale_f64(...storedRange(x), roots[i], 0);
   });
 }
 

@@ -108,9 +108,14 @@ export const KERNELS = [
   { name: "f64_to_f32_padded", params: ["src", "rows", "cols", "dst", "dstCols"], result: "void" },
   { name: "zero_bytes", params: ["ptr", "bytes"], result: "void" },
   // The NNDSVD start's small steps (assembly/nndsvd.ts).
-  { name: "f32_colmin", params: ["a", "m", "n", "out"], result: "void" },
   { name: "f32_rmul_f64", params: ["x", "rows", "l", "t", "cols", "out"], result: "void" },
   { name: "f32_sub_rowvec_f64", params: ["x", "rows", "cols", "vec"], result: "void" },
+  // Scans of stored values: loading's checks and units, column extremes (assembly/scans.ts).
+  { name: "f32_find_invalid", params: ["x", "len"], result: "f64" },
+  { name: "f32_max", params: ["x", "len"], result: "f64" },
+  { name: "f32_rescale_f64", params: ["x", "len", "factor", "divide"], floats: ["factor"], result: "void" },
+  { name: "f32_colmin", params: ["a", "m", "n", "out"], result: "void" },
+  { name: "f32_colmax", params: ["a", "m", "n", "out"], result: "void" },
 ] as const satisfies readonly KernelSpec[];
 
 /** Name of an exported kernel. */
