@@ -26,6 +26,12 @@ for (const [file, cscFile] of [["snmf.wasm", "bench_csc.wasm"], ["snmf.scalar.wa
     return ptr;
   };
   const reset = () => (top = (K.heap_base() + 15) & ~15);
+  /** A copy of `data` in the memory; its address. */
+  const put = (data: Float32Array) => {
+    const ptr = alloc(data.length * 4);
+    new Float32Array(memory.buffer, ptr, data.length).set(data);
+    return ptr;
+  };
   const random = new Random(7);
   /** float32 values in [0, 1), with exact zeros and tiny values (down to the subnormal range). */
   const values = (len: number) =>
@@ -34,12 +40,36 @@ for (const [file, cscFile] of [["snmf.wasm", "bench_csc.wasm"], ["snmf.scalar.wa
       return u < 0.2 ? 0 : u < 0.3 ? u * 1e-37 : u < 0.35 ? u * 1e-42 : u;
     });
 
+  describe(`${file}: the dense product against JavaScript`, () => {
+    it("f32_aht_wta: P = A Hᵀ in dotRow's float32 lane order, N += Wᵀ A row after row in float32", () => {
+      const f = Math.fround;
+      for (const [m, n, k] of [[13, 35, 3], [8, 16, 2], [17, 67, 5], [5, 9, 1]]) {
+        reset();
+        const a = values(m * n), h = values(k * n), w = values(m * k), n0 = values(k * n);
+        const pa = put(a), ph = put(h), pw = put(w), pn = put(n0), pp = alloc(m * k * 4);
+        K.f32_aht_wta(pa, m, n, ph, k, pp, pw, pn);
+        const n4 = n & ~3;
+        const p = Float32Array.from({ length: m * k }, (_, i) => {
+          const r = Math.floor(i / k), q = i % k;
+          const lanes = [0, 0, 0, 0];
+          for (let j = 0; j < n4; j++) lanes[j % 4] = f(lanes[j % 4] + f(a[r * n + j] * h[q * n + j]));
+          let sum = f(f(f(lanes[0] + lanes[1]) + lanes[2]) + lanes[3]);
+          for (let j = n4; j < n; j++) sum = f(sum + f(a[r * n + j] * h[q * n + j]));
+          return sum;
+        });
+        const nacc = n0.slice();
+        for (let r = 0; r < m; r++) {
+          for (let q = 0; q < k; q++) {
+            for (let j = 0; j < n; j++) nacc[q * n + j] = f(nacc[q * n + j] + f(w[r * k + q] * a[r * n + j]));
+          }
+        }
+        assert.deepEqual(new Float32Array(memory.buffer, pp, m * k), p, `P ${m}×${n}, k ${k}`);
+        assert.deepEqual(new Float32Array(memory.buffer, pn, k * n), nacc, `N ${m}×${n}, k ${k}`);
+      }
+    });
+  });
+
   describe(`${file}: scans of stored values against JavaScript`, () => {
-    const put = (data: Float32Array) => {
-      const ptr = alloc(data.length * 4);
-      new Float32Array(memory.buffer, ptr, data.length).set(data);
-      return ptr;
-    };
     it("f32_find_invalid: the first NaN, negative or infinite value, −1 for none (−0 and subnormals pass)", () => {
       for (const len of [0, 1, 4, 6, 9, 33]) {
         reset();

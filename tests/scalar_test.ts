@@ -322,6 +322,18 @@ function cases(): Case[] {
     }
   }
   out.push(...scanCases());
+  // The dense kernel's blocks of 8 and 4 rows and N's tiles of 16, then 4 columns, then single ones.
+  for (const m of [8, 12, 13, 17]) {
+    for (const n of [16, 17, 20, 35, 67]) {
+      for (const k of [1, 2, 3, 5]) {
+        out.push({
+          kernel: "f32_aht_wta",
+          regions: [f32(m * n), f32(k * n), f32(m * k, true), f32(m * k), f32(k * n)],
+          args: ([a, h, p, w, nacc]) => [a, m, n, h, k, p, w, nacc],
+        });
+      }
+    }
+  }
   // The sparse row products' wide register tiles (20 columns, then 8, then 4, then single ones).
   for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
   for (const m of [1, 5, 16, 17, 40]) {
