@@ -139,6 +139,24 @@ describe("programs on a pool's workers", () => {
     }
   });
 
+  it("refuse a program whose plan lies outside the memory (an error, not a plan silently skipped)", async () => {
+    const core = await init();
+    const pool = await Pool.create(core, 2);
+    const { alloc, release } = testHeap(core);
+    try {
+      const plan = zeroing(core, alloc, alloc(4096));
+      const outside = core.memory.buffer.byteLength + 65536;
+      for (const wrong of [{ ...plan, tasks: outside }, { ...plan, calls: outside }]) {
+        const program = encodeProgram(core, [wrong], 2);
+        await assert.rejects(pool.runProgram(0, program), /could not read it from memory/);
+        core.heap.release(program.address);
+      }
+    } finally {
+      pool.retire();
+      release();
+    }
+  });
+
   it("turn a worker that disappears into an error (not a hang), and stop the pool", async () => {
     const core = await init();
     const pool = await Pool.create(core, 2, { minSilenceMs: 300 });

@@ -132,8 +132,8 @@ export function drainTasks<K>(
 
 /**
  * Runs a program alone, on this thread (a lane of the pool): `repeats` times, each plan of the
- * program in order, each plan's tasks in order, each task's calls in order, as `runHere` runs a
- * plan (the same calls, so the same bits). The program at address `program` is int32 words:
+ * program in order, each plan's calls in order (its tasks one after the other), as `runHere` runs
+ * a plan (the same calls, so the same bits). The program at address `program` is int32 words:
  * repeats, the memory's size in 64 KiB pages when it was posted, the plan count, then each
  * plan's calls address, task-bounds address and task count (sdk/threads/plan.ts's
  * `encodeProgram`). `own`: the index of this worker's words in `ctl`; the program stops before a
@@ -158,17 +158,22 @@ export function runProgram<K>(
     head = new Int32Array(memory.buffer, program, 3);
     const repeats = head[0], planCount = head[2];
     const plans = new Int32Array(memory.buffer, program + 12, 3 * planCount);
-    const words = new Float64Array(memory.buffer);
-    const bounds = new Int32Array(memory.buffer);
+    // Each plan's calls and task bounds viewed at their lengths: a plan outside this thread's
+    // view of the memory throws here (the program fails) instead of reading as no calls.
+    const calls: Float64Array[] = [];
+    for (let p = 0; p < planCount; p++) {
+      const count = plans[3 * p + 2];
+      const bounds = new Int32Array(memory.buffer, plans[3 * p + 1] >>> 0, count + 1);
+      calls.push(new Float64Array(memory.buffer, plans[3 * p] >>> 0, bounds[count] * layout.callWords));
+    }
+    const results = new Float64Array(memory.buffer);
     for (; done < repeats && Atomics.load(ctl, own + layout.cancel) === 0; done++) {
-      for (let p = 0; p < planCount; p++) {
-        const first = (plans[3 * p] >>> 0) / 8, tasks = (plans[3 * p + 1] >>> 0) / 4, count = plans[3 * p + 2];
-        for (let c = bounds[tasks], end = bounds[tasks + count]; c < end; c++) {
+      for (const words of calls) {
+        for (let o = 0; o < words.length; o += layout.callWords) {
           Atomics.add(ctl, beat, 1);
-          const o = first + c * layout.callWords;
           opcode = words[o];
           const value = call(kernels, words, o);
-          if (words[o + 1] !== 0) words[words[o + 1] / 8] = value;
+          if (words[o + 1] !== 0) results[words[o + 1] / 8] = value;
         }
       }
     }
