@@ -17,12 +17,11 @@ import { axpyRow, dotRow, hsum } from "../vector";
  * tile), the n % 4 columns added in scalar after the lanes (lane 0 + 1 + 2 + 3, then the tail:
  * dotRow's order); N's from 2-topic × 16-column register tiles that add the block's rows one
  * after the other (axpyRow's order per row: the same sums as a row at a time, each rounded to
- * float32), so N is read and written once per block, not once per row (measured, one thread,
- * 2,000 × 1,000, k = 20: N alone 18–23 % faster than a rank-4 update per topic row under Node,
- * 9–12 % under Deno and Bun). Both products of a block are formed while its rows of A are in
- * L1, so A streams from memory once. Float32
- * accumulation: products, not the reductions the loss is read from (docs/algorithm.md,
- * numerics). The scalar build takes every row through the one-row loop, with the same bits.
+ * float32), so N is read and written once per block, not once per row (N alone, one thread,
+ * rank 20: 18–23 % faster than a rank-4 update per topic row under Node, 9–20 % under Deno and
+ * Bun; bench/README.md). Both products of a block are formed while its rows of A are in L1, so
+ * A streams from memory once. Float32 accumulation: products, not the reductions the loss is
+ * read from (docs/algorithm.md, numerics). The scalar build takes every row through the one-row loop, with the same bits.
  * Not checked: sizes, overlaps (P and N must not overlap A, H or W), finiteness.
  */
 export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize, w: usize, nacc: usize): void {

@@ -136,12 +136,12 @@ async function loadDense(
   const { rows, cols, nested, place } = layout;
   const hidden = mask ? new HiddenBuilder(rows) : undefined;
   const ptr = arena.alloc(rows * cols * 4);
-  let out = core.heap.f32(ptr, rows * cols);
   const data = stratum.data;
   if (!nested && !mask && (data instanceof Float32Array || data instanceof Float64Array)) {
     await copyTyped(core, ptr, data.subarray(0, rows * cols), cols, place, checkpoint);
     return residentDense(layout, ptr, undefined, arena);
   }
+  let out = core.heap.f32(ptr, rows * cols);
   for (let r = 0; r < rows; r++) {
     if ((r & ROWS_PER_CHECK) === ROWS_PER_CHECK) {
       await checkpoint?.pass();
@@ -207,23 +207,26 @@ async function copyTyped(
   for (let start = 0; start < data.length; start += chunk) {
     if (start > 0) await checkpoint?.pass();
     const part = data.subarray(start, Math.min(data.length, start + chunk));
-    let bad = part instanceof Float64Array ? firstNotNonNegative(part) : -1;
-    // A fit running meanwhile may have grown the memory: a view made now.
-    if (bad < 0) core.heap.f32(ptr + start * 4, part.length).set(part);
-    if (part instanceof Float32Array) bad = core.kernels.f32_find_invalid(ptr + start * 4, part.length);
+    const at = ptr + start * 4;
+    // A fit running meanwhile may have grown the memory: views made now.
+    let bad: number;
+    if (part instanceof Float64Array) {
+      bad = firstInvalid(part);
+      if (bad < 0) core.heap.f32(at, part.length).set(part);
+    } else {
+      core.heap.f32(at, part.length).set(part);
+      bad = core.kernels.f32_find_invalid(at, part.length);
+    }
     if (bad >= 0) {
-      const at = start + bad;
-      throw place.range(`row ${Math.floor(at / cols)}, column ${at % cols} ${describeValue(data[at])}`);
+      const e = start + bad;
+      throw place.range(`row ${Math.floor(e / cols)}, column ${e % cols} ${describeValue(data[e])}`);
     }
   }
 }
 
-/** Index of the first value of `values` that is NaN, negative or beyond float32; −1 when there is none. */
-function firstNotNonNegative(values: Float64Array): number {
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (!(x >= 0 && x <= F32_MAX)) return i;
-  }
+/** Index of the first value of `values` that loading refuses ({@link isNonNegativeFloat32}); −1 when there is none. */
+function firstInvalid(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (!isNonNegativeFloat32(values[i])) return i;
   return -1;
 }
 
