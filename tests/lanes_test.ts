@@ -11,7 +11,9 @@ import { fitOn } from "../sdk/fit.ts";
 import { init } from "../sdk/runtime/core.ts";
 import { Lanes } from "../sdk/threads/executor.ts";
 import { encodeProgram, PlanBuilder } from "../sdk/threads/plan.ts";
-import { Pool } from "../sdk/threads/pool.ts";
+import { controlLayout, Pool } from "../sdk/threads/pool.ts";
+import { runProgram } from "../sdk/threads/worker_code.ts";
+import { callKernel } from "../sdk/generated/call_kernel.ts";
 import { csrStrata, denseStrata, testHeap } from "../testing/fixtures.ts";
 import { plantedStrata } from "../testing/planted.ts";
 
@@ -153,6 +155,37 @@ describe("programs on a pool's workers", () => {
       }
     } finally {
       pool.retire();
+      release();
+    }
+  });
+
+  it("run a program posted in pages grown since the thread last viewed the memory", async () => {
+    const core = await init();
+    const { alloc, release } = testHeap(core);
+    try {
+      const target = alloc(4096);
+      core.heap.f32(target, 1024).fill(1);
+      const program = encodeProgram(core, [zeroing(core, alloc, target)], 1);
+      // A thread whose view ends before the program: it sees the memory's pages only after
+      // memory.grow(0), as a worker woken right after another thread grew the memory does.
+      let stale = true;
+      const memory = {
+        get buffer() {
+          return stale ? new SharedArrayBuffer(program.address) : core.memory.buffer;
+        },
+        grow(pages: number) {
+          stale = false;
+          return core.memory.grow(pages);
+        },
+      } as unknown as WebAssembly.Memory;
+      const layout = controlLayout();
+      const ctl = new Int32Array(layout.words);
+      runProgram(core.kernels, callKernel, memory, ctl, layout, layout.workers, program.address);
+      core.heap.release(program.address);
+      assert.equal(ctl[layout.workers + layout.laneFailed], 0, "no failure recorded: the program read its header");
+      assert.equal(ctl[layout.workers + layout.laneDone], 1);
+      assert.ok(core.heap.f32(target, 1024).every((x) => x === 0));
+    } finally {
       release();
     }
   });

@@ -153,6 +153,10 @@ export function runProgram<K>(
   let done = 0;
   let opcode = -1;
   try {
+    // This thread's view of the memory may predate a growth (ControlLayout.pages): refreshed
+    // (memory.grow(0)) when it ends before the program's header, then before the pages the
+    // header says the memory had when the program was posted.
+    if (memory.buffer.byteLength < program + 12) memory.grow(0);
     let head = new Int32Array(memory.buffer, program, 3);
     if (memory.buffer.byteLength < (head[1] >>> 0) * 65536) memory.grow(0);
     head = new Int32Array(memory.buffer, program, 3);
