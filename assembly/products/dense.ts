@@ -136,9 +136,12 @@ export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize
 /**
  * N += Wᵀ A over `rows` rows of A (at a0, a0 + rowBytes, …), W's rows at w0 (kBytes apart): per
  * topic q and column j, N[q,j] + w₀ a₀ⱼ + w₁ a₁ⱼ + …, each sum rounded to float32, in row order
- * (axpyRow's, row after row). Register tiles of 2 topics × 16 columns (eight f32x4 accumulators)
- * take the rows one after the other, reading N once per tile; then 2 topics × 4 columns, then
- * the n % 4 columns in scalar; an odd last topic alone, the same way.
+ * (axpyRow's, row after row). Register tiles of 2 topics × 16 columns (eight f32x4 accumulators,
+ * {@link pairTile16}) take the rows one after the other, reading N once per tile, every topic
+ * pair at one 16 columns before the next 16, so that the block's rows of A there stay in L1 (the
+ * numerator plan of the dense workload, one thread: 5 % faster under Deno, 2 % under Bun, within
+ * 1 % under Node than topic pairs outermost); then 2 topics × 4 columns, then the n % 4 columns in
+ * scalar; an odd last topic alone, the same way.
  */
 // @ts-ignore: decorator
 @inline function rankUpdate(
@@ -146,35 +149,14 @@ export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize
 ): void {
   if (!ASC_FEATURE_SIMD) return;
   const n16 = rowBytes & ~63, n4 = rowBytes & ~15;
-  let q = 0;
-  for (; q < k; q += 2) {
+  for (let j: usize = 0; j < n16; j += 64) {
+    for (let q = 0; q < k; q += 2) pairTile16(nacc, a0 + j, rows, rowBytes, w0, q, k, kBytes, j);
+  }
+  for (let q = 0; q < k; q += 2) {
     const pair = q + 1 < k;
     const n0 = nacc + <usize>q * rowBytes, n1 = n0 + (pair ? rowBytes : 0);
     const wq = w0 + (<usize>q << 2);
-    let j: usize = 0;
-    for (; j < n16; j += 64) {
-      let c00 = v128.load(n0 + j), c01 = v128.load(n0 + j, 16), c02 = v128.load(n0 + j, 32), c03 = v128.load(n0 + j, 48);
-      let c10 = v128.load(n1 + j), c11 = v128.load(n1 + j, 16), c12 = v128.load(n1 + j, 32), c13 = v128.load(n1 + j, 48);
-      for (let r: usize = 0; r < rows; r++) {
-        const ar = a0 + r * rowBytes + j;
-        const b0 = v128.load32_splat(wq + r * kBytes), b1 = v128.load32_splat(wq + r * kBytes + 4);
-        const x0 = v128.load(ar), x1 = v128.load(ar, 16), x2 = v128.load(ar, 32), x3 = v128.load(ar, 48);
-        c00 = f32x4.add(c00, f32x4.mul(b0, x0));
-        c01 = f32x4.add(c01, f32x4.mul(b0, x1));
-        c02 = f32x4.add(c02, f32x4.mul(b0, x2));
-        c03 = f32x4.add(c03, f32x4.mul(b0, x3));
-        if (pair) {
-          c10 = f32x4.add(c10, f32x4.mul(b1, x0));
-          c11 = f32x4.add(c11, f32x4.mul(b1, x1));
-          c12 = f32x4.add(c12, f32x4.mul(b1, x2));
-          c13 = f32x4.add(c13, f32x4.mul(b1, x3));
-        }
-      }
-      v128.store(n0 + j, c00); v128.store(n0 + j, c01, 16); v128.store(n0 + j, c02, 32); v128.store(n0 + j, c03, 48);
-      if (pair) {
-        v128.store(n1 + j, c10); v128.store(n1 + j, c11, 16); v128.store(n1 + j, c12, 32); v128.store(n1 + j, c13, 48);
-      }
-    }
+    let j: usize = n16;
     for (; j < n4; j += 16) {
       let c0 = v128.load(n0 + j), c1 = v128.load(n1 + j);
       for (let r: usize = 0; r < rows; r++) {
@@ -195,5 +177,39 @@ export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize
       store<f32>(n0 + j, s0);
       if (pair) store<f32>(n1 + j, s1);
     }
+  }
+}
+
+/**
+ * rankUpdate's register tile: topics q and q + 1 (q alone when it is the last) × the 16 columns
+ * at byte j of N's rows, the block's rows of A from aj (rowBytes apart) added one after the other.
+ */
+// @ts-ignore: decorator
+@inline function pairTile16(
+  nacc: usize, aj: usize, rows: usize, rowBytes: usize, w0: usize, q: i32, k: i32, kBytes: usize, j: usize,
+): void {
+  const pair = q + 1 < k;
+  const n0 = nacc + <usize>q * rowBytes + j, n1 = n0 + (pair ? rowBytes : 0);
+  const wq = w0 + (<usize>q << 2);
+  let c00 = v128.load(n0), c01 = v128.load(n0, 16), c02 = v128.load(n0, 32), c03 = v128.load(n0, 48);
+  let c10 = v128.load(n1), c11 = v128.load(n1, 16), c12 = v128.load(n1, 32), c13 = v128.load(n1, 48);
+  for (let r: usize = 0; r < rows; r++) {
+    const ar = aj + r * rowBytes;
+    const b0 = v128.load32_splat(wq + r * kBytes), b1 = v128.load32_splat(wq + r * kBytes + 4);
+    const x0 = v128.load(ar), x1 = v128.load(ar, 16), x2 = v128.load(ar, 32), x3 = v128.load(ar, 48);
+    c00 = f32x4.add(c00, f32x4.mul(b0, x0));
+    c01 = f32x4.add(c01, f32x4.mul(b0, x1));
+    c02 = f32x4.add(c02, f32x4.mul(b0, x2));
+    c03 = f32x4.add(c03, f32x4.mul(b0, x3));
+    if (pair) {
+      c10 = f32x4.add(c10, f32x4.mul(b1, x0));
+      c11 = f32x4.add(c11, f32x4.mul(b1, x1));
+      c12 = f32x4.add(c12, f32x4.mul(b1, x2));
+      c13 = f32x4.add(c13, f32x4.mul(b1, x3));
+    }
+  }
+  v128.store(n0, c00); v128.store(n0, c01, 16); v128.store(n0, c02, 32); v128.store(n0, c03, 48);
+  if (pair) {
+    v128.store(n1, c10); v128.store(n1, c11, 16); v128.store(n1, c12, 32); v128.store(n1, c13, 48);
   }
 }
