@@ -67,7 +67,9 @@ export interface ResidentStrata {
    * `‖A(i)‖²_F` of each stratum's stored values, accumulated in float64. A Float64Array, never
    * numbers kept in the strata's objects: Deno 2.9's V8 (15.0, Maglev) was seen to let objects
    * built at the same site share the box of a float64 that a wasm call returned, so one stratum's
-   * value changed when the next was computed (docs/algorithm.md, "Numerics, engines").
+   * value changed when the next was computed (docs/algorithm.md, "Numerics, engines"). `scale`
+   * and `normSq` are accessors of a Float64Array for the same reason: effects() keeps two refits'
+   * strata loaded at once.
    */
   readonly norms: Float64Array;
   /** `Σ_i ‖A(i)‖²_F` of the stored values. */
@@ -550,12 +552,21 @@ export async function loadStrata(
       );
     }
     divideValues(core, resident, scale);
-    const loaded = {
+    // The scale and Σ‖A(i)‖² in a typed array too, read through accessors (see `norms`).
+    const numbers = Float64Array.of(scale, 0);
+    const loaded: ResidentStrata = {
       strata: resident,
       cols: layouts[0].cols,
-      scale,
+      get scale() {
+        return numbers[0];
+      },
       norms: new Float64Array(resident.length),
-      normSq: 0,
+      get normSq() {
+        return numbers[1];
+      },
+      set normSq(value: number) {
+        numbers[1] = value;
+      },
       free,
     };
     refreshConstants(core, loaded);
