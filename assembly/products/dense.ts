@@ -21,8 +21,9 @@ import { axpyRow, dotRow, hsum } from "../vector";
  * rank 20: 18–23 % faster than a rank-4 update per topic row under Node, 9–20 % under Deno and
  * Bun; bench/README.md). Both products of a block are formed while its rows of A are in L1, so
  * A streams from memory once. Float32 accumulation: products, not the reductions the loss is
- * read from (docs/algorithm.md, numerics). The scalar build takes every row through the one-row loop, with the same bits.
- * Not checked: sizes, overlaps (P and N must not overlap A, H or W), finiteness.
+ * read from (docs/algorithm.md, numerics). The scalar build takes every row through the one-row
+ * loop, with the same bits. Not checked: sizes, overlaps (P and N must not overlap A, H or W),
+ * finiteness.
  */
 export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize, w: usize, nacc: usize): void {
   const rowBytes = <usize>n << 2;

@@ -226,7 +226,10 @@ async function copyTyped(
   }
 }
 
-/** Index of the first value of `values` that loading refuses ({@link isNonNegativeFloat32}); −1 when there is none. */
+/**
+ * Index of the first value of `values` that loading refuses ({@link isNonNegativeFloat32}); −1
+ * when there is none.
+ */
 function firstInvalid(values: Float64Array): number {
   for (let i = 0; i < values.length; i++) if (!isNonNegativeFloat32(values[i])) return i;
   return -1;
