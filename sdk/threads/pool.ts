@@ -256,6 +256,11 @@ export class Pool {
     return pool;
   }
 
+  /** Byte offset of the control block ({@link controlLayout}) in the core's memory (tests read its words). */
+  get controlAddress(): number {
+    return this.#controlPtr;
+  }
+
   /** Threads the pool can run a plan on: its workers and the calling thread. */
   get threads(): number {
     return this.#workers.length + 1;
