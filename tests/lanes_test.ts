@@ -198,7 +198,10 @@ describe("programs on a pool's workers", () => {
     const ctl = () => core.heap.i32(pool.controlAddress, layout.words);
     const own = (offset: number) => layout.workers + offset; // worker 0's words
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    /** Notifies worker 0 without a new generation once it sleeps, as a calling thread descheduled between storing its wake word and notifying it does; resolves a while later. */
+    /**
+     * Notifies worker 0 without a new generation once it sleeps, as a calling thread descheduled
+     * between storing its wake word and notifying it does; resolves a while later.
+     */
     const lateNotify = async () => {
       await sleep(20);
       Atomics.notify(ctl(), own(layout.wake));
@@ -208,7 +211,7 @@ describe("programs on a pool's workers", () => {
       const target = alloc(4096);
       const plan = zeroing(core, alloc, target);
       // A lane: the program word still set, as it is between the worker parking and the pool
-      // clearing it. Taken for a generation, the wake-up ran the program a second time.
+      // clearing it. Taken for a generation, the wake-up would run the program a second time.
       const program = encodeProgram(core, [plan], 1);
       await pool.runProgram(0, program);
       core.heap.f32(target, 1024).fill(1);
@@ -219,7 +222,7 @@ describe("programs on a pool's workers", () => {
       core.heap.release(program.address);
       assert.equal(Atomics.load(ctl(), own(layout.beat)), beat, "the worker took up no generation");
       assert.ok(core.heap.f32(target, 1024).every((x) => x === 1), "the program did not run again");
-      // A shared plan: taken for a generation, the wake-up counted the worker parked twice.
+      // A shared plan: taken for a generation, the wake-up would count the worker parked twice.
       pool.run(plan, 2);
       const parked = Atomics.load(ctl(), layout.parked);
       await lateNotify();
