@@ -250,10 +250,9 @@ export function workerMain(
         // generation and gone back to sleep. Taken for a generation, that late notify would run
         // a lane's program a second time, or count the worker parked twice (the calling thread
         // would then go on before another worker's task is done; docs/algorithm.md, "Reduction
-        // order, plans and tasks").
-        while (Atomics.load(ctl, wake) === seen && Atomics.load(ctl, layout.stop) === 0) {
-          Atomics.wait(ctl, wake, seen);
-        }
+        // order, plans and tasks"). A stop moves the word on too: the pool sets the flag, then
+        // starts the stop's generation.
+        while (Atomics.load(ctl, wake) === seen) Atomics.wait(ctl, wake, seen);
       }
       seen = Atomics.load(ctl, wake);
       if (Atomics.load(ctl, layout.leave) === index + 1) return;

@@ -146,8 +146,10 @@ describe("snmf effects", () => {
       assert.equal(json.format, "stratified-nmf-effects");
       assert.deepEqual(json.model, { names: ["a", "b", "c"], cols: 4, rank: 2, fingerprint: model.fingerprint });
       assert.deepEqual(json.settings, expected.settings);
-      const want = JSON.parse(JSON.stringify(expected.effects.map((e) => ({ ...e, v: Number(formatFloat32(e.v)) }))));
-      assert.deepEqual(json.effects, want);
+      assert.deepEqual(
+        json.effects,
+        JSON.parse(JSON.stringify(expected.effects.map((e) => ({ ...e, v: Number(formatFloat32(e.v)) })))),
+      );
     });
   });
 
