@@ -119,6 +119,19 @@ describe("effects", () => {
     }
   });
 
+  it("refuse, before any refit, more replicates and permutations than their statistics' memory allows", async () => {
+    const model = await fit(strata, { rank: 2, seed: 1, maxIter: 5 });
+    try {
+      await assert.rejects(effects(model, strata, { replicates: 30_000_000, permutations: 1 }), {
+        name: "RangeError",
+        message: "Cannot estimate effects: 30000000 replicates and 1 permutations of 3 strata × 8 columns keep " +
+          "6.72 GB of statistics, more than the 4 GiB effects() allows: use fewer replicates or permutations",
+      });
+    } finally {
+      model.free();
+    }
+  });
+
   it("refuse data that are not the model's: another shape, or other values", async () => {
     const model = await fit(strata, { rank: 2, seed: 1, maxIter: 5 });
     try {

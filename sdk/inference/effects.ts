@@ -16,7 +16,7 @@ import { loadStrata } from "../input/strata.ts";
 import { Random } from "../start/random.ts";
 import { Checkpoint } from "../runtime/checkpoint.ts";
 import type { Stratum } from "../types.ts";
-import { contrasts, shares } from "../contrast.ts";
+import { contrasts, featureScores, shares } from "../contrast.ts";
 import {
   type PooledStart,
   pooledStart,
@@ -25,6 +25,7 @@ import {
   stratifiedShifts,
 } from "./procedure.ts";
 import { RowSet } from "./rows.ts";
+import { formatBytes } from "../solve/memory.ts";
 import { choice, jsonQuote } from "../input/checks.ts";
 import { benjaminiHochberg, percentileIntervalInPlace, pooledPermutationPValues } from "./stats.ts";
 
@@ -123,6 +124,28 @@ type Statistic = { v: Float32Array[]; share: Float64Array[]; contrast: Float64Ar
 const statisticOf = (v: Float32Array[]): Statistic => ({ v, share: shares(v), contrast: contrasts(v) });
 
 /**
+ * A resampled run's canonical shifts (s float32 vectors of n): all that is kept of it; its shares
+ * and contrasts are computed from them when the records are made, a stratum at a time (a fifth
+ * of the memory of keeping all three).
+ */
+type Shifts = Float32Array[];
+
+/**
+ * The most memory the kept shifts and the records' buffers may take: beyond it effects() refuses
+ * before any refit (the same bound as the WebAssembly memory of a fit).
+ */
+export const KEPT_BYTES_LIMIT = 2 ** 32;
+
+/**
+ * Bytes effects() holds for the resampled statistics: every replicate's and permutation's shifts
+ * (float32), and while the records are made one gather buffer and one stratum's rows of a
+ * quantity over the larger of B and P (float64).
+ */
+export function keptBytes(replicates: number, permutations: number, strata: number, cols: number): number {
+  return (replicates + permutations) * strata * cols * 4 + 2 * cols * Math.max(replicates, permutations) * 8;
+}
+
+/**
  * Intervals and tests for the model's strata (docs/inference.md).
  * @param strata the data the model was fit on, in its order (checked by shape)
  */
@@ -132,6 +155,7 @@ export async function effects(
   options: EffectsOptions = {},
 ): Promise<Effects> {
   const settings = effectsSettings(model, options);
+  checkKept(settings, model.names.length, model.cols);
   const rows = new RowSet(strata);
   checkData(model, rows, strata);
   await checkFingerprint(model, strata);
@@ -196,6 +220,18 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
   };
 }
 
+/** @throws {RangeError} when the resampled statistics would take more than {@link KEPT_BYTES_LIMIT} */
+function checkKept(settings: Effects["settings"], strata: number, cols: number): void {
+  const { replicates, permutations } = settings;
+  const bytes = keptBytes(replicates, permutations, strata, cols);
+  if (bytes <= KEPT_BYTES_LIMIT) return;
+  throw new RangeError(
+    `${ACTION}: ${replicates} replicates and ${permutations} permutations of ${strata} strata × ${cols} columns ` +
+      `keep ${formatBytes(bytes)} of statistics, more than the ${formatBytes(KEPT_BYTES_LIMIT)} effects() allows: ` +
+      "use fewer replicates or permutations",
+  );
+}
+
 /** @throws {RangeError} when the strata are not shaped as the model's (names, rows, columns). */
 function checkData(model: Model, rows: RowSet, strata: readonly Stratum[]): void {
   const problem = strata.length !== model.names.length
@@ -253,17 +289,16 @@ const stream = (seed: number, index: number) => new Random(seed + index * 0x9e37
  * stratified step from the replicate's own pooled start, or from the data's `start` at the rows
  * drawn (`settings.bootstrapStart`).
  */
-async function bootstrap(resampling: Resampling): Promise<Statistic[]> {
+async function bootstrap(resampling: Resampling): Promise<Shifts[]> {
   const { names, rows, start, settings } = resampling;
   const random = stream(settings.seed, 1);
   const draw = () =>
     rows.sizes.map((m, i) => Int32Array.from({ length: m }, () => rows.offsets[i] + Math.floor(random.next() * m)));
   return await refits("bootstrap", settings.replicates, resampling, draw, async (members, procedure) => {
     const strata = members.map((picked, i) => rows.stratum(names[i], picked));
-    const shifts = settings.bootstrapStart === "data"
+    return settings.bootstrapStart === "data"
       ? await stratifiedShifts(strata, members, start, procedure)
       : await ownStartShifts(rows, strata, members, procedure);
-    return statisticOf(shifts);
   });
 }
 
@@ -341,10 +376,10 @@ function concatenated(parts: readonly Int32Array[]): Int32Array {
 
 /**
  * The permutation null: the stratum labels shuffled over all rows (sizes kept), each through the
- * stratified step from the same pooled start (which does not see the labels); only the contrasts
+ * stratified step from the same pooled start (which does not see the labels).
  * are kept (the tests use nothing else).
  */
-async function permutations(resampling: Resampling): Promise<Float64Array[][]> {
+async function permutations(resampling: Resampling): Promise<Shifts[]> {
   const { names, rows, start, settings } = resampling;
   const random = stream(settings.seed, 2);
   const draw = () => {
@@ -353,7 +388,7 @@ async function permutations(resampling: Resampling): Promise<Float64Array[][]> {
   };
   return await refits("permutations", settings.permutations, resampling, draw, async (members, procedure) => {
     const strata = members.map((picked, i) => rows.stratum(names[i], picked));
-    return contrasts(await stratifiedShifts(strata, members, start, procedure));
+    return await stratifiedShifts(strata, members, start, procedure);
   });
 }
 
@@ -371,23 +406,24 @@ function shuffled(length: number, random: Random): Int32Array {
 function records(
   model: Model,
   observed: Statistic,
-  boot: Statistic[],
-  null_: Float64Array[][],
+  boot: Shifts[],
+  null_: Shifts[],
   settings: Effects["settings"],
 ): Effect[] {
   const random = stream(settings.seed, 3);
   const n = model.cols;
   // One buffer for every gather (a new one each time costs its pages' first touch).
   const buffer = new Float64Array(n * Math.max(boot.length, null_.length));
-  const intervals = (pick: (s: Statistic) => ArrayLike<number>) =>
+  const intervals = (pick: (V: Shifts) => ArrayLike<number>) =>
     columnsOf(boot.map(pick), n, buffer).map((values) => percentileIntervalInPlace(values, settings.level));
   return model.names.flatMap((stratum, i) => {
-    const p = pooledPermutationPValues(observed.contrast[i], columnsOf(null_.map((c) => c[i]), n, buffer), random);
+    const nullContrasts = columnsOf(null_.map((V) => featureScores(V, i, "contrast")), n, buffer);
+    const p = pooledPermutationPValues(observed.contrast[i], nullContrasts, random);
     const q = benjaminiHochberg(p);
     const [contrast, v, share] = [
-      intervals((s) => s.contrast[i]),
-      intervals((s) => s.v[i]),
-      intervals((s) => s.share[i]),
+      intervals((V) => featureScores(V, i, "contrast")),
+      intervals((V) => V[i]),
+      intervals((V) => featureScores(V, i, "share")),
     ];
     return Array.from({ length: n }, (_, j): Effect => ({
       stratum,
