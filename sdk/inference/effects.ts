@@ -377,7 +377,6 @@ function concatenated(parts: readonly Int32Array[]): Int32Array {
 /**
  * The permutation null: the stratum labels shuffled over all rows (sizes kept), each through the
  * stratified step from the same pooled start (which does not see the labels).
- * are kept (the tests use nothing else).
  */
 async function permutations(resampling: Resampling): Promise<Shifts[]> {
   const { names, rows, start, settings } = resampling;
