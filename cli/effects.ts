@@ -7,7 +7,13 @@
  */
 
 import process from "node:process";
-import { type Effects, effects as estimateEffects, type Model, type ProgressInfo } from "../sdk/mod.ts";
+import {
+  type Effects,
+  effects as estimateEffects,
+  type EffectsProgress,
+  type Model,
+  type ProgressInfo,
+} from "../sdk/mod.ts";
 import { BOOTSTRAP_STARTS, DEFAULT_POOLED_ITERATIONS } from "../sdk/inference/effects.ts";
 import { MAX_ITERATIONS, SETTLE_STEP } from "../sdk/inference/procedure.ts";
 import type { Preprocessing } from "../sdk/input/preprocess.ts";
@@ -81,7 +87,8 @@ ${FLAGS.help}
 The CSV's fields (NaN, a share where every stratum's v* is 0, is an empty field):
 ${EFFECTS_FIELDS}
 
-Ctrl-C stops the run (exit 130) and writes nothing. The progress line counts refits.
+Ctrl-C stops the run (exit 130) and writes nothing. The progress line counts the HALS iterations
+of the refits (a bootstrap replicate's T0 + T, a permutation's T) and estimates the time left.
 
 Examples:
   snmf fit weather.csv --strata-column weather --shift-negative --rank 2 --restarts 10 --out m.json
@@ -174,20 +181,22 @@ function formatOption(values: Values, out: string | undefined): "csv" | "json" {
   return out?.endsWith(".json") ? "json" : "csv";
 }
 
-/** effects() with the progress line counting refits over both phases, and Ctrl-C. */
+/**
+ * effects() with the progress line counting the refits' iterations over both phases (a bootstrap
+ * replicate's take longer than a permutation's: counting refits would misjudge the time left), and Ctrl-C.
+ */
 function runEffects(
   model: Model,
   input: InputStrata,
   options: Parameters<typeof estimateEffects>[2],
   quiet: boolean,
 ): Promise<Effects> {
-  const total = options!.replicates! + options!.permutations!;
   const started = performance.now();
-  const progress = (hooks: RunHooks) => (info: { phase: string; done: number; total: number }) =>
+  const progress = (hooks: RunHooks) => (info: EffectsProgress) =>
     hooks.onProgress?.(
       {
-        iteration: info.phase === "bootstrap" ? info.done : options!.replicates! + info.done,
-        maxIter: total,
+        iteration: info.iterations,
+        maxIter: info.totalIterations,
         loss: NaN,
         normalizedLoss: NaN,
         elapsedMs: performance.now() - started,
@@ -197,7 +206,6 @@ function runEffects(
     "effects",
     quiet,
     (hooks) => estimateEffects(model, input.strata, { ...options, signal: hooks.signal, onProgress: progress(hooks) }),
-    "refits",
   );
 }
 

@@ -33,7 +33,7 @@ export {
 export { Model } from "./model.ts";
 export type { ModelJSON } from "./input/model_file.ts";
 export { type FitShape, type MemoryEstimate, memoryNeeded } from "./solve/memory.ts";
-export { type Effect, type Effects, effects, type EffectsOptions } from "./inference/effects.ts";
+export { type Effect, type Effects, effects, type EffectsOptions, type EffectsProgress } from "./inference/effects.ts";
 export type { RestartsRecord, Stability } from "./inference/stability.ts";
 export { type Platform, platform } from "./runtime/platform.ts";
 export { Random } from "./start/random.ts";

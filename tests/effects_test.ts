@@ -119,6 +119,31 @@ describe("effects", () => {
     }
   });
 
+  it("report progress after each refit, in refits and in the iterations the refits run", async () => {
+    const model = await fit(strata, { rank: 2, seed: 1, maxIter: 5 });
+    try {
+      const options = { replicates: 2, permutations: 3, seed: 1, iterations: 30, pooledIterations: 20, threads: 1 };
+      for (const [bootstrapStart, each] of [["replicate", 50], ["data", 30]] as const) {
+        const seen: string[] = [];
+        await effects(model, strata, {
+          ...options,
+          bootstrapStart,
+          onProgress: (p) => seen.push(`${p.phase} ${p.done}/${p.total} ${p.iterations}/${p.totalIterations}`),
+        });
+        const all = 2 * each + 3 * 30;
+        assert.deepEqual(seen, [
+          `bootstrap 1/2 ${each}/${all}`,
+          `bootstrap 2/2 ${2 * each}/${all}`,
+          `permutations 1/3 ${2 * each + 30}/${all}`,
+          `permutations 2/3 ${2 * each + 60}/${all}`,
+          `permutations 3/3 ${all}/${all}`,
+        ]);
+      }
+    } finally {
+      model.free();
+    }
+  });
+
   it("refuse, before any refit, more replicates and permutations than their statistics' memory allows", async () => {
     const model = await fit(strata, { rank: 2, seed: 1, maxIter: 5 });
     try {

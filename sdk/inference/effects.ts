@@ -65,8 +65,24 @@ export interface EffectsOptions {
    */
   threads?: number;
   signal?: AbortSignal;
-  /** Called after each refit. */
-  onProgress?: (info: { phase: "bootstrap" | "permutations"; done: number; total: number }) => void;
+  /**
+   * Called after each refit: its phase, the refits of the phase done and in all, and the HALS
+   * iterations of every refit done so far and of all of them (a bootstrap replicate runs T₀ + T
+   * with its own pooled start, T from the data's; a permutation T), which is what the time goes
+   * into.
+   */
+  onProgress?: (info: EffectsProgress) => void;
+}
+
+/** What {@link EffectsOptions.onProgress} is told after each refit. */
+export interface EffectsProgress {
+  phase: "bootstrap" | "permutations";
+  /** Refits of this phase done, and in it. */
+  done: number;
+  total: number;
+  /** Iterations of the refits of both phases done so far, and of all of them. */
+  iterations: number;
+  totalIterations: number;
 }
 
 /** T₀ by default (bench/inference.ts measures it). */
@@ -281,6 +297,13 @@ interface Resampling {
   lanes?: Lanes;
 }
 
+/** The iterations of one refit of each phase, and of all refits (see {@link EffectsOptions.onProgress}). */
+function refitIterations(settings: Effects["settings"]): Record<EffectsProgress["phase"], number> & { all: number } {
+  const bootstrap = (settings.bootstrapStart === "data" ? 0 : settings.pooledIterations) + settings.iterations;
+  const permutations = settings.iterations;
+  return { bootstrap, permutations, all: settings.replicates * bootstrap + settings.permutations * permutations };
+}
+
 /** A seeded stream of its own for each use of the seed. */
 const stream = (seed: number, index: number) => new Random(seed + index * 0x9e3779b1);
 
@@ -319,8 +342,10 @@ async function refits<D, T>(
   draw: () => D,
   refit: (drawn: D, procedure: ProcedureSettings) => Promise<T>,
 ): Promise<T[]> {
-  const { options, lanes } = resampling;
+  const { options, lanes, settings } = resampling;
   const out = new Array<T>(total);
+  const work = refitIterations(settings);
+  const before = phase === "bootstrap" ? 0 : settings.replicates * work.bootstrap;
   // Refits of small data end before their own yield point: the loop yields, so that abort() and
   // Ctrl-C handlers get to run.
   const checkpoint = new Checkpoint(options.signal);
@@ -337,7 +362,14 @@ async function refits<D, T>(
         next = total; // the other lanes take no more
         throw error;
       }
-      options.onProgress?.({ phase, done: ++done, total });
+      ++done;
+      options.onProgress?.({
+        phase,
+        done,
+        total,
+        iterations: before + done * work[phase],
+        totalIterations: work.all,
+      });
     }
   };
   // One refit more in flight than lanes: its setup overlaps the others' iterations.
