@@ -25,7 +25,7 @@ import {
   stratifiedShifts,
 } from "./procedure.ts";
 import { RowSet } from "./rows.ts";
-import { formatBytes } from "../solve/memory.ts";
+import { formatBytes, MEMORY_LIMIT } from "../solve/memory.ts";
 import { choice, jsonQuote } from "../input/checks.ts";
 import { benjaminiHochberg, percentileIntervalInPlace, pooledPermutationPValues } from "./stats.ts";
 
@@ -147,17 +147,11 @@ const statisticOf = (v: Float32Array[]): Statistic => ({ v, share: shares(v), co
 type Shifts = Float32Array[];
 
 /**
- * The most memory the kept shifts and the records' buffers may take: beyond it effects() refuses
- * before any refit (the same bound as the WebAssembly memory of a fit).
- */
-export const KEPT_BYTES_LIMIT = 2 ** 32;
-
-/**
  * Bytes effects() holds for the resampled statistics: every replicate's and permutation's shifts
  * (float32), and while the records are made one gather buffer and one stratum's rows of a
  * quantity over the larger of B and P (float64).
  */
-export function keptBytes(replicates: number, permutations: number, strata: number, cols: number): number {
+function keptBytes(replicates: number, permutations: number, strata: number, cols: number): number {
   return (replicates + permutations) * strata * cols * 4 + 2 * cols * Math.max(replicates, permutations) * 8;
 }
 
@@ -236,14 +230,17 @@ function effectsSettings(model: Model, options: EffectsOptions): Effects["settin
   };
 }
 
-/** @throws {RangeError} when the resampled statistics would take more than {@link KEPT_BYTES_LIMIT} */
+/**
+ * @throws {RangeError} when the resampled statistics would take more than MEMORY_LIMIT, the bound
+ *   of a fit's WebAssembly memory (sdk/solve/memory.ts)
+ */
 function checkKept(settings: Effects["settings"], strata: number, cols: number): void {
   const { replicates, permutations } = settings;
   const bytes = keptBytes(replicates, permutations, strata, cols);
-  if (bytes <= KEPT_BYTES_LIMIT) return;
+  if (bytes <= MEMORY_LIMIT) return;
   throw new RangeError(
     `${ACTION}: ${replicates} replicates and ${permutations} permutations of ${strata} strata × ${cols} columns ` +
-      `keep ${formatBytes(bytes)} of statistics, more than the ${formatBytes(KEPT_BYTES_LIMIT)} effects() allows: ` +
+      `keep ${formatBytes(bytes)} of statistics, more than the ${formatBytes(MEMORY_LIMIT)} effects() allows: ` +
       "use fewer replicates or permutations",
   );
 }
