@@ -80,130 +80,148 @@ export function f32_dot_f64(x: usize, y: usize, len: i32): f64 {
 }
 
 /**
- * The Gram matrix XᵀX (n×n float64) of X m×n float32 (W(i)ᵀW(i) with X = W(i), H Hᵀ with X = Hᵀ,
- * NNDSVD's small Gram matrices), exactly symmetric:
+ * out += XᵀX (n×n float64) for X m×n float32 (W(i)ᵀW(i) with X = W(i), H Hᵀ with X = Hᵀ,
+ * NNDSVD's small Gram matrices), exactly symmetric. The products are formed in float64 (exact: a
+ * float32 product never rounds nor underflows there, where float32 products of the tiny entries
+ * multiplicative updates leave would be subnormal and take an x86 microcode assist each) and
+ * summed in float64 (docs/algorithm.md, numerics): D[p][q] = Σ_r x_rp·x_rq, one sum from +0 over
+ * the rows in order, for q ≥ p; then out[p][q] += D[p][q] and out[q][p] += D[p][q]. Both halves
+ * get the same sum, so a symmetric out stays exactly symmetric, and a caller that zeroes out and
+ * sums blocks into it gets Σ_blocks D in block order (the reduction-order rule); 0 + D = D
+ * exactly (D is never −0: its sums start at +0).
  *
- *   scratch ≠ 0:  out += XᵀX   (the block's sums formed in scratch, then added to both halves)
- *   scratch = 0:  out  = XᵀX   (the sums formed in out itself, then spread over both halves)
+ * The SIMD build promotes {@link GRAM_CHUNK} rows at a time to float64 in scratch (width nE = n
+ * rounded up to even, a zero in the odd column) and adds them into D through register tiles of
+ * two rows of D by eight columns (eight f64x2 sums, columns from the diagonal's pair on), each
+ * tile's sums kept in registers over the chunk's rows; the scalar build adds row after row. Every
+ * entry of D sees the same terms in the same order in both: the same bits.
  *
- * The products are formed in float64 (exact: a float32 product never rounds nor underflows there,
- * where float32 products of the tiny entries multiplicative updates leave would be subnormal and
- * take an x86 microcode assist each) and summed in float64 (docs/algorithm.md, numerics) into
- * the upper triangle D (p ≤ q) of this call's XᵀX, kept as packed rows (row p holds q = p … n−1,
- * n(n+1)/2 float64): four rows of X at a time, two entries (f64x2) per step, the products of the
- * four rows added in row order (D + x0p·x0q + x1p·x1q + x2p·x2q + x3p·x3q); a last m % 4 rows one
- * at a time; the SIMD build's odd last entry of a packed row in scalar, the same order. Then
- * with scratch, out[p][q] += D[p][q] and out[q][p] += D[p][q]: both halves get the same sum,
- * so a symmetric out stays exactly symmetric, and a caller that zeroes out and sums blocks into
- * it gets Σ_blocks D in block order (the reduction-order rule). Without scratch, D is unpacked in
- * place into out (out[p][q] = out[q][p] = D[p][q]): the same bits as zeroing out and passing a
- * scratch, since 0 + D = D exactly (D is never −0: its sums start at +0).
- *
- * scratch: n(n+1)/2 float64, 8-byte aligned. Alignment: 4 bytes for X, 8 for out. Not checked:
- * sizes, overlaps (X, out and scratch must be disjoint).
+ * scratch: nE·nE + GRAM_CHUNK·nE float64, 16-byte aligned: D, then the promoted rows (the SDK's
+ * `gramScratchBytes`, sdk/solve/workspace.ts).
+ * Alignment: 4 bytes for X, 8 for out. Not checked: sizes, overlaps (X, out and scratch must be
+ * disjoint).
  */
 export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize, scratch: usize): void {
   const un = <usize>n;
-  if (scratch != 0) {
-    packedGram(x, m, n, scratch);
-    addPackedSymmetric(scratch, un, out);
+  const nE = un + (un & 1);
+  memory.fill(scratch, 0, (nE * nE) << 3);
+  if (ASC_FEATURE_SIMD) {
+    const chunk = scratch + ((nE * nE) << 3);
+    for (let r: usize = 0; r < <usize>m; r += GRAM_CHUNK) {
+      const rows = min(GRAM_CHUNK, <usize>m - r);
+      promoteRows(x + r * (un << 2), rows, un, nE, chunk);
+      addChunkGram(chunk, rows, nE, scratch);
+    }
   } else {
-    packedGram(x, m, n, out);
-    unpackSymmetric(out, un);
-  }
-}
-
-/** d0 (n(n+1)/2 float64, packed upper rows) = the upper triangle of XᵀX, as f32_gram_f64 says. */
-// @ts-ignore: decorator
-@inline function packedGram(x: usize, m: i32, n: i32, d0: usize): void {
-  const un = <usize>n;
-  const rowBytes = un << 2;
-  memory.fill(d0, 0, (un * (un + 1) >> 1) << 3);
-  const um = <usize>m;
-  let r: usize = 0;
-  for (; r + 4 <= um; r += 4) {
-    const x0 = x + r * rowBytes;
-    const x1 = x0 + rowBytes;
-    const x2 = x1 + rowBytes;
-    const x3 = x2 + rowBytes;
-    let d = d0;
-    for (let p: usize = 0; p < un; p++) {
-      const pb = p << 2;
-      const v0 = <f64>load<f32>(x0 + pb);
-      const v1 = <f64>load<f32>(x1 + pb);
-      const v2 = <f64>load<f32>(x2 + pb);
-      const v3 = <f64>load<f32>(x3 + pb);
-      let q = p;
-      if (ASC_FEATURE_SIMD) {
-        const a0 = f64x2.splat(v0), a1 = f64x2.splat(v1), a2 = f64x2.splat(v2), a3 = f64x2.splat(v3);
-        for (; q + 2 <= un; q += 2) {
-          const qb = q << 2;
-          let acc = v128.load(d);
-          acc = f64x2.add(acc, f64x2.mul(a0, f64x2.promote_low_f32x4(v128.load64_zero(x0 + qb))));
-          acc = f64x2.add(acc, f64x2.mul(a1, f64x2.promote_low_f32x4(v128.load64_zero(x1 + qb))));
-          acc = f64x2.add(acc, f64x2.mul(a2, f64x2.promote_low_f32x4(v128.load64_zero(x2 + qb))));
-          acc = f64x2.add(acc, f64x2.mul(a3, f64x2.promote_low_f32x4(v128.load64_zero(x3 + qb))));
-          v128.store(d, acc);
-          d += 16;
-        }
-      }
-      for (; q < un; q++) {
-        const qb = q << 2;
-        store<f64>(d, load<f64>(d) +
-          v0 * <f64>load<f32>(x0 + qb) +
-          v1 * <f64>load<f32>(x1 + qb) +
-          v2 * <f64>load<f32>(x2 + qb) +
-          v3 * <f64>load<f32>(x3 + qb));
-        d += 8;
+    for (let r: usize = 0; r < <usize>m; r++) {
+      const xr = x + r * (un << 2);
+      for (let p: usize = 0; p < un; p++) {
+        const v = <f64>load<f32>(xr + (p << 2));
+        const d = scratch + p * (nE << 3);
+        for (let q = p; q < un; q++) store<f64>(d + (q << 3), load<f64>(d + (q << 3)) + v * <f64>load<f32>(xr + (q << 2)));
       }
     }
   }
-  for (; r < um; r++) {
-    const x0 = x + r * rowBytes;
-    let d = d0;
-    for (let p: usize = 0; p < un; p++) {
-      const v0 = <f64>load<f32>(x0 + (p << 2));
-      for (let q = p; q < un; q++) {
-        store<f64>(d, load<f64>(d) + v0 * <f64>load<f32>(x0 + (q << 2)));
-        d += 8;
-      }
-    }
+  addSymmetric(scratch, un, nE, out);
+}
+
+/** Rows of X the SIMD Gram kernel promotes to float64 at a time (scratch: GRAM_CHUNK·nE float64). */
+const GRAM_CHUNK: usize = 64;
+
+/** chunk (rows×nE float64) = the float64 values of rows×n float32 at x, a zero in column n < nE. */
+// @ts-ignore: decorator
+@inline function promoteRows(x: usize, rows: usize, n: usize, nE: usize, chunk: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const pairs = n & ~(<usize>1);
+  for (let r: usize = 0; r < rows; r++) {
+    const xr = x + r * (n << 2);
+    const cr = chunk + r * (nE << 3);
+    for (let q: usize = 0; q < pairs; q += 2) v128.store(cr + (q << 3), f64x2.promote_low_f32x4(v128.load64_zero(xr + (q << 2))));
+    if (pairs < n) v128.store(cr + (pairs << 3), f64x2.replace_lane(f64x2.splat(0), 0, <f64>load<f32>(xr + (pairs << 2))));
   }
 }
 
-/** out[p][q] += D[p][q] and out[q][p] += D[p][q] (q > p) for packed upper rows D, out n×n. */
+/**
+ * D[p][q] += Σ_r c_rp·c_rq over the chunk's rows in order (c: rows×nE float64, D: nE×nE float64),
+ * for every pair of rows p0, p0 + 1 of D and q from p0 on: tiles of eight columns, then pairs.
+ * Entry (p0 + 1, p0) is formed too and never read.
+ */
 // @ts-ignore: decorator
-@inline function addPackedSymmetric(d0: usize, un: usize, out: usize): void {
-  let d = d0;
+@inline function addChunkGram(c: usize, rows: usize, nE: usize, d: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const rowBytes = nE << 3;
+  for (let p: usize = 0; p < nE; p += 2) {
+    let q = p;
+    for (; q + 8 <= nE; q += 8) gramTile8(c, rows, rowBytes, p, q, d);
+    for (; q < nE; q += 2) gramTile2(c, rows, rowBytes, p, q, d);
+  }
+}
+
+/** D[p..p+2)[q..q+8) += the chunk's products, the sums in eight f64x2 registers over its rows. */
+// @ts-ignore: decorator
+@inline function gramTile8(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const d0 = d + p * rowBytes + (q << 3), d1 = d0 + rowBytes;
+  let a0 = v128.load(d0), a1 = v128.load(d0, 16), a2 = v128.load(d0, 32), a3 = v128.load(d0, 48);
+  let b0 = v128.load(d1), b1 = v128.load(d1, 16), b2 = v128.load(d1, 32), b3 = v128.load(d1, 48);
+  let cp = c + (p << 3), cq = c + (q << 3);
+  for (let r: usize = 0; r < rows; r++) {
+    const s0 = v128.load64_splat(cp), s1 = v128.load64_splat(cp, 8);
+    const x0 = v128.load(cq);
+    a0 = f64x2.add(a0, f64x2.mul(s0, x0));
+    b0 = f64x2.add(b0, f64x2.mul(s1, x0));
+    const x1 = v128.load(cq, 16);
+    a1 = f64x2.add(a1, f64x2.mul(s0, x1));
+    b1 = f64x2.add(b1, f64x2.mul(s1, x1));
+    const x2 = v128.load(cq, 32);
+    a2 = f64x2.add(a2, f64x2.mul(s0, x2));
+    b2 = f64x2.add(b2, f64x2.mul(s1, x2));
+    const x3 = v128.load(cq, 48);
+    a3 = f64x2.add(a3, f64x2.mul(s0, x3));
+    b3 = f64x2.add(b3, f64x2.mul(s1, x3));
+    cp += rowBytes;
+    cq += rowBytes;
+  }
+  v128.store(d0, a0);
+  v128.store(d0, a1, 16);
+  v128.store(d0, a2, 32);
+  v128.store(d0, a3, 48);
+  v128.store(d1, b0);
+  v128.store(d1, b1, 16);
+  v128.store(d1, b2, 32);
+  v128.store(d1, b3, 48);
+}
+
+/** D[p..p+2)[q..q+2) += the chunk's products, as {@link gramTile8} for one pair of columns. */
+// @ts-ignore: decorator
+@inline function gramTile2(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d: usize): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const d0 = d + p * rowBytes + (q << 3), d1 = d0 + rowBytes;
+  let a = v128.load(d0), b = v128.load(d1);
+  let cp = c + (p << 3), cq = c + (q << 3);
+  for (let r: usize = 0; r < rows; r++) {
+    const x = v128.load(cq);
+    a = f64x2.add(a, f64x2.mul(v128.load64_splat(cp), x));
+    b = f64x2.add(b, f64x2.mul(v128.load64_splat(cp, 8), x));
+    cp += rowBytes;
+    cq += rowBytes;
+  }
+  v128.store(d0, a);
+  v128.store(d1, b);
+}
+
+/** out[p][q] += D[p][q] and out[q][p] += D[p][q] (q > p) for D nE×nE, out n×n. */
+// @ts-ignore: decorator
+@inline function addSymmetric(d: usize, un: usize, nE: usize, out: usize): void {
   for (let p: usize = 0; p < un; p++) {
     for (let q = p; q < un; q++) {
-      const v = load<f64>(d);
+      const v = load<f64>(d + (p * nE + q) * 8);
       const o = out + (p * un + q) * 8;
       store<f64>(o, load<f64>(o) + v);
       if (q != p) {
         const t = out + (q * un + p) * 8;
         store<f64>(t, load<f64>(t) + v);
       }
-      d += 8;
-    }
-  }
-}
-
-/**
- * out (n×n) = the symmetric matrix whose packed upper rows out holds at its start. In place,
- * from the last packed entry back: entry (p, q) sits at p·n − p(p−1)/2 + q − p ≤ p·n + q ≤ q·n + p,
- * so every write lands at or past the entry being read, never on one not yet read.
- */
-function unpackSymmetric(out: usize, un: usize): void {
-  let d = out + ((un * (un + 1)) >> 1) * 8;
-  for (let p = un; p > 0; p--) {
-    const r = p - 1;
-    for (let q = un; q > r; q--) {
-      const c = q - 1;
-      d -= 8;
-      const v = load<f64>(d);
-      store<f64>(out + (r * un + c) * 8, v);
-      store<f64>(out + (c * un + r) * 8, v);
     }
   }
 }

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { Random } from "../sdk/mod.ts";
+import { gramScratchBytes } from "../sdk/runtime/kernels.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 type Exports = Record<string, (...args: number[]) => number>;
@@ -243,37 +244,33 @@ for (const [file, cscFile] of [["snmf.wasm", "bench_csc.wasm"], ["snmf.scalar.wa
       }
     });
 
-    it("f32_gram_f64: out += XᵀX, both halves the same float64 sums (four rows at a time); out = XᵀX without scratch", () => {
-      for (const [m, n] of [[1, 1], [3, 2], [4, 5], [9, 20], [41, 7], [64, 21]]) {
+    it("f32_gram_f64: out += XᵀX, both halves the same float64 sums over the rows in order, within gramScratchBytes", () => {
+      for (const [m, n] of [[1, 1], [3, 2], [4, 5], [9, 20], [41, 7], [64, 21], [65, 8], [130, 3], [200, 20]]) {
         reset();
         const x = values(m * n);
         const out0 = Float64Array.from({ length: n * n }, (_, e) => (e % (n + 1)) * 0.25);
         const pX = alloc(x.length * 4), pOut = alloc(n * n * 8);
-        const pScratch = alloc(((n * (n + 1)) / 2) * 8);
+        const scratchBytes = gramScratchBytes(n);
+        const pScratch = alloc(scratchBytes + 64);
+        const guard = new Uint8Array(memory.buffer, pScratch + scratchBytes, 64);
+        guard.fill(0xa5);
         new Float32Array(memory.buffer, pX, x.length).set(x);
         new Float64Array(memory.buffer, pOut, n * n).set(out0);
         K.f32_gram_f64(pX, m, n, pOut, pScratch);
         const expected = Float64Array.from(out0);
-        const gram = new Float64Array(n * n);
         for (let p = 0; p < n; p++) {
           for (let q = p; q < n; q++) {
             let d = 0;
-            let r = 0;
-            for (; r + 4 <= m; r += 4) {
-              d = d + x[r * n + p] * x[r * n + q] + x[(r + 1) * n + p] * x[(r + 1) * n + q] +
-                x[(r + 2) * n + p] * x[(r + 2) * n + q] + x[(r + 3) * n + p] * x[(r + 3) * n + q];
-            }
-            for (; r < m; r++) d += x[r * n + p] * x[r * n + q];
+            for (let r = 0; r < m; r++) d += x[r * n + p] * x[r * n + q];
             expected[p * n + q] += d;
             if (q !== p) expected[q * n + p] += d;
-            gram[p * n + q] = gram[q * n + p] = d;
           }
         }
         assert.deepEqual(new Float64Array(memory.buffer, pOut, n * n), expected, `${m}×${n}`);
-        // Without a scratch: the sums are formed in out itself, which is overwritten.
-        new Float64Array(memory.buffer, pOut, n * n).set(out0);
-        K.f32_gram_f64(pX, m, n, pOut, 0);
-        assert.deepEqual(new Float64Array(memory.buffer, pOut, n * n), gram, `${m}×${n}, in place`);
+        assert.ok(
+          new Uint8Array(memory.buffer, pScratch + scratchBytes, 64).every((b) => b === 0xa5),
+          `${m}×${n}: scratch overrun`,
+        );
       }
     });
   });

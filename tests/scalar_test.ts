@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { Random } from "../sdk/mod.ts";
-import { type KernelName, KERNELS } from "../sdk/runtime/kernels.ts";
+import { gramScratchBytes, type KernelName, KERNELS } from "../sdk/runtime/kernels.ts";
 
 const SLOW = { timeout: 120_000 };
 
@@ -338,17 +338,22 @@ function cases(): Case[] {
   for (const k of [12, 20, 23, 28, 45]) out.push(...sparseProducts(5, 9, k, k));
   for (const m of [1, 5, 16, 17, 40]) {
     for (const n of [1, 3, 4, 5, 9]) {
-      // out += XᵀX through a scratch, and out = XᵀX formed in place (scratch 0).
-      out.push({
-        kernel: "f32_gram_f64",
-        regions: [f32(m * n), f64(n * n), f64((n * (n + 1)) / 2)],
-        args: ([x, o, s]) => [x, m, n, o, s],
-      });
-      out.push({ kernel: "f32_gram_f64", regions: [f32(m * n), f64(n * n)], args: ([x, o]) => [x, m, n, o, 0] });
+      out.push(gramCase(m, n));
       out.push(...scalarKernels(m, n));
     }
   }
+  // The Gram matrix over more than one chunk of promoted rows, with wide tiles and an odd width.
+  for (const [m, n] of [[70, 20], [130, 21], [129, 2]]) out.push(gramCase(m, n));
   return out;
+}
+
+/** out += XᵀX (X m×n) through the kernel's scratch. */
+function gramCase(m: number, n: number): Case {
+  return {
+    kernel: "f32_gram_f64",
+    regions: [f32(m * n), f64(n * n), { type: "f64", length: gramScratchBytes(n) / 8, scratch: true }],
+    args: ([x, o, s]) => [x, m, n, o, s],
+  };
 }
 
 /** The kernels without a SIMD path, on m×n inputs: the scalar builds must still agree. */

@@ -8,6 +8,7 @@
  */
 
 import { blockBytes, type Heap } from "../runtime/heap.ts";
+import { gramScratchBytes } from "../runtime/kernels.ts";
 import { CALL_WORDS } from "../threads/plan.ts";
 import { type Partition, partition, type StratumShape, wTaskBlockCount } from "./partition.ts";
 import { RULES } from "./rules/mod.ts";
@@ -72,13 +73,13 @@ function dataBytes(strata: readonly StratumShape[]): number {
   );
 }
 
-/** NNDSVD's temporaries (sdk/start/nndsvd.ts): Y, Q (m_i×l), four n×l float32, the n×l float64 shift, small ones. */
+/** NNDSVD's temporaries (sdk/start/nndsvd.ts): Y, Q (m_i×l), four n×l float32, the n×l float64 shift, the Gram scratch, small ones. */
 function nndsvdBytes(strata: readonly StratumShape[], n: number, k: number): number {
   const rows = strata.reduce((sum, x) => sum + x.rows, 0);
   const l = Math.min(k + 10, n, rows);
   return strata.reduce((sum, x) => sum + 2 * block(x.rows * l * 4), 0) + 4 * block(n * l * 4) +
-    2 * block(l * l * 8) + block(l * 8) + block(strata.length * l * 8) + block(n * l * 8) + block(l * k * 8) +
-    block(n * k * 4);
+    2 * block(l * l * 8) + block(gramScratchBytes(l)) + block(l * 8) + block(strata.length * l * 8) +
+    block(n * l * 8) + block(l * k * 8) + block(n * k * 4);
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 
 import type { Core } from "../runtime/core.ts";
+import { gramScratchBytes } from "../runtime/kernels.ts";
 import { Arena, blockBytes, CACHE_LINE, Slab } from "../runtime/heap.ts";
 import type { ResidentStratum } from "../input/strata.ts";
 import { type ColumnRange, columnRanges } from "./column_ranges.ts";
@@ -71,7 +72,7 @@ export function workspaceSizes(p: Partition, strata: readonly StratumShape[], ru
     wSums: s * k * 8,
     wSumsF32: s * kPad * 4,
     gramSlots: p.gramSlots * k * k * 8,
-    gramScratch: Array.from({ length: p.gramSlots }, () => (k * kPad + kPad) * 4),
+    gramScratch: Array.from({ length: p.gramSlots }, () => gramScratchBytes(k)),
     gramSum: k * k * 8,
     gramSumF32: k * kPad * 4,
     Ht: p.htOnly ? 0 : n * k * 4,

@@ -33,6 +33,7 @@
 import type { Core } from "../runtime/core.ts";
 import type { Checkpoint } from "../runtime/checkpoint.ts";
 import { Arena } from "../runtime/heap.ts";
+import { gramScratchBytes } from "../runtime/kernels.ts";
 import { explicitFactors, Factors, randomFactors, type Shape } from "../input/factors.ts";
 import { Random } from "./random.ts";
 import type { ResidentStrata } from "../input/strata.ts";
@@ -127,8 +128,9 @@ class StackedOperator {
   /** l×n: Z for the dense kernel, and the dense part of Qᵀ A. */
   readonly #ZT: number;
   readonly #Zkn: number;
-  /** l×l float64: a Gram matrix, and the orthonormalizing transform. */
-  readonly gram: number;
+  /** l×l float64: a Gram matrix and its kernel's scratch, and the orthonormalizing transform. */
+  readonly #gram: number;
+  readonly #gramScratch: number;
   readonly #T: number;
   /** l float64, s×l float64, n×l float64: the shift's terms. */
   readonly #vx: number;
@@ -147,11 +149,20 @@ class StackedOperator {
     this.Z2 = arena.alloc(n * l * 4);
     this.#ZT = arena.alloc(l * n * 4);
     this.#Zkn = arena.alloc(l * n * 4);
-    this.gram = arena.alloc(l * l * 8);
+    this.#gram = arena.alloc(l * l * 8);
+    this.#gramScratch = arena.alloc(gramScratchBytes(l));
     this.#T = arena.alloc(l * l * 8);
     this.#vx = arena.alloc(l * 8);
     this.#qSums = arena.alloc(this.#strata.length * l * 8);
     this.#shiftNl = arena.alloc(n * l * 8);
+  }
+
+  /** XᵀX (l×l float64, a view of the heap) of the block X. */
+  gram(x: Block): Float64Array {
+    const { kernels, heap } = this.#core;
+    kernels.zero_bytes(this.#gram, this.l * this.l * 8);
+    kernels.f32_gram_f64(x.ptr, x.rows, this.l, this.#gram, this.#gramScratch);
+    return heap.f64(this.#gram, this.l * this.l);
   }
 
   /**
@@ -163,8 +174,7 @@ class StackedOperator {
     const l = this.l;
     const G = new Float64Array(l * l);
     for (const b of from) {
-      kernels.f32_gram_f64(b.ptr, b.rows, l, this.gram, 0);
-      const g = heap.f64(this.gram, l * l);
+      const g = this.gram(b);
       for (let e = 0; e < l * l; e++) G[e] += g[e];
     }
     const { values, vectors } = symmetricEigen(G, l);
@@ -248,8 +258,7 @@ function truncatedSvd(core: Core, op: StackedOperator, factors: Factors, arena: 
   const { n, l } = op;
   const k = factors.shape.rank;
   op.transposeTimesQ();
-  kernels.f32_gram_f64(op.Zt, n, l, op.gram, 0);
-  const { values, vectors } = symmetricEigen(heap.f64(op.gram, l * l), l);
+  const { values, vectors } = symmetricEigen(op.gram({ ptr: op.Zt, rows: n }), l);
   const sigma = Float64Array.from({ length: k }, (_, j) => Math.sqrt(Math.max(values[j] ?? 0, 0)));
   const cut = sigma[0] * Math.sqrt(DROP);
   const Uk = arena.alloc(l * k * 8);
