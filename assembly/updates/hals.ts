@@ -124,7 +124,9 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
 /**
  * Loads a group (rows r … r + 7, clamped to `last`) into scratch: x (k × 8 float64, coordinate q
  * at q · 64) and, after it, b in the same layout: (Num − Off) − shift, or with `perRow` (the
- * masked update) ((Num − Off) + c_r) − shift, c_r at terms + row · termBytes (k float64).
+ * masked update) ((Num − Off) + c_r) − shift, c_r at terms + row · termBytes (k float64). The
+ * float32 entries of x and Num are read four coordinates of two rows at a time and interleaved
+ * into their pairs (the last k % 4 coordinates one pair at a time): the same values.
  */
 // @ts-ignore: decorator
 @inline function gatherGroup(
@@ -134,22 +136,69 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
   if (!ASC_FEATURE_SIMD) return;
   const rowBytes = k << 2;
   const shiftv = f64x2.splat(shift);
-  const b = scratch + k * LANES_BYTES;
   for (let v: usize = 0; v < SWEEP_GROUP; v += 2) {
     const r0 = min(r + v, last), r1 = min(r + v + 1, last);
     const x0 = x + r0 * rowBytes, x1 = x + r1 * rowBytes;
     const n0 = num + r0 * rowBytes, n1 = num + r1 * rowBytes;
     const o0 = offset + r0 * offsetBytes, o1 = offset + r1 * offsetBytes;
     const c0 = terms + r0 * termBytes, c1 = terms + r1 * termBytes;
-    for (let q: usize = 0; q < k; q++) {
-      const at = q * LANES_BYTES + (v << 3);
-      v128.store(scratch + at, pairF32(x0 + (q << 2), x1 + (q << 2)));
-      const off = v128.load64_lane(o1 + (q << 3), v128.load64_splat(o0 + (q << 3)), 1);
-      let rhs = f64x2.sub(pairF32(n0 + (q << 2), n1 + (q << 2)), off);
-      if (perRow) rhs = f64x2.add(rhs, v128.load64_lane(c1 + (q << 3), v128.load64_splat(c0 + (q << 3)), 1));
-      v128.store(b + at, f64x2.sub(rhs, shiftv));
+    const lane = scratch + (v << 3);
+    let q: usize = 0;
+    for (; q + 4 <= k; q += 4) {
+      const xl = interleaveLow(x0 + (q << 2), x1 + (q << 2)), xh = interleaveHigh(x0 + (q << 2), x1 + (q << 2));
+      const nl = interleaveLow(n0 + (q << 2), n1 + (q << 2)), nh = interleaveHigh(n0 + (q << 2), n1 + (q << 2));
+      gatherPair(lane, k, q, promoteLow(xl), promoteLow(nl), o0, o1, perRow, c0, c1, shiftv);
+      gatherPair(lane, k, q + 1, promoteHigh(xl), promoteHigh(nl), o0, o1, perRow, c0, c1, shiftv);
+      gatherPair(lane, k, q + 2, promoteLow(xh), promoteLow(nh), o0, o1, perRow, c0, c1, shiftv);
+      gatherPair(lane, k, q + 3, promoteHigh(xh), promoteHigh(nh), o0, o1, perRow, c0, c1, shiftv);
+    }
+    for (; q < k; q++) {
+      const xq = pairF32(x0 + (q << 2), x1 + (q << 2));
+      gatherPair(lane, k, q, xq, pairF32(n0 + (q << 2), n1 + (q << 2)), o0, o1, perRow, c0, c1, shiftv);
     }
   }
+}
+
+/**
+ * Coordinate q of two rows (lanes at `lane`): x's pair, and b's: (Num − Off) (+ c) − shift, Off
+ * and c read as float64 from each row's own.
+ */
+// @ts-ignore: decorator
+@inline function gatherPair(
+  lane: usize, k: usize, q: usize, x: v128, num: v128, o0: usize, o1: usize, perRow: bool, c0: usize, c1: usize,
+  shiftv: v128,
+): void {
+  if (!ASC_FEATURE_SIMD) return;
+  const at = lane + q * LANES_BYTES;
+  v128.store(at, x);
+  const off = v128.load64_lane(o1 + (q << 3), v128.load64_splat(o0 + (q << 3)), 1);
+  let rhs = f64x2.sub(num, off);
+  if (perRow) rhs = f64x2.add(rhs, v128.load64_lane(c1 + (q << 3), v128.load64_splat(c0 + (q << 3)), 1));
+  v128.store(at + k * LANES_BYTES, f64x2.sub(rhs, shiftv));
+}
+
+/** (a[0], b[0], a[1], b[1]) from four float32 at a and at b. */
+// @ts-ignore: decorator
+@inline function interleaveLow(a: usize, b: usize): v128 {
+  return i32x4.shuffle(v128.load(a), v128.load(b), 0, 4, 1, 5);
+}
+
+/** (a[2], b[2], a[3], b[3]) from four float32 at a and at b. */
+// @ts-ignore: decorator
+@inline function interleaveHigh(a: usize, b: usize): v128 {
+  return i32x4.shuffle(v128.load(a), v128.load(b), 2, 6, 3, 7);
+}
+
+/** Lanes 0 and 1 of a float32 quad as float64. */
+// @ts-ignore: decorator
+@inline function promoteLow(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+/** Lanes 2 and 3 of a float32 quad as float64. */
+// @ts-ignore: decorator
+@inline function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3));
 }
 
 /**
@@ -227,15 +276,35 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
   return v128.bitselect(rounded, f64x2.splat(0), f64x2.gt(value, f64x2.splat(0)));
 }
 
-/** Stores the group's x back to its rows (a repeated last row gets the same value from each lane). */
+/**
+ * Stores the group's x back to its rows, rounded to float32: four coordinates of two rows at a
+ * time, de-interleaved into each row's quad (the last k % 4 one at a time). A repeated last row
+ * gets the same values from each lane.
+ */
 // @ts-ignore: decorator
 @inline function scatterGroup(scratch: usize, k: usize, x: usize, r: usize, last: usize): void {
   if (!ASC_FEATURE_SIMD) return;
   const rowBytes = k << 2;
   for (let v: usize = 0; v < SWEEP_GROUP; v += 2) {
     const x0 = x + min(r + v, last) * rowBytes, x1 = x + min(r + v + 1, last) * rowBytes;
-    for (let q: usize = 0; q < k; q++) {
-      const xv = v128.load(scratch + q * LANES_BYTES + (v << 3));
+    const lane = scratch + (v << 3);
+    let q: usize = 0;
+    for (; q + 4 <= k; q += 4) {
+      const at = lane + q * LANES_BYTES;
+      // (a_q, b_q, a_q+1, b_q+1) and (a_q+2, b_q+2, a_q+3, b_q+3), each pair rounded to float32.
+      const low = i32x4.shuffle(
+        f32x4.demote_f64x2_zero(v128.load(at)), f32x4.demote_f64x2_zero(v128.load(at, LANES_BYTES)), 0, 1, 4, 5,
+      );
+      const high = i32x4.shuffle(
+        f32x4.demote_f64x2_zero(v128.load(at, 2 * LANES_BYTES)),
+        f32x4.demote_f64x2_zero(v128.load(at, 3 * LANES_BYTES)),
+        0, 1, 4, 5,
+      );
+      v128.store(x0 + (q << 2), i32x4.shuffle(low, high, 0, 2, 4, 6));
+      v128.store(x1 + (q << 2), i32x4.shuffle(low, high, 1, 3, 5, 7));
+    }
+    for (; q < k; q++) {
+      const xv = v128.load(lane + q * LANES_BYTES);
       store<f32>(x0 + (q << 2), <f32>f64x2.extract_lane(xv, 0));
       store<f32>(x1 + (q << 2), <f32>f64x2.extract_lane(xv, 1));
     }
