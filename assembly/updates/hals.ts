@@ -222,9 +222,9 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
     const gq = q * (k << 3);
     if (!perRow && !(load<f64>(gram + gq + (q << 3)) > 0)) continue;
     let d0 = zero, d1 = zero, d2 = zero, d3 = zero;
-    for (let p: usize = 0; p < k; p++) {
-      const at = gq + (p << 3);
-      const xp = scratch + p * LANES_BYTES;
+    // p = 0 … k−1 in order, walking the addresses (at: Gram[q,p]'s offset, xp: x_p's lanes).
+    const end = gq + (k << 3);
+    for (let at = gq, xp = scratch; at < end; at += 8, xp += LANES_BYTES) {
       if (perRow) {
         d0 = f64x2.add(d0, f64x2.mul(v128.load(xp), lanePair(g0, g1, at)));
         d1 = f64x2.add(d1, f64x2.mul(v128.load(xp, 16), lanePair(g2, g3, at)));
