@@ -90,23 +90,25 @@ export function f32_dot_f64(x: usize, y: usize, len: i32): f64 {
  * sums blocks into it gets Σ_blocks D in block order (the reduction-order rule); 0 + D = D
  * exactly (D is never −0: its sums start at +0).
  *
- * The SIMD build promotes {@link GRAM_CHUNK} rows at a time to float64 in scratch (width nE = n
- * rounded up to even, a zero in the odd column) and adds them into D through register tiles of
- * two rows of D by eight columns (eight f64x2 sums, columns from the diagonal's pair on), each
- * tile's sums kept in registers over the chunk's rows; the scalar build adds row after row. Every
- * entry of D sees the same terms in the same order in both: the same bits.
+ * D is kept in scratch by pairs of rows (nE = n rounded up to even): rows p0 and p0 + 1 (p0 even)
+ * hold columns p0 … nE − 1 each, so the pair's entry (p0 + 1, p0) is there too and never read
+ * ({@link gramRow}). The SIMD build promotes {@link GRAM_CHUNK} rows of X at a time to float64
+ * (a zero in the odd column) and adds them into D through register tiles of a pair of rows by
+ * eight columns (eight f64x2 sums), then by two, each tile's sums kept in registers over the
+ * chunk's rows; the scalar build adds row after row. Every entry of D sees the same terms in the
+ * same order in both: the same bits.
  *
- * scratch: nE·nE + GRAM_CHUNK·nE float64, 16-byte aligned: D, then the promoted rows (the SDK's
- * `gramScratchBytes`, sdk/solve/workspace.ts).
- * Alignment: 4 bytes for X, 8 for out. Not checked: sizes, overlaps (X, out and scratch must be
- * disjoint).
+ * scratch: nE(nE + 2)/2 + GRAM_CHUNK·nE float64, 16-byte aligned: D, then the promoted rows (the
+ * SDK's `gramScratchBytes`, sdk/runtime/kernels.ts). Alignment: 4 bytes for X, 8 for out. Not
+ * checked: sizes, overlaps (X, out and scratch must be disjoint).
  */
 export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize, scratch: usize): void {
   const un = <usize>n;
   const nE = un + (un & 1);
-  memory.fill(scratch, 0, (nE * nE) << 3);
+  const dBytes = (nE * (nE + 2)) << 2;
+  memory.fill(scratch, 0, dBytes);
   if (ASC_FEATURE_SIMD) {
-    const chunk = scratch + ((nE * nE) << 3);
+    const chunk = scratch + dBytes;
     for (let r: usize = 0; r < <usize>m; r += GRAM_CHUNK) {
       const rows = min(GRAM_CHUNK, <usize>m - r);
       promoteRows(x + r * (un << 2), rows, un, nE, chunk);
@@ -117,8 +119,11 @@ export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize, scratch: usiz
       const xr = x + r * (un << 2);
       for (let p: usize = 0; p < un; p++) {
         const v = <f64>load<f32>(xr + (p << 2));
-        const d = scratch + p * (nE << 3);
-        for (let q = p; q < un; q++) store<f64>(d + (q << 3), load<f64>(d + (q << 3)) + v * <f64>load<f32>(xr + (q << 2)));
+        const d = gramRow(scratch, nE, p);
+        for (let q = p; q < un; q++) {
+          const at = d + ((q - (p & ~1)) << 3);
+          store<f64>(at, load<f64>(at) + v * <f64>load<f32>(xr + (q << 2)));
+        }
       }
     }
   }
@@ -126,7 +131,19 @@ export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize, scratch: usiz
 }
 
 /** Rows of X the SIMD Gram kernel promotes to float64 at a time (scratch: GRAM_CHUNK·nE float64). */
-const GRAM_CHUNK: usize = 64;
+const GRAM_CHUNK: usize = 32;
+
+/**
+ * Where row p of D starts in the paired layout (its entry for column q at + (q − p0) · 8, p0 = p
+ * rounded down to even): the pairs before p0 take Σ_{p' < p0, even} 2(nE − p') = p0·nE −
+ * p0(p0 − 2)/2 float64, and row p0 + 1 follows row p0 (nE − p0 entries). 16-byte aligned when D is.
+ */
+// @ts-ignore: decorator
+@inline function gramRow(d: usize, nE: usize, p: usize): usize {
+  const p0 = p & ~(<usize>1);
+  const pair = p0 * nE - ((p0 * (p0 - 2)) >> 1);
+  return d + ((pair + (p & 1) * (nE - p0)) << 3);
+}
 
 /** chunk (rows×nE float64) = the float64 values of rows×n float32 at x, a zero in column n < nE. */
 // @ts-ignore: decorator
@@ -142,26 +159,28 @@ const GRAM_CHUNK: usize = 64;
 }
 
 /**
- * D[p][q] += Σ_r c_rp·c_rq over the chunk's rows in order (c: rows×nE float64, D: nE×nE float64),
- * for every pair of rows p0, p0 + 1 of D and q from p0 on: tiles of eight columns, then pairs.
- * Entry (p0 + 1, p0) is formed too and never read.
+ * D[p][q] += Σ_r c_rp·c_rq over the chunk's rows in order (c: rows×nE float64, D paired), for
+ * every pair of rows p0, p0 + 1 of D and q from p0 on: tiles of eight columns, then of two.
  */
 // @ts-ignore: decorator
 @inline function addChunkGram(c: usize, rows: usize, nE: usize, d: usize): void {
   if (!ASC_FEATURE_SIMD) return;
   const rowBytes = nE << 3;
   for (let p: usize = 0; p < nE; p += 2) {
+    const d0 = gramRow(d, nE, p), d1 = d0 + ((nE - p) << 3);
     let q = p;
-    for (; q + 8 <= nE; q += 8) gramTile8(c, rows, rowBytes, p, q, d);
-    for (; q < nE; q += 2) gramTile2(c, rows, rowBytes, p, q, d);
+    for (; q + 8 <= nE; q += 8) gramTile8(c, rows, rowBytes, p, q, d0 + ((q - p) << 3), d1 + ((q - p) << 3));
+    for (; q < nE; q += 2) gramTile2(c, rows, rowBytes, p, q, d0 + ((q - p) << 3), d1 + ((q - p) << 3));
   }
 }
 
-/** D[p..p+2)[q..q+8) += the chunk's products, the sums in eight f64x2 registers over its rows. */
+/**
+ * D[p][q … q+8) at d0 and D[p+1][q … q+8) at d1 += the chunk's products, the sums in eight f64x2
+ * registers over its rows.
+ */
 // @ts-ignore: decorator
-@inline function gramTile8(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d: usize): void {
+@inline function gramTile8(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d0: usize, d1: usize): void {
   if (!ASC_FEATURE_SIMD) return;
-  const d0 = d + p * rowBytes + (q << 3), d1 = d0 + rowBytes;
   let a0 = v128.load(d0), a1 = v128.load(d0, 16), a2 = v128.load(d0, 32), a3 = v128.load(d0, 48);
   let b0 = v128.load(d1), b1 = v128.load(d1, 16), b2 = v128.load(d1, 32), b3 = v128.load(d1, 48);
   let cp = c + (p << 3), cq = c + (q << 3);
@@ -192,11 +211,10 @@ const GRAM_CHUNK: usize = 64;
   v128.store(d1, b3, 48);
 }
 
-/** D[p..p+2)[q..q+2) += the chunk's products, as {@link gramTile8} for one pair of columns. */
+/** D[p][q, q+1] at d0 and D[p+1][q, q+1] at d1 += the chunk's products, as {@link gramTile8}. */
 // @ts-ignore: decorator
-@inline function gramTile2(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d: usize): void {
+@inline function gramTile2(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d0: usize, d1: usize): void {
   if (!ASC_FEATURE_SIMD) return;
-  const d0 = d + p * rowBytes + (q << 3), d1 = d0 + rowBytes;
   let a = v128.load(d0), b = v128.load(d1);
   let cp = c + (p << 3), cq = c + (q << 3);
   for (let r: usize = 0; r < rows; r++) {
@@ -210,12 +228,13 @@ const GRAM_CHUNK: usize = 64;
   v128.store(d1, b);
 }
 
-/** out[p][q] += D[p][q] and out[q][p] += D[p][q] (q > p) for D nE×nE, out n×n. */
+/** out[p][q] += D[p][q] and out[q][p] += D[p][q] (q > p) for D paired, out n×n. */
 // @ts-ignore: decorator
 @inline function addSymmetric(d: usize, un: usize, nE: usize, out: usize): void {
   for (let p: usize = 0; p < un; p++) {
+    const row = gramRow(d, nE, p) - ((p & ~(<usize>1)) << 3);
     for (let q = p; q < un; q++) {
-      const v = load<f64>(d + (p * nE + q) * 8);
+      const v = load<f64>(row + (q << 3));
       const o = out + (p * un + q) * 8;
       store<f64>(o, load<f64>(o) + v);
       if (q != p) {

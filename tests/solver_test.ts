@@ -46,7 +46,7 @@ describe("workspace", () => {
         wSums: 2 * 3 * 8,
         wSumsF32: 2 * 4 * 4,
         gramSlots: 2 * 9 * 8,
-        gramScratch: [(4 * 4 + 64 * 4) * 8, (4 * 4 + 64 * 4) * 8],
+        gramScratch: [(12 + 32 * 4) * 8, (12 + 32 * 4) * 8],
         gramSum: 9 * 8,
         gramSumF32: 3 * 4 * 4,
         Ht: 12 * 3 * 4,

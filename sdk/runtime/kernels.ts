@@ -155,11 +155,12 @@ export function opcode(name: KernelName): number {
 export const OTHER_EXPORTS: readonly string[] = ["control_block", "heap_base"];
 
 /**
- * Bytes of the scratch `f32_gram_f64` needs for a Gram matrix of n columns: nE×nE float64 for
- * the block's sums and 64×nE float64 for the rows it promotes at a time (nE = n rounded up to
- * even; assembly/reductions.ts, GRAM_CHUNK). tests/kernels_test.ts checks the kernel stays within it.
+ * Bytes of the scratch `f32_gram_f64` needs for a Gram matrix of n columns: nE(nE + 2)/2 float64
+ * for the block's sums (rows by pairs, each pair from its diagonal on) and 32×nE float64 for the
+ * rows it promotes at a time (nE = n rounded up to even; assembly/reductions.ts, GRAM_CHUNK).
+ * tests/kernels_test.ts checks the kernel stays within it.
  */
 export function gramScratchBytes(n: number): number {
   const nE = n + (n & 1);
-  return (nE * nE + 64 * nE) * 8;
+  return ((nE * (nE + 2)) / 2 + 32 * nE) * 8;
 }
