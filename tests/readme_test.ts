@@ -37,6 +37,7 @@ const EXEMPT: Record<string, string> = {
   "npm run bench": "minutes of benchmarks (bench/README.md records runs)",
   "npm run bench -- --solvers": "minutes of benchmarks (docs/experiments.md records them)",
   "npm run bench -- --compare-numpy": "minutes of benchmarks, with NumPy (bench/README.md records runs)",
+  "npm run bench -- --compare-sklearn": "minutes of benchmarks, with scikit-learn (bench/README.md records runs)",
   "npx bun bench/bench.ts --compare-numpy": "minutes of benchmarks, with NumPy (bench/README.md records runs)",
   "npm run experiments": "minutes, and the California housing table from outside the repository (docs/experiments.md)",
   "deno jupyter": "needs a Jupyter front end; the display it calls is tested in tests/model_test.ts",
