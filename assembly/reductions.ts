@@ -121,7 +121,7 @@ export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize, scratch: usiz
         const v = <f64>load<f32>(xr + (p << 2));
         const d = gramRow(scratch, nE, p);
         for (let q = p; q < un; q++) {
-          const at = d + ((q - (p & ~1)) << 3);
+          const at = d + (q << 3);
           store<f64>(at, load<f64>(at) + v * <f64>load<f32>(xr + (q << 2)));
         }
       }
@@ -134,15 +134,16 @@ export function f32_gram_f64(x: usize, m: i32, n: i32, out: usize, scratch: usiz
 const GRAM_CHUNK: usize = 32;
 
 /**
- * Where row p of D starts in the paired layout (its entry for column q at + (q − p0) · 8, p0 = p
- * rounded down to even): the pairs before p0 take Σ_{p' < p0, even} 2(nE − p') = p0·nE −
+ * Row p of D in the paired layout, as the address of its column 0: entry (p, q) is at
+ * gramRow(d, nE, p) + q · 8 for q ≥ p0 = p rounded down to even (the columns before p0 are not
+ * stored; the address stays ≥ d). The pairs before p0 take Σ_{p' < p0, even} 2(nE − p') = p0·nE −
  * p0(p0 − 2)/2 float64, and row p0 + 1 follows row p0 (nE − p0 entries). 16-byte aligned when D is.
  */
 // @ts-ignore: decorator
 @inline function gramRow(d: usize, nE: usize, p: usize): usize {
   const p0 = p & ~(<usize>1);
   const pair = p0 * nE - ((p0 * (p0 - 2)) >> 1);
-  return d + ((pair + (p & 1) * (nE - p0)) << 3);
+  return d + ((pair + (p & 1) * (nE - p0) - p0) << 3);
 }
 
 /** chunk (rows×nE float64) = the float64 values of rows×n float32 at x, a zero in column n < nE. */
@@ -167,10 +168,10 @@ const GRAM_CHUNK: usize = 32;
   if (!ASC_FEATURE_SIMD) return;
   const rowBytes = nE << 3;
   for (let p: usize = 0; p < nE; p += 2) {
-    const d0 = gramRow(d, nE, p), d1 = d0 + ((nE - p) << 3);
+    const d0 = gramRow(d, nE, p), d1 = gramRow(d, nE, p + 1);
     let q = p;
-    for (; q + 8 <= nE; q += 8) gramTile8(c, rows, rowBytes, p, q, d0 + ((q - p) << 3), d1 + ((q - p) << 3));
-    for (; q < nE; q += 2) gramTile2(c, rows, rowBytes, p, q, d0 + ((q - p) << 3), d1 + ((q - p) << 3));
+    for (; q + 8 <= nE; q += 8) gramTile8(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3));
+    for (; q < nE; q += 2) gramTile2(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3));
   }
 }
 
@@ -232,7 +233,7 @@ const GRAM_CHUNK: usize = 32;
 // @ts-ignore: decorator
 @inline function addSymmetric(d: usize, un: usize, nE: usize, out: usize): void {
   for (let p: usize = 0; p < un; p++) {
-    const row = gramRow(d, nE, p) - ((p & ~(<usize>1)) << 3);
+    const row = gramRow(d, nE, p);
     for (let q = p; q < un; q++) {
       const v = load<f64>(row + (q << 3));
       const o = out + (p * un + q) * 8;
