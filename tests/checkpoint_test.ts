@@ -1,9 +1,10 @@
 // Check points (sdk/runtime/checkpoint.ts): the signal on every pass, the clock only as often as
-// the passes' spacing needs, and yields to the event loop at least every YIELD_EVERY_MS.
+// the passes' spacing needs, and yields to the event loop at least every YIELD_EVERY_MS, by the
+// cheapest turn the host has.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Checkpoint, YIELD_EVERY_MS } from "../sdk/runtime/checkpoint.ts";
+import { Checkpoint, hostYield, YIELD_EVERY_MS, type YieldGlobals } from "../sdk/runtime/checkpoint.ts";
 
 /** Runs `body` with performance.now() counted; returns the count. */
 function clockReads(body: () => void): number {
@@ -69,4 +70,29 @@ describe("Checkpoint", () => {
       assert.ok(ticks >= 4, `${ticks} timer ticks in ${8 * YIELD_EVERY_MS} ms of passes ${workPerPass} ms apart`);
     }
   });
+
+  const immediate = (callback: () => void) => setImmediate(callback);
+  const kinds: [string, YieldGlobals][] = [["setImmediate", { setImmediate: immediate }], ["setTimeout(0)", {}]];
+  for (const [name, globals] of kinds) {
+    it(`yields by ${name} when that is what the host has, and timers run between the yields`, async () => {
+      const used: string[] = [];
+      const { setImmediate: immediateOf } = globals;
+      const spied: YieldGlobals = {
+        setImmediate: immediateOf && ((f: () => void) => (used.push("setImmediate"), immediateOf(f))),
+      };
+      const yieldOnce = hostYield(spied);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 5);
+      const end = performance.now() + 100;
+      let yields = 0;
+      while (performance.now() < end) {
+        spin(1);
+        await yieldOnce();
+        yields++;
+      }
+      clearInterval(timer);
+      assert.ok(ticks >= 4, `${ticks} timer ticks in 100 ms of yields 1 ms apart`);
+      assert.equal(used.length, name === "setImmediate" ? yields : 0);
+    });
+  }
 });

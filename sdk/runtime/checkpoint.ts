@@ -20,7 +20,27 @@ export const YIELD_EVERY_MS = 50;
 const CLOCK_STRIDE_BELOW_MS = 1;
 const MAX_CLOCK_STRIDE = 64;
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * One turn of the event loop (timers and I/O run): setImmediate where the host has it (Node,
+ * Deno, Bun), else setTimeout(0). setTimeout(0) waits 1 ms at least under Node and Bun and 2 ms
+ * under Deno, idle: at one yield per {@link YIELD_EVERY_MS} ms, 2–4 % of a fit's time; a
+ * setImmediate turn measured 0.005–0.05 ms (bench/yield.mjs; bench/README, "Yielding to the
+ * event loop"). Not a MessageChannel message: a loop of those starved an interval timer
+ * completely under Deno and Bun.
+ */
+export const yieldToEventLoop: () => Promise<void> = hostYield(globalThis);
+
+/** The globals {@link hostYield} looks for. */
+export interface YieldGlobals {
+  setImmediate?: (callback: () => void) => unknown;
+}
+
+/** The yield {@link yieldToEventLoop} uses on a host with these globals. */
+export function hostYield(host: YieldGlobals): () => Promise<void> {
+  const { setImmediate } = host;
+  if (typeof setImmediate === "function") return () => new Promise<void>((resolve) => setImmediate(resolve));
+  return () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
 
 /** The cancellation and yield points of one call (a fit, a transform). */
 export class Checkpoint {
