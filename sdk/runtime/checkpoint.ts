@@ -28,7 +28,7 @@ const MAX_CLOCK_STRIDE = 64;
  * event loop"). Not a MessageChannel message: a loop of those starved an interval timer
  * completely under Deno and Bun.
  */
-export const yieldToEventLoop: () => Promise<void> = hostYield(globalThis);
+export const yieldToEventLoop: () => Promise<void> = hostYield(globalThis as YieldGlobals);
 
 /** The globals {@link hostYield} looks for. */
 export interface YieldGlobals {
