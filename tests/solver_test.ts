@@ -181,6 +181,8 @@ describe("solver", () => {
   for (
     const options of [
       { solver: "hals", vUpdates: 0, schedule: "sequential" },
+      // The penalty reads the w(i) = W(i)ᵀ1 that plain fits without it leave out.
+      { solver: "hals", vUpdates: 0, schedule: "sequential", l1W: 0.05 },
       { solver: "hals", vUpdates: 2, schedule: "sequential", fixV: true, lossEveryIteration: false },
       { solver: "mu", vUpdates: 0, schedule: "sequential" },
       { solver: "mu", vUpdates: 0, schedule: "reference", lossEveryIteration: false },

@@ -102,7 +102,8 @@ interface Freshness {
 
 /**
  * The rule's plans for factors whose every v(i) is 0 and stays 0 (RuleOptions.zeroV): the steps
- * that differ from the general plans (sdk/solve/rules/).
+ * that differ from the general plans (sdk/solve/rules/). Besides them, refreshW leaves out the
+ * w(i) = W(i)ᵀ1 when no L1 weight on W reads them (refreshWPlan).
  */
 const ZERO_V_STEPS = ["prepareW", "updateH"] as const;
 
@@ -198,6 +199,7 @@ export class Solver {
       if (this.#vFixed() && options.zeroVPlans !== false) {
         const zeroV = rule.plans(this.#ctx, { ...ruleOptions, zeroV: true }, this.#workspace.buffers.rule);
         for (const name of ZERO_V_STEPS) if (builders[name]) zeroVBuilders[name] = zeroV[name];
+        if (!(ruleOptions.l1W > 0)) zeroVBuilders.refreshW = refreshWPlan(this.#ctx, { columnSums: false });
       }
       // Every plan's encoding from one block of the workspace.
       let bytes = 0;

@@ -10,12 +10,18 @@
 import { PlanBuilder } from "../../threads/plan.ts";
 import { type PlanContext, wRow } from "./context.ts";
 
-/** W statistics: W(i)ᵀ 1 per stratum, and Σ W(i)ᵀ W(i) with block b in slot b mod gramSlots. */
-export function refreshWPlan(ctx: PlanContext): PlanBuilder {
+/**
+ * W statistics: W(i)ᵀ 1 per stratum, and Σ W(i)ᵀ W(i) with block b in slot b mod gramSlots.
+ * With `columnSums` false the w(i) are set to 0 instead: for fits where nothing reads them (every
+ * v(i) 0 and fixed, and no L1 weight on W: v's update, the shift term and the penalty are their
+ * only readers, and 0 · w(i) terms of the loss need them finite).
+ */
+export function refreshWPlan(ctx: PlanContext, { columnSums = true } = {}): PlanBuilder {
   const { p, ws, strata, factors } = ctx;
   const { k } = p;
   const plan = new PlanBuilder();
-  strata.forEach((x, i) => plan.task().call("f32_colsum_f64", [factors.W[i], x.rows, k, ws.wSums + i * k * 8]));
+  if (!columnSums) plan.task().call("zero_bytes", [ws.wSums, p.s * k * 8]);
+  else strata.forEach((x, i) => plan.task().call("f32_colsum_f64", [factors.W[i], x.rows, k, ws.wSums + i * k * 8]));
   for (let slot = 0; slot < p.gramSlots; slot++) {
     plan.task().call("zero_bytes", [ws.gramSlots + slot * k * k * 8, k * k * 8]);
     p.wBlocks.forEach((b, index) => {
