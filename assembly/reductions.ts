@@ -94,8 +94,8 @@ export function f32_dot_f64(x: usize, y: usize, len: i32): f64 {
  * hold columns p0 … nE − 1 each, so the pair's entry (p0 + 1, p0) is there too and never read
  * ({@link gramRow}). The SIMD build promotes {@link GRAM_CHUNK} rows of X at a time to float64
  * (a zero in the odd column) and adds them into D through register tiles of a pair of rows by
- * eight columns (eight f64x2 sums), then by two, each tile's sums kept in registers over the
- * chunk's rows; the scalar build adds row after row. Every entry of D sees the same terms in the
+ * eight columns (eight f64x2 sums), then by the 2, 4 or 6 left, each tile's sums kept in registers
+ * over the chunk's rows; the scalar build adds row after row. Every entry of D sees the same terms in the
  * same order in both: the same bits.
  *
  * scratch: nE(nE + 2)/2 + GRAM_CHUNK·nE float64, 16-byte aligned: D, then the promoted rows (the
@@ -161,7 +161,8 @@ const GRAM_CHUNK: usize = 32;
 
 /**
  * D[p][q] += Σ_r c_rp·c_rq over the chunk's rows in order (c: rows×nE float64, D paired), for
- * every pair of rows p0, p0 + 1 of D and q from p0 on: tiles of eight columns, then of two.
+ * every pair of rows p0, p0 + 1 of D and q from p0 on: tiles of eight columns, then one of the
+ * 2, 4 or 6 left (one tile, not pairs of columns: each tile's loop and stores cost alike).
  */
 // @ts-ignore: decorator
 @inline function addChunkGram(c: usize, rows: usize, nE: usize, d: usize): void {
@@ -170,63 +171,59 @@ const GRAM_CHUNK: usize = 32;
   for (let p: usize = 0; p < nE; p += 2) {
     const d0 = gramRow(d, nE, p), d1 = gramRow(d, nE, p + 1);
     let q = p;
-    for (; q + 8 <= nE; q += 8) gramTile8(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3));
-    for (; q < nE; q += 2) gramTile2(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3));
+    for (; q + 8 <= nE; q += 8) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 8);
+    const left = nE - q;
+    if (left == 6) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 6);
+    else if (left == 4) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 4);
+    else if (left == 2) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 2);
   }
 }
 
 /**
- * D[p][q … q+8) at d0 and D[p+1][q … q+8) at d1 += the chunk's products, the sums in eight f64x2
- * registers over its rows.
+ * D[p][q … q+width) at d0 and D[p+1][q … q+width) at d1 += the chunk's products, the sums in
+ * width f64x2 registers over its rows. width: 2, 4, 6 or 8, a constant at every call (the
+ * inlined tile keeps only its own columns' code).
  */
 // @ts-ignore: decorator
-@inline function gramTile8(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d0: usize, d1: usize): void {
+@inline function gramTile(
+  c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d0: usize, d1: usize, width: usize,
+): void {
   if (!ASC_FEATURE_SIMD) return;
-  let a0 = v128.load(d0), a1 = v128.load(d0, 16), a2 = v128.load(d0, 32), a3 = v128.load(d0, 48);
-  let b0 = v128.load(d1), b1 = v128.load(d1, 16), b2 = v128.load(d1, 32), b3 = v128.load(d1, 48);
+  const zero = f64x2.splat(0);
+  let a0 = v128.load(d0), a1 = zero, a2 = zero, a3 = zero;
+  let b0 = v128.load(d1), b1 = zero, b2 = zero, b3 = zero;
+  if (width > 2) a1 = v128.load(d0, 16), b1 = v128.load(d1, 16);
+  if (width > 4) a2 = v128.load(d0, 32), b2 = v128.load(d1, 32);
+  if (width > 6) a3 = v128.load(d0, 48), b3 = v128.load(d1, 48);
   let cp = c + (p << 3), cq = c + (q << 3);
   for (let r: usize = 0; r < rows; r++) {
     const s0 = v128.load64_splat(cp), s1 = v128.load64_splat(cp, 8);
     const x0 = v128.load(cq);
     a0 = f64x2.add(a0, f64x2.mul(s0, x0));
     b0 = f64x2.add(b0, f64x2.mul(s1, x0));
-    const x1 = v128.load(cq, 16);
-    a1 = f64x2.add(a1, f64x2.mul(s0, x1));
-    b1 = f64x2.add(b1, f64x2.mul(s1, x1));
-    const x2 = v128.load(cq, 32);
-    a2 = f64x2.add(a2, f64x2.mul(s0, x2));
-    b2 = f64x2.add(b2, f64x2.mul(s1, x2));
-    const x3 = v128.load(cq, 48);
-    a3 = f64x2.add(a3, f64x2.mul(s0, x3));
-    b3 = f64x2.add(b3, f64x2.mul(s1, x3));
+    if (width > 2) {
+      const x1 = v128.load(cq, 16);
+      a1 = f64x2.add(a1, f64x2.mul(s0, x1));
+      b1 = f64x2.add(b1, f64x2.mul(s1, x1));
+    }
+    if (width > 4) {
+      const x2 = v128.load(cq, 32);
+      a2 = f64x2.add(a2, f64x2.mul(s0, x2));
+      b2 = f64x2.add(b2, f64x2.mul(s1, x2));
+    }
+    if (width > 6) {
+      const x3 = v128.load(cq, 48);
+      a3 = f64x2.add(a3, f64x2.mul(s0, x3));
+      b3 = f64x2.add(b3, f64x2.mul(s1, x3));
+    }
     cp += rowBytes;
     cq += rowBytes;
   }
   v128.store(d0, a0);
-  v128.store(d0, a1, 16);
-  v128.store(d0, a2, 32);
-  v128.store(d0, a3, 48);
   v128.store(d1, b0);
-  v128.store(d1, b1, 16);
-  v128.store(d1, b2, 32);
-  v128.store(d1, b3, 48);
-}
-
-/** D[p][q, q+1] at d0 and D[p+1][q, q+1] at d1 += the chunk's products, as {@link gramTile8}. */
-// @ts-ignore: decorator
-@inline function gramTile2(c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d0: usize, d1: usize): void {
-  if (!ASC_FEATURE_SIMD) return;
-  let a = v128.load(d0), b = v128.load(d1);
-  let cp = c + (p << 3), cq = c + (q << 3);
-  for (let r: usize = 0; r < rows; r++) {
-    const x = v128.load(cq);
-    a = f64x2.add(a, f64x2.mul(v128.load64_splat(cp), x));
-    b = f64x2.add(b, f64x2.mul(v128.load64_splat(cp, 8), x));
-    cp += rowBytes;
-    cq += rowBytes;
-  }
-  v128.store(d0, a);
-  v128.store(d1, b);
+  if (width > 2) v128.store(d0, a1, 16), v128.store(d1, b1, 16);
+  if (width > 4) v128.store(d0, a2, 32), v128.store(d1, b2, 32);
+  if (width > 6) v128.store(d0, a3, 48), v128.store(d1, b3, 48);
 }
 
 /** out[p][q] += D[p][q] and out[q][p] += D[p][q] (q > p) for D paired, out n×n. */
