@@ -10,8 +10,9 @@
  * iterations, on both sides (scikit-learn's fit_transform call, this project's fit loop); the
  * fits of one repeat interleaved (scikit-learn's cd, HALS at N threads and at 1, scikit-learn's
  * mu, MU, the stratified fit), so that a change of the machine's load falls on all of them; the
- * median over the repeats. A ratio is printed only where the losses agree (HALS against `cd`, MU
- * against `mu`: the same math). Time to scikit-learn's 100-iteration loss: the whole `fit()` call
+ * median over the repeats (a time at or below 0, which a noisy or one-repeat run can leave, is
+ * printed as no time, with no ratio). A ratio is printed only where the losses agree (HALS
+ * against `cd`, MU against `mu`: the same math). Time to scikit-learn's 100-iteration loss: the whole `fit()` call
  * (validation, loading, the iterations) that runs as many iterations as this project needs to
  * reach it, against scikit-learn's 100-iteration fit_transform call. The stratified fit of the
  * same data (from the same W, H and v = 0, HALS) is reported beside them: it does more work per
@@ -342,12 +343,20 @@ export const PEER_ITERS: Record<string, PeerIterations> = {
   dense: { fits: [5, 35], mu: [5, 35], muTarget: 100 },
 };
 
+/** A table cell for a per-iteration time that came out ≤ 0. */
+export const NOT_MEASURED = "no time (long fit not slower)";
+
 /** The per-iteration comparison as table lines (Markdown). */
 export function peerTable(results: PeerComparison[]): string[] {
-  const ms = (t: Timing) => `${t.msPerIter.toFixed(2)}`;
+  // A difference of two fits' times is no time when the long fit did not take longer (a noisy
+  // or short run: --quick has one repeat): neither it nor a ratio with it is printed.
+  const measured = (t: Timing) => t.msPerIter > 0;
+  const ms = (t: Timing) => measured(t) ? `${t.msPerIter.toFixed(2)}` : NOT_MEASURED;
   // A ratio means something only where both computed the same thing: the losses agree.
   const ratio = (peer: Timing, ours: Timing, agree = true) =>
-    agree && relative(ours.normalizedLoss, peer.normalizedLoss) > LOSS_AGREEMENT
+    !measured(peer) || !measured(ours)
+      ? "—"
+      : agree && relative(ours.normalizedLoss, peer.normalizedLoss) > LOSS_AGREEMENT
       ? "losses differ"
       : `${(peer.msPerIter / ours.msPerIter).toFixed(2)}×`;
   const agree = (peer: Timing, ours: Timing) => relative(ours.normalizedLoss, peer.normalizedLoss).toExponential(1);
@@ -357,11 +366,11 @@ export function peerTable(results: PeerComparison[]): string[] {
     ...results.map(({ workload, threads, timings: t, load }) =>
       `${workload} | ${threads} | ${ms(t.cd)} | ${ms(t.hals)} | ${ratio(t.cd, t.hals)} | ${ms(t.hals1)} | ${
         ratio(t.cd, t.hals1)
-      } | ${(t.hals1.msPerIter / t.hals.msPerIter).toFixed(2)}× | ${ms(t.sklearnMu)} | ${ms(t.mu)} | ${
-        ratio(t.sklearnMu, t.mu)
-      } | ${ms(t.stratified)} (${ratio(t.cd, t.stratified, false)}) | ${agree(t.cd, t.hals)}, ${
-        agree(t.sklearnMu, t.mu)
-      } | ${load[0].toFixed(1)}–${load[1].toFixed(1)}`
+      } | ${ratio(t.hals1, t.hals, false)} | ${ms(t.sklearnMu)} | ${ms(t.mu)} | ${ratio(t.sklearnMu, t.mu)} | ${
+        ms(t.stratified)
+      } (${ratio(t.cd, t.stratified, false)}) | ${agree(t.cd, t.hals)}, ${agree(t.sklearnMu, t.mu)} | ${
+        load[0].toFixed(1)
+      }–${load[1].toFixed(1)}`
     ),
   ];
 }
