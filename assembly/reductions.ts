@@ -94,9 +94,9 @@ export function f32_dot_f64(x: usize, y: usize, len: i32): f64 {
  * hold columns p0 … nE − 1 each, so the pair's entry (p0 + 1, p0) is there too and never read
  * ({@link gramRow}). The SIMD build promotes {@link GRAM_CHUNK} rows of X at a time to float64
  * (a zero in the odd column) and adds them into D through register tiles of a pair of rows by
- * eight columns (eight f64x2 sums), then by the 2, 4 or 6 left, each tile's sums kept in registers
- * over the chunk's rows; the scalar build adds row after row. Every entry of D sees the same terms in the
- * same order in both: the same bits.
+ * eight columns (eight f64x2 sums), then by the 2, 4 or 6 left, each tile's sums kept in
+ * registers over the chunk's rows; the scalar build adds row after row. Every entry of D sees the
+ * same terms in the same order in both: the same bits.
  *
  * scratch: nE(nE + 2)/2 + GRAM_CHUNK·nE float64, 16-byte aligned: D, then the promoted rows (the
  * SDK's `gramScratchBytes`, sdk/runtime/kernels.ts). Alignment: 4 bytes for X, 8 for out. Not
