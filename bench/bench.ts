@@ -33,7 +33,14 @@ import { tfidfLike, uniformDense } from "./data.ts";
 import { numpyAvailable, runBaseline } from "./numpy.ts";
 import { colsOf, dataBytes, factorBytes, namedWorkload, rowsOf, spamWorkload } from "./workloads.ts";
 import { runSolverComparison, type SolverComparison } from "./solvers.ts";
-import { type PeerComparison, peerTable, runPeerComparison, sklearnAvailable, timeToLossTable } from "./sklearn.ts";
+import {
+  type PeerComparison,
+  peerTable,
+  repeatsLine,
+  runPeerComparison,
+  sklearnAvailable,
+  timeToLossTable,
+} from "./sklearn.ts";
 
 const HELP = `npm run bench -- [options]   (deno run -A bench/bench.ts, bun bench/bench.ts)
 
@@ -390,7 +397,7 @@ if (flags["compare-sklearn"]) {
   else {
     const workloads = spam ? ["tfidf", "spam", "dense"] : ["tfidf", "dense"];
     sklearn = await runPeerComparison(workloads, { threads, quick, reps, waitIdle: flags["wait-idle"] });
-    log(`\nscikit-learn on plain NMF (v fixed at 0), the same start; ms per iteration, median of ${reps}:\n`);
+    log(`\nscikit-learn on plain NMF (v fixed at 0), the same start; ${repeatsLine(reps)}:\n`);
     log(
       [
         ...peerTable(sklearn),

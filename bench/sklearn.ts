@@ -346,6 +346,16 @@ export const PEER_ITERS: Record<string, PeerIterations> = {
 /** A table cell for a per-iteration time that came out ≤ 0. */
 export const NOT_MEASURED = "no time (long fit not slower)";
 
+/**
+ * What the per-iteration times are medians of; with fewer than 3 repeats (--quick has 1) one
+ * disturbed fit sets a time (scikit-learn's dense mu once read 2.6 ms an iteration for its usual
+ * 8–9).
+ */
+export function repeatsLine(reps: number): string {
+  const caveat = reps < 3 ? ": fewer than 3, so one disturbed fit can set a time; run with --reps 5 for figures" : "";
+  return `ms per iteration, the median of ${reps} interleaved repeat${reps === 1 ? "" : "s"}${caveat}`;
+}
+
 /** The per-iteration comparison as table lines (Markdown). */
 export function peerTable(results: PeerComparison[]): string[] {
   // A difference of two fits' times is no time when the long fit did not take longer (a noisy
@@ -433,5 +443,5 @@ if (import.meta.main) {
     waitIdle: values["wait-idle"],
   });
   if (values.json) console.log(JSON.stringify(results, null, 2));
-  else console.log([...peerTable(results), "", ...timeToLossTable(results)].join("\n"));
+  else console.log([repeatsLine(reps), "", ...peerTable(results), "", ...timeToLossTable(results)].join("\n"));
 }

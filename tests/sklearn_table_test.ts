@@ -1,10 +1,11 @@
 // bench/sklearn.ts's comparison table: a per-iteration time is the difference of a long and a
 // short fit, which a noisy or short run (--quick: one repeat) can leave at or below 0; such a
-// time and every ratio with it are not printed.
+// time and every ratio with it are not printed, and the line above the table says how many repeats
+// the medians are of.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { NOT_MEASURED, type PeerComparison, peerTable } from "../bench/sklearn.ts";
+import { NOT_MEASURED, type PeerComparison, peerTable, repeatsLine } from "../bench/sklearn.ts";
 
 const timing = (msPerIter: number, normalizedLoss = 0.5) => ({ msPerIter, normalizedLoss, repeats: [msPerIter] });
 const toLoss = { peerIterations: 100, target: 0.5, peerMs: 10, iterations: 50, ms: 5 };
@@ -47,5 +48,10 @@ describe("the scikit-learn comparison table", () => {
     const row = cells(6.5, 0);
     assert.equal(row[2], NOT_MEASURED);
     assert.deepEqual([row[4], row[6], row[11]], ["—", "—", "3.00 (—)"]);
+  });
+
+  it("says what the times are medians of, and warns below 3 repeats (--quick has 1)", () => {
+    assert.match(repeatsLine(1), /median of 1 interleaved repeat: fewer than 3/);
+    assert.equal(repeatsLine(5), "ms per iteration, the median of 5 interleaved repeats");
   });
 });
