@@ -23,7 +23,7 @@
 //
 // Files: products/ (with the data: dense.ts, csr.ts; with the small factors: thin.ts, the H and
 // Hᵀ twins side by side), updates/ (mu.ts, hals.ts), reductions.ts, copies.ts, scans.ts, nndsvd.ts;
-// vector.ts holds the inlined row helpers.
+// vector.ts holds the inlined row helpers, tiles.ts the register tile the Gram and masked kernels share.
 
 export { f32_aht_wta } from "./products/dense";
 export { csr_aht_atw, csr_atw_ranges, csr_mul_f64 } from "./products/csr";

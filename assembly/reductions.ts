@@ -4,6 +4,8 @@
 // Lane-exact scalar loops in the scalar build (see vector.ts). Alignment: 4 bytes for float32
 // arrays, 8 for float64 ones.
 
+import { pairTile } from "./tiles";
+
 /**
  * out (n float64, overwritten) = column sums of X (m×n float32): Xᵀ 1, rows in order (c(i) =
  * A(i)ᵀ1 and w(i) = W(i)ᵀ1 of the updates and the loss identity). Two columns per f64x2 step,
@@ -161,8 +163,8 @@ const GRAM_CHUNK: usize = 32;
 
 /**
  * D[p][q] += Σ_r c_rp·c_rq over the chunk's rows in order (c: rows×nE float64, D paired), for
- * every pair of rows p0, p0 + 1 of D and q from p0 on: tiles of eight columns, then one of the
- * 2, 4 or 6 left (one tile, not pairs of columns: each tile's loop and stores cost alike).
+ * every pair of rows p0, p0 + 1 of D and q from p0 on: tiles of four column pairs, then one of
+ * the 1, 2 or 3 pairs left (one tile, not pair by pair: each tile's loop and stores cost alike).
  */
 // @ts-ignore: decorator
 @inline function addChunkGram(c: usize, rows: usize, nE: usize, d: usize): void {
@@ -171,59 +173,24 @@ const GRAM_CHUNK: usize = 32;
   for (let p: usize = 0; p < nE; p += 2) {
     const d0 = gramRow(d, nE, p), d1 = gramRow(d, nE, p + 1);
     let q = p;
-    for (; q + 8 <= nE; q += 8) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 8);
-    const left = nE - q;
-    if (left == 6) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 6);
-    else if (left == 4) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 4);
-    else if (left == 2) gramTile(c, rows, rowBytes, p, q, d0 + (q << 3), d1 + (q << 3), 2);
+    for (; q + 8 <= nE; q += 8) gramTile(c, rows, rowBytes, p, q, d0, d1, 4);
+    const left = (nE - q) >> 1;
+    if (left == 3) gramTile(c, rows, rowBytes, p, q, d0, d1, 3);
+    else if (left == 2) gramTile(c, rows, rowBytes, p, q, d0, d1, 2);
+    else if (left == 1) gramTile(c, rows, rowBytes, p, q, d0, d1, 1);
   }
 }
 
 /**
- * D[p][q … q+width) at d0 and D[p+1][q … q+width) at d1 += the chunk's products, the sums in
- * width f64x2 registers over its rows. width: 2, 4, 6 or 8, a constant at every call (the
- * inlined tile keeps only its own columns' code).
+ * D[p][q … q + 2·pairs) and D[p+1][same] += the chunk's products (rows p, p + 1 of D at d0, d1 as
+ * {@link gramRow} gives them), through the shared register tile (tiles.ts); pairs 1 to 4, a
+ * constant at every call.
  */
 // @ts-ignore: decorator
 @inline function gramTile(
-  c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d0: usize, d1: usize, width: usize,
+  c: usize, rows: usize, rowBytes: usize, p: usize, q: usize, d0: usize, d1: usize, pairs: i32,
 ): void {
-  if (!ASC_FEATURE_SIMD) return;
-  const zero = f64x2.splat(0);
-  let a0 = v128.load(d0), a1 = zero, a2 = zero, a3 = zero;
-  let b0 = v128.load(d1), b1 = zero, b2 = zero, b3 = zero;
-  if (width > 2) a1 = v128.load(d0, 16), b1 = v128.load(d1, 16);
-  if (width > 4) a2 = v128.load(d0, 32), b2 = v128.load(d1, 32);
-  if (width > 6) a3 = v128.load(d0, 48), b3 = v128.load(d1, 48);
-  let cp = c + (p << 3), cq = c + (q << 3);
-  for (let r: usize = 0; r < rows; r++) {
-    const s0 = v128.load64_splat(cp), s1 = v128.load64_splat(cp, 8);
-    const x0 = v128.load(cq);
-    a0 = f64x2.add(a0, f64x2.mul(s0, x0));
-    b0 = f64x2.add(b0, f64x2.mul(s1, x0));
-    if (width > 2) {
-      const x1 = v128.load(cq, 16);
-      a1 = f64x2.add(a1, f64x2.mul(s0, x1));
-      b1 = f64x2.add(b1, f64x2.mul(s1, x1));
-    }
-    if (width > 4) {
-      const x2 = v128.load(cq, 32);
-      a2 = f64x2.add(a2, f64x2.mul(s0, x2));
-      b2 = f64x2.add(b2, f64x2.mul(s1, x2));
-    }
-    if (width > 6) {
-      const x3 = v128.load(cq, 48);
-      a3 = f64x2.add(a3, f64x2.mul(s0, x3));
-      b3 = f64x2.add(b3, f64x2.mul(s1, x3));
-    }
-    cp += rowBytes;
-    cq += rowBytes;
-  }
-  v128.store(d0, a0);
-  v128.store(d1, b0);
-  if (width > 2) v128.store(d0, a1, 16), v128.store(d1, b1, 16);
-  if (width > 4) v128.store(d0, a2, 32), v128.store(d1, b2, 32);
-  if (width > 6) v128.store(d0, a3, 48), v128.store(d1, b3, 48);
+  pairTile(d0 + (q << 3), d1 + (q << 3), c, rows, rowBytes, p << 3, q << 3, pairs, false, false, 0, 0);
 }
 
 /** out[p][q] += D[p][q] and out[q][p] += D[p][q] (q > p) for D paired, out n×n. */

@@ -14,6 +14,7 @@
 // in the SIMD and scalar builds (the same bits). No kernel here checks sizes, overlaps or signs.
 
 import { pairF32, updateRows } from "./hals";
+import { pairTile } from "../tiles";
 
 /** Float64 words of one row's terms: G_r (k×k), then c_r (k). */
 // @ts-ignore: decorator
@@ -155,52 +156,17 @@ const TERM_BLOCK: usize = 16;
 
 /**
  * One tile: G_r[q … q+1, p … p + 2 pairs) −= x_q x_p over the block's entries in order, the tile
- * in locals; with `withC`, also c_r[q … q+1] += s x_q. `pairs` (1 to 3) and `withC` are
- * constants at every call, so that each call inlines to a loop without the unused accumulators.
+ * in registers; with `withC`, also c_r[q … q+1] += s x_q (the shared tile, tiles.ts). `pairs`
+ * (1 to 3) and `withC` are constants at every call.
  */
 // @ts-ignore: decorator
 @inline function subtractTile(
   g: usize, c: usize, k: usize, q: usize, p: usize, block: usize, count: usize, pairs: i32, withC: bool,
 ): void {
-  if (!ASC_FEATURE_SIMD) return;
   const rowBytes = k << 3;
-  const zero = f64x2.splat(0);
-  const t0 = g + q * rowBytes + (p << 3), t1 = t0 + rowBytes;
-  let a0 = v128.load(t0), b0 = v128.load(t1);
-  let a1 = pairs > 1 ? v128.load(t0, 16) : zero, b1 = pairs > 1 ? v128.load(t1, 16) : zero;
-  let a2 = pairs > 2 ? v128.load(t0, 32) : zero, b2 = pairs > 2 ? v128.load(t1, 32) : zero;
-  let cq = withC ? v128.load(c + (q << 3)) : zero;
+  const t0 = g + q * rowBytes + (p << 3);
   const s = block + TERM_BLOCK * rowBytes;
-  for (let t: usize = 0; t < count; t++) {
-    const x = block + t * rowBytes;
-    const xq0 = v128.load64_splat(x + (q << 3)), xq1 = v128.load64_splat(x + (q << 3) + 8);
-    const xp = x + (p << 3);
-    const y0 = v128.load(xp);
-    a0 = f64x2.sub(a0, f64x2.mul(xq0, y0));
-    b0 = f64x2.sub(b0, f64x2.mul(xq1, y0));
-    if (pairs > 1) {
-      const y1 = v128.load(xp, 16);
-      a1 = f64x2.sub(a1, f64x2.mul(xq0, y1));
-      b1 = f64x2.sub(b1, f64x2.mul(xq1, y1));
-    }
-    if (pairs > 2) {
-      const y2 = v128.load(xp, 32);
-      a2 = f64x2.sub(a2, f64x2.mul(xq0, y2));
-      b2 = f64x2.sub(b2, f64x2.mul(xq1, y2));
-    }
-    if (withC) cq = f64x2.add(cq, f64x2.mul(v128.load64_splat(s + (t << 3)), v128.load(x + (q << 3))));
-  }
-  v128.store(t0, a0);
-  v128.store(t1, b0);
-  if (pairs > 1) {
-    v128.store(t0, a1, 16);
-    v128.store(t1, b1, 16);
-  }
-  if (pairs > 2) {
-    v128.store(t0, a2, 32);
-    v128.store(t1, b2, 32);
-  }
-  if (withC) v128.store(c + (q << 3), cq);
+  pairTile(t0, t0 + rowBytes, block, count, rowBytes, q << 3, p << 3, pairs, true, withC, c + (q << 3), s);
 }
 
 /** Odd k: G_r[q, k−1] and G_r[q+1, k−1] (one f64x2) −= x_{k−1} (x_q, x_{q+1}) over the block's entries in order. */
