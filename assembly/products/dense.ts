@@ -191,49 +191,44 @@ export function f32_aht_wta(a: usize, m: i32, n: i32, h: usize, k: i32, p: usize
 ): void {
   const n0 = nacc + <usize>q * rowBytes + j;
   const wq = w0 + (<usize>q << 2);
-  if (q + 1 < k) pairRows16(n0, n0 + rowBytes, aj, aj + rows * rowBytes, rowBytes, wq, kBytes);
-  else singleRows16(n0, aj, aj + rows * rowBytes, rowBytes, wq, kBytes);
+  const end = aj + rows * rowBytes;
+  if (q + 1 < k) rows16(n0, n0 + rowBytes, aj, end, rowBytes, wq, kBytes, true);
+  else rows16(n0, 0, aj, end, rowBytes, wq, kBytes, false);
 }
 
 /**
- * N[q][16 columns] at n0 and N[q+1][same] at n1 += Σ_r (W[r,q], W[r,q+1]) × A[r, those columns],
- * the rows of A from aj to end (rowBytes apart) one after the other, W's row r at wq + r · kBytes;
- * the sums in eight f32x4 registers, the row pointers walked (no multiplication per row).
+ * N[q][16 columns] at n0 (and, with `pair`, N[q+1][same] at n1) += Σ_r W[r,q] (W[r,q+1]) ×
+ * A[r, those columns], the rows of A from aj to end (rowBytes apart) one after the other, W's row
+ * r at wq + r · kBytes; the sums in four (eight) f32x4 registers, the row pointers walked (no
+ * multiplication per row). `pair` is a constant at every call: the odd last topic's call inlines
+ * without the second topic's sums.
  */
 // @ts-ignore: decorator
-@inline function pairRows16(
-  n0: usize, n1: usize, aj: usize, end: usize, rowBytes: usize, wq: usize, kBytes: usize,
+@inline function rows16(
+  n0: usize, n1: usize, aj: usize, end: usize, rowBytes: usize, wq: usize, kBytes: usize, pair: bool,
 ): void {
   if (!ASC_FEATURE_SIMD) return;
+  const zero = f32x4.splat(0);
   let c00 = v128.load(n0), c01 = v128.load(n0, 16), c02 = v128.load(n0, 32), c03 = v128.load(n0, 48);
-  let c10 = v128.load(n1), c11 = v128.load(n1, 16), c12 = v128.load(n1, 32), c13 = v128.load(n1, 48);
+  let c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+  if (pair) c10 = v128.load(n1), c11 = v128.load(n1, 16), c12 = v128.load(n1, 32), c13 = v128.load(n1, 48);
   for (let ar = aj, wr = wq; ar < end; ar += rowBytes, wr += kBytes) {
-    const b0 = v128.load32_splat(wr), b1 = v128.load32_splat(wr, 4);
+    const b0 = v128.load32_splat(wr);
     const x0 = v128.load(ar), x1 = v128.load(ar, 16), x2 = v128.load(ar, 32), x3 = v128.load(ar, 48);
     c00 = f32x4.add(c00, f32x4.mul(b0, x0));
     c01 = f32x4.add(c01, f32x4.mul(b0, x1));
     c02 = f32x4.add(c02, f32x4.mul(b0, x2));
     c03 = f32x4.add(c03, f32x4.mul(b0, x3));
-    c10 = f32x4.add(c10, f32x4.mul(b1, x0));
-    c11 = f32x4.add(c11, f32x4.mul(b1, x1));
-    c12 = f32x4.add(c12, f32x4.mul(b1, x2));
-    c13 = f32x4.add(c13, f32x4.mul(b1, x3));
+    if (pair) {
+      const b1 = v128.load32_splat(wr, 4);
+      c10 = f32x4.add(c10, f32x4.mul(b1, x0));
+      c11 = f32x4.add(c11, f32x4.mul(b1, x1));
+      c12 = f32x4.add(c12, f32x4.mul(b1, x2));
+      c13 = f32x4.add(c13, f32x4.mul(b1, x3));
+    }
   }
   v128.store(n0, c00); v128.store(n0, c01, 16); v128.store(n0, c02, 32); v128.store(n0, c03, 48);
-  v128.store(n1, c10); v128.store(n1, c11, 16); v128.store(n1, c12, 32); v128.store(n1, c13, 48);
-}
-
-/** {@link pairRows16} for the odd last topic alone. */
-// @ts-ignore: decorator
-@inline function singleRows16(n0: usize, aj: usize, end: usize, rowBytes: usize, wq: usize, kBytes: usize): void {
-  if (!ASC_FEATURE_SIMD) return;
-  let c0 = v128.load(n0), c1 = v128.load(n0, 16), c2 = v128.load(n0, 32), c3 = v128.load(n0, 48);
-  for (let ar = aj, wr = wq; ar < end; ar += rowBytes, wr += kBytes) {
-    const b = v128.load32_splat(wr);
-    c0 = f32x4.add(c0, f32x4.mul(b, v128.load(ar)));
-    c1 = f32x4.add(c1, f32x4.mul(b, v128.load(ar, 16)));
-    c2 = f32x4.add(c2, f32x4.mul(b, v128.load(ar, 32)));
-    c3 = f32x4.add(c3, f32x4.mul(b, v128.load(ar, 48)));
+  if (pair) {
+    v128.store(n1, c10); v128.store(n1, c11, 16); v128.store(n1, c12, 32); v128.store(n1, c13, 48);
   }
-  v128.store(n0, c0); v128.store(n0, c1, 16); v128.store(n0, c2, 32); v128.store(n0, c3, 48);
 }
