@@ -58,3 +58,17 @@
   const end = <usize>n << 2;
   for (; j < end; j += 4) store<f32>(y + j, load<f32>(y + j) + alpha * load<f32>(x + j));
 }
+
+/** Lanes 0 and 1 of a float32 quad as float64. */
+// @ts-ignore: decorator
+@inline export function promoteLow(v: v128): v128 {
+  if (!ASC_FEATURE_SIMD) return v;
+  return f64x2.promote_low_f32x4(v);
+}
+
+/** Lanes 2 and 3 of a float32 quad as float64. */
+// @ts-ignore: decorator
+@inline export function promoteHigh(v: v128): v128 {
+  if (!ASC_FEATURE_SIMD) return v;
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3));
+}

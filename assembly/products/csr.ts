@@ -15,6 +15,8 @@
 // the float32 pass ran twice as slow as on fresh factors. The product of two float32 values is
 // exact in float64 and never subnormal there.
 
+import { promoteHigh, promoteLow } from "../vector";
+
 /**
  * out[0..k) = (f32)(base + Σ_e values[e] · X[indices[e], 0..k)) for e in [start, stop), the sum
  * in float64 (base = out's own value, widened, when accumulate, else 0): for each group of 20
@@ -35,35 +37,35 @@
       if (accumulate) {
         const o0 = v128.load(out + q), o1 = v128.load(out + q, 16), o2 = v128.load(out + q, 32);
         const o3 = v128.load(out + q, 48), o4 = v128.load(out + q, 64);
-        a0 = f64x2.promote_low_f32x4(o0);
-        a1 = f64x2.promote_low_f32x4(i32x4.shuffle(o0, o0, 2, 3, 2, 3));
-        a2 = f64x2.promote_low_f32x4(o1);
-        a3 = f64x2.promote_low_f32x4(i32x4.shuffle(o1, o1, 2, 3, 2, 3));
-        a4 = f64x2.promote_low_f32x4(o2);
-        a5 = f64x2.promote_low_f32x4(i32x4.shuffle(o2, o2, 2, 3, 2, 3));
-        a6 = f64x2.promote_low_f32x4(o3);
-        a7 = f64x2.promote_low_f32x4(i32x4.shuffle(o3, o3, 2, 3, 2, 3));
-        a8 = f64x2.promote_low_f32x4(o4);
-        a9 = f64x2.promote_low_f32x4(i32x4.shuffle(o4, o4, 2, 3, 2, 3));
+        a0 = promoteLow(o0);
+        a1 = promoteHigh(o0);
+        a2 = promoteLow(o1);
+        a3 = promoteHigh(o1);
+        a4 = promoteLow(o2);
+        a5 = promoteHigh(o2);
+        a6 = promoteLow(o3);
+        a7 = promoteHigh(o3);
+        a8 = promoteLow(o4);
+        a9 = promoteHigh(o4);
       }
       for (let e = start; e < stop; e++) {
         const xr = x + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
         const a = f64x2.splat(<f64>load<f32>(values + (e << 2)));
         const x0 = v128.load(xr);
-        a0 = f64x2.add(a0, f64x2.mul(a, f64x2.promote_low_f32x4(x0)));
-        a1 = f64x2.add(a1, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 2, 3))));
+        a0 = f64x2.add(a0, f64x2.mul(a, promoteLow(x0)));
+        a1 = f64x2.add(a1, f64x2.mul(a, promoteHigh(x0)));
         const x1 = v128.load(xr, 16);
-        a2 = f64x2.add(a2, f64x2.mul(a, f64x2.promote_low_f32x4(x1)));
-        a3 = f64x2.add(a3, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x1, x1, 2, 3, 2, 3))));
+        a2 = f64x2.add(a2, f64x2.mul(a, promoteLow(x1)));
+        a3 = f64x2.add(a3, f64x2.mul(a, promoteHigh(x1)));
         const x2 = v128.load(xr, 32);
-        a4 = f64x2.add(a4, f64x2.mul(a, f64x2.promote_low_f32x4(x2)));
-        a5 = f64x2.add(a5, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x2, x2, 2, 3, 2, 3))));
+        a4 = f64x2.add(a4, f64x2.mul(a, promoteLow(x2)));
+        a5 = f64x2.add(a5, f64x2.mul(a, promoteHigh(x2)));
         const x3 = v128.load(xr, 48);
-        a6 = f64x2.add(a6, f64x2.mul(a, f64x2.promote_low_f32x4(x3)));
-        a7 = f64x2.add(a7, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x3, x3, 2, 3, 2, 3))));
+        a6 = f64x2.add(a6, f64x2.mul(a, promoteLow(x3)));
+        a7 = f64x2.add(a7, f64x2.mul(a, promoteHigh(x3)));
         const x4 = v128.load(xr, 64);
-        a8 = f64x2.add(a8, f64x2.mul(a, f64x2.promote_low_f32x4(x4)));
-        a9 = f64x2.add(a9, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x4, x4, 2, 3, 2, 3))));
+        a8 = f64x2.add(a8, f64x2.mul(a, promoteLow(x4)));
+        a9 = f64x2.add(a9, f64x2.mul(a, promoteHigh(x4)));
       }
       v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
       v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 4, 5), 16);
@@ -76,20 +78,20 @@
       if (accumulate) {
         const o0 = v128.load(out + q);
         const o1 = v128.load(out + q + 16);
-        a0 = f64x2.promote_low_f32x4(o0);
-        a1 = f64x2.promote_low_f32x4(i32x4.shuffle(o0, o0, 2, 3, 2, 3));
-        a2 = f64x2.promote_low_f32x4(o1);
-        a3 = f64x2.promote_low_f32x4(i32x4.shuffle(o1, o1, 2, 3, 2, 3));
+        a0 = promoteLow(o0);
+        a1 = promoteHigh(o0);
+        a2 = promoteLow(o1);
+        a3 = promoteHigh(o1);
       }
       for (let e = start; e < stop; e++) {
         const xr = x + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
         const a = f64x2.splat(<f64>load<f32>(values + (e << 2)));
         const x0 = v128.load(xr);
         const x1 = v128.load(xr, 16);
-        a0 = f64x2.add(a0, f64x2.mul(a, f64x2.promote_low_f32x4(x0)));
-        a1 = f64x2.add(a1, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 2, 3))));
-        a2 = f64x2.add(a2, f64x2.mul(a, f64x2.promote_low_f32x4(x1)));
-        a3 = f64x2.add(a3, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x1, x1, 2, 3, 2, 3))));
+        a0 = f64x2.add(a0, f64x2.mul(a, promoteLow(x0)));
+        a1 = f64x2.add(a1, f64x2.mul(a, promoteHigh(x0)));
+        a2 = f64x2.add(a2, f64x2.mul(a, promoteLow(x1)));
+        a3 = f64x2.add(a3, f64x2.mul(a, promoteHigh(x1)));
       }
       v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
       v128.store(out + q + 16, i32x4.shuffle(f32x4.demote_f64x2_zero(a2), f32x4.demote_f64x2_zero(a3), 0, 1, 4, 5));
@@ -98,15 +100,15 @@
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
       if (accumulate) {
         const o0 = v128.load(out + q);
-        a0 = f64x2.promote_low_f32x4(o0);
-        a1 = f64x2.promote_low_f32x4(i32x4.shuffle(o0, o0, 2, 3, 2, 3));
+        a0 = promoteLow(o0);
+        a1 = promoteHigh(o0);
       }
       for (let e = start; e < stop; e++) {
         const xr = x + <usize>load<i32>(indices + (e << 2)) * kBytes + q;
         const a = f64x2.splat(<f64>load<f32>(values + (e << 2)));
         const x0 = v128.load(xr);
-        a0 = f64x2.add(a0, f64x2.mul(a, f64x2.promote_low_f32x4(x0)));
-        a1 = f64x2.add(a1, f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(x0, x0, 2, 3, 2, 3))));
+        a0 = f64x2.add(a0, f64x2.mul(a, promoteLow(x0)));
+        a1 = f64x2.add(a1, f64x2.mul(a, promoteHigh(x0)));
       }
       v128.store(out + q, i32x4.shuffle(f32x4.demote_f64x2_zero(a0), f32x4.demote_f64x2_zero(a1), 0, 1, 4, 5));
     }

@@ -3,6 +3,8 @@
 // float64 arithmetic; f64x2 SIMD (lanes over rows or entries) with lane-exact scalar loops in the
 // scalar build (see vector.ts). No kernel here checks sizes, overlaps or signs.
 
+import { promoteHigh, promoteLow } from "../vector";
+
 /**
  * Exact coordinate minimization over the rows of X (rows×k float32), in place, `sweeps` cyclic
  * sweeps per row:
@@ -187,18 +189,6 @@ const LANES_BYTES: usize = SWEEP_GROUP << 3;
 // @ts-ignore: decorator
 @inline function interleaveHigh(a: usize, b: usize): v128 {
   return i32x4.shuffle(v128.load(a), v128.load(b), 2, 6, 3, 7);
-}
-
-/** Lanes 0 and 1 of a float32 quad as float64. */
-// @ts-ignore: decorator
-@inline function promoteLow(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-
-/** Lanes 2 and 3 of a float32 quad as float64. */
-// @ts-ignore: decorator
-@inline function promoteHigh(v: v128): v128 {
-  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3));
 }
 
 /**
